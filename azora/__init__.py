@@ -1,0 +1,1 @@
+"""Azora: an open learn, build and earn platform, as one Django modular monolith."""

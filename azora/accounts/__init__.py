@@ -1,0 +1,1 @@
+"""Auth Service: users, organisations, memberships and roles, MFA, SSO, API keys, sessions and tokens."""

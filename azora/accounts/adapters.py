@@ -1,0 +1,9 @@
+"""allauth adapter: how Azora's sign-up and email flows plug into allauth."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    pass

@@ -1,0 +1,1 @@
+"""Health Monitor: probes, liveness and readiness, uptime, SLOs, incidents and alerts."""

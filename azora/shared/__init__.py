@@ -1,0 +1,1 @@
+"""Shared Services: money, ids, events and outbox, tasks, storage, logging, tracing, metrics."""

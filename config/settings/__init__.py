@@ -1,0 +1,1 @@
+"""Settings modules: base (shared), embedded (laptop default), production (env-driven) and test."""

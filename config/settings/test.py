@@ -1,0 +1,36 @@
+"""Test settings: the embedded stack by default, PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set."""
+
+from config import keys
+from config.settings.base import *  # noqa: F403 -- a settings module extends its base by design
+from config.settings.base import BASE_DIR, REDIS_URL
+
+AZORA_MODE = "test"
+_KEY_DIR = BASE_DIR / "var" / "test-keys"
+SECRET_KEY = keys.local_secret_key(_KEY_DIR)
+HEADLESS_JWT_PRIVATE_KEY = keys.local_jwt_private_key(_KEY_DIR)
+AZORA_USES_REDIS = bool(REDIS_URL)
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# A cheaper argon2 keeps the suite fast; production keeps the library's recommended cost.
+PASSWORD_HASHERS = ["azora.shared.testing.hashers.FastArgon2PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+AZORA_LOG_FORMAT = "console"
+AZORA_LOG_LEVEL = "WARNING"
+
+if REDIS_URL:
+    # Each pytest-xdist worker gets its own Redis database, so clearing the cache between tests
+    # never touches another worker's keys.
+    import os
+    from urllib.parse import urlsplit, urlunsplit
+
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    _database = 1 + int(_worker.removeprefix("gw") or 0)
+    _parts = urlsplit(REDIS_URL)
+    REDIS_URL = urlunsplit((_parts.scheme, _parts.netloc, f"/{_database}", _parts.query, ""))
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
