@@ -135,7 +135,9 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="production web server (ASGI, granian)")
     serve.add_argument("--host", default=os.environ.get("AZORA_HOST", "0.0.0.0"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("AZORA_PORT", "8000")))
-    serve.add_argument("--workers", type=int, default=int(os.environ.get("AZORA_WEB_WORKERS", str(os.cpu_count() or 1))))
+    serve.add_argument(
+        "--workers", type=int, default=int(os.environ.get("AZORA_WEB_WORKERS", str(os.cpu_count() or 1)))
+    )
     serve.add_argument("--interface", choices=("asgi", "wsgi"), default="asgi")
     serve.set_defaults(handler=command_serve)
 

@@ -5,5 +5,5 @@ from __future__ import annotations
 from allauth.account.adapter import DefaultAccountAdapter
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth types its adapter base as Any
     pass

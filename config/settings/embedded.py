@@ -13,4 +13,4 @@ AZORA_LOG_FORMAT = env.choice("AZORA_LOG_FORMAT", ("json", "console"), "console"
 # Static files straight from the apps: nothing to collect before the first run.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

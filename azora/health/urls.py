@@ -1,0 +1,3 @@
+"""Health endpoints: liveness and readiness probes."""
+
+urlpatterns: list[object] = []

@@ -1,0 +1,3 @@
+"""The Prometheus scrape endpoint."""
+
+urlpatterns: list[object] = []
