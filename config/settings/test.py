@@ -30,7 +30,8 @@ if REDIS_URL:
     from urllib.parse import urlsplit, urlunsplit
 
     _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    _database = 1 + int(_worker.removeprefix("gw") or 0)
     _parts = urlsplit(REDIS_URL)
+    _base = int(_parts.path.strip("/") or 0)
+    _database = _base + 1 + int(_worker.removeprefix("gw") or 0)
     REDIS_URL = urlunsplit((_parts.scheme, _parts.netloc, f"/{_database}", _parts.query, ""))
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
