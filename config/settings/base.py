@@ -73,7 +73,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The shell's templates come first so that its overrides of allauth's templates win.
+        "DIRS": [BASE_DIR / "azora/portals/shell/templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
