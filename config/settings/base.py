@@ -297,3 +297,8 @@ AZORA_LOG_LEVEL = env.text("AZORA_LOG_LEVEL", "INFO")
 OTEL_EXPORTER_OTLP_ENDPOINT = env.text("OTEL_EXPORTER_OTLP_ENDPOINT")
 OTEL_SERVICE_NAME = env.text("OTEL_SERVICE_NAME", "azora")
 LOGGING_CONFIG = None  # azora.shared.observability.logging configures structlog + stdlib once, at start-up
+# /metrics answers loopback and private-network callers, and anyone presenting this bearer token.
+AZORA_METRICS_TOKEN = env.text("AZORA_METRICS_TOKEN")
+# Set for multi-process servers (granian --workers N): each process writes its samples there and /metrics
+# sums them. prometheus_client reads the same variable itself; it must be an empty directory at server start.
+PROMETHEUS_MULTIPROC_DIR = env.text("PROMETHEUS_MULTIPROC_DIR")
