@@ -1,0 +1,487 @@
+"""The Azora benchmark: production mode on PostgreSQL + Redis, bare view vs `GET /api/v1/me`, side by side.
+
+Run it with `./dev bench` (options: `./dev bench --help`). It is not a test: it prints figures and the
+targets of the Foundation issue (PASS/MISS), and writes a JSON result to bench/results/.
+
+What one run does:
+1. drops and recreates a scratch PostgreSQL database (`azora_bench`) and empties Redis database 15;
+2. sets a production environment (generated secret key and RSA JWT key, rate limits off, TLS redirect
+   off because the load generator speaks plain HTTP on 127.0.0.1), migrates, creates one user;
+3. for each server interface (ASGI by default), starts `azora serve` on a free port, waits for
+   /livez, logs in through allauth headless (`POST /_allauth/app/v1/auth/login`), checks that
+   /api/v1/me answers 200, then measures /livez and /api/v1/me at the same concurrency with wrk
+   (a warm-up run first, discarded), and times sequential password logins;
+4. always stops the server and drops the database, even when a step fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import importlib.metadata
+import json
+import os
+import platform
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import redis
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from loadgen import LoadResult, run_python, run_wrk, wrk_available
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+BARE = "/livez"
+ME = "/api/v1/me"
+LOGIN = "/_allauth/app/v1/auth/login"
+# The Foundation issue's targets for GET /api/v1/me.
+TARGET_ME_P95_MS = 10.0
+TARGET_THROUGHPUT_RATIO = 0.40
+
+
+def options(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="./dev bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--interface", default="asgi", help="asgi, wsgi or asgi,wsgi (default: asgi)")
+    parser.add_argument("--workers", type=int, default=2, help="granian worker processes (default: 2)")
+    parser.add_argument("--connections", type=int, default=64, help="concurrent connections (default: 64)")
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds measured per endpoint (default: 15)")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of discarded warm-up (default: 3)")
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 2, help="wrk threads (default: CPUs)")
+    parser.add_argument("--logins", type=int, default=30, help="sequential password logins timed (default: 30)")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("AZORA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
+        help="PostgreSQL server URL without a database name (env AZORA_BENCH_POSTGRES)",
+    )
+    parser.add_argument("--database", default="azora_bench", help="scratch database, dropped before and after")
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("AZORA_BENCH_REDIS", "redis://127.0.0.1:6379/15"),
+        help="Redis URL; its database is flushed before and after (env AZORA_BENCH_REDIS)",
+    )
+    parser.add_argument("--python-loadgen", action="store_true", help="use the asyncio load generator, not wrk")
+    parser.add_argument("--strict", action="store_true", help="exit with status 1 when a target is missed")
+    args = parser.parse_args(argv)
+    args.interfaces = [name.strip() for name in args.interface.split(",") if name.strip()]
+    if not args.interfaces or any(name not in {"asgi", "wsgi"} for name in args.interfaces):
+        parser.error("--interface takes asgi, wsgi or asgi,wsgi")
+    return args
+
+
+# --- The machine ---------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpu_model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    memory_kib = 0
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        memory_kib = int(Path("/proc/meminfo").read_text().splitlines()[0].split()[1])
+    versions = {}
+    for package in ("django", "granian", "django-ninja", "django-allauth", "psycopg", "redis"):
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            versions[package] = importlib.metadata.version(package)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": cpu_model,
+        "memory_gib": round(memory_kib / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "packages": versions,
+        "git_commit": commit,
+    }
+
+
+# --- Backing services ----------------------------------------------------------------------------
+
+
+def database_url(args: argparse.Namespace, name: str) -> str:
+    return f"{args.postgres.rstrip('/')}/{name}"
+
+
+def database_recreate(args: argparse.Namespace) -> str:
+    with psycopg.connect(database_url(args, "postgres"), autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(args.database)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(args.database)))
+        version = connection.execute("SHOW server_version").fetchone()
+    return str(version[0]) if version else ""
+
+
+def database_drop(args: argparse.Namespace) -> None:
+    with psycopg.connect(database_url(args, "postgres"), autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(args.database)))
+
+
+def redis_flush(url: str) -> str:
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+        return str(client.info("server").get("redis_version", ""))
+    finally:
+        client.close()
+
+
+def jwt_private_key() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+
+
+def production_environment(args: argparse.Namespace, data_dir: str) -> dict[str, str]:
+    """The environment a production web process gets, minus TLS (plain HTTP on 127.0.0.1)."""
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("AZORA_", "DJANGO_", "GRANIAN_", "OTEL_")) and name not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    return {
+        **inherited,
+        "PYTHONUNBUFFERED": "1",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DATABASE_URL": database_url(args, args.database),
+        "REDIS_URL": args.redis,
+        "AZORA_SECRET_KEY": secrets.token_urlsafe(50),
+        "AZORA_JWT_PRIVATE_KEY": jwt_private_key(),
+        "AZORA_SSL_REDIRECT": "0",
+        "AZORA_RATE_LIMITS_ENABLED": "0",
+        "AZORA_EMAIL_VERIFICATION": "none",
+        "AZORA_LOG_LEVEL": "WARNING",
+        "AZORA_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "AZORA_SITE_URL": "http://127.0.0.1",
+        "AZORA_DATA_DIR": data_dir,
+    }
+
+
+def azora(environment: dict[str, str], *arguments: str) -> None:
+    """Runs one `azora` role (migrate, manage ...) to completion, failing loudly."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "azora.cli", *arguments],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"azora {' '.join(arguments)} failed:\n{completed.stdout}\n{completed.stderr}")
+
+
+USER_SCRIPT = """
+import os
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+email, password = os.environ["AZORA_BENCH_EMAIL"], os.environ["AZORA_BENCH_PASSWORD"]
+user = get_user_model().objects.create_user(email=email, password=password, display_name="Bench User")
+EmailAddress.objects.update_or_create(user=user, email=email, defaults={"primary": True, "verified": True})
+"""
+
+
+def user_create(environment: dict[str, str], email: str, password: str) -> None:
+    """Creates the benchmark's user through Django's own manager (not through Azora's test code)."""
+    azora(
+        {**environment, "AZORA_BENCH_EMAIL": email, "AZORA_BENCH_PASSWORD": password},
+        "manage",
+        "shell",
+        "--no-imports",
+        "-c",
+        USER_SCRIPT,
+    )
+
+
+# --- The server ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def server(environment: dict[str, str], *, interface: str, workers: int, log: Path) -> Iterator[int]:
+    """`azora serve` on a free port, in its own process group, stopped (always) on exit."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "azora.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(workers), "--interface", interface,
+    ]  # fmt: skip
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        wait_until_live(port, process, log)
+        yield port
+    finally:
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+def wait_until_live(port: int, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server stopped with status {process.returncode}:\n{tail(log)}")
+        with contextlib.suppress(OSError):
+            if request(port, "GET", BARE)[0] == 200:
+                return
+        time.sleep(0.25)
+    raise RuntimeError(f"the server did not answer {BARE} within {timeout:.0f} s:\n{tail(log)}")
+
+
+def tail(path: Path, lines: int = 40) -> str:
+    with contextlib.suppress(OSError):
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    return ""
+
+
+def request(
+    port: int,
+    method: str,
+    path: str,
+    *,
+    body: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    connection: http.client.HTTPConnection | None = None,
+) -> tuple[int, bytes]:
+    own = connection is None
+    client = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        payload = json.dumps(body).encode() if body is not None else None
+        sent = {"Accept": "application/json", **(headers or {})}
+        if payload is not None:
+            sent["Content-Type"] = "application/json"
+        client.request(method, path, body=payload, headers=sent)
+        response = client.getresponse()
+        return response.status, response.read()
+    finally:
+        if own:
+            client.close()
+
+
+# --- Measurements --------------------------------------------------------------------------------
+
+
+def login(port: int, email: str, password: str, connection: http.client.HTTPConnection | None = None) -> str:
+    status, body = request(port, "POST", LOGIN, body={"email": email, "password": password}, connection=connection)
+    if status != 200:
+        raise RuntimeError(f"login answered {status}: {body[:500]!r}")
+    token = json.loads(body).get("meta", {}).get("access_token")
+    if not token:
+        raise RuntimeError(f"login answered no meta.access_token: {body[:500]!r}")
+    return str(token)
+
+
+def login_latencies(port: int, email: str, password: str, count: int) -> dict[str, float]:
+    """Sequential password logins over one keep-alive connection (argon2id verification dominates)."""
+    timings: list[float] = []
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        login(port, email, password, connection)  # warm the path once
+        for _ in range(count):
+            started = time.perf_counter()
+            login(port, email, password, connection)
+            timings.append((time.perf_counter() - started) * 1000)
+    finally:
+        connection.close()
+    cuts = statistics.quantiles(timings, n=100, method="inclusive")
+    return {
+        "count": count,
+        "p50_ms": round(cuts[49], 2),
+        "p95_ms": round(cuts[94], 2),
+        "max_ms": round(max(timings), 2),
+    }
+
+
+def load(args: argparse.Namespace, wrk: str | None, url: str, headers: dict[str, str], seconds: float) -> LoadResult:
+    if wrk:
+        return run_wrk(wrk, url, connections=args.connections, threads=args.threads, seconds=seconds, headers=headers)
+    return run_python(url, connections=args.connections, seconds=seconds, headers=headers)
+
+
+def measure_interface(
+    args: argparse.Namespace,
+    interface: str,
+    *,
+    environment: dict[str, str],
+    wrk: str | None,
+    email: str,
+    password: str,
+    log: Path,
+) -> dict[str, Any]:
+    print(f"bench: starting azora serve --interface {interface} --workers {args.workers}", flush=True)
+    with server(environment, interface=interface, workers=args.workers, log=log) as port:
+        token = login(port, email, password)
+        auth = {"Authorization": f"Bearer {token}"}
+        status, body = request(port, "GET", ME, headers=auth)
+        if status != 200:
+            raise RuntimeError(f"GET {ME} with the access token answered {status}, not 200: {body[:500]!r}")
+        base = f"http://127.0.0.1:{port}"
+        results: dict[str, Any] = {}
+        for name, path, headers in (("bare", BARE, {}), ("me", ME, auth)):
+            url = base + path
+            if args.warmup > 0:
+                load(args, wrk, url, headers, args.warmup)
+            print(f"bench: {interface}: GET {path} for {args.duration:g} s at {args.connections} connections")
+            results[name] = load(args, wrk, url, headers, args.duration).as_dict()
+        print(f"bench: {interface}: {args.logins} sequential password logins", flush=True)
+        results["login"] = login_latencies(port, email, password, args.logins)
+    bare, me = results["bare"], results["me"]
+    ratio = me["requests_per_second"] / bare["requests_per_second"] if bare["requests_per_second"] else 0.0
+    results["targets"] = {
+        "me_p95_ms": {"target": TARGET_ME_P95_MS, "measured": me["p95_ms"], "pass": me["p95_ms"] < TARGET_ME_P95_MS},
+        "throughput_ratio": {
+            "target": TARGET_THROUGHPUT_RATIO,
+            "measured": round(ratio, 3),
+            "pass": ratio >= TARGET_THROUGHPUT_RATIO,
+        },
+    }
+    return results
+
+
+# --- Report --------------------------------------------------------------------------------------
+
+
+def report(args: argparse.Namespace, info: dict[str, Any], runs: dict[str, dict[str, Any]]) -> str:
+    columns: list[tuple[str, dict[str, Any]]] = []
+    for interface, result in runs.items():
+        columns += [(f"{interface} {BARE}", result["bare"]), (f"{interface} {ME}", result["me"])]
+    width = max(18, *(len(title) + 2 for title, _ in columns))
+
+    def row(label: str, values: list[str]) -> str:
+        return f"{label:<24}" + "".join(f"{value:>{width}}" for value in values)
+
+    lines = [
+        "",
+        f"Azora benchmark  {info['date']}  commit {info['machine']['git_commit']}",
+        f"machine: {info['machine']['cpus']} CPUs ({info['machine']['cpu_model']}), "
+        f"{info['machine']['memory_gib']} GiB, Python {info['machine']['python']}, "
+        f"Django {info['machine']['packages'].get('django')}, granian {info['machine']['packages'].get('granian')}, "
+        f"PostgreSQL {info['postgresql']}, Redis {info['redis']}",
+        f"load: {info['load_tool']}, {args.connections} connections, {args.threads} threads, "
+        f"{args.duration:g} s per endpoint after {args.warmup:g} s warm-up; granian workers={args.workers}; "
+        "the load generator, PostgreSQL and Redis share the same CPUs",
+        "",
+        row("", [title for title, _ in columns]),
+        row("requests/s", [f"{result['requests_per_second']:,.0f}" for _, result in columns]),
+        row("P50 ms", [f"{result['p50_ms']:.2f}" for _, result in columns]),
+        row("P95 ms", [f"{result['p95_ms']:.2f}" for _, result in columns]),
+        row("P99 ms", [f"{result['p99_ms']:.2f}" for _, result in columns]),
+        row("requests", [f"{result['requests']:,}" for _, result in columns]),
+        row("non-2xx responses", [str(result["non_2xx"]) for _, result in columns]),
+        row("socket errors", [str(result["socket_errors"]) for _, result in columns]),
+        "",
+    ]
+    for interface, result in runs.items():
+        targets = result["targets"]
+        p95 = targets["me_p95_ms"]
+        ratio = targets["throughput_ratio"]
+        login_figures = result["login"]
+        p95_gap = "" if p95["pass"] else f" (over by {p95['measured'] - p95['target']:.2f} ms)"
+        ratio_gap = "" if ratio["pass"] else f" (short by {(ratio['target'] - ratio['measured']) * 100:.1f} points)"
+        lines += [
+            f"[{interface}] {ME} throughput / bare: {ratio['measured'] * 100:.1f} %",
+            f"[{interface}] target {ME} P95 < {p95['target']:g} ms: {p95['measured']:.2f} ms "
+            f"{'PASS' if p95['pass'] else 'MISS'}{p95_gap}",
+            f"[{interface}] target throughput >= {ratio['target'] * 100:.0f} % of bare: "
+            f"{ratio['measured'] * 100:.1f} % {'PASS' if ratio['pass'] else 'MISS'}{ratio_gap}",
+            f"[{interface}] password login ({login_figures['count']} sequential): "
+            f"P50 {login_figures['p50_ms']:.1f} ms, P95 {login_figures['p95_ms']:.1f} ms",
+            "",
+        ]
+    needed = args.connections / (TARGET_ME_P95_MS / 1000)
+    lines.append(
+        f"note: by Little's law, {args.connections} connections at P95 < {TARGET_ME_P95_MS:g} ms need "
+        f"roughly > {needed:,.0f} requests/s."
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = options(argv)
+    wrk = None if args.python_loadgen else wrk_available()
+    if wrk is None:
+        print("bench: wrk not available; using the (slower) asyncio load generator", file=sys.stderr)
+    started = datetime.now(UTC)
+    info: dict[str, Any] = {
+        "date": started.strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "load_tool": "wrk" if wrk else "python-asyncio",
+        "settings": {
+            "connections": args.connections,
+            "threads": args.threads,
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+            "workers": args.workers,
+            "logins": args.logins,
+        },
+    }
+    RESULTS.mkdir(exist_ok=True)
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    email, password = "bench@example.com", secrets.token_urlsafe(24)
+    runs: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="azora-bench-") as data_dir:
+        try:
+            info["postgresql"] = database_recreate(args)
+            info["redis"] = redis_flush(args.redis)
+            environment = production_environment(args, data_dir)
+            print(f"bench: migrating the scratch database {args.database}", flush=True)
+            azora(environment, "migrate")
+            user_create(environment, email, password)
+            for interface in args.interfaces:
+                log = RESULTS / f"{stamp}-{interface}-server.log"
+                runs[interface] = measure_interface(
+                    args, interface, environment=environment, wrk=wrk, email=email, password=password, log=log
+                )
+        except (RuntimeError, OSError, psycopg.Error, redis.RedisError, subprocess.SubprocessError) as error:
+            print(f"bench: failed: {error}", file=sys.stderr)
+            return 2
+        finally:
+            with contextlib.suppress(psycopg.Error):
+                database_drop(args)
+            with contextlib.suppress(redis.RedisError):
+                redis_flush(args.redis)
+    print(report(args, info, runs))
+    path = RESULTS / f"{stamp}.json"
+    path.write_text(json.dumps({**info, "runs": runs}, indent=2) + "\n")
+    print(f"\nbench: result written to {path.relative_to(ROOT)}")
+    missed = any(not target["pass"] for run in runs.values() for target in run["targets"].values())
+    return 1 if (args.strict and missed) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
