@@ -15,3 +15,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("azora.portals.shell.urls")),
 ]
+
+# Problem+json under /api/, Django's HTML pages elsewhere.
+handler400 = "azora.gateway.views.bad_request"
+handler403 = "azora.gateway.views.permission_denied"
+handler404 = "azora.gateway.views.page_not_found"
+handler500 = "azora.gateway.views.server_error"

@@ -1,21 +1,78 @@
-"""Builds the /api/v1 NinjaAPI: mounts each app's router, error handlers and auth."""
+"""Builds the one /api/v1 NinjaAPI: default auth, the problem+json error envelope, docs and each app's router."""
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+from ninja import NinjaAPI, Router
+from ninja.errors import ValidationError, ValidationErrorContext
+from ninja.openapi.docs import Swagger
+
+from azora.accounts.api import router as accounts_router
+from azora.gateway.auth import default_auth
+from azora.gateway.handlers import install_exception_handlers
+
+API_DESCRIPTION = """\
+The Azora platform API. Authenticate with `Authorization: Bearer <access token>` (allauth headless JWT),
+`Authorization: Bearer azk_...` or `X-API-Key: azk_...` (API keys), or a signed-in browser session with
+the `X-CSRFToken` header. Errors are RFC 9457 `application/problem+json` with a stable `code`.
+Lists take `?cursor=&limit=` and answer `{"items": [...], "next_cursor": ...}`.
+Unsafe methods accept an `Idempotency-Key` header.
+"""
 
 
-def build_api() -> NinjaAPI:
-    api = NinjaAPI(
+def app_routers() -> list[tuple[str, Router]]:
+    """Each app's router and the prefix it is mounted at, bottom layer first."""
+    return [("", accounts_router)]
+
+
+class AzoraAPI(NinjaAPI):
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext[Any]]
+    ) -> ValidationError:
+        """Name body fields as the client sent them: `body.email`, not `body.<parameter name>.email`.
+
+        Ninja wraps a lone body schema under its parameter's name; that name is not in the JSON.
+        """
+        error = super().validation_error_from_error_contexts(error_contexts)
+        single_body_names = {
+            name
+            for context in error_contexts
+            if context.model.__ninja_param_source__ == "body"
+            and (name := getattr(context.model, "__read_from_single_attr__", None))
+        }
+        for item in error.errors:
+            loc = tuple(item.get("loc", ()))
+            if len(loc) >= 2 and loc[0] == "body" and loc[1] in single_body_names:
+                item["loc"] = (loc[0], *loc[2:])
+        return error
+
+
+def docs_policy() -> dict[str, Any]:
+    """The site's CSP with inline styles allowed: Swagger UI styles elements inline; scripts stay strict."""
+    policy = dict(settings.SECURE_CSP)
+    policy["style-src"] = [CSP.SELF, CSP.UNSAFE_INLINE]
+    return policy
+
+
+def build_api(*, routers: Sequence[tuple[str, Router]] | None = None, urls_namespace: str = "api") -> NinjaAPI:
+    """The API with every app's router; tests pass their own `routers` to mount probes beside none."""
+    api = AzoraAPI(
         title="Azora API",
         version="1",
-        urls_namespace="api",
+        description=API_DESCRIPTION,
+        urls_namespace=urls_namespace,
+        docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
         docs_url="/docs",
+        docs_decorator=csp_override(docs_policy()),
         openapi_url="/openapi.json",
+        auth=default_auth(),
     )
-
-    @api.get("/ping", auth=None, include_in_schema=False)
-    def ping(request):  # type: ignore[no-untyped-def]
-        return {"ok": True}
-
+    install_exception_handlers(api)
+    for prefix, router in app_routers() if routers is None else routers:
+        api.add_router(prefix, router)
     return api

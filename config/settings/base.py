@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its templates and vendored Swagger UI serve /api/v1/docs without a CDN
     "django_tasks_db",
     "allauth",
     "allauth.account",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "azora.security.middleware.RateLimitMiddleware",
     "azora.gateway.middleware.IdempotencyMiddleware",
+    "azora.gateway.middleware.ApiProblemMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -281,14 +283,26 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
-AZORA_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(self), publickey-credentials-get=(self)"
+AZORA_PERMISSIONS_POLICY = env.text(
+    "AZORA_PERMISSIONS_POLICY",
+    "camera=(), microphone=(), geolocation=(), payment=(self), publickey-credentials-get=(self)",
+)
+# How many reverse proxies in front of Azora append to X-Forwarded-For; 0 = never read it (docs/security.md).
 AZORA_TRUSTED_PROXY_COUNT = env.integer("AZORA_TRUSTED_PROXY_COUNT", 0)
 AZORA_RATE_LIMITS_ENABLED = env.flag("AZORA_RATE_LIMITS_ENABLED", default=True)
+# Overrides of the rate-limit table in azora/security/rules.py, by name: a rate such as "20/1m" or None
+# (off). From the environment: AZORA_RATE_LIMITS="login-ip=20/1m,api-credential=off".
+AZORA_RATE_LIMITS: dict[str, str | None] = {
+    name.strip(): None if rate.strip() == "off" else rate.strip()
+    for name, _, rate in (item.partition("=") for item in env.csv("AZORA_RATE_LIMITS"))
+}
 
 # --- API edge ---------------------------------------------------------------------------------
 AZORA_MAX_REQUEST_BYTES = env.integer("AZORA_MAX_REQUEST_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = AZORA_MAX_REQUEST_BYTES
 AZORA_IDEMPOTENCY_TTL = timedelta(hours=24)
+# How long a repeat waits for the first request with its Idempotency-Key before answering 409.
+AZORA_IDEMPOTENCY_WAIT_SECONDS = 5.0
 NINJA_PAGINATION_MAX_LIMIT = 100
 
 # --- Observability ----------------------------------------------------------------------------
