@@ -1,0 +1,33 @@
+"""Domain events: declare them (DomainEvent), publish them through the outbox, and subscribe to them.
+
+See docs/events.md. Everything another app needs is importable from here.
+"""
+
+from azora.shared.events.codec import PayloadError
+from azora.shared.events.dispatch import MAX_ATTEMPTS, dispatch_event, redeliver_due_events, retry_delay
+from azora.shared.events.outbox import (
+    OutboxStats,
+    PublishOutsideTransaction,
+    deliveries_retry_now,
+    outbox_stats,
+    prune_dispatched_events,
+    publish,
+)
+from azora.shared.events.registry import DomainEvent, Subscription, subscriber
+
+__all__ = [
+    "MAX_ATTEMPTS",
+    "DomainEvent",
+    "OutboxStats",
+    "PayloadError",
+    "PublishOutsideTransaction",
+    "Subscription",
+    "deliveries_retry_now",
+    "dispatch_event",
+    "outbox_stats",
+    "prune_dispatched_events",
+    "publish",
+    "redeliver_due_events",
+    "retry_delay",
+    "subscriber",
+]
