@@ -2,6 +2,23 @@
 
 from __future__ import annotations
 
+import threading
+
+from django.conf import settings
+
+from azora.shared.observability import logging, tracing
+
+_lock = threading.Lock()
+_state = {"configured": False}
+
 
 def configure() -> None:
-    """Configured fully by the observability work; safe to call more than once."""
+    """Configures structured logging and (when an OTLP endpoint is set) tracing; safe to call more than once."""
+    with _lock:
+        if _state["configured"]:
+            return
+        logging.configure_logging(log_format=settings.AZORA_LOG_FORMAT, level=settings.AZORA_LOG_LEVEL)
+        tracing.configure_tracing(
+            endpoint=settings.OTEL_EXPORTER_OTLP_ENDPOINT, service_name=settings.OTEL_SERVICE_NAME
+        )
+        _state["configured"] = True

@@ -1,3 +1,7 @@
 """The Prometheus scrape endpoint."""
 
-urlpatterns: list[object] = []
+from django.urls import path
+
+from azora.shared.observability.views import metrics_view
+
+urlpatterns = [path("metrics", metrics_view, name="metrics")]
