@@ -15,3 +15,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="needs REDIS_URL (runs in the PostgreSQL + Redis pass)"))
         if "postgres" in item.keywords and not uses_postgres:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (runs in the PostgreSQL + Redis pass)"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Every test starts with no rate-limit counts, so that one test's logins never throttle another's."""
+    from azora.security.public import rate_limits_reset
+
+    rate_limits_reset()

@@ -8,3 +8,6 @@ class SecurityConfig(AppConfig):
     label = "security"
     verbose_name = "Azora Aegis"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from azora.security import checks  # noqa: F401 -- importing registers the system checks

@@ -21,5 +21,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# __Host- cookies are refused by browsers unless Secure, host-only and Path=/: no subdomain can plant them.
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Production runs behind one proxy (deploy/nginx), which appends the client's address to X-Forwarded-For.
+AZORA_TRUSTED_PROXY_COUNT = env.integer("AZORA_TRUSTED_PROXY_COUNT", 1)

@@ -1,0 +1,1 @@
+"""Tests of Azora Aegis."""
