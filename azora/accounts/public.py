@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Literal
+from datetime import datetime
+from typing import Any, Literal
 
 AuthMethod = Literal["session", "jwt", "api_key"]
+
+PLATFORM_ROLES: frozenset[str] = frozenset({"learner", "instructor", "finance_admin", "platform_admin"})
+ORGANISATION_ROLES: frozenset[str] = frozenset({"owner", "admin", "instructor", "member", "billing"})
+# Roles that may manage an organisation's members, invitations and keys.
+ORGANISATION_MANAGER_ROLES: frozenset[str] = frozenset({"owner", "admin"})
+
+API_KEY_SCOPES: frozenset[str] = frozenset(
+    {
+        "profile:read",
+        "profile:write",
+        "organisations:read",
+        "organisations:write",
+        "api_keys:read",
+        "api_keys:write",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,3 +42,227 @@ class Principal:
 
     def has_scope(self, scope: str) -> bool:
         return self.scopes is None or scope in self.scopes
+
+
+@dataclass(frozen=True, slots=True)
+class UserProfile:
+    id: uuid.UUID
+    email: str
+    display_name: str
+    preferred_language: str
+    country: str
+    time_zone: str
+    date_joined: datetime
+    platform_roles: frozenset[str]
+    is_staff: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationSummary:
+    """An organisation as one caller sees it; `role` is the caller's role (None for an organisation key)."""
+
+    id: uuid.UUID
+    name: str
+    slug: str
+    role: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipSummary:
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    user_id: uuid.UUID
+    email: str
+    display_name: str
+    role: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationCreated:
+    """A new invitation; `token` is the raw secret, returned this once and stored only as a hash."""
+
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    email: str
+    role: str
+    expires_at: datetime
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeySummary:
+    id: uuid.UUID
+    name: str
+    prefix: str
+    scopes: tuple[str, ...]
+    user_id: uuid.UUID | None
+    organisation_id: uuid.UUID | None
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyCreated:
+    """A new API key; `key` is the full raw key, returned this once and stored only as a hash."""
+
+    api_key: ApiKeySummary
+    key: str
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.api_key.id
+
+
+# The functions below delegate to the app's services and selectors. Those modules import the
+# dataclasses above, so they are imported inside each function, never at module load.
+
+
+def principal_for_user(*, user_id: uuid.UUID, via: AuthMethod = "session") -> Principal:
+    """A principal with the user's full rights (a session or a JWT)."""
+    return Principal(via=via, user_id=user_id)
+
+
+def principal_from_api_key(*, raw_key: str) -> Principal | None:
+    """The principal of a presented API key; None when it is malformed, unknown, revoked or expired."""
+    from azora.accounts import services
+
+    return services.api_key_authenticate(raw_key=raw_key)
+
+
+def user_has_platform_role(*, user_id: uuid.UUID, role: str) -> bool:
+    from azora.accounts import selectors
+
+    return selectors.user_has_platform_role(user_id=user_id, role=role)
+
+
+def platform_roles_of(*, user_id: uuid.UUID) -> frozenset[str]:
+    from azora.accounts import selectors
+
+    return selectors.platform_roles_of(user_id=user_id)
+
+
+def platform_role_grant(*, user_id: uuid.UUID, role: str) -> None:
+    from azora.accounts import services
+
+    services.platform_role_grant(user_id=user_id, role=role)
+
+
+def platform_role_revoke(*, user_id: uuid.UUID, role: str) -> None:
+    from azora.accounts import services
+
+    services.platform_role_revoke(user_id=user_id, role=role)
+
+
+def organisation_role_of(*, user_id: uuid.UUID, organisation_id: uuid.UUID) -> str | None:
+    from azora.accounts import selectors
+
+    return selectors.organisation_role_of(user_id=user_id, organisation_id=organisation_id)
+
+
+def require_organisation_role(*, principal: Principal, organisation_id: uuid.UUID, roles: Collection[str]) -> None:
+    """Raise NotFound when the caller is outside the organisation, PermissionDenied when inside without a role.
+
+    An outsider gets NotFound so that another tenant's objects look the same whether they exist or not.
+    An organisation key acts inside its own organisation with the `admin` role.
+    """
+    from azora.accounts import selectors
+
+    selectors.require_organisation_role(principal=principal, organisation_id=organisation_id, roles=roles)
+
+
+def user_profile(*, user_id: uuid.UUID) -> UserProfile:
+    from azora.accounts import selectors
+
+    return selectors.user_profile(user_id=user_id)
+
+
+def user_update_profile(*, user_id: uuid.UUID, **fields: Any) -> UserProfile:
+    from azora.accounts import services
+
+    return services.user_update_profile(user_id=user_id, **fields)
+
+
+def organisation_list_for_user(*, user_id: uuid.UUID) -> list[OrganisationSummary]:
+    from azora.accounts import selectors
+
+    return selectors.organisation_list_for_user(user_id=user_id)
+
+
+def organisation_get(*, principal: Principal, organisation_id: uuid.UUID) -> OrganisationSummary:
+    from azora.accounts import selectors
+
+    return selectors.organisation_get(principal=principal, organisation_id=organisation_id)
+
+
+def organisation_create(*, user_id: uuid.UUID, name: str, slug: str | None = None) -> OrganisationSummary:
+    from azora.accounts import services
+
+    return services.organisation_create(user_id=user_id, name=name, slug=slug)
+
+
+def invitation_create(
+    *, actor_user_id: uuid.UUID, organisation_id: uuid.UUID, email: str, role: str
+) -> InvitationCreated:
+    from azora.accounts import services
+
+    return services.invitation_create(
+        principal=principal_for_user(user_id=actor_user_id), organisation_id=organisation_id, email=email, role=role
+    )
+
+
+def invitation_accept(*, user_id: uuid.UUID, token: str) -> MembershipSummary:
+    from azora.accounts import services
+
+    return services.invitation_accept(user_id=user_id, token=token)
+
+
+def membership_list(*, principal: Principal, organisation_id: uuid.UUID) -> list[MembershipSummary]:
+    from azora.accounts import selectors
+
+    return selectors.membership_list(principal=principal, organisation_id=organisation_id)
+
+
+def membership_update(
+    *, principal: Principal, organisation_id: uuid.UUID, membership_id: uuid.UUID, role: str
+) -> MembershipSummary:
+    from azora.accounts import services
+
+    return services.membership_update(
+        principal=principal, organisation_id=organisation_id, membership_id=membership_id, role=role
+    )
+
+
+def membership_delete(*, principal: Principal, organisation_id: uuid.UUID, membership_id: uuid.UUID) -> None:
+    from azora.accounts import services
+
+    services.membership_delete(principal=principal, organisation_id=organisation_id, membership_id=membership_id)
+
+
+def api_key_create(
+    *,
+    principal: Principal,
+    name: str,
+    scopes: Collection[str],
+    organisation_id: uuid.UUID | None = None,
+    expires_at: datetime | None = None,
+) -> ApiKeyCreated:
+    from azora.accounts import services
+
+    return services.api_key_create(
+        principal=principal, name=name, scopes=scopes, organisation_id=organisation_id, expires_at=expires_at
+    )
+
+
+def api_key_list(*, principal: Principal, organisation_id: uuid.UUID | None = None) -> list[ApiKeySummary]:
+    from azora.accounts import selectors
+
+    return selectors.api_key_list(principal=principal, organisation_id=organisation_id)
+
+
+def api_key_revoke(*, principal: Principal, api_key_id: uuid.UUID) -> None:
+    from azora.accounts import services
+
+    services.api_key_revoke(principal=principal, api_key_id=api_key_id)

@@ -1,0 +1,151 @@
+"""Profiles, onboarding and platform roles."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from azora.accounts import public, services
+from azora.accounts.errors import PlatformRoleInvalid, ProfileInvalid
+from azora.accounts.models import PlatformRoleGrant, User
+from azora.accounts.tests.factories import UserFactory
+from azora.shared.errors import NotFound
+
+pytestmark = pytest.mark.django_db
+
+
+def _row(user: User) -> tuple[str, str, str, str]:
+    user.refresh_from_db()
+    return (user.display_name, user.preferred_language, user.country, user.time_zone)
+
+
+def test_user_create_grants_the_learner_role_and_hashes_the_password() -> None:
+    user_id = services.user_create(email="Nomsa@Example.TEST", password="a-long-password-77", display_name="Nomsa")
+
+    user = User.objects.get(id=user_id)
+    assert user.email == "nomsa@example.test"
+    assert user.check_password("a-long-password-77")
+    assert user.password.startswith("argon2")
+    assert public.platform_roles_of(user_id=user_id) == frozenset({"learner"})
+
+
+def test_user_onboard_twice_keeps_one_learner_grant() -> None:
+    user = UserFactory()
+
+    services.user_onboard(user_id=user.id)
+
+    assert list(PlatformRoleGrant.objects.filter(user=user).values_list("role", flat=True)) == ["learner"]
+
+
+def test_user_profile_returns_a_frozen_dataclass() -> None:
+    user = UserFactory(display_name="Lindiwe", country="ZA", time_zone="Africa/Johannesburg")
+
+    profile = public.user_profile(user_id=user.id)
+
+    assert profile == public.UserProfile(
+        id=user.id,
+        email=user.email,
+        display_name="Lindiwe",
+        preferred_language="en",
+        country="ZA",
+        time_zone="Africa/Johannesburg",
+        date_joined=user.date_joined,
+        platform_roles=frozenset({"learner"}),
+        is_staff=False,
+    )
+    with pytest.raises(AttributeError):
+        profile.email = "other@example.test"  # type: ignore[misc]
+
+
+def test_user_profile_of_an_unknown_user_is_not_found() -> None:
+    with pytest.raises(NotFound):
+        public.user_profile(user_id=uuid.uuid4())
+
+
+def test_user_update_profile_changes_the_given_fields_and_normalises_the_country() -> None:
+    user = UserFactory(display_name="Old")
+
+    profile = public.user_update_profile(
+        user_id=user.id, display_name="  Thabo M.  ", preferred_language="zu", country="za", time_zone="Africa/Lagos"
+    )
+
+    assert (profile.display_name, profile.preferred_language, profile.country, profile.time_zone) == (
+        "Thabo M.",
+        "zu",
+        "ZA",
+        "Africa/Lagos",
+    )
+    assert _row(user) == ("Thabo M.", "zu", "ZA", "Africa/Lagos")
+
+
+def test_user_update_profile_with_blank_country_clears_it() -> None:
+    user = UserFactory(country="KE")
+
+    public.user_update_profile(user_id=user.id, country="")
+
+    assert _row(user)[2] == ""
+
+
+def test_user_update_profile_with_no_fields_changes_nothing() -> None:
+    user = UserFactory()
+    before = _row(user)
+
+    public.user_update_profile(user_id=user.id)
+
+    assert _row(user) == before
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"preferred_language": "de"}, "preferred_language"),
+        ({"country": "XX"}, "country"),
+        ({"country": "ZAF"}, "country"),
+        ({"country": "1A"}, "country"),
+        ({"time_zone": "Mars/Olympus_Mons"}, "time_zone"),
+        ({"display_name": "x" * 121}, "display_name"),
+        ({"display_name": "bad\x00name"}, "display_name"),
+        ({"display_name": 12}, "display_name"),
+        ({"email": "new@example.test"}, "email"),
+        ({"is_staff": True}, "is_staff"),
+    ],
+)
+def test_user_update_profile_rejects_invalid_fields_and_changes_nothing(fields: dict[str, object], field: str) -> None:
+    user = UserFactory(display_name="Same", country="ZA")
+    before = _row(user)
+
+    with pytest.raises(ProfileInvalid) as caught:
+        public.user_update_profile(user_id=user.id, **{"preferred_language": "fr", **fields})
+
+    assert caught.value.extra["errors"][0]["field"] == field
+    assert _row(user) == before
+    user.refresh_from_db()
+    assert user.is_staff is False
+
+
+def test_platform_role_grant_and_revoke() -> None:
+    user = UserFactory()
+
+    public.platform_role_grant(user_id=user.id, role="instructor")
+    public.platform_role_grant(user_id=user.id, role="instructor")
+
+    assert public.user_has_platform_role(user_id=user.id, role="instructor") is True
+    assert public.platform_roles_of(user_id=user.id) == frozenset({"learner", "instructor"})
+
+    public.platform_role_revoke(user_id=user.id, role="instructor")
+    public.platform_role_revoke(user_id=user.id, role="instructor")
+
+    assert public.user_has_platform_role(user_id=user.id, role="instructor") is False
+    assert public.platform_roles_of(user_id=user.id) == frozenset({"learner"})
+
+
+def test_platform_role_grant_rejects_an_unknown_role_or_user() -> None:
+    user = UserFactory()
+
+    with pytest.raises(PlatformRoleInvalid):
+        public.platform_role_grant(user_id=user.id, role="emperor")
+    with pytest.raises(NotFound):
+        public.platform_role_grant(user_id=uuid.uuid4(), role="instructor")
+
+    assert PlatformRoleGrant.objects.count() == 1
