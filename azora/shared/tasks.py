@@ -1,15 +1,30 @@
-"""Shared Services' background tasks: dispatching an outbox event to its subscribers."""
+"""Shared Services' background tasks: dispatching an outbox event, and the clean-up of finished task results."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.tasks import task
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from azora.shared.events import dispatch_event
+
+TASK_RESULT_RETENTION = dt.timedelta(days=14)
 
 
 @task()
 def dispatch_event_task(event_id: str) -> str | None:
     """Takes only the event id and re-reads the event; running it twice handles nothing twice."""
     return dispatch_event(uuid.UUID(event_id))
+
+
+def prune_task_results(*, older_than: dt.timedelta = TASK_RESULT_RETENTION, now: dt.datetime | None = None) -> int:
+    """Deletes finished (successful or failed) task results older than the retention window; returns how many.
+
+    The same rule as django-tasks-db's `prune_db_task_results` command, callable from a periodic job.
+    """
+    cutoff = (now or timezone.now()) - older_than
+    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    return deleted

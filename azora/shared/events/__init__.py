@@ -4,7 +4,13 @@ See docs/events.md. Everything another app needs is importable from here.
 """
 
 from azora.shared.events.codec import PayloadError
-from azora.shared.events.dispatch import MAX_ATTEMPTS, dispatch_event, redeliver_due_events, retry_delay
+from azora.shared.events.dispatch import (
+    MAX_ATTEMPTS,
+    dispatch_event,
+    dispatch_pending_events,
+    redeliver_due_events,
+    retry_delay,
+)
 from azora.shared.events.outbox import (
     OutboxStats,
     PublishOutsideTransaction,
@@ -24,6 +30,7 @@ __all__ = [
     "Subscription",
     "deliveries_retry_now",
     "dispatch_event",
+    "dispatch_pending_events",
     "outbox_stats",
     "prune_dispatched_events",
     "publish",

@@ -146,19 +146,36 @@ def redeliver_due_events(*, now: dt.datetime | None = None, limit: int = REDELIV
 
     An event whose retry is scheduled in the future is left alone until then.
     """
-    now = now or timezone.now()
-    retrying = EventDelivery.objects.filter(status=EventDelivery.Status.RETRYING)
-    due_retry = retrying.filter(next_attempt_at__lte=now).values("event_id")
-    waiting = retrying.filter(next_attempt_at__gt=now).values("event_id")
-    stuck = Q(occurred_at__lte=now - STUCK_AFTER) & ~Q(pk__in=waiting)
-    event_ids = list(
-        OutboxEvent.objects.filter(status=OutboxEvent.Status.PENDING)
-        .filter(Q(pk__in=due_retry) | stuck)
-        .order_by("occurred_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
+    event_ids = due_event_ids(now=now or timezone.now(), stuck_after=STUCK_AFTER, limit=limit)
     for event_id in event_ids:
         enqueue_dispatch(event_id)
     if event_ids:
         logger.info("outbox_events_redelivered", events=len(event_ids))
     return len(event_ids)
+
+
+def dispatch_pending_events(*, now: dt.datetime | None = None, limit: int = REDELIVERY_BATCH_SIZE) -> dict[str, int]:
+    """Dispatches every pending event that is due, in this process (the operator's `dispatch_outbox` command).
+
+    Unlike the redelivery job it does not wait for an event to look stuck. Returns a count per resulting status.
+    """
+    now = now or timezone.now()
+    outcomes: dict[str, int] = {}
+    for event_id in due_event_ids(now=now, stuck_after=dt.timedelta(0), limit=limit):
+        status = dispatch_event(event_id, now=now) or "missing"
+        outcomes[status] = outcomes.get(status, 0) + 1
+    return outcomes
+
+
+def due_event_ids(*, now: dt.datetime, stuck_after: dt.timedelta, limit: int) -> list[uuid.UUID]:
+    """Pending events, oldest first, with a due retry or older than `stuck_after` and no retry scheduled later."""
+    retrying = EventDelivery.objects.filter(status=EventDelivery.Status.RETRYING)
+    due_retry = retrying.filter(next_attempt_at__lte=now).values("event_id")
+    waiting = retrying.filter(next_attempt_at__gt=now).values("event_id")
+    stuck = Q(occurred_at__lte=now - stuck_after) & ~Q(pk__in=waiting)
+    return list(
+        OutboxEvent.objects.filter(status=OutboxEvent.Status.PENDING)
+        .filter(Q(pk__in=due_retry) | stuck)
+        .order_by("occurred_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
