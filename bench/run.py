@@ -73,6 +73,13 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
         default=os.environ.get("AZORA_BENCH_REDIS", "redis://127.0.0.1:6379/15"),
         help="Redis URL; its database is flushed before and after (env AZORA_BENCH_REDIS)",
     )
+    parser.add_argument(
+        "--settings",
+        default="config.settings.production",
+        help="Django settings module (default: config.settings.production; for experiments)",
+    )
+    parser.add_argument("--blocking-threads", type=int, help="granian blocking threads per worker (WSGI)")
+    parser.add_argument("--backpressure", type=int, help="granian concurrent requests per worker")
     parser.add_argument("--python-loadgen", action="store_true", help="use the asyncio load generator, not wrk")
     parser.add_argument("--strict", action="store_true", help="exit with status 1 when a target is missed")
     args = parser.parse_args(argv)
@@ -110,6 +117,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "packages": versions,
         "git_commit": commit,
+        "load_average_before": [round(value, 2) for value in os.getloadavg()],
     }
 
 
@@ -159,7 +167,7 @@ def production_environment(args: argparse.Namespace, data_dir: str) -> dict[str,
     return {
         **inherited,
         "PYTHONUNBUFFERED": "1",
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SETTINGS_MODULE": args.settings,
         "DATABASE_URL": database_url(args, args.database),
         "REDIS_URL": args.redis,
         "AZORA_SECRET_KEY": secrets.token_urlsafe(50),
@@ -171,7 +179,22 @@ def production_environment(args: argparse.Namespace, data_dir: str) -> dict[str,
         "AZORA_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "AZORA_SITE_URL": "http://127.0.0.1",
         "AZORA_DATA_DIR": data_dir,
+        **granian_tuning(args),
     }
+
+
+def experimental(args: argparse.Namespace) -> bool:
+    return args.settings != "config.settings.production" or bool(granian_tuning(args))
+
+
+def granian_tuning(args: argparse.Namespace) -> dict[str, str]:
+    """Granian options `azora serve` does not take on its command line, passed as granian's own variables."""
+    tuning = {}
+    if args.blocking_threads:
+        tuning["GRANIAN_BLOCKING_THREADS"] = str(args.blocking_threads)
+    if args.backpressure:
+        tuning["GRANIAN_BACKPRESSURE"] = str(args.backpressure)
+    return tuning
 
 
 def azora(environment: dict[str, str], *arguments: str) -> None:
@@ -391,10 +414,12 @@ def report(args: argparse.Namespace, info: dict[str, Any], runs: dict[str, dict[
         f"machine: {info['machine']['cpus']} CPUs ({info['machine']['cpu_model']}), "
         f"{info['machine']['memory_gib']} GiB, Python {info['machine']['python']}, "
         f"Django {info['machine']['packages'].get('django')}, granian {info['machine']['packages'].get('granian')}, "
-        f"PostgreSQL {info['postgresql']}, Redis {info['redis']}",
+        f"PostgreSQL {info['postgresql']}, Redis {info['redis']}; "
+        f"load average before the run: {' '.join(map(str, info['machine']['load_average_before']))}",
         f"load: {info['load_tool']}, {args.connections} connections, {args.threads} threads, "
         f"{args.duration:g} s per endpoint after {args.warmup:g} s warm-up; granian workers={args.workers}; "
-        "the load generator, PostgreSQL and Redis share the same CPUs",
+        "the load generator, PostgreSQL and Redis share the same CPUs"
+        + (f"; settings {args.settings} {granian_tuning(args)}" if experimental(args) else ""),
         "",
         row("", [title for title, _ in columns]),
         row("requests/s", [f"{result['requests_per_second']:,.0f}" for _, result in columns]),
@@ -448,6 +473,8 @@ def main(argv: list[str] | None = None) -> int:
             "warmup_s": args.warmup,
             "workers": args.workers,
             "logins": args.logins,
+            "settings": args.settings,
+            "granian": granian_tuning(args),
         },
     }
     RESULTS.mkdir(exist_ok=True)
@@ -458,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             info["postgresql"] = database_recreate(args)
             info["redis"] = redis_flush(args.redis)
+            (Path(data_dir) / "static").mkdir()  # STATIC_ROOT: nothing is collected, the API serves no files
             environment = production_environment(args, data_dir)
             print(f"bench: migrating the scratch database {args.database}", flush=True)
             azora(environment, "migrate")
