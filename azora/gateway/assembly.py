@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.utils.csp import CSP
-from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI, Router
 from ninja.errors import ValidationError, ValidationErrorContext
 from ninja.openapi.docs import Swagger
@@ -59,6 +59,15 @@ def docs_policy() -> dict[str, Any]:
     return policy
 
 
+class SwaggerDocs(Swagger):
+    """Ninja's Swagger UI from its vendored static files, under a CSP that lets it style itself."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        response = super().render_page(request, api, **kwargs)
+        response._csp_config = docs_policy()  # type: ignore[attr-defined]  # what Django's csp_override sets
+        return response
+
+
 def build_api(*, routers: Sequence[tuple[str, Router]] | None = None, urls_namespace: str = "api") -> NinjaAPI:
     """The API with every app's router; tests pass their own `routers` to mount probes beside none."""
     api = AzoraAPI(
@@ -66,9 +75,8 @@ def build_api(*, routers: Sequence[tuple[str, Router]] | None = None, urls_names
         version="1",
         description=API_DESCRIPTION,
         urls_namespace=urls_namespace,
-        docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
+        docs=SwaggerDocs(settings={"validatorUrl": None, "persistAuthorization": False}),
         docs_url="/docs",
-        docs_decorator=csp_override(docs_policy()),
         openapi_url="/openapi.json",
         auth=default_auth(),
     )
