@@ -6,7 +6,7 @@ import threading
 
 from django.conf import settings
 
-from azora.shared.observability import logging, tracing
+from azora.shared.observability import logging
 
 _lock = threading.Lock()
 _state = {"configured": False}
@@ -18,7 +18,11 @@ def configure() -> None:
         if _state["configured"]:
             return
         logging.configure_logging(log_format=settings.AZORA_LOG_FORMAT, level=settings.AZORA_LOG_LEVEL)
-        tracing.configure_tracing(
-            endpoint=settings.OTEL_EXPORTER_OTLP_ENDPOINT, service_name=settings.OTEL_SERVICE_NAME
-        )
+        if settings.OTEL_EXPORTER_OTLP_ENDPOINT:
+            # Imported only when used: the SDK and five instrumentations take seconds to import.
+            from azora.shared.observability import tracing
+
+            tracing.configure_tracing(
+                endpoint=settings.OTEL_EXPORTER_OTLP_ENDPOINT, service_name=settings.OTEL_SERVICE_NAME
+            )
         _state["configured"] = True
