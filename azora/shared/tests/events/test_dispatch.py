@@ -22,7 +22,7 @@ from azora.shared.events import (
     retry_delay,
 )
 from azora.shared.models import EventDelivery, HandledEvent, OutboxEvent
-from azora.shared.tests.events.conftest import Subscribe
+from azora.shared.tests.conftest import Subscribe
 from azora.shared.tests.events.support import (
     UNLOCK_GROUP,
     WidgetShipped,

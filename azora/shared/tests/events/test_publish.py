@@ -12,7 +12,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from azora.shared.events import PublishOutsideTransaction, publish
 from azora.shared.models import EventDelivery, HandledEvent, OutboxEvent
-from azora.shared.tests.events.conftest import Subscribe
+from azora.shared.tests.conftest import Subscribe
 from azora.shared.tests.events.support import WidgetShipped, record_shipment
 
 WIDGET_ID = uuid.UUID("01890a5d-ac96-774b-bcce-b302099a8057")
