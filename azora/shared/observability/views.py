@@ -52,9 +52,10 @@ def _is_private_caller(request: HttpRequest) -> bool:
 
 def client_address(request: HttpRequest, *, trusted_proxy_count: int) -> str | None:
     """The caller's address; None when a proxy we were not told to trust forwarded it (its origin is unknown)."""
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    header = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+    forwarded: list[str] = [part.strip() for part in header.split(",") if part.strip()]
     if trusted_proxy_count == 0:
-        return None if forwarded else request.META.get("REMOTE_ADDR")
+        return None if forwarded else str(request.META.get("REMOTE_ADDR", "")) or None
     if len(forwarded) < trusted_proxy_count:
         return None
     return forwarded[-trusted_proxy_count]

@@ -9,7 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.tasks.base import TaskResultStatus
 from django.test import Client
 from django.utils import timezone
@@ -47,22 +46,30 @@ def test_requests_are_counted_by_route_pattern_and_status(client: Client) -> Non
     after = scrape(client)
     counted = "azora_http_requests_total"
     route = "items/<int:item_id>"
-    assert value(after, counted, method="GET", route=route, status="200") - value(
-        before, counted, method="GET", route=route, status="200"
-    ) == 3
-    assert value(after, counted, method="POST", route=route, status="200") - value(
-        before, counted, method="POST", route=route, status="200"
-    ) == 1
-    assert value(after, counted, method="GET", route="unmatched", status="404") - value(
-        before, counted, method="GET", route="unmatched", status="404"
-    ) == 2
+    assert (
+        value(after, counted, method="GET", route=route, status="200")
+        - value(before, counted, method="GET", route=route, status="200")
+        == 3
+    )
+    assert (
+        value(after, counted, method="POST", route=route, status="200")
+        - value(before, counted, method="POST", route=route, status="200")
+        == 1
+    )
+    assert (
+        value(after, counted, method="GET", route="unmatched", status="404")
+        - value(before, counted, method="GET", route="unmatched", status="404")
+        == 2
+    )
     assert not any("/items/1" in dict(labels).get("route", "") for _, labels in after)
     timed = "azora_http_request_duration_seconds_count"
     assert value(after, timed, method="GET", route=route) - value(before, timed, method="GET", route=route) == 3
     buckets = "azora_http_request_duration_seconds_bucket"
-    assert value(after, buckets, method="GET", route=route, le="+Inf") - value(
-        before, buckets, method="GET", route=route, le="+Inf"
-    ) == 3
+    assert (
+        value(after, buckets, method="GET", route=route, le="+Inf")
+        - value(before, buckets, method="GET", route=route, le="+Inf")
+        == 3
+    )
 
 
 def test_unhandled_exceptions_are_counted_by_route() -> None:
@@ -82,24 +89,31 @@ def test_unhandled_exceptions_are_counted_by_route() -> None:
 
 def test_a_scrape_reads_the_database_and_the_task_queue(client: Client) -> None:
     now = timezone.now()
-    for queue, minutes_ago in (("default", 10), ("default", 2), ("emails", 5)):
-        DBTaskResult.objects.create(
-            task_path="azora.example.task", queue_name=queue, status=TaskResultStatus.READY,
-            run_after=now - timedelta(minutes=1), args_kwargs={"args": [], "kwargs": {}}, priority=0, backend_name="default",
-        )  # fmt: skip
-        DBTaskResult.objects.filter(queue_name=queue).update(enqueued_at=now - timedelta(minutes=minutes_ago))
-    DBTaskResult.objects.create(
-        task_path="azora.example.task", queue_name="default", status=TaskResultStatus.SUCCESSFUL,
-        run_after=now, args_kwargs={"args": [], "kwargs": {}}, priority=0, backend_name="default",
-    )  # fmt: skip
+    for queue, status, minutes_ago in (
+        ("default", TaskResultStatus.READY, 2),
+        ("default", TaskResultStatus.READY, 5),
+        ("emails", TaskResultStatus.READY, 3),
+        ("default", TaskResultStatus.SUCCESSFUL, 90),
+    ):
+        task = DBTaskResult.objects.create(
+            task_path="azora.example.task",
+            queue_name=queue,
+            status=status,
+            run_after=now - timedelta(minutes=1),
+            args_kwargs={"args": [], "kwargs": {}},
+            priority=0,
+            backend_name="default",
+        )
+        # enqueued_at is set on insert (auto_now_add); an update dates it back.
+        DBTaskResult.objects.filter(pk=task.pk).update(enqueued_at=now - timedelta(minutes=minutes_ago))
 
     samples = scrape(client)
 
     assert value(samples, "azora_db_up") == 1
     assert value(samples, "azora_task_queue_depth", queue="default") == 2
     assert value(samples, "azora_task_queue_depth", queue="emails") == 1
-    # Both "default" rows were updated to the later time (the update above matches by queue); "emails" is 5 min.
-    assert 5 * 60 <= value(samples, "azora_task_oldest_waiting_seconds") < 6 * 60
+    # The finished task (90 minutes old) does not count; the oldest waiting one was enqueued 5 minutes ago.
+    assert 5 * 60 <= value(samples, "azora_task_oldest_waiting_seconds") < 90 * 60
 
 
 def test_an_empty_queue_reports_zero(client: Client) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import structlog
@@ -71,7 +72,7 @@ def test_the_context_is_cleared_after_the_request(client: Client) -> None:
 
 
 def test_a_signed_in_user_is_named_in_the_access_line(
-    client: Client, captured_log: CapturedLog, django_user_model: type
+    client: Client, captured_log: CapturedLog, django_user_model: Any
 ) -> None:
     user = django_user_model.objects.create_user(email="observer@example.test", password=None)
     client.force_login(user)
@@ -130,3 +131,19 @@ def test_standard_library_loggers_write_the_same_json(captured_log: CapturedLog)
     assert line["level"] == "warning"
     assert "token" not in line  # extras are allow-listed, so a stray secret never reaches the log
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", line["timestamp"])
+
+
+def test_under_asgi_the_middleware_runs_async_with_the_same_context(captured_log: CapturedLog) -> None:
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient
+
+    response = async_to_sync(AsyncClient().get)(
+        "/items/4", headers={"X-Request-ID": "asgi-1", "traceparent": TRACEPARENT}
+    )
+
+    assert response.status_code == 200
+    assert response["X-Request-ID"] == "asgi-1"
+    [view_line] = captured_log.events("item_read")
+    [access] = captured_log.events("request")
+    assert (view_line["request_id"], view_line["trace_id"]) == ("asgi-1", TRACE_ID)
+    assert (access["request_id"], access["route"], access["status"]) == ("asgi-1", "items/<int:item_id>", 200)

@@ -99,9 +99,7 @@ def test_the_server_span_continues_the_incoming_trace_and_logs_carry_it(
 
 
 @pytest.mark.django_db
-def test_without_a_traceparent_a_new_trace_starts_and_logs_carry_it(
-    traced: Traced, captured_log: CapturedLog
-) -> None:
+def test_without_a_traceparent_a_new_trace_starts_and_logs_carry_it(traced: Traced, captured_log: CapturedLog) -> None:
     Client().get("/items/1")
 
     server = traced.server_span()
@@ -149,7 +147,7 @@ class _Receiver(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/x-protobuf")
         self.end_headers()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 -- the stdlib's signature
+    def log_message(self, format: str, *args: object) -> None:
         return
 
 
