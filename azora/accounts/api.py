@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from azora.accounts import selectors, services
 from azora.accounts.errors import InsufficientScope, UserPrincipalRequired
@@ -82,10 +82,10 @@ def organisation_list(request: HttpRequest, cursor: str | None = None, limit: in
 
 
 @router.post("/organisations", response={201: OrganisationOut}, summary="Create an organisation")
-def organisation_create(request: HttpRequest, payload: OrganisationCreateIn) -> tuple[int, object]:
+def organisation_create(request: HttpRequest, payload: OrganisationCreateIn) -> Status[object]:
     principal = _principal(request, "organisations:write")
     user_id = _user_id(principal)
-    return 201, services.organisation_create(user_id=user_id, name=payload.name, slug=payload.slug)
+    return Status(201, services.organisation_create(user_id=user_id, name=payload.name, slug=payload.slug))
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut, summary="One organisation")
@@ -99,20 +99,18 @@ def organisation_get(request: HttpRequest, organisation_id: uuid.UUID) -> object
     response={201: InvitationOut},
     summary="Invite someone by email (owners and admins)",
 )
-def invitation_create(
-    request: HttpRequest, organisation_id: uuid.UUID, payload: InvitationCreateIn
-) -> tuple[int, object]:
+def invitation_create(request: HttpRequest, organisation_id: uuid.UUID, payload: InvitationCreateIn) -> Status[object]:
     principal = _principal(request, "organisations:write")
     invitation = services.invitation_create(
         principal=principal, organisation_id=organisation_id, email=payload.email, role=payload.role
     )
-    return 201, invitation
+    return Status(201, invitation)
 
 
 @router.post("/invitations/{token}/accept", response={201: MembershipOut}, summary="Accept an invitation")
-def invitation_accept(request: HttpRequest, token: str) -> tuple[int, object]:
+def invitation_accept(request: HttpRequest, token: str) -> Status[object]:
     principal = _principal(request, "organisations:write")
-    return 201, services.invitation_accept(user_id=_user_id(principal), token=token)
+    return Status(201, services.invitation_accept(user_id=_user_id(principal), token=token))
 
 
 @router.get("/organisations/{organisation_id}/members", response=MembershipPageOut, summary="Members")
@@ -140,10 +138,10 @@ def membership_update(
     response={204: None},
     summary="Remove a member, or leave",
 )
-def membership_delete(request: HttpRequest, organisation_id: uuid.UUID, membership_id: uuid.UUID) -> tuple[int, None]:
+def membership_delete(request: HttpRequest, organisation_id: uuid.UUID, membership_id: uuid.UUID) -> Status[None]:
     principal = _principal(request, "organisations:write")
     services.membership_delete(principal=principal, organisation_id=organisation_id, membership_id=membership_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/api-keys", response=ApiKeyPageOut, summary="Active API keys (personal, or an organisation's)")
@@ -158,7 +156,7 @@ def api_key_list(
 
 
 @router.post("/api-keys", response={201: ApiKeyCreatedOut}, summary="Create an API key (shown once)")
-def api_key_create(request: HttpRequest, payload: ApiKeyCreateIn) -> tuple[int, ApiKeyCreatedOut]:
+def api_key_create(request: HttpRequest, payload: ApiKeyCreateIn) -> Status[ApiKeyCreatedOut]:
     principal = _principal(request, "api_keys:write")
     created = services.api_key_create(
         principal=principal,
@@ -168,11 +166,11 @@ def api_key_create(request: HttpRequest, payload: ApiKeyCreateIn) -> tuple[int, 
         expires_at=payload.expires_at,
     )
     out = _api_key_out(created.api_key)
-    return 201, ApiKeyCreatedOut(**out.model_dump(), key=created.key)
+    return Status(201, ApiKeyCreatedOut(**out.model_dump(), key=created.key))
 
 
 @router.delete("/api-keys/{api_key_id}", response={204: None}, summary="Revoke an API key")
-def api_key_revoke(request: HttpRequest, api_key_id: uuid.UUID) -> tuple[int, None]:
+def api_key_revoke(request: HttpRequest, api_key_id: uuid.UUID) -> Status[None]:
     principal = _principal(request, "api_keys:write")
     services.api_key_revoke(principal=principal, api_key_id=api_key_id)
-    return 204, None
+    return Status(204, None)

@@ -45,7 +45,7 @@ def to_organisation_summary(organisation: Organisation, *, role: str | None) -> 
         id=organisation.id,
         name=organisation.name,
         slug=organisation.slug,
-        role=role,
+        role=str(role) if role is not None else None,
         created_at=organisation.created_at,
     )
 
@@ -58,7 +58,7 @@ def to_membership_summary(membership: Membership) -> MembershipSummary:
         user_id=membership.user_id,
         email=membership.user.email,
         display_name=membership.user.display_name,
-        role=membership.role,
+        role=str(membership.role),
         created_at=membership.created_at,
     )
 

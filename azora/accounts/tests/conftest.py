@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from azora.accounts.models import Membership, Organisation, User
 from azora.accounts.public import Principal, principal_for_user
@@ -49,3 +50,24 @@ def published(event_type: str) -> list[dict[str, object]]:
     from azora.shared.models import OutboxEvent
 
     return list(OutboxEvent.objects.filter(event_type=event_type).order_by("id").values_list("payload", flat=True))
+
+
+def session_client(user: User) -> Client:
+    """A browser-like client signed in with a real session (the test client skips CSRF, as curl would not)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def key_client(raw_key: str) -> Client:
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+
+
+def jwt_client(user: User) -> Client:
+    """A client holding a real allauth access token, minted as the headless login mints it."""
+    from allauth.headless.tokens.strategies.jwt.internal import create_access_token
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session.create()
+    return Client(HTTP_AUTHORIZATION=f"Bearer {create_access_token(user, session, {})}")

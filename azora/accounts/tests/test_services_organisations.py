@@ -10,7 +10,7 @@ from azora.accounts import public, services
 from azora.accounts.errors import LastOwner, OrganisationInvalid, OrganisationRoleRequired, OrganisationSlugTaken
 from azora.accounts.models import Membership, Organisation, User
 from azora.accounts.public import Principal
-from azora.accounts.tests.conftest import as_user
+from azora.accounts.tests.conftest import as_user, published
 from azora.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from azora.shared.errors import NotFound, PermissionDenied
 
@@ -39,6 +39,14 @@ def test_organisation_create_makes_the_creator_owner_and_derives_a_slug() -> Non
         created_at=organisation.created_at,
     )
     assert _roles(organisation) == {user.email: "owner"}
+    membership = Membership.objects.get(organisation=organisation)
+    assert published("accounts.organisation_created") == [
+        {"organisation_id": str(organisation.id), "created_by_user_id": str(user.id)}
+    ]
+    assert published("accounts.member_joined") == [
+        {"organisation_id": str(organisation.id), "user_id": str(user.id), "membership_id": str(membership.id),
+         "role": "owner"}
+    ]  # fmt: skip
 
 
 def test_organisation_create_numbers_a_taken_slug() -> None:
@@ -66,6 +74,7 @@ def test_organisation_create_with_a_taken_explicit_slug_is_a_conflict_and_create
 
     assert Organisation.objects.count() == 1
     assert Membership.objects.count() == 0
+    assert published("accounts.organisation_created") == []
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import pytest
 from azora.accounts import public, services
 from azora.accounts.errors import PlatformRoleInvalid, ProfileInvalid
 from azora.accounts.models import PlatformRoleGrant, User
+from azora.accounts.tests.conftest import published
 from azora.accounts.tests.factories import UserFactory
 from azora.shared.errors import NotFound
 
@@ -28,6 +29,7 @@ def test_user_create_grants_the_learner_role_and_hashes_the_password() -> None:
     assert user.check_password("a-long-password-77")
     assert user.password.startswith("argon2")
     assert public.platform_roles_of(user_id=user_id) == frozenset({"learner"})
+    assert published("accounts.user_signed_up") == [{"user_id": str(user_id)}]
 
 
 def test_user_onboard_twice_keeps_one_learner_grant() -> None:
