@@ -65,10 +65,12 @@ class PlatformStateCollector(Collector):
         yield database_up
         if not is_up:
             return
-        try:
-            yield from _task_queue_metrics()
-        except DatabaseError:
-            return
+        # A table that cannot be read leaves its gauges out of this scrape rather than failing the whole scrape.
+        for read in (_task_queue_metrics, _outbox_metrics):
+            try:
+                yield from list(read())
+            except DatabaseError:
+                continue
 
 
 def _database_answers() -> bool:
@@ -103,6 +105,19 @@ def _task_queue_metrics() -> Iterable[Metric]:
     enqueued_at = DBTaskResult.objects.ready().order_by().aggregate(oldest=Min("enqueued_at"))["oldest"]
     oldest.add_metric([], max(0.0, (datetime.now(UTC) - enqueued_at).total_seconds()) if enqueued_at else 0.0)
     yield oldest
+
+
+def _outbox_metrics() -> Iterable[Metric]:
+    from azora.shared.events import outbox_stats
+
+    stats = outbox_stats()
+    pending = GaugeMetricFamily("azora_outbox_pending_events", "Published events not yet dispatched to subscribers.")
+    pending.add_metric([], float(stats.pending))
+    failed = GaugeMetricFamily("azora_outbox_failed_events", "Events whose dispatch gave up after every retry.")
+    failed.add_metric([], float(stats.failed))
+    lag = GaugeMetricFamily("azora_outbox_lag_seconds", "Age of the oldest pending event (0 when none is pending).")
+    lag.add_metric([], stats.oldest_pending_age_seconds or 0.0)
+    return [pending, failed, lag]
 
 
 def _configured_queues() -> list[str]:

@@ -16,6 +16,8 @@ from django_tasks_db.models import DBTaskResult
 from prometheus_client.parser import text_string_to_metric_families
 from pytest_django.fixtures import Settings as SettingsWrapper
 
+from azora.shared.models import OutboxEvent
+
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("azora.shared.observability.tests.urls")]
 
 
@@ -193,3 +195,30 @@ def test_multiprocess_mode_sums_every_process(client: Client, settings: Settings
     assert value(samples, "azora_http_requests_total", method="GET", route="livez", status="200") == 5
     assert value(samples, "azora_http_request_duration_seconds_count", method="GET", route="livez") == 5
     assert value(samples, "azora_db_up") == 1
+
+
+def test_a_scrape_reports_the_outbox(client: Client) -> None:
+    now = timezone.now()
+    for status, minutes_ago in (
+        (OutboxEvent.Status.PENDING, 4), (OutboxEvent.Status.PENDING, 1), (OutboxEvent.Status.FAILED, 30),
+        (OutboxEvent.Status.DISPATCHED, 60),
+    ):  # fmt: skip
+        OutboxEvent.objects.create(
+            event_type="example.happened", payload={}, status=status, occurred_at=now - timedelta(minutes=minutes_ago)
+        )
+
+    samples = scrape(client)
+
+    assert value(samples, "azora_outbox_pending_events") == 2
+    assert value(samples, "azora_outbox_failed_events") == 1
+    # The oldest pending event is 4 minutes old; failed and dispatched ones do not count towards the lag.
+    assert 4 * 60 <= value(samples, "azora_outbox_lag_seconds") < 30 * 60
+
+
+def test_an_empty_outbox_reports_zero(client: Client) -> None:
+    samples = scrape(client)
+    assert [value(samples, name) for name in OUTBOX_GAUGES] == [0, 0, 0]
+    assert all((name, frozenset()) in samples for name in OUTBOX_GAUGES)
+
+
+OUTBOX_GAUGES = ("azora_outbox_pending_events", "azora_outbox_failed_events", "azora_outbox_lag_seconds")
