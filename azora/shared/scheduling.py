@@ -11,7 +11,7 @@ from typing import Any
 
 import structlog
 from django.core.exceptions import ImproperlyConfigured
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.tasks import Task
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
@@ -132,17 +132,25 @@ def run_scheduler(*, stop: threading.Event, once: bool = False) -> None:
     jobs = discover_jobs()
     logger.info("scheduler_started", jobs=[job.name for job in jobs])
     while not stop.is_set():
-        # A long-lived process must drop connections the database closed while it slept.
-        close_old_connections()
+        _drop_stale_connections()
         try:
             run_due_jobs(jobs=jobs)
         except Exception:  # a database that is briefly away must not end the scheduler
             logger.exception("scheduler_pass_failed")
         finally:
-            close_old_connections()
+            _drop_stale_connections()
         if once:
             return
         stop.wait(max(seconds_until_next_slot(jobs, now=timezone.now()), 0.0) + 0.01)
+
+
+def _drop_stale_connections() -> None:
+    """A long-lived process must drop connections the database closed while it slept.
+
+    Not inside a transaction: Django would close a connection whose autocommit was turned off by it.
+    """
+    if not connection.in_atomic_block:
+        close_old_connections()
 
 
 def prune_job_runs(*, older_than: dt.timedelta = RUN_RETENTION, now: dt.datetime | None = None) -> int:
