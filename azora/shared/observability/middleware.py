@@ -85,11 +85,20 @@ def _finish(request: HttpRequest, response: HttpResponseBase, started: float) ->
     method = metrics.method_of(request)
     metrics.observe_request(method=method, route=route, status=response.status_code, duration_seconds=duration)
     user_id = _user_id_of(request) or context.bound_user_id()
-    log = access_log.debug if request.path in QUIET_PATHS else access_log.info
-    log(
+    # The access line is this response's record. Django would add its own "Service Unavailable: /path" line
+    # for a 5xx after this middleware returns, outside the request's context; a raised exception has already
+    # been logged (with its traceback and the request's ids) by the time the response gets here.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    _access_level(request, response.status_code)(
         "request", method=method, route=route, status=response.status_code,
         duration_ms=round(duration * 1000, 3), user_id=user_id,
     )  # fmt: skip
+
+
+def _access_level(request: HttpRequest, status: int) -> Callable[..., Any]:
+    if request.path in QUIET_PATHS:
+        return access_log.debug
+    return access_log.error if status >= 500 else access_log.info
 
 
 def _user_id_of(request: HttpRequest) -> str | None:

@@ -116,7 +116,21 @@ def test_an_unhandled_exception_is_logged_with_structured_fields(captured_log: C
     assert exception["exc_type"] == "RuntimeError"
     assert exception["exc_value"] == "the view broke"
     assert all("locals" not in frame for frame in exception["frames"])
-    assert captured_log.events("request")[0]["status"] == 500
+    [access] = captured_log.events("request")
+    assert (access["level"], access["status"], access["request_id"]) == ("error", 500, "req-500")
+
+
+def test_a_5xx_response_is_logged_once_with_the_request_context(captured_log: CapturedLog) -> None:
+    response = Client().get("/unavailable", headers={"X-Request-ID": "req-503"})
+
+    assert response.status_code == 503
+    [line] = captured_log.lines()  # the access line only: no context-less "Service Unavailable" from Django
+    assert (line["logger"], line["level"], line["status"], line["request_id"]) == (
+        "azora.access",
+        "error",
+        503,
+        "req-503",
+    )
 
 
 def test_standard_library_loggers_write_the_same_json(captured_log: CapturedLog) -> None:

@@ -18,6 +18,10 @@ def failing_view(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("the view broke")
 
 
+def unavailable_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("down for maintenance", status=503)
+
+
 def api_user_view(request: HttpRequest) -> JsonResponse:
     # As an API auth class does once it has verified a bearer token.
     bind_user_id("0199aaaa-bbbb-7ccc-8ddd-eeeeffff0000")
@@ -31,4 +35,5 @@ urlpatterns = [
     path("items/<int:item_id>", item_view, name="item"),
     path("failing", failing_view, name="failing"),
     path("api-user", api_user_view, name="api-user"),
+    path("unavailable", unavailable_view, name="unavailable"),
 ]
