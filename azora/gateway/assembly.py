@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +16,7 @@ from ninja.openapi.docs import Swagger
 
 from azora.accounts.api import router as accounts_router
 from azora.gateway.auth import default_auth
+from azora.gateway.errors import MalformedJson
 from azora.gateway.handlers import install_exception_handlers
 
 API_DESCRIPTION = """\
@@ -28,6 +31,10 @@ Unsafe methods accept an `Idempotency-Key` header.
 def app_routers() -> list[tuple[str, Router]]:
     """Each app's router and the prefix it is mounted at, bottom layer first."""
     return [("", accounts_router)]
+
+
+# Where ninja reads an operation's request body from.
+BODY_SOURCES = frozenset({"body", "form", "file"})
 
 
 class AzoraAPI(NinjaAPI):
@@ -50,6 +57,40 @@ class AzoraAPI(NinjaAPI):
             if len(loc) >= 2 and loc[0] == "body" and loc[1] in single_body_names:
                 item["loc"] = (loc[0], *loc[2:])
         return error
+
+
+def refuse_unexpected_body(view_func: Callable[..., Any]) -> Callable[..., Any]:
+    """Makes an operation that takes no body refuse one, rather than act and silently ignore it.
+
+    Empty bodies, `{}` and `null` pass (many clients send them by habit). Applied after
+    authentication and validation, so a caller without credentials still gets 401 first.
+    """
+    operation = getattr(view_func, "_ninja_operation", None)
+    if operation is None or any(model.__ninja_param_source__ in BODY_SOURCES for model in operation.models):
+        return view_func
+
+    @wraps(view_func)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        refuse_body(request.body)
+        return view_func(request, *args, **kwargs)
+
+    return guarded
+
+
+def refuse_body(body: bytes) -> None:
+    if not body.strip():
+        return
+    try:
+        data = json.loads(body)
+    except ValueError as error:
+        raise MalformedJson() from error
+    if data is None or data == {}:
+        return
+    names = [str(name) for name in data] if isinstance(data, dict) else []
+    locations: list[tuple[str, ...]] = [("body", name) for name in names] or [("body",)]
+    raise ValidationError(
+        [{"loc": loc, "msg": "This operation takes no request body.", "type": "extra_forbidden"} for loc in locations]
+    )
 
 
 def docs_policy() -> dict[str, Any]:
@@ -81,6 +122,7 @@ def build_api(*, routers: Sequence[tuple[str, Router]] | None = None, urls_names
         auth=default_auth(),
     )
     install_exception_handlers(api)
+    api.add_decorator(refuse_unexpected_body, mode="operation")
     for prefix, router in app_routers() if routers is None else routers:
         api.add_router(prefix, router)
     return api

@@ -80,6 +80,12 @@ def flaky_group_create(request: HttpRequest, payload: GroupIn) -> Status:
     return Status(201, _group_create(payload.name))
 
 
+@router.post("/touch", response={201: GroupOut})
+def touch(request: HttpRequest) -> Status:
+    """Takes no body: creates a group named "touched"."""
+    return Status(201, _group_create("touched"))
+
+
 @router.get("/whoami", response=PrincipalOut)
 def whoami(request: HttpRequest) -> PrincipalOut:
     principal = request.auth  # type: ignore[attr-defined]

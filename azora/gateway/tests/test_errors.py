@@ -78,7 +78,7 @@ class TestOperationErrors:
         assert [error["field"] for error in body["errors"]] == ["query.limit"]
 
     def test_domain_error_keeps_its_status_code_detail_and_extra(self, jwt_client: Client) -> None:
-        response = jwt_client.post("/api/v1/probe/quota")
+        response = jwt_client.post("/api/v1/probe/quota", content_type="application/json")
 
         body = _problem(response, 409)
         assert body == {
@@ -192,3 +192,40 @@ class TestRealApi:
         response = Client().get("/api/v1/openapi.json")
 
         assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("probe_urls")
+class TestOperationsWithoutABody:
+    @pytest.mark.parametrize("raw", [b"", b"{}", b"null", b"  "])
+    def test_an_empty_body_is_accepted(self, jwt_client: Client, raw: bytes) -> None:
+        response = jwt_client.post("/api/v1/probe/touch", raw, content_type="application/json")
+
+        assert response.status_code == 201
+        assert Group.objects.count() == 1
+
+    def test_fields_sent_to_an_operation_without_a_body_are_refused(self, jwt_client: Client) -> None:
+        response = jwt_client.post("/api/v1/probe/touch", {"force": True}, content_type="application/json")
+
+        body = _problem(response, 422)
+        assert body["errors"] == [
+            {"field": "body.force", "message": "This operation takes no request body.", "type": "extra_forbidden"}
+        ]
+        assert Group.objects.count() == 0
+
+    def test_a_list_sent_to_an_operation_without_a_body_is_refused(self, jwt_client: Client) -> None:
+        response = jwt_client.post("/api/v1/probe/touch", [1], content_type="application/json")
+
+        assert [error["field"] for error in _problem(response, 422)["errors"]] == ["body"]
+        assert Group.objects.count() == 0
+
+    def test_malformed_json_sent_to_an_operation_without_a_body_is_400(self, jwt_client: Client) -> None:
+        response = jwt_client.post("/api/v1/probe/touch", b"{nope", content_type="application/json")
+
+        assert _problem(response, 400)["code"] == "malformed_json"
+        assert Group.objects.count() == 0
+
+    def test_authentication_is_still_checked_first(self) -> None:
+        response = Client().post("/api/v1/probe/touch", b"{nope", content_type="application/json")
+
+        assert _problem(response, 401)["code"] == "not_authenticated"
