@@ -37,8 +37,14 @@ def _granian(host: str, port: int, workers: int, interface: str) -> list[str]:
     ]  # fmt: skip
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _supervise(commands: dict[str, list[str]]) -> int:
-    """Starts each command; when one stops (or on Ctrl-C) stops the others and returns its status."""
+    """Starts each command; when one stops (or on Ctrl-C or SIGTERM) stops the others and returns its status."""
+    # A container runtime stops the supervisor with SIGTERM: treat it like Ctrl-C so the children stop too.
+    signal.signal(signal.SIGTERM, _interrupt)
     processes = {name: subprocess.Popen(command) for name, command in commands.items()}
     status = 0
     try:
@@ -53,6 +59,7 @@ def _supervise(commands: dict[str, list[str]]) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # already stopping: a second SIGTERM must not cut it short
         for process in processes.values():
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
