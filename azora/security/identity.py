@@ -6,9 +6,9 @@ import ipaddress
 import json
 import uuid
 from collections.abc import Mapping
-from importlib import import_module
 from typing import Any
 
+from allauth.headless import app_settings as headless_settings
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import RequestDataTooBig
@@ -95,8 +95,8 @@ def session_account(request: HttpRequest) -> str | None:
 def _session_of(request: HttpRequest) -> Any:
     token = request.headers.get(_ALLAUTH_APP_SESSION_HEADER)
     if token:
-        engine = import_module(settings.SESSION_ENGINE)
-        return engine.SessionStore(session_key=token)
+        # The token strategy knows how a token maps to a session (for ours, the token is the session key).
+        return headless_settings.TOKEN_STRATEGY.lookup_session(token)
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return getattr(request, "session", None)
     return None

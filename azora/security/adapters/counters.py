@@ -119,7 +119,8 @@ class InProcessCounterStore:
             window = [0, now + hit.window]
             self._windows[hit.key] = window
         window[0] += 1
-        return Count(count=int(window[0]), reset_after=window[1] - now)
+        # min(): (now + window) - now can exceed the window by a rounding error on a large clock.
+        return Count(count=int(window[0]), reset_after=min(float(hit.window), window[1] - now))
 
     def _maybe_sweep(self, now: float) -> None:
         self._hits_since_sweep += 1

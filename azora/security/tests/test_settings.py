@@ -38,7 +38,8 @@ def settings_of(module: str, names: list[str], environment: dict[str, str], tmp_
         text=True,
         check=True,
     )
-    return json.loads(completed.stdout)
+    values: dict[str, object] = json.loads(completed.stdout)
+    return values
 
 
 def production_environment() -> dict[str, str]:
