@@ -20,6 +20,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+# Nothing is collected before a test run: WhiteNoise looks files up per request instead of warning (an error
+# under filterwarnings) that STATIC_ROOT does not exist on a fresh checkout.
+WHITENOISE_AUTOREFRESH = True
 AZORA_LOG_FORMAT = "console"
 AZORA_LOG_LEVEL = "WARNING"
 
