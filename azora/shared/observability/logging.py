@@ -64,6 +64,16 @@ def add_trace_context(logger: WrappedLogger, method_name: str, event_dict: Event
     return event_dict
 
 
+def drop_request_paths(logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
+    """Django's request errors end in the raw path ("Internal Server Error: /invitations/<token>/accept").
+
+    A path can carry a secret; the access line of the same request id names its route instead.
+    """
+    if event_dict.get("logger") == "django.request" and isinstance(event_dict.get("event"), str):
+        event_dict["event"] = event_dict["event"].split(": /", 1)[0]
+    return event_dict
+
+
 def order_keys(logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
     """Puts the leading keys first (null when unknown), so every line has the same shape."""
     ordered: EventDict = {key: event_dict.pop(key, None) for key in LEADING_KEYS}
@@ -94,7 +104,11 @@ def _renderers(log_format: str) -> list[Processor]:
 def build_handler(*, log_format: str, stream: TextIO) -> logging.Handler:
     formatter = structlog.stdlib.ProcessorFormatter(
         # Django passes the request object as an `extra`; only plain, safe fields are kept.
-        foreign_pre_chain=[*_shared_processors(), structlog.stdlib.ExtraAdder(allow=("status_code",))],
+        foreign_pre_chain=[
+            *_shared_processors(),
+            structlog.stdlib.ExtraAdder(allow=("status_code",)),
+            drop_request_paths,
+        ],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *_renderers(log_format)],
     )
     handler = logging.StreamHandler(stream)

@@ -110,6 +110,7 @@ def test_an_unhandled_exception_is_logged_with_structured_fields(captured_log: C
 
     [error] = [line for line in captured_log.lines() if line["logger"] == "django.request"]
     assert error["level"] == "error"
+    assert error["event"] == "Internal Server Error"  # Django's message without the raw path
     assert error["request_id"] == "req-500"
     assert error["status_code"] == 500
     [exception] = error["exception"]
