@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 
 import redis
 from django.conf import settings
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from azora.security.adapters.counters import CounterStore, Hit, InProcessCounterStore, RedisCounterStore
 from azora.security.rules import Limit, PolicyState, RateOverride, evaluate, limits_with_overrides
@@ -41,6 +43,9 @@ def _new_store(url: str) -> CounterStore:
         socket_connect_timeout=_REDIS_CONNECT_TIMEOUT,
         socket_timeout=_REDIS_SOCKET_TIMEOUT,
         health_check_interval=30,
+        # One immediate retry covers a pooled connection that Redis closed; backing off for seconds
+        # would hold the request, which goes through without counting anyway.
+        retry=Retry(NoBackoff(), 1),
     )
     return RedisCounterStore(client)
 
