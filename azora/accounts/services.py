@@ -97,6 +97,11 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _has_control_characters(text: str) -> bool:
+    # Names are shown to people and stored as text; NUL in particular is refused by PostgreSQL.
+    return any(not character.isprintable() for character in text)
+
+
 def _field_error(error_class: type[ProfileInvalid | OrganisationInvalid | InvitationInvalid | ApiKeyInvalid],
                  field: str, message: str) -> Exception:  # fmt: skip
     return error_class(message, extra={"errors": [{"field": field, "message": message}]})
@@ -140,7 +145,7 @@ def _clean_profile_fields(fields: dict[str, Any]) -> dict[str, str]:
         name = cleaned["display_name"]
         if len(name) > DISPLAY_NAME_MAX_LENGTH:
             raise _field_error(ProfileInvalid, "display_name", _("At most %d characters.") % DISPLAY_NAME_MAX_LENGTH)
-        if any(not character.isprintable() for character in name):
+        if _has_control_characters(name):
             raise _field_error(ProfileInvalid, "display_name", _("Must not contain control characters."))
     if "preferred_language" in cleaned and cleaned["preferred_language"] not in dict(settings.LANGUAGES):
         raise _field_error(ProfileInvalid, "preferred_language", _("Not a language Azora offers."))
@@ -200,6 +205,8 @@ def _clean_organisation_name(name: str) -> str:
         raise _field_error(OrganisationInvalid, "name", _("A name is required."))
     if len(name) > ORGANISATION_NAME_MAX_LENGTH:
         raise _field_error(OrganisationInvalid, "name", _("At most %d characters.") % ORGANISATION_NAME_MAX_LENGTH)
+    if _has_control_characters(name):
+        raise _field_error(OrganisationInvalid, "name", _("Must not contain control characters."))
     return name
 
 
@@ -479,8 +486,12 @@ def api_key_create(
 ) -> ApiKeyCreated:
     """A personal key (no organisation) or an organisation key (owners and admins); the raw key is shown once."""
     name = name.strip()
-    if not name or len(name) > API_KEY_NAME_MAX_LENGTH:
-        raise _field_error(ApiKeyInvalid, "name", _("A name of 1 to %d characters.") % API_KEY_NAME_MAX_LENGTH)
+    if not name or len(name) > API_KEY_NAME_MAX_LENGTH or _has_control_characters(name):
+        raise _field_error(
+            ApiKeyInvalid,
+            "name",
+            _("A name of 1 to %d characters, without control characters.") % API_KEY_NAME_MAX_LENGTH,
+        )
     cleaned_scopes = _clean_scopes(principal, scopes)
     if expires_at is not None and (timezone.is_naive(expires_at) or expires_at <= timezone.now()):
         raise _field_error(ApiKeyInvalid, "expires_at", _("Must be a time in the future, with a time zone."))

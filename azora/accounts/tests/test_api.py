@@ -156,6 +156,7 @@ def test_patch_me_changes_the_profile(owner: User) -> None:
         ('{"country": "XX"}', 422, "profile_invalid"),
         ('{"preferred_language": "de"}', 422, "profile_invalid"),
         ('{"time_zone": "Nowhere/Land"}', 422, "profile_invalid"),
+        ('{"display_name": "nul\\u0000"}', 422, "profile_invalid"),
         ('{"display_name": "' + "x" * 121 + '"}', 422, "validation_failed"),
     ],
 )
@@ -195,6 +196,7 @@ def test_post_organisation_creates_it_with_the_caller_as_owner(owner: User) -> N
         ('{"name": ""}', 422, "validation_failed"),
         ('{"name": "Fine", "owner": "someone"}', 422, "validation_failed"),
         ('{"name": "Fine", "slug": "Not A Slug"}', 422, "organisation_invalid"),
+        ('{"name": "nul\\u0000byte"}', 422, "organisation_invalid"),
         ('{"name": "Fine", "slug": "ubuntu-academy"}', 409, "organisation_slug_taken"),
     ],
 )
@@ -322,6 +324,7 @@ def test_post_invitation_returns_the_token_once_and_emails_it(
         ('{"email": "a@example.test", "role": "emperor"}', 422, "validation_failed"),
         ('{"email": "a@example.test", "expires_at": "2030-01-01T00:00:00Z"}', 422, "validation_failed"),
         ('{"email": "not an email"}', 422, "invitation_invalid"),
+        ('{"email": "nul\\u0000@example.test"}', 422, "invitation_invalid"),
         ('{"email": "member@example.test"}', 409, "already_member"),
     ],
 )
@@ -534,6 +537,7 @@ def test_post_organisation_api_key_by_an_owner(owner: User, organisation: Organi
         ('{"name": "k", "scopes": ["root"]}', 422, "validation_failed"),
         ('{"name": "k", "scopes": "profile:read"}', 422, "validation_failed"),
         ('{"name": 3, "scopes": ["profile:read"]}', 422, "validation_failed"),
+        ('{"name": "nul\\u0000", "scopes": ["profile:read"]}', 422, "api_key_invalid"),
         ('{"name": "k", "scopes": ["profile:read"], "secret": "mine"}', 422, "validation_failed"),
         ('{"name": "k", "scopes": ["profile:read"], "expires_at": "2030-01-01T00:00:00"}', 422, "validation_failed"),
         ('{"name": "k", "scopes": ["profile:read"], "expires_at": "2001-01-01T00:00:00Z"}', 422, "api_key_invalid"),
