@@ -14,6 +14,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 UNMATCHED_ROUTE = "unmatched"
+STATIC_ROUTE = "static"
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
 # Sub-millisecond to ten seconds: the API's target is a P95 under 10 ms, so the low end is finely cut.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -33,11 +34,16 @@ HTTP_EXCEPTIONS = Counter(
 
 
 def route_of(request: HttpRequest) -> str:
-    """The matched URL pattern ("api/v1/me", "" is "/"), never the raw path, so label values stay few."""
+    """The matched URL pattern ("api/v1/me", "" is "/"), never the raw path, so label values stay few.
+
+    Static files are answered by WhiteNoise before URL resolution; they share the one route "static".
+    """
     match = getattr(request, "resolver_match", None)
-    if match is None:
-        return UNMATCHED_ROUTE
-    return str(match.route) or "/"
+    if match is not None:
+        return str(match.route) or "/"
+    if settings.STATIC_URL and request.path.startswith(str(settings.STATIC_URL)):
+        return STATIC_ROUTE
+    return UNMATCHED_ROUTE
 
 
 def method_of(request: HttpRequest) -> str:

@@ -74,6 +74,18 @@ def test_requests_are_counted_by_route_pattern_and_status(client: Client) -> Non
     )
 
 
+def test_static_file_requests_share_one_route(client: Client) -> None:
+    before = scrape(client)
+
+    client.get("/static/app/site.css")
+    client.get("/static/other/file.js")
+
+    after = scrape(client)
+    counted = "azora_http_requests_total"
+    labels = {"method": "GET", "route": "static", "status": "404"}
+    assert value(after, counted, **labels) - value(before, counted, **labels) == 2
+
+
 def test_unhandled_exceptions_are_counted_by_route() -> None:
     client = Client(raise_request_exception=False)
     before = scrape(client)
