@@ -7,7 +7,7 @@ import uuid
 
 import structlog
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from azora.shared.events.outbox import enqueue_dispatch
@@ -84,7 +84,7 @@ def _claim(row: OutboxEvent, subscription: Subscription) -> bool:
 def _mark_handled(delivery: EventDelivery, *, now: dt.datetime, attempted: bool) -> None:
     fields: dict[str, object] = {"status": EventDelivery.Status.HANDLED, "next_attempt_at": None, "updated_at": now}
     if attempted:
-        fields |= {"attempts": delivery.attempts + 1, "last_attempted_at": now, "handled_at": now}
+        fields |= {"attempts": F("attempts") + 1, "last_attempted_at": now, "handled_at": now}
     EventDelivery.objects.filter(pk=delivery.pk).exclude(status=EventDelivery.Status.HANDLED).update(**fields)
 
 

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from azora.shared.events import publish
-from azora.shared.models import HandledEvent, OutboxEvent, PeriodicJobRun
+from azora.shared.events import dispatch_event, publish
+from azora.shared.models import EventDelivery, HandledEvent, OutboxEvent, PeriodicJobRun
 from azora.shared.scheduling import run_due_jobs
-from azora.shared.tasks import prune_task_results
+from azora.shared.tasks import dispatch_event_task, prune_task_results
 from azora.shared.tests.conftest import RegisterJob, Subscribe
 from azora.shared.tests.events.support import WidgetShipped, record_shipment
 from azora.shared.tests.tasks_for_tests import record_tick_task
@@ -74,8 +75,6 @@ def test_a_dispatch_task_run_twice_handles_the_event_once(subscribe: Subscribe, 
     subscribe(WidgetShipped, "tests.record_shipment", record_shipment)
     with transaction.atomic():
         event_id = publish(WidgetShipped(widget_id=WIDGET_ID, quantity=2))
-    from azora.shared.tasks import dispatch_event_task
-
     dispatch_event_task.enqueue(event_id=str(event_id))  # a duplicate delivery of the same task
 
     run_worker_batch()
@@ -110,3 +109,34 @@ def test_finished_task_results_are_pruned_after_fourteen_days(database_tasks: No
     assert prune_task_results(now=now) == 2
 
     assert sorted(str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)) == sorted(ids[2:])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_dispatchers_racing_on_postgresql_handle_the_event_once(subscribe: Subscribe, database_tasks: None) -> None:
+    subscribe(WidgetShipped, "tests.record_shipment", record_shipment)
+    with transaction.atomic():
+        event_id = publish(WidgetShipped(widget_id=WIDGET_ID, quantity=2))
+    start = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def dispatcher() -> None:
+        try:
+            start.wait()
+            outcomes.append(dispatch_event(event_id))
+        except Exception as error:  # surfaced by the assertion below, not lost in the thread
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=dispatcher) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes == ["dispatched", "dispatched"]
+    assert list(Group.objects.values_list("name", flat=True)) == [f"shipped:{WIDGET_ID}"]
+    assert HandledEvent.objects.count() == 1
+    delivery = EventDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (EventDelivery.Status.HANDLED, 1)
