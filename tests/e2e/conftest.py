@@ -7,10 +7,12 @@ Playwright is never asked to download a browser.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page, ViewportSize, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 # Playwright's sync API runs an event loop in this thread while the live server's thread serves Django;
 # the test's own database access happens outside any coroutine, so Django's async-safety guard does not apply.
@@ -27,9 +29,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 740}
-SHOTS = Path(os.environ.get("AZORA_SCREENSHOT_DIR", "/tmp/shots"))
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 375, "height": 740}
+SHOTS = Path(os.environ.get("AZORA_SCREENSHOT_DIR", "/tmp/shots"))  # noqa: S108 -- screenshots for people to look at
+Screenshot = Callable[[Page, str], None]
 
 
 def _browser_available() -> None:
@@ -42,10 +45,8 @@ def _browser_available() -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     _browser_available()
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
@@ -53,28 +54,39 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser: object, live_server: object) -> Iterator[object]:
-    """A fresh browser profile (no cookies, no service worker) at desktop size, for one test."""
-    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)  # type: ignore[attr-defined]
+def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+    """A fresh browser profile (no cookies, no service worker) at desktop size, for one test.
+
+    `page.console_errors` collects console errors and uncaught exceptions (CSP violations show there).
+    """
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
     context.set_default_timeout(10_000)
     page = context.new_page()
     console_errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
-    page.on("pageerror", lambda error: console_errors.append(str(error)))
-    page.console_errors = console_errors  # read by tests that assert a clean console (CSP violations show there)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            console_errors.append(message.text)
+
+    def on_page_error(error: Error) -> None:
+        console_errors.append(str(error))
+
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+    page.console_errors = console_errors  # type: ignore[attr-defined]  # read by the tests
     yield page
     context.close()
 
 
 @pytest.fixture
-def screenshot() -> object:
+def screenshot() -> Screenshot:
     """Saves the page at desktop and phone width into /tmp/shots/<name>-desktop.png and -phone.png."""
     SHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(page: object, name: str) -> None:
+    def take(page: Page, name: str) -> None:
         for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
-            page.set_viewport_size(size)  # type: ignore[attr-defined]
-            page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)  # type: ignore[attr-defined]
-        page.set_viewport_size(DESKTOP)  # type: ignore[attr-defined]
+            page.set_viewport_size(size)
+            page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
+        page.set_viewport_size(DESKTOP)
 
     return take

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from datetime import UTC, date, datetime, time
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -71,8 +71,8 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["preferred_language"].choices = [(code, name) for code, name in settings.LANGUAGES]
-        self.fields["time_zone"].choices = time_zone_choices()
+        cast(forms.ChoiceField, self.fields["preferred_language"]).choices = list(settings.LANGUAGES)
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = time_zone_choices()
 
     def clean_country(self) -> str:
         return str(self.cleaned_data["country"]).upper()
@@ -118,7 +118,7 @@ class ApiKeyCreateForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", _("Me (a personal key)")), *organisations]
+        cast(forms.ChoiceField, self.fields["organisation"]).choices = [("", _("Me (a personal key)")), *organisations]
         if not organisations:
             self.fields["organisation"].widget = forms.HiddenInput()
 
@@ -133,4 +133,3 @@ class ApiKeyCreateForm(forms.Form):
         if expires_on is None:
             return None
         return datetime.combine(expires_on, time(23, 59, 59), tzinfo=UTC)
-

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -26,8 +27,9 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control, pat
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
 
-from azora.accounts import public as accounts
+import azora.accounts.public as accounts
 from azora.portals.shell.forms import (
     ApiKeyCreateForm,
     InvitationCreateForm,
@@ -52,12 +54,26 @@ INVALID = 422  # a form that comes back with errors: the input was understood bu
 # --- Helpers ------------------------------------------------------------------------------------
 
 
+class HtmxRequest(HttpRequest):
+    """A request that django-htmx's middleware has looked at: `request.htmx` is truthy for HTMX requests."""
+
+    htmx: HtmxDetails
+
+
+def _user_id(request: HttpRequest) -> uuid.UUID:
+    """The signed-in person's id; every view that asks sits behind `login_required`."""
+    user_id = request.user.pk
+    if not isinstance(user_id, uuid.UUID):
+        raise PermissionDenied
+    return user_id
+
+
 def _principal(request: HttpRequest) -> accounts.Principal:
-    return accounts.Principal(via="session", user_id=request.user.pk)
+    return accounts.Principal(via="session", user_id=_user_id(request))
 
 
 def _render(
-    request: HttpRequest, template: str, partial: str, context: Mapping[str, Any], *, status: int = 200
+    request: HtmxRequest, template: str, partial: str, context: Mapping[str, Any], *, status: int = 200
 ) -> HttpResponse:
     """The whole page, or only `partial` of it for an HTMX request; caches keep the two apart."""
     name = f"{template}#{partial}" if request.htmx else template
@@ -83,15 +99,15 @@ def _add_domain_error(form: forms.Form, error: DomainError, field_names: Mapping
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxRequest) -> HttpResponse:
     organisations = (
-        accounts.organisation_list_for_user(user_id=request.user.pk) if request.user.is_authenticated else []
+        accounts.organisation_list_for_user(user_id=_user_id(request)) if request.user.is_authenticated else []
     )
     return _render(request, "shell/home.html", "dashboard", {"organisations": organisations})
 
 
 @require_GET
-def offline(request: HttpRequest) -> HttpResponse:
+def offline(request: HtmxRequest) -> HttpResponse:
     """The page the service worker shows when the network is gone: the same for everyone, nothing personal."""
     response = render(request, "shell/offline.html")
     patch_cache_control(response, no_cache=True)
@@ -99,7 +115,7 @@ def offline(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def manifest(request: HttpRequest) -> JsonResponse:
+def manifest(request: HtmxRequest) -> JsonResponse:
     icons = [
         {"src": static("shell/icons/azora.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
         {"src": static("shell/icons/azora-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
@@ -143,7 +159,7 @@ def _static_fingerprint() -> str:
 
 
 @require_GET
-def service_worker(request: HttpRequest) -> HttpResponse:
+def service_worker(request: HtmxRequest) -> HttpResponse:
     context = {
         "cache_name": f"azora-shell-{_static_fingerprint()}",
         "offline_url": json.dumps(reverse("shell:offline")),
@@ -160,9 +176,9 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: HtmxRequest) -> HttpResponse:
     if request.method == "GET":
-        current = accounts.user_profile(user_id=request.user.pk)
+        current = accounts.user_profile(user_id=_user_id(request))
         form = ProfileForm(
             initial={
                 "display_name": current.display_name,
@@ -176,7 +192,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST)
     if form.is_valid():
         try:
-            updated = accounts.user_update_profile(user_id=request.user.pk, **form.cleaned_data)
+            updated = accounts.user_update_profile(user_id=_user_id(request), **form.cleaned_data)
         except DomainError as error:
             _add_domain_error(form, error)
         else:
@@ -204,7 +220,11 @@ def profile(request: HttpRequest) -> HttpResponse:
             )
             return response
     return _render(
-        request, "shell/profile.html", "profile-form", {"form": form, "email": request.user.email}, status=INVALID
+        request,
+        "shell/profile.html",
+        "profile-form",
+        {"form": form, "email": getattr(request.user, "email", "")},
+        status=INVALID,
     )
 
 
@@ -213,7 +233,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organisations(request: HttpRequest) -> HttpResponse:
+def organisations(request: HtmxRequest) -> HttpResponse:
     form = OrganisationCreateForm(request.POST or None)
     status = 200
     created = None
@@ -222,7 +242,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 created = accounts.organisation_create(
-                    user_id=request.user.pk, name=form.cleaned_data["name"], slug=form.cleaned_data["slug"] or None
+                    user_id=_user_id(request), name=form.cleaned_data["name"], slug=form.cleaned_data["slug"] or None
                 )
             except DomainError as error:
                 _add_domain_error(form, error)
@@ -232,7 +252,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
                     return redirect("shell:organisation", organisation_id=created.id)
                 form, status = OrganisationCreateForm(), 200
     context = {
-        "organisations": accounts.organisation_list_for_user(user_id=request.user.pk),
+        "organisations": accounts.organisation_list_for_user(user_id=_user_id(request)),
         "form": form,
         "created": created,
     }
@@ -240,7 +260,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
 
 
 def _organisation_page(
-    request: HttpRequest,
+    request: HtmxRequest,
     organisation_id: uuid.UUID,
     *,
     partial: str,
@@ -269,18 +289,18 @@ def _organisation_page(
 
 @login_required
 @require_GET
-def organisation_detail(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
+def organisation_detail(request: HtmxRequest, organisation_id: uuid.UUID) -> HttpResponse:
     return _organisation_page(request, organisation_id, partial="members-panel")
 
 
 @login_required
 @require_POST
-def invitation_create(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
+def invitation_create(request: HtmxRequest, organisation_id: uuid.UUID) -> HttpResponse:
     form = InvitationCreateForm(request.POST)
     if form.is_valid():
         try:
             accounts.invitation_create(
-                actor_user_id=request.user.pk,
+                actor_user_id=_user_id(request),
                 organisation_id=organisation_id,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
@@ -299,7 +319,7 @@ def invitation_create(request: HttpRequest, organisation_id: uuid.UUID) -> HttpR
 
 
 def _membership_change_done(
-    request: HttpRequest, organisation_id: uuid.UUID, *, notice: str = "", problem: str = ""
+    request: HtmxRequest, organisation_id: uuid.UUID, *, notice: str = "", problem: str = ""
 ) -> HttpResponse:
     if not request.htmx:
         if problem:
@@ -319,7 +339,7 @@ def _membership_change_done(
 
 @login_required
 @require_POST
-def membership_update(request: HttpRequest, organisation_id: uuid.UUID, membership_id: uuid.UUID) -> HttpResponse:
+def membership_update(request: HtmxRequest, organisation_id: uuid.UUID, membership_id: uuid.UUID) -> HttpResponse:
     form = MembershipRoleForm(request.POST)
     if not form.is_valid():
         return _membership_change_done(request, organisation_id, problem=_("Choose one of the roles."))
@@ -339,7 +359,7 @@ def membership_update(request: HttpRequest, organisation_id: uuid.UUID, membersh
 
 @login_required
 @require_POST
-def membership_delete(request: HttpRequest, organisation_id: uuid.UUID, membership_id: uuid.UUID) -> HttpResponse:
+def membership_delete(request: HtmxRequest, organisation_id: uuid.UUID, membership_id: uuid.UUID) -> HttpResponse:
     try:
         accounts.membership_delete(
             principal=_principal(request), organisation_id=organisation_id, membership_id=membership_id
@@ -361,11 +381,11 @@ def membership_delete(request: HttpRequest, organisation_id: uuid.UUID, membersh
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: HtmxRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         return _render(request, "shell/invitation_accept.html", "invitation", {"token": token})
     try:
-        membership = accounts.invitation_accept(user_id=request.user.pk, token=token)
+        membership = accounts.invitation_accept(user_id=_user_id(request), token=token)
     except DomainError as error:
         context = {"token": token, "problem": str(error.detail)}
         return _render(request, "shell/invitation_accept.html", "invitation", context, status=error.status)
@@ -387,17 +407,17 @@ def _selected_organisation(raw: str | None, choices: list[tuple[str, str]]) -> u
     return None
 
 
-def _managed_organisations(request: HttpRequest) -> list[tuple[str, str]]:
+def _managed_organisations(request: HtmxRequest) -> list[tuple[str, str]]:
     """Organisations whose keys the person may manage: the choices of the page's owner selector."""
     return [
         (str(organisation.id), organisation.name)
-        for organisation in accounts.organisation_list_for_user(user_id=request.user.pk)
+        for organisation in accounts.organisation_list_for_user(user_id=_user_id(request))
         if organisation.role in accounts.ORGANISATION_MANAGER_ROLES
     ]
 
 
 def _api_keys_page(
-    request: HttpRequest,
+    request: HtmxRequest,
     *,
     owners: list[tuple[str, str]],
     organisation_id: uuid.UUID | None,
@@ -424,7 +444,7 @@ def _api_keys_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def api_keys(request: HttpRequest) -> HttpResponse:
+def api_keys(request: HtmxRequest) -> HttpResponse:
     owners = _managed_organisations(request)
     if request.method == "GET":
         organisation_id = _selected_organisation(request.GET.get("organisation"), owners)
@@ -456,7 +476,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_key_revoke(request: HttpRequest, api_key_id: uuid.UUID) -> HttpResponse:
+def api_key_revoke(request: HtmxRequest, api_key_id: uuid.UUID) -> HttpResponse:
     try:
         accounts.api_key_revoke(principal=_principal(request), api_key_id=api_key_id)
     except NotFound as error:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from azora.accounts.models import ApiKey, User
 from azora.accounts.tests.factories import ApiKeyFactory, MembershipFactory, OrganisationFactory, UserFactory
@@ -29,7 +30,9 @@ def test_visitors_are_sent_to_sign_in(client: Client) -> None:
     assert key.revoked_at is None
 
 
-def test_get_lists_the_persons_keys_only(signed_in: Client, person: User, django_assert_max_num_queries) -> None:
+def test_get_lists_the_persons_keys_only(
+    signed_in: Client, person: User, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     for number in range(3):
         ApiKeyFactory(user=person, name=f"Mine {number}")
     ApiKeyFactory(user=UserFactory(), name="Not mine")

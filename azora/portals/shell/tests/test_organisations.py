@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from azora.accounts.models import Invitation, Membership, Organisation, User
 from azora.accounts.tests.factories import InvitationFactory, MembershipFactory, OrganisationFactory, UserFactory
@@ -46,7 +47,7 @@ def test_visitors_are_sent_to_sign_in(client: Client, organisation: Organisation
 
 
 def test_list_shows_the_persons_organisations_only(
-    signed_in: Client, person: User, organisation: Organisation, django_assert_max_num_queries
+    signed_in: Client, person: User, organisation: Organisation, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     OrganisationFactory(owner=UserFactory(), name="Someone else's")
     for number in range(3):
@@ -155,9 +156,7 @@ def test_htmx_detail_answers_with_the_members_fragment(signed_in: Client, organi
 def test_changing_a_members_role(signed_in: Client, organisation: Organisation) -> None:
     membership = MembershipFactory(organisation=organisation, user=UserFactory(email="sipho@example.test"))
 
-    response = signed_in.post(
-        f"/organisations/{organisation.id}/members/{membership.id}/role/", {"role": "instructor"}
-    )
+    response = signed_in.post(f"/organisations/{organisation.id}/members/{membership.id}/role/", {"role": "instructor"})
 
     assert response.status_code == 302
     assert response["Location"] == f"/organisations/{organisation.id}/"
@@ -258,7 +257,7 @@ def test_members_of_another_organisation_are_not_found(signed_in: Client) -> Non
 
 
 def test_inviting_someone_sends_them_a_link(
-    signed_in: Client, organisation: Organisation, django_capture_on_commit_callbacks
+    signed_in: Client, organisation: Organisation, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = signed_in.post(
@@ -275,12 +274,12 @@ def test_inviting_someone_sends_them_a_link(
     )
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["lerato@example.test"]
-    assert re.search(r"/organisations/invitations/[\w-]+/", mail.outbox[0].body)
+    assert re.search(r"/organisations/invitations/[\w-]+/", str(mail.outbox[0].body))
     assert "An invitation was sent to lerato@example.test." in signed_in.get(response["Location"]).content.decode()
 
 
 def test_inviting_with_a_bad_address_shows_the_error_and_sends_nothing(
-    signed_in: Client, organisation: Organisation, django_capture_on_commit_callbacks
+    signed_in: Client, organisation: Organisation, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = signed_in.post(
@@ -294,7 +293,7 @@ def test_inviting_with_a_bad_address_shows_the_error_and_sends_nothing(
 
 
 def test_inviting_an_existing_member_shows_the_domain_error(
-    signed_in: Client, organisation: Organisation, django_capture_on_commit_callbacks
+    signed_in: Client, organisation: Organisation, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = signed_in.post(

@@ -72,7 +72,7 @@ def test_pages_for_signed_in_people_render_in_the_shell_layout(signed_in: Client
     assert response.status_code == 200
     html = response.content.decode()
     _assert_in_layout(html)
-    assert "hx-headers='{\"X-CSRFToken\": \"" in html
+    assert 'hx-headers=\'{"X-CSRFToken": "' in html
     assert '<button type="submit" class="link-button">Sign out</button>' in html
 
 
@@ -106,7 +106,7 @@ def test_home_shows_a_signed_in_persons_organisations(signed_in: Client, person:
 
     html = response.content.decode()
     assert "<h1>Welcome, Thandi</h1>" in html
-    assert ">Khanya Academy</a> <span class=\"badge\">Owner</span>" in html
+    assert '>Khanya Academy</a> <span class="badge">Owner</span>' in html
 
 
 def test_home_answers_htmx_with_the_dashboard_fragment(signed_in: Client) -> None:
