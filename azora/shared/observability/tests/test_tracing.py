@@ -151,6 +151,50 @@ class _Receiver(BaseHTTPRequestHandler):
         return
 
 
+class _Upstream(BaseHTTPRequestHandler):
+    """Another service our code calls: keeps the trace context headers it is sent."""
+
+    traceparents: list[str | None] = []
+
+    def do_GET(self) -> None:
+        self.traceparents.append(self.headers.get("traceparent"))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.mark.django_db
+def test_outgoing_http_calls_are_child_spans_and_carry_the_trace(traced: Traced) -> None:
+    _Upstream.traceparents = []
+    upstream = HTTPServer(("127.0.0.1", 0), _Upstream)
+    thread = threading.Thread(target=upstream.serve_forever, daemon=True)
+    thread.start()
+    try:
+        response = Client().get(
+            "/outgoing", {"target": f"http://127.0.0.1:{upstream.server_port}/ping"},
+            headers={"traceparent": TRACEPARENT},
+        )  # fmt: skip
+    finally:
+        upstream.shutdown()
+        upstream.server_close()
+
+    assert response.json() == {"upstream_status": 204}
+    server = traced.server_span()
+    [client_span] = [
+        span for span in traced.spans()
+        if span.kind == SpanKind.CLIENT and span.parent is not None and span.parent.span_id == server.context.span_id
+    ]  # fmt: skip
+    assert client_span.name == "GET"
+    [sent] = _Upstream.traceparents
+    assert sent is not None
+    version, trace_id, parent_id, _flags = sent.split("-")
+    assert (version, trace_id) == ("00", TRACE_ID)
+    # The callee's parent is the outgoing call's span (requests' or urllib3's, whichever is innermost).
+    assert int(parent_id, 16) in {span.context.span_id for span in traced.spans() if span.kind == SpanKind.CLIENT}
+
+
 EXPORT_ONE_REQUEST = """
 import django
 django.setup()

@@ -22,6 +22,14 @@ def unavailable_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("down for maintenance", status=503)
 
 
+def outgoing_view(request: HttpRequest) -> JsonResponse:
+    """Calls another service, as payment and AI adapters do; the target is the test's local receiver."""
+    import requests
+
+    reply = requests.get(request.GET["target"], timeout=5)
+    return JsonResponse({"upstream_status": reply.status_code})
+
+
 def api_user_view(request: HttpRequest) -> JsonResponse:
     # As an API auth class does once it has verified a bearer token.
     bind_user_id("0199aaaa-bbbb-7ccc-8ddd-eeeeffff0000")
@@ -36,4 +44,5 @@ urlpatterns = [
     path("failing", failing_view, name="failing"),
     path("api-user", api_user_view, name="api-user"),
     path("unavailable", unavailable_view, name="unavailable"),
+    path("outgoing", outgoing_view, name="outgoing"),
 ]
