@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -265,3 +267,19 @@ def test_an_unreachable_counter_store_lets_requests_through(browser: Client) -> 
     responses = [login_form(browser, "ann@example.test", "203.0.113.5") for _ in range(12)]
     assert {response.status_code for response in responses} == {200}
     assert "RateLimit" not in responses[-1]
+
+
+def test_concurrent_calls_let_exactly_the_quota_through() -> None:
+    threads, calls_per_thread = 8, 5
+    start = threading.Barrier(threads)
+
+    def call_many(_: int) -> list[int]:
+        client = Client()
+        start.wait()
+        return [client.get("/api/v1/me", REMOTE_ADDR="203.0.113.30").status_code for _ in range(calls_per_thread)]
+
+    with override_settings(AZORA_RATE_LIMITS={"api-anonymous": "10/1m"}), ThreadPoolExecutor(threads) as pool:
+        statuses = [status for batch in pool.map(call_many, range(threads)) for status in batch]
+
+    assert statuses.count(401) == 10
+    assert statuses.count(429) == threads * calls_per_thread - 10
