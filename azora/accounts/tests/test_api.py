@@ -35,7 +35,10 @@ def send(client: Client, method: str, path: str, body: Any = None, *, raw: str |
     data = raw if raw is not None else (json.dumps(body) if body is not None else None)
     call = getattr(client, method.lower())
     if data is None:
-        return call(f"/api/v1{path}")
+        # No body at all (the test client would otherwise send an empty multipart form).
+        return (
+            call(f"/api/v1{path}", content_type=JSON) if method in {"POST", "PATCH", "PUT"} else call(f"/api/v1{path}")
+        )
     return call(f"/api/v1{path}", data=data, content_type=JSON)
 
 
@@ -389,11 +392,14 @@ def test_accept_invitation_with_an_unknown_token_or_a_body_changes_nothing(organ
     invitation = InvitationFactory(organisation=organisation, email="invitee@example.test")
     client = session_client(UserFactory(email="invitee@example.test"))
 
+    path = f"/invitations/{invitation.token}/accept"
+
     with nothing_changes():
         assert_problem(send(client, "POST", "/invitations/unknown-token/accept"), 404, "invitation_not_found")
-        assert_problem(send(client, "POST", "/invitations/x/accept", raw="{broken"), 404, "invitation_not_found")
-    # The endpoint takes no body, so one sent anyway is ignored rather than refused.
-    assert send(client, "POST", f"/invitations/{invitation.token}/accept", raw="{broken").status_code == 201
+        # The endpoint takes no body: one sent anyway is refused, not silently ignored.
+        assert_problem(send(client, "POST", path, raw="{broken"), 400, "malformed_json")
+        assert_problem(send(client, "POST", path, {"role": "owner"}), 422, "validation_failed")
+    assert send(client, "POST", path, {}).status_code == 201
 
 
 # --- members -------------------------------------------------------------------------------------

@@ -16,12 +16,12 @@ from azora.accounts.tests.factories import InvitationFactory, MembershipFactory,
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def _race(*calls: Callable[[], None]) -> list[BaseException | None]:
+def _race(*calls: Callable[[], object]) -> list[BaseException | None]:
     """Run each call in its own thread (and database connection), released together; their outcomes in order."""
     barrier = threading.Barrier(len(calls))
     outcomes: list[BaseException | None] = [None] * len(calls)
 
-    def run(index: int, call: Callable[[], None]) -> None:
+    def run(index: int, call: Callable[[], object]) -> None:
         try:
             barrier.wait(timeout=10)
             call()
