@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.tasks import Task
@@ -47,10 +48,15 @@ class PeriodicJob:
         return self.slot_start(now) + self.every
 
 
-def register_periodic[T: AnyTask](task: T, *, name: str, every: dt.timedelta) -> T:
-    """Runs `task` (which takes no arguments) once every `every`; `name` identifies its runs, so keep it stable."""
+def register_periodic[T: AnyTask](task: T, *, every: dt.timedelta, name: str | None = None) -> T:
+    """Runs `task` (which takes no arguments) once every `every`.
+
+    `name` identifies the job's runs, so keep it stable; by default it is "<app label>.<task name without
+    _task>", e.g. "revenue.renew_subscriptions" for revenue's `renew_subscriptions_task`.
+    """
     if not isinstance(task, Task):
         raise TypeError(f"{task!r} is not a task: decorate the function with @task() first.")
+    name = name or _default_job_name(task)
     if not JOB_NAME_PATTERN.match(name):
         raise ImproperlyConfigured(f"Periodic job name {name!r} must look like 'app.verb_noun'.")
     if every < dt.timedelta(seconds=1) or every.total_seconds() != int(every.total_seconds()):
@@ -62,13 +68,20 @@ def register_periodic[T: AnyTask](task: T, *, name: str, every: dt.timedelta) ->
     return task
 
 
-def periodic[T: AnyTask](*, name: str, every: dt.timedelta) -> Callable[[T], T]:
+def periodic[T: AnyTask](*, every: dt.timedelta, name: str | None = None) -> Callable[[T], T]:
     """Decorator form of `register_periodic`, placed above `@task()` in an app's `jobs.py`."""
 
     def register(task: T) -> T:
         return register_periodic(task, name=name, every=every)
 
     return register
+
+
+def _default_job_name(task: AnyTask) -> str:
+    app = apps.get_containing_app_config(task.func.__module__)
+    if app is None:
+        raise ImproperlyConfigured(f"{task.module_path} is outside every installed app: give the job a name.")
+    return f"{app.label}.{task.name.removesuffix('_task')}"
 
 
 def unregister_periodic(name: str) -> None:

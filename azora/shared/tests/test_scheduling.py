@@ -23,6 +23,7 @@ from azora.shared.scheduling import (
     periodic,
     prune_job_runs,
     register_periodic,
+    registered_jobs,
     run_due_jobs,
     run_scheduler,
     seconds_until_next_slot,
@@ -79,6 +80,15 @@ def test_registration_refuses_bad_declarations(register_job: RegisterJob) -> Non
         register_periodic(record_tick_task, name="tests.fast", every=dt.timedelta(milliseconds=500))
     with pytest.raises(ImproperlyConfigured, match=r"already used by .*record_tick_task"):
         register_periodic(record_tock_task, name="tests.tick", every=dt.timedelta(minutes=1))
+
+
+def test_a_job_is_named_after_its_app_and_task_by_default(register_job: RegisterJob) -> None:
+    register_periodic(record_tick_task, every=dt.timedelta(minutes=5))
+    register_job(record_tick_task, "shared.record_tick", dt.timedelta(minutes=5))  # removed again after the test
+
+    assert [(job.name, job.every) for job in registered_jobs() if job.task is record_tick_task] == [
+        ("shared.record_tick", dt.timedelta(minutes=5))
+    ]
 
 
 def test_the_decorator_returns_the_task_unchanged(register_job: RegisterJob) -> None:
