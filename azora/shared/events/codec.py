@@ -31,7 +31,10 @@ def field_types(cls: type) -> dict[str, Any]:
         return cached
     if not dataclasses.is_dataclass(cls):
         raise PayloadError(f"{cls.__qualname__} is not a dataclass.")
-    hints = typing.get_type_hints(cls)
+    try:
+        hints = typing.get_type_hints(cls)
+    except NameError as error:  # e.g. a hint imported only under TYPE_CHECKING
+        raise PayloadError(f"The type hints of {cls.__qualname__} cannot be resolved: {error}.") from error
     resolved = {field.name: hints[field.name] for field in dataclasses.fields(cls) if field.init}
     _field_types[cls] = resolved
     return resolved

@@ -176,3 +176,14 @@ def test_scalars_round_trip_exactly(amount: Decimal, moment: dt.datetime, count:
     assert str(decoded.weight_kg) == str(amount)
     assert decoded.delivered_at == moment
     assert decoded.labels == {"count": count}
+
+
+def test_a_type_hint_that_cannot_be_resolved_is_reported() -> None:
+    @dataclass(frozen=True)
+    class Unresolvable(DomainEvent):
+        event_type: ClassVar[str] = "tests.unresolvable_thing_happened"
+
+        shelf: NotImportedHere  # type: ignore[name-defined]  # noqa: F821 -- the mistake under test
+
+    with pytest.raises(PayloadError, match=r"type hints of .*Unresolvable cannot be resolved: name 'NotImportedHere'"):
+        encode_event(Unresolvable(shelf=1))
