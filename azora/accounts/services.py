@@ -85,6 +85,8 @@ DISPLAY_NAME_MAX_LENGTH = 120
 ORGANISATION_NAME_MAX_LENGTH = 160
 ORGANISATION_SLUG_MAX_LENGTH = 80
 API_KEY_NAME_MAX_LENGTH = 120
+# Keys that must outlive this should simply not expire; the bound also keeps dates far from the calendar's end.
+API_KEY_MAX_LIFETIME = timedelta(days=3653)
 _SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PROFILE_FIELDS = frozenset({"display_name", "preferred_language", "country", "time_zone"})
 
@@ -493,8 +495,12 @@ def api_key_create(
             _("A name of 1 to %d characters, without control characters.") % API_KEY_NAME_MAX_LENGTH,
         )
     cleaned_scopes = _clean_scopes(principal, scopes)
-    if expires_at is not None and (timezone.is_naive(expires_at) or expires_at <= timezone.now()):
-        raise _field_error(ApiKeyInvalid, "expires_at", _("Must be a time in the future, with a time zone."))
+    if expires_at is not None and (
+        timezone.is_naive(expires_at) or not timezone.now() < expires_at <= timezone.now() + API_KEY_MAX_LIFETIME
+    ):
+        raise _field_error(
+            ApiKeyInvalid, "expires_at", _("Must be a future time with a time zone, at most ten years away.")
+        )
     with transaction.atomic():
         if organisation_id is None:
             if principal.user_id is None:

@@ -547,6 +547,8 @@ def test_post_organisation_api_key_by_an_owner(owner: User, organisation: Organi
         ('{"name": "k", "scopes": ["profile:read"], "secret": "mine"}', 422, "validation_failed"),
         ('{"name": "k", "scopes": ["profile:read"], "expires_at": "2030-01-01T00:00:00"}', 422, "validation_failed"),
         ('{"name": "k", "scopes": ["profile:read"], "expires_at": "2001-01-01T00:00:00Z"}', 422, "api_key_invalid"),
+        ('{"name": "k", "scopes": ["profile:read"], "expires_at": "9999-12-31T23:59:59-10:00"}', 422,
+         "api_key_invalid"),
         ('{"name": "k", "scopes": ["profile:read"], "organisation_id": "nope"}', 422, "validation_failed"),
         ('{"name": "k", "scopes": ["profile:read"], "organisation_id": "' + str(uuid.UUID(int=1)) + '"}', 404,
          "not_found"),

@@ -86,6 +86,7 @@ def test_api_key_create_for_an_organisation_needs_owner_or_admin(
         ("k", ["everything"], None, "scopes"),
         ("k", "profile:read", None, "scopes"),
         ("k", ["profile:read"], timedelta(seconds=-1), "expires_at"),
+        ("k", ["profile:read"], timedelta(days=3660), "expires_at"),
     ],
 )
 def test_api_key_create_rejects_bad_input(
