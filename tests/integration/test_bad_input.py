@@ -135,10 +135,10 @@ def row_counts() -> dict[str, int]:
 
 
 def send(operation: Operation, url: str, body: bytes | None, headers: dict[str, str]) -> Any:
-    client = Client(**headers)
+    client = Client()
     if body is None:
-        return client.generic(operation.method.upper(), url)
-    return client.generic(operation.method.upper(), url, data=body, content_type="application/json")
+        return client.generic(operation.method.upper(), url, headers=headers)
+    return client.generic(operation.method.upper(), url, data=body, content_type="application/json", headers=headers)
 
 
 def assert_problem(response: Any, statuses: set[int], code: str | None = None) -> dict[str, Any]:
@@ -152,14 +152,14 @@ def assert_problem(response: Any, statuses: set[int], code: str | None = None) -
     return problem
 
 
-def unchanged(world: World, check: Callable[[], None]) -> None:
+def unchanged(world: World, check: Callable[[], object]) -> None:
     before = row_counts()
     check()
     assert row_counts() == before
 
 
 def bearer(world: World) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {world.token}"}
+    return {"Authorization": f"Bearer {world.token}"}
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.id)

@@ -27,7 +27,8 @@ def access_token_for(user: User) -> str:
     """A real allauth JWT access token, minted as the headless login would mint it."""
     session = SessionStore()
     session.create()
-    return create_access_token(user, session, {})
+    token: str = create_access_token(user, session, {})
+    return token
 
 
 @pytest.fixture

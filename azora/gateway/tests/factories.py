@@ -12,7 +12,7 @@ from factory.django import DjangoModelFactory
 from azora.gateway.models import IdempotencyRecord
 
 
-class IdempotencyRecordFactory(DjangoModelFactory[IdempotencyRecord]):
+class IdempotencyRecordFactory(DjangoModelFactory[IdempotencyRecord]):  # type: ignore[misc]  # factory_boy is typed as Any (pyproject)
     class Meta:
         model = IdempotencyRecord
 

@@ -54,7 +54,7 @@ def _group_create(name: str) -> Group:
 
 
 @router.post("/groups", response={201: GroupOut})
-def group_create(request: HttpRequest, payload: GroupIn) -> Status:
+def group_create(request: HttpRequest, payload: GroupIn) -> Status[Group]:
     return Status(201, _group_create(payload.name))
 
 
@@ -66,14 +66,14 @@ def group_list(request: HttpRequest, page: Query[PageParams]) -> object:
 
 
 @router.post("/slow-groups", response={201: GroupOut})
-def slow_group_create(request: HttpRequest, payload: GroupIn) -> Status:
+def slow_group_create(request: HttpRequest, payload: GroupIn) -> Status[Group]:
     slow_entered.set()
     slow_release.wait(timeout=30)
     return Status(201, _group_create(payload.name))
 
 
 @router.post("/flaky-groups", response={201: GroupOut})
-def flaky_group_create(request: HttpRequest, payload: GroupIn) -> Status:
+def flaky_group_create(request: HttpRequest, payload: GroupIn) -> Status[Group]:
     """Fails (500) until a group named "ready" exists."""
     if not Group.objects.filter(name__startswith="ready").exists():
         raise RuntimeError("backend not ready: secret-internal-detail")
@@ -81,7 +81,7 @@ def flaky_group_create(request: HttpRequest, payload: GroupIn) -> Status:
 
 
 @router.post("/touch", response={201: GroupOut})
-def touch(request: HttpRequest) -> Status:
+def touch(request: HttpRequest) -> Status[Group]:
     """Takes no body: creates a group named "touched"."""
     return Status(201, _group_create("touched"))
 

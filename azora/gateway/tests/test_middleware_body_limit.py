@@ -94,7 +94,7 @@ def test_chunked_body_over_the_limit_is_refused_after_reading_one_byte_past_it()
     response = RequestBodyLimitMiddleware(_echo)(request)
 
     assert response.status_code == 413
-    assert request._stream.tell() == LIMIT + 1  # type: ignore[attr-defined]
+    assert request._stream.tell() == LIMIT + 1
 
 
 def test_chunked_body_within_the_limit_reaches_the_view_whole() -> None:
@@ -102,6 +102,7 @@ def test_chunked_body_within_the_limit_reaches_the_view_whole() -> None:
 
     response = RequestBodyLimitMiddleware(_echo)(_chunked_request(body))
 
+    assert isinstance(response, HttpResponse)
     assert response.status_code == 200
     assert response.content == body
 
