@@ -11,9 +11,10 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import connection
-from django.test import Client
+from django.test import AsyncClient, Client
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -96,6 +97,24 @@ def test_the_server_span_continues_the_incoming_trace_and_logs_carry_it(
     for event in ("item_read", "request"):
         [line] = captured_log.events(event)
         assert (line["request_id"], line["trace_id"], line["span_id"]) == ("traced-1", TRACE_ID, span_id)
+
+
+@pytest.mark.django_db
+def test_under_asgi_the_server_span_continues_the_trace_and_logs_carry_it(
+    traced: Traced, captured_log: CapturedLog
+) -> None:
+    """`azora serve` runs Django under ASGI: the same span, the same ids in the log lines."""
+    response = async_to_sync(AsyncClient().get)("/items/5", headers={"traceparent": TRACEPARENT})
+
+    assert response.status_code == 200
+    server = traced.server_span()
+    assert format(server.context.trace_id, "032x") == TRACE_ID
+    assert server.parent is not None
+    assert format(server.parent.span_id, "016x") == PARENT_ID
+    span_id = format(server.context.span_id, "016x")
+    for event in ("item_read", "request"):
+        [line] = captured_log.events(event)
+        assert (line["trace_id"], line["span_id"]) == (TRACE_ID, span_id)
 
 
 @pytest.mark.django_db
@@ -199,7 +218,7 @@ EXPORT_ONE_REQUEST = """
 import django
 django.setup()
 from django.conf import settings
-from django.test import Client
+from django.test import AsyncClient, Client
 from django.test.utils import setup_test_environment
 from opentelemetry import trace
 from azora.shared.observability import setup
