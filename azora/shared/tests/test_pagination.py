@@ -11,15 +11,13 @@ from typing import Any
 import factory
 import pytest
 from django.db import transaction
-from django.test import Client
 from factory.django import DjangoModelFactory
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pytest_django import Settings
 
-from azora.accounts.models import User
 from azora.shared.errors import ValidationFailed
 from azora.shared.ids import uuid7
+from azora.shared.models import OutboxEvent
 from azora.shared.pagination import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -33,20 +31,19 @@ from azora.shared.pagination import (
 )
 
 BASE_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-ORDERINGS = [("id",), ("-id",), ("date_joined", "id"), ("-date_joined", "id"), ("display_name", "-id")]
+ORDERINGS = [("id",), ("-id",), ("occurred_at", "id"), ("-occurred_at", "id"), ("event_type", "-id")]
 
 
-class RowFactory(DjangoModelFactory[User]):
-    """Users as plain rows to page through: no password hashing, no onboarding, so examples stay fast."""
+class RowFactory(DjangoModelFactory[OutboxEvent]):
+    """Outbox rows as plain rows to page through: a UUIDv7 key, a timestamp and a repeating type."""
 
     class Meta:
-        model = User
+        model = OutboxEvent
 
     id = factory.LazyFunction(uuid7)
-    email = factory.Sequence(lambda n: f"row{n}@example.test")
-    password = "!unusable"
-    display_name = factory.Sequence(lambda n: f"name {n % 3}")
-    date_joined = BASE_TIME
+    event_type = factory.Sequence(lambda n: f"type{n % 3}")
+    payload = factory.LazyFunction(dict)
+    occurred_at = BASE_TIME
 
 
 def _walk(ordering: tuple[str, ...], limit: int) -> list[uuid.UUID]:
@@ -54,7 +51,7 @@ def _walk(ordering: tuple[str, ...], limit: int) -> list[uuid.UUID]:
     cursor = None
     for _page in range(1000):
         page = paginate_queryset(
-            User.objects.all(), cursor=cursor, limit=limit, to_item=lambda user: user.id, ordering=ordering
+            OutboxEvent.objects.all(), cursor=cursor, limit=limit, to_item=lambda row: row.id, ordering=ordering
         )
         assert len(page.items) <= limit
         seen.extend(page.items)
@@ -75,12 +72,12 @@ def _walk(ordering: tuple[str, ...], limit: int) -> list[uuid.UUID]:
 def test_walking_every_page_returns_each_row_once_in_order(
     offsets: list[int], limit: int, ordering: tuple[str, ...]
 ) -> None:
-    """Few distinct join times and names, so ties on the leading field are common and the tiebreak is tested."""
+    """Few distinct times and types, so ties on the leading field are common and the tiebreak is tested."""
     with transaction.atomic():
-        User.objects.bulk_create(
-            [RowFactory.build(date_joined=BASE_TIME + dt.timedelta(seconds=offset)) for offset in offsets]
+        OutboxEvent.objects.bulk_create(
+            [RowFactory.build(occurred_at=BASE_TIME + dt.timedelta(seconds=offset)) for offset in offsets]
         )
-        expected = list(User.objects.order_by(*ordering).values_list("id", flat=True))
+        expected = list(OutboxEvent.objects.order_by(*ordering).values_list("id", flat=True))
 
         walked = _walk(ordering, limit)
 
@@ -93,8 +90,8 @@ def test_walking_every_page_returns_each_row_once_in_order(
 def test_last_page_has_no_next_cursor() -> None:
     RowFactory.create_batch(4)
 
-    first = paginate_queryset(User.objects.all(), cursor=None, limit=2, to_item=lambda user: user.id)
-    second = paginate_queryset(User.objects.all(), cursor=first.next_cursor, limit=2, to_item=lambda user: user.id)
+    first = paginate_queryset(OutboxEvent.objects.all(), cursor=None, limit=2, to_item=lambda row: row.id)
+    second = paginate_queryset(OutboxEvent.objects.all(), cursor=first.next_cursor, limit=2, to_item=lambda row: row.id)
 
     assert len(first.items) == len(second.items) == 2
     assert first.next_cursor is not None
@@ -103,18 +100,18 @@ def test_last_page_has_no_next_cursor() -> None:
 
 @pytest.mark.django_db
 def test_an_empty_list_is_one_empty_page() -> None:
-    page = paginate_queryset(User.objects.none(), cursor=None, limit=5, to_item=lambda user: user.id)
+    page = paginate_queryset(OutboxEvent.objects.none(), cursor=None, limit=5, to_item=lambda row: row.id)
 
     assert (page.items, page.next_cursor) == ([], None)
 
 
 @pytest.mark.django_db
 def test_rows_added_behind_the_cursor_do_not_shift_the_next_page() -> None:
-    rows = sorted(RowFactory.create_batch(4), key=lambda user: user.id)
-    first = paginate_queryset(User.objects.all(), cursor=None, limit=2, to_item=lambda user: user.id)
-    User.objects.filter(id=rows[0].id).delete()
+    rows = sorted(RowFactory.create_batch(4), key=lambda row: row.id)
+    first = paginate_queryset(OutboxEvent.objects.all(), cursor=None, limit=2, to_item=lambda row: row.id)
+    OutboxEvent.objects.filter(id=rows[0].id).delete()
 
-    second = paginate_queryset(User.objects.all(), cursor=first.next_cursor, limit=2, to_item=lambda user: user.id)
+    second = paginate_queryset(OutboxEvent.objects.all(), cursor=first.next_cursor, limit=2, to_item=lambda row: row.id)
 
     assert second.items == [rows[2].id, rows[3].id]
 
@@ -150,12 +147,12 @@ def test_malformed_cursors_are_invalid(cursor: str) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("ordering", "values"), [(("id",), ["not-a-uuid"]), (("date_joined", "id"), ["yesterday", str(uuid7())])]
+    ("ordering", "values"), [(("id",), ["not-a-uuid"]), (("occurred_at", "id"), ["yesterday", str(uuid7())])]
 )
 def test_a_cursor_whose_values_do_not_fit_the_ordering_is_invalid(ordering: tuple[str, ...], values: list[str]) -> None:
     with pytest.raises(InvalidCursor):
         paginate_queryset(
-            User.objects.all(), cursor=encode_cursor(values), limit=5, to_item=lambda user: user, ordering=ordering
+            OutboxEvent.objects.all(), cursor=encode_cursor(values), limit=5, to_item=lambda row: row, ordering=ordering
         )
 
 
@@ -185,43 +182,3 @@ def test_paged_schema_names_items_and_next_cursor() -> None:
 
     assert schema["required"] == ["items", "next_cursor"]
     assert schema["properties"]["items"] == {"items": {"type": "integer"}, "title": "Items", "type": "array"}
-
-
-@pytest.mark.django_db
-class TestThroughTheApi:
-    """A list endpoint built on PageParams and Paged, in the gateway's probe API."""
-
-    @pytest.fixture(autouse=True)
-    def probe(self, settings: Settings) -> None:
-        settings.ROOT_URLCONF = "azora.gateway.tests.probe"
-
-    @pytest.fixture
-    def client(self) -> Client:
-        client = Client()
-        client.force_login(RowFactory())
-        return client
-
-    def test_pages_through_a_list(self, client: Client) -> None:
-        from django.contrib.auth.models import Group
-
-        Group.objects.bulk_create([Group(name=f"g{index:02d}") for index in range(5)])
-
-        first = client.get("/api/v1/probe/groups?limit=3").json()
-        second = client.get(f"/api/v1/probe/groups?limit=3&cursor={first['next_cursor']}").json()
-
-        assert [group["name"] for group in first["items"]] == ["g00", "g01", "g02"]
-        assert [group["name"] for group in second["items"]] == ["g03", "g04"]
-        assert second["next_cursor"] is None
-
-    def test_an_invalid_cursor_is_a_422_problem(self, client: Client) -> None:
-        response = client.get("/api/v1/probe/groups?cursor=garbage!")
-
-        assert response.status_code == 422
-        assert response["Content-Type"] == "application/problem+json"
-        assert response.json()["code"] == "invalid_cursor"
-
-    def test_a_limit_out_of_bounds_is_a_422_naming_the_field(self, client: Client) -> None:
-        response = client.get(f"/api/v1/probe/groups?limit={MAX_LIMIT + 1}")
-
-        assert response.status_code == 422
-        assert [error["field"] for error in response.json()["errors"]] == ["query.limit"]
