@@ -317,10 +317,13 @@ def invitation_create(*, principal: Principal, organisation_id: uuid.UUID, email
         if principal.user_id is not None:
             inviter = User.objects.get(id=principal.user_id).get_full_name()
         organisation_name = organisation.name
+        # robust: a mail server that is down must not turn the committed invitation into an error
+        # response; the failure is logged, and the inviter can send a new invitation.
         transaction.on_commit(
             lambda: _send_invitation_email(
                 email=email, organisation_name=organisation_name, inviter=inviter, token=token
-            )
+            ),
+            robust=True,
         )
     return InvitationCreated(
         id=invitation.id,

@@ -12,7 +12,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
-from pytest_django import DjangoCaptureOnCommitCallbacks
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from azora.accounts import public
 from azora.accounts.errors import (
@@ -235,3 +235,27 @@ def test_accepting_when_already_a_member_is_a_conflict(member: User, organisatio
     with pytest.raises(AlreadyMember):
         public.invitation_accept(user_id=member.id, token=invitation.token)
     assert Membership.objects.get(user=member, organisation=organisation).role == "member"
+
+
+def test_a_failing_mail_server_does_not_undo_or_fail_the_invitation(
+    owner: User,
+    organisation: Organisation,
+    settings: Settings,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Port 1 on loopback refuses connections at once: a mail server that is down.
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 1, "timeout": 2},
+        }
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        created = public.invitation_create(
+            actor_user_id=owner.id, organisation_id=organisation.id, email="a@example.test", role="member"
+        )
+
+    assert Invitation.objects.get().id == created.id
+    assert any("on_commit" in record.getMessage() for record in caplog.records)
