@@ -80,13 +80,19 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
 
 @pytest.fixture
 def screenshot() -> Screenshot:
-    """Saves the page at desktop and phone width into /tmp/shots/<name>-desktop.png and -phone.png."""
+    """Saves the page into /tmp/shots/<name>-desktop.png, -phone.png (375 px wide) and -phone-dark.png."""
     SHOTS.mkdir(parents=True, exist_ok=True)
 
     def take(page: Page, name: str) -> None:
-        for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        for label, size, scheme in (
+            ("desktop", DESKTOP, "light"),
+            ("phone", PHONE, "light"),
+            ("phone-dark", PHONE, "dark"),
+        ):
+            page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]  # one of Playwright's literals
             page.set_viewport_size(size)
             page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
+        page.emulate_media(color_scheme="light")
         page.set_viewport_size(DESKTOP)
 
     return take

@@ -21,8 +21,10 @@ EMAIL = "amara@example.test"
 PASSWORD = "a-very-long-browser-password-7"
 
 
-def sign_up_and_verify(page: Page, email: str = EMAIL) -> None:
+def sign_up_and_verify(page: Page, email: str = EMAIL, screenshot: Screenshot | None = None) -> None:
     page.goto("/accounts/signup/")
+    if screenshot is not None:
+        screenshot(page, "signup")
     page.get_by_label("Email:", exact=True).fill(email)
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again):", exact=True).fill(PASSWORD)
@@ -59,7 +61,7 @@ def test_sign_up_verify_sign_in_enable_totp_and_sign_in_with_it(
     # and submitting it cannot fail the test; the codes are still computed from the secret the page shows.
     settings.MFA_TOTP_TOLERANCE = 1
 
-    sign_up_and_verify(page)
+    sign_up_and_verify(page, screenshot=screenshot)
     # Confirming the address in the browser that signed up signs the person in.
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, amara")
@@ -97,6 +99,7 @@ def test_sign_up_verify_sign_in_enable_totp_and_sign_in_with_it(
     page.get_by_label("Code:", exact=True).fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Sign In", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, amara")
+    screenshot(page, "home")
     assert page.console_errors == []  # type: ignore[attr-defined]  # no CSP violation, no script error
 
 

@@ -271,3 +271,25 @@ def test_a_passkey_is_added_and_signs_in_without_a_password(page: Page, screensh
     page.get_by_role("button", name="Sign in with a passkey").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Thandi")
     assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_a_page_ships_well_under_500_kilobytes(page: Page) -> None:
+    page.goto("/accounts/login/")
+    page.wait_for_load_state("load")
+    sizes = page.evaluate(
+        """() => performance.getEntriesByType("navigation").concat(performance.getEntriesByType("resource"))
+            .map((entry) => [new URL(entry.name).pathname, entry.decodedBodySize])"""
+    )
+    size_of = {path: size for path, size in sizes}  # a file fetched twice (icon and image) counts once
+    assert sorted(size_of) == [
+        "/accounts/login/",
+        "/static/account/js/onload.js",
+        "/static/mfa/js/webauthn-json.js",
+        "/static/mfa/js/webauthn.js",
+        "/static/shell/azora.css",
+        "/static/shell/azora.js",
+        "/static/shell/icons/azora.svg",
+        "/static/shell/vendor/htmx.min.js",
+    ]
+    total = sum(size_of.values())
+    assert 0 < total < 150_000  # uncompressed; with compression it is a fraction of that

@@ -182,3 +182,19 @@ def test_language_switcher_changes_the_language_without_javascript(client: Clien
     html = client.get("/accounts/login/").content.decode()
     assert '<html lang="fr"' in html
     assert '<option value="fr" lang="fr" selected>français</option>' in html
+
+
+def test_a_missing_page_is_answered_in_the_layout(signed_in: Client) -> None:
+    response = signed_in.get("/no/such/page/")
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    _assert_in_layout(html)
+    assert "<h1>Page not found</h1>" in html
+
+
+def test_a_missing_api_resource_stays_a_problem_response(client: Client) -> None:
+    response = client.get("/api/v1/no-such-endpoint")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/problem+json")
