@@ -595,3 +595,31 @@ def test_delete_api_key_refusals_change_nothing(owner: User, outsider: User) -> 
         assert_problem(send(session_client(outsider), "DELETE", f"/api-keys/{api_key.id}"), 404, "not_found")
         assert_problem(send(session_client(owner), "DELETE", f"/api-keys/{uuid.uuid4()}"), 404, "not_found")
         assert_problem(send(session_client(owner), "DELETE", "/api-keys/123"), 422, "validation_failed")
+
+
+def test_an_organisation_key_manages_its_own_organisation_as_an_admin(
+    owner: User, member: User, organisation: Organisation
+) -> None:
+    api_key = ApiKeyFactory(user=None, organisation=organisation, scopes=["organisations:read", "organisations:write"])
+    client = key_client(api_key.key)
+    path = f"/organisations/{organisation.id}"
+    owner_membership = Membership.objects.get(user=owner)
+    member_membership = Membership.objects.get(user=member)
+
+    invited = send(client, "POST", f"{path}/invitations", {"email": "new@example.test", "role": "admin"})
+    assert invited.status_code == 201
+    assert Invitation.objects.get().invited_by_id is None
+    with nothing_changes():
+        assert_problem(
+            send(client, "POST", f"{path}/invitations", {"email": "boss@example.test", "role": "owner"}),
+            403,
+            "organisation_role_required",
+        )
+        assert_problem(
+            send(client, "PATCH", f"{path}/members/{owner_membership.id}", {"role": "member"}),
+            403,
+            "organisation_role_required",
+        )
+    assert send(client, "PATCH", f"{path}/members/{member_membership.id}", {"role": "billing"}).status_code == 200
+    other = OrganisationFactory()
+    assert_problem(send(client, "GET", f"/organisations/{other.id}/members"), 404, "not_found")
