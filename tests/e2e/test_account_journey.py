@@ -90,6 +90,11 @@ def test_sign_up_verify_sign_in_enable_totp_and_sign_in_with_it(
     page.get_by_label("Authenticator code:", exact=True).fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Activate").click()
     expect(page.get_by_role("status")).to_contain_text("Authenticator app activated.")
+    # Recovery codes come with the authenticator, shown on the next page.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Recovery Codes")
+    recovery_codes = page.get_by_label("Unused codes", exact=True).input_value().split()
+    assert len(recovery_codes) == 10
+    assert all(re.fullmatch(r"\d{8}", code) for code in recovery_codes)
     assert Authenticator.objects.filter(user__email=EMAIL, type="totp").count() == 1
 
     sign_out(page)

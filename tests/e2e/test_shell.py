@@ -293,3 +293,39 @@ def test_a_page_ships_well_under_500_kilobytes(page: Page) -> None:
     ]
     total = sum(size_of.values())
     assert 0 < total < 150_000  # uncompressed; with compression it is a fraction of that
+
+
+def test_a_forgotten_password_is_reset_by_email_and_then_changed(page: Page) -> None:
+    UserFactory(email="thandi@example.test", display_name="Thandi")
+    new_password = "a-brand-new-password-for-thandi"
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.get_by_label("Email:", exact=True).fill("thandi@example.test")
+    page.get_by_role("button", name="Reset My Password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Password Reset")
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", str(mail.outbox[0].body))
+    assert link is not None
+
+    page.goto(urlsplit(link.group(0)).path)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change Password")
+    page.get_by_label("New Password:", exact=True).fill(new_password)
+    page.get_by_label("New Password (again):", exact=True).fill(new_password)
+    page.get_by_role("button", name="Change Password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change Password")
+    expect(page.get_by_role("main")).to_contain_text("Your password is now changed.")
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email:", exact=True).fill("thandi@example.test")
+    page.get_by_label("Password:", exact=True).fill(new_password)
+    page.get_by_role("button", name="Sign In", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Thandi")
+
+    page.goto("/accounts/password/change/")
+    page.get_by_label("Current Password:", exact=True).fill(new_password)
+    page.get_by_label("New Password:", exact=True).fill(DEFAULT_PASSWORD)
+    page.get_by_label("New Password (again):", exact=True).fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Change Password").click()
+    expect(page.get_by_role("status")).to_contain_text("Password successfully changed.")
+    assert User.objects.get(email="thandi@example.test").check_password(DEFAULT_PASSWORD)
+    assert page.console_errors == []  # type: ignore[attr-defined]
