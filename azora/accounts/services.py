@@ -72,8 +72,8 @@ from azora.accounts.selectors import (
     to_organisation_summary,
     to_user_profile,
 )
-from azora.shared.errors import NotFound
-from azora.shared.events import DomainEvent, publish
+from azora.shared.errors import NotFound, ValidationFailed
+from azora.shared.events import publish
 
 INVITATION_LIFETIME = timedelta(days=7)
 API_KEY_PREFIX = "azk_"
@@ -91,10 +91,6 @@ _SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PROFILE_FIELDS = frozenset({"display_name", "preferred_language", "country", "time_zone"})
 
 
-def _publish(event: DomainEvent) -> None:
-    publish(event)
-
-
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -104,8 +100,8 @@ def _has_control_characters(text: str) -> bool:
     return any(not character.isprintable() for character in text)
 
 
-def _field_error(error_class: type[ProfileInvalid | OrganisationInvalid | InvitationInvalid | ApiKeyInvalid],
-                 field: str, message: str) -> Exception:  # fmt: skip
+def _field_error(error_class: type[ValidationFailed], field: str, message: str) -> ValidationFailed:
+    """A validation error that names the offending field, in the shape the API edge uses for schema errors."""
     return error_class(message, extra={"errors": [{"field": field, "message": message}]})
 
 
@@ -116,7 +112,7 @@ def user_onboard(*, user_id: uuid.UUID) -> None:
     """What every new account gets, however it signed up: the `learner` role and a UserSignedUp event."""
     with transaction.atomic():
         PlatformRoleGrant.objects.get_or_create(user_id=user_id, role=PlatformRole.LEARNER)
-        _publish(events.UserSignedUp(user_id=user_id))
+        publish(events.UserSignedUp(user_id=user_id))
 
 
 def user_create(
@@ -252,7 +248,7 @@ def organisation_create(*, user_id: uuid.UUID, name: str, slug: str | None = Non
                 raise OrganisationSlugTaken(extra={"errors": [{"field": "slug"}]}) from error
             # Someone took the derived slug a moment ago: a random suffix cannot collide in practice.
             organisation = Organisation.objects.create(name=name, slug=f"{candidate[:70]}-{secrets.token_hex(3)}")
-        _publish(events.OrganisationCreated(organisation_id=organisation.id, created_by_user_id=user_id))
+        publish(events.OrganisationCreated(organisation_id=organisation.id, created_by_user_id=user_id))
         _membership_add(organisation_id=organisation.id, user=creator, role=OrganisationRole.OWNER)
     return to_organisation_summary(organisation, role=OrganisationRole.OWNER)
 
@@ -374,7 +370,7 @@ def invitation_accept(*, user_id: uuid.UUID, token: str) -> MembershipSummary:
 
 def _membership_add(*, organisation_id: uuid.UUID, user: User, role: str) -> Membership:
     membership = Membership.objects.create(organisation_id=organisation_id, user=user, role=role)
-    _publish(
+    publish(
         events.MemberJoined(
             organisation_id=organisation_id, user_id=user.id, membership_id=membership.id, role=str(role)
         )
@@ -525,7 +521,7 @@ def api_key_create(
             scopes=cleaned_scopes,
             expires_at=expires_at,
         )
-        _publish(
+        publish(
             events.ApiKeyCreated(
                 api_key_id=api_key.id, user_id=api_key.user_id, organisation_id=api_key.organisation_id
             )
@@ -547,7 +543,7 @@ def api_key_revoke(*, principal: Principal, api_key_id: uuid.UUID) -> None:
             raise NotFound()
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at", "updated_at"])
-        _publish(
+        publish(
             events.ApiKeyRevoked(
                 api_key_id=api_key.id, user_id=api_key.user_id, organisation_id=api_key.organisation_id
             )
