@@ -9,6 +9,7 @@ from typing import Any
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.functional import SimpleLazyObject, empty
 from opentelemetry import trace
 
 from azora.shared.observability import context, metrics
@@ -84,7 +85,7 @@ def _finish(request: HttpRequest, response: HttpResponseBase, started: float) ->
     route = metrics.route_of(request)
     method = metrics.method_of(request)
     metrics.observe_request(method=method, route=route, status=response.status_code, duration_seconds=duration)
-    user_id = _user_id_of(request) or context.bound_user_id()
+    user_id = context.bound_user_id() or _user_id_of(request, evaluate=False)
     # The access line is this response's record. Django would add its own "Service Unavailable: /path" line
     # for a 5xx after this middleware returns, outside the request's context; a raised exception has already
     # been logged (with its traceback and the request's ids) by the time the response gets here.
@@ -101,10 +102,16 @@ def _access_level(request: HttpRequest, status: int) -> Callable[..., Any]:
     return access_log.error if status >= 500 else access_log.info
 
 
-def _user_id_of(request: HttpRequest) -> str | None:
-    """The authenticated user's id, from the session user or an API auth result that names a user."""
+def _user_id_of(request: HttpRequest, *, evaluate: bool = True) -> str | None:
+    """The authenticated user's id, from the session user or an API auth result that names a user.
+
+    With `evaluate=False` a user that nothing has looked at yet stays unevaluated: loading it would query
+    the session store for this log line alone, and under ASGI must not happen on the event loop at all.
+    """
+    user = getattr(request, "user", None)
+    if isinstance(user, SimpleLazyObject) and user._wrapped is empty and not evaluate:
+        user = None
     try:
-        user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             return str(user.pk)
     except DatabaseError:

@@ -162,3 +162,38 @@ def test_under_asgi_the_middleware_runs_async_with_the_same_context(captured_log
     [access] = captured_log.events("request")
     assert (view_line["request_id"], view_line["trace_id"]) == ("asgi-1", TRACE_ID)
     assert (access["request_id"], access["route"], access["status"]) == ("asgi-1", "items/<int:item_id>", 200)
+
+
+def test_under_asgi_a_signed_in_users_unmatched_request_is_logged(
+    captured_log: CapturedLog, django_user_model: Any
+) -> None:
+    """No view runs for a 404, so the lazy user may still be unloaded when the access line is written."""
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient
+
+    user = django_user_model.objects.create_user(email="async-observer@example.test", password=None)
+    signed_in = Client()
+    signed_in.force_login(user)
+    client = AsyncClient()
+    client.cookies = signed_in.cookies
+
+    response = async_to_sync(client.get)("/no-such-page")
+
+    assert response.status_code == 404
+    [access] = captured_log.events("request")
+    assert (access["route"], access["status"]) == ("unmatched", 404)
+    assert access["user_id"] == str(user.pk)
+
+
+def test_the_access_line_never_loads_a_user_nothing_else_loaded(rf: Any) -> None:
+    from django.utils.functional import SimpleLazyObject
+
+    from azora.shared.observability.middleware import _user_id_of
+
+    def load_user() -> object:
+        raise AssertionError("the user was loaded for the log line alone")
+
+    request = rf.get("/no-such-page")
+    request.user = SimpleLazyObject(load_user)
+
+    assert _user_id_of(request, evaluate=False) is None

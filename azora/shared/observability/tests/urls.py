@@ -30,6 +30,14 @@ def outgoing_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"upstream_status": reply.status_code})
 
 
+def not_found_view(request: HttpRequest, exception: Exception) -> HttpResponse:
+    # The site's 404 page links to portal URLs this test map does not have.
+    return HttpResponse("not found", status=404)
+
+
+handler404 = not_found_view
+
+
 def api_user_view(request: HttpRequest) -> JsonResponse:
     # As an API auth class does once it has verified a bearer token.
     bind_user_id("0199aaaa-bbbb-7ccc-8ddd-eeeeffff0000")
