@@ -116,6 +116,7 @@ def test_create_an_organisation_and_an_api_key_shown_once(page: Page, screenshot
     page.get_by_label("Name:", exact=True).fill("Ubuntu Learning Co-op")
     page.get_by_role("button", name="Create organisation").click()
     expect(page.get_by_role("status")).to_contain_text("Ubuntu Learning Co-op was created.")
+    expect(page).to_have_url(re.compile(r"/organisations/$"))  # HTMX swapped the panel in place
     expect(page.get_by_role("table").get_by_role("link", name="Ubuntu Learning Co-op")).to_be_visible()
     organisation = Organisation.objects.get()
     assert (organisation.name, organisation.slug) == ("Ubuntu Learning Co-op", "ubuntu-learning-co-op")
