@@ -172,7 +172,7 @@ class TestRealApi:
         assert schema["info"]["title"] == "Azora API"
         assert "/api/v1/me" in schema["paths"]
 
-    def test_docs_ui_is_served_from_vendored_assets_under_a_strict_script_policy(self) -> None:
+    def test_docs_ui_is_served_from_vendored_assets_under_the_sites_strict_policy(self) -> None:
         response = Client().get("/api/v1/docs")
 
         assert response.status_code == 200
@@ -184,14 +184,10 @@ class TestRealApi:
         assert finders.find("ninja/swagger-ui-init.js") is not None
         assert finders.find("ninja/swagger-ui.css") is not None
         policy = dict(directive.strip().split(" ", 1) for directive in response["Content-Security-Policy"].split(";"))
-        assert policy["script-src"] == "'self'"
-        assert policy["style-src"] == "'self' 'unsafe-inline'"
+        assert policy["script-src"].split()[0] == "'self'"
+        assert policy["style-src"] == "'self'"
         assert policy["connect-src"] == "'self'"
-
-    def test_the_rest_of_the_site_keeps_the_strict_style_policy(self) -> None:
-        response = Client().get("/api/v1/openapi.json")
-
-        assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+        assert "unsafe" not in response["Content-Security-Policy"]
 
 
 @pytest.mark.django_db
