@@ -7,7 +7,7 @@ What one run does:
 1. drops and recreates a scratch PostgreSQL database (`azora_bench`) and empties Redis database 15;
 2. sets a production environment (generated secret key and RSA JWT key, rate limits off, TLS redirect
    off because the load generator speaks plain HTTP on 127.0.0.1), migrates, creates one user;
-3. for each server interface (ASGI by default), starts `azora serve` on a free port, waits for
+3. for each server interface (ASGI, then WSGI), starts `azora serve` on a free port, waits for
    /livez, logs in through allauth headless (`POST /_allauth/app/v1/auth/login`), checks that
    /api/v1/me answers 200, then measures /livez and /api/v1/me at the same concurrency with wrk
    (a warm-up run first, discarded), and times sequential password logins;
@@ -24,12 +24,14 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -55,12 +57,16 @@ TARGET_THROUGHPUT_RATIO = 0.40
 
 def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="./dev bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--interface", default="asgi", help="asgi, wsgi or asgi,wsgi (default: asgi)")
+    parser.add_argument(
+        "--interface", default="asgi,wsgi", help="granian interface(s): asgi, wsgi or asgi,wsgi (default: both)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="granian worker processes (default: 2)")
     parser.add_argument("--connections", type=int, default=64, help="concurrent connections (default: 64)")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds measured per endpoint (default: 15)")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of discarded warm-up (default: 3)")
-    parser.add_argument("--threads", type=int, default=os.cpu_count() or 2, help="wrk threads (default: CPUs)")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="wrk threads (default: 1, leaving the CPUs to the server)"
+    )
     parser.add_argument("--logins", type=int, default=30, help="sequential password logins timed (default: 30)")
     parser.add_argument(
         "--postgres",
@@ -179,6 +185,8 @@ def production_environment(args: argparse.Namespace, data_dir: str) -> dict[str,
         "AZORA_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "AZORA_SITE_URL": "http://127.0.0.1",
         "AZORA_DATA_DIR": data_dir,
+        # As in production with several granian workers (docs/observability.md); emptied per server start.
+        "PROMETHEUS_MULTIPROC_DIR": str(Path(data_dir) / "metrics"),
         **granian_tuning(args),
     }
 
@@ -246,6 +254,9 @@ def free_port() -> int:
 def server(environment: dict[str, str], *, interface: str, workers: int, log: Path) -> Iterator[int]:
     """`azora serve` on a free port, in its own process group, stopped (always) on exit."""
     port = free_port()
+    metrics = Path(environment["PROMETHEUS_MULTIPROC_DIR"])
+    shutil.rmtree(metrics, ignore_errors=True)
+    metrics.mkdir(parents=True)
     command = [
         sys.executable, "-m", "azora.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
         "--workers", str(workers), "--interface", interface,
@@ -356,6 +367,32 @@ def load(args: argparse.Namespace, wrk: str | None, url: str, headers: dict[str,
     return run_python(url, connections=args.connections, seconds=seconds, headers=headers)
 
 
+class ConnectionSampler:
+    """Samples how many PostgreSQL connections the server holds to the bench database while load runs."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.peak = 0
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> ConnectionSampler:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+
+    def _run(self) -> None:
+        query = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+        with contextlib.suppress(psycopg.Error), psycopg.connect(database_url(self.args, "postgres")) as connection:
+            connection.autocommit = True
+            while not self.stopped.wait(0.5):
+                row = connection.execute(query, (self.args.database,)).fetchone()
+                self.peak = max(self.peak, int(row[0]) if row else 0)
+
+
 def measure_interface(
     args: argparse.Namespace,
     interface: str,
@@ -366,26 +403,40 @@ def measure_interface(
     password: str,
     log: Path,
 ) -> dict[str, Any]:
+    """Measures one server interface; a step that fails is recorded in the result, not raised."""
+    results: dict[str, Any] = {"server_log": str(log.relative_to(ROOT))}
     print(f"bench: starting azora serve --interface {interface} --workers {args.workers}", flush=True)
-    with server(environment, interface=interface, workers=args.workers, log=log) as port:
-        token = login(port, email, password)
-        auth = {"Authorization": f"Bearer {token}"}
-        status, body = request(port, "GET", ME, headers=auth)
-        if status != 200:
-            raise RuntimeError(f"GET {ME} with the access token answered {status}, not 200: {body[:500]!r}")
-        base = f"http://127.0.0.1:{port}"
-        results: dict[str, Any] = {}
-        for name, path, headers in (("bare", BARE, {}), ("me", ME, auth)):
-            url = base + path
-            if args.warmup > 0:
-                load(args, wrk, url, headers, args.warmup)
-            print(f"bench: {interface}: GET {path} for {args.duration:g} s at {args.connections} connections")
-            results[name] = load(args, wrk, url, headers, args.duration).as_dict()
-        print(f"bench: {interface}: {args.logins} sequential password logins", flush=True)
-        results["login"] = login_latencies(port, email, password, args.logins)
-    bare, me = results["bare"], results["me"]
+    try:
+        with server(environment, interface=interface, workers=args.workers, log=log) as port:
+            token = login(port, email, password)
+            auth = {"Authorization": f"Bearer {token}"}
+            status, body = request(port, "GET", ME, headers=auth)
+            if status != 200:
+                raise RuntimeError(f"GET {ME} with the access token answered {status}, not 200: {body[:300]!r}")
+            base = f"http://127.0.0.1:{port}"
+            for name, path, headers in (("bare", BARE, {}), ("me", ME, auth)):
+                if args.warmup > 0:
+                    load(args, wrk, base + path, headers, args.warmup)
+                print(f"bench: {interface}: GET {path} for {args.duration:g} s at {args.connections} connections")
+                with ConnectionSampler(args) as sampler:
+                    results[name] = load(args, wrk, base + path, headers, args.duration).as_dict()
+                results[name]["peak_database_connections"] = sampler.peak
+            print(f"bench: {interface}: {args.logins} sequential password logins", flush=True)
+            try:
+                results["login"] = login_latencies(port, email, password, args.logins)
+            except (RuntimeError, OSError) as error:
+                results["login"] = {"error": str(error)[:300]}
+    except (RuntimeError, OSError) as error:
+        results["error"] = str(error)
+        print(f"bench: {interface}: failed: {str(error)[:2000]}", file=sys.stderr)
+    if "bare" in results and "me" in results:
+        results["targets"] = targets(results["bare"], results["me"])
+    return results
+
+
+def targets(bare: dict[str, Any], me: dict[str, Any]) -> dict[str, Any]:
     ratio = me["requests_per_second"] / bare["requests_per_second"] if bare["requests_per_second"] else 0.0
-    results["targets"] = {
+    return {
         "me_p95_ms": {"target": TARGET_ME_P95_MS, "measured": me["p95_ms"], "pass": me["p95_ms"] < TARGET_ME_P95_MS},
         "throughput_ratio": {
             "target": TARGET_THROUGHPUT_RATIO,
@@ -393,7 +444,6 @@ def measure_interface(
             "pass": ratio >= TARGET_THROUGHPUT_RATIO,
         },
     }
-    return results
 
 
 # --- Report --------------------------------------------------------------------------------------
@@ -402,8 +452,10 @@ def measure_interface(
 def report(args: argparse.Namespace, info: dict[str, Any], runs: dict[str, dict[str, Any]]) -> str:
     columns: list[tuple[str, dict[str, Any]]] = []
     for interface, result in runs.items():
-        columns += [(f"{interface} {BARE}", result["bare"]), (f"{interface} {ME}", result["me"])]
-    width = max(18, *(len(title) + 2 for title, _ in columns))
+        columns += [
+            (f"{interface} {label}", result[name]) for name, label in (("bare", BARE), ("me", ME)) if name in result
+        ]
+    width = max([18, *(len(title) + 2 for title, _ in columns)])
 
     def row(label: str, values: list[str]) -> str:
         return f"{label:<24}" + "".join(f"{value:>{width}}" for value in values)
@@ -429,13 +481,17 @@ def report(args: argparse.Namespace, info: dict[str, Any], runs: dict[str, dict[
         row("requests", [f"{result['requests']:,}" for _, result in columns]),
         row("non-2xx responses", [str(result["non_2xx"]) for _, result in columns]),
         row("socket errors", [str(result["socket_errors"]) for _, result in columns]),
+        row("peak PostgreSQL conns", [str(result["peak_database_connections"]) for _, result in columns]),
         "",
     ]
     for interface, result in runs.items():
-        targets = result["targets"]
-        p95 = targets["me_p95_ms"]
-        ratio = targets["throughput_ratio"]
-        login_figures = result["login"]
+        if "error" in result:
+            lines += [f"[{interface}] FAILED: {result['error'][:300]} (server log: {result['server_log']})", ""]
+        if "targets" not in result:
+            continue
+        p95 = result["targets"]["me_p95_ms"]
+        ratio = result["targets"]["throughput_ratio"]
+        login_figures = result.get("login", {"error": "not measured"})
         p95_gap = "" if p95["pass"] else f" (over by {p95['measured'] - p95['target']:.2f} ms)"
         ratio_gap = "" if ratio["pass"] else f" (short by {(ratio['target'] - ratio['measured']) * 100:.1f} points)"
         lines += [
@@ -444,8 +500,7 @@ def report(args: argparse.Namespace, info: dict[str, Any], runs: dict[str, dict[
             f"{'PASS' if p95['pass'] else 'MISS'}{p95_gap}",
             f"[{interface}] target throughput >= {ratio['target'] * 100:.0f} % of bare: "
             f"{ratio['measured'] * 100:.1f} % {'PASS' if ratio['pass'] else 'MISS'}{ratio_gap}",
-            f"[{interface}] password login ({login_figures['count']} sequential): "
-            f"P50 {login_figures['p50_ms']:.1f} ms, P95 {login_figures['p95_ms']:.1f} ms",
+            f"[{interface}] password login: {login_summary(login_figures)}",
             "",
         ]
     needed = args.connections / (TARGET_ME_P95_MS / 1000)
@@ -454,6 +509,12 @@ def report(args: argparse.Namespace, info: dict[str, Any], runs: dict[str, dict[
         f"roughly > {needed:,.0f} requests/s."
     )
     return "\n".join(lines)
+
+
+def login_summary(figures: dict[str, Any]) -> str:
+    if "error" in figures:
+        return f"FAILED: {figures['error']}"
+    return f"P50 {figures['p50_ms']:.1f} ms, P95 {figures['p95_ms']:.1f} ms ({figures['count']} sequential)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -507,6 +568,8 @@ def main(argv: list[str] | None = None) -> int:
     path = RESULTS / f"{stamp}.json"
     path.write_text(json.dumps({**info, "runs": runs}, indent=2) + "\n")
     print(f"\nbench: result written to {path.relative_to(ROOT)}")
+    if any("error" in run or "error" in run.get("login", {}) for run in runs.values()):
+        return 2
     missed = any(not target["pass"] for run in runs.values() for target in run["targets"].values())
     return 1 if (args.strict and missed) else 0
 
