@@ -96,3 +96,23 @@ def screenshot() -> Screenshot:
         page.set_viewport_size(DESKTOP)
 
     return take
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's WCAG 2.2 AA violations on the page as it is now: "rule: element, element", one per rule.
+
+    Evaluated through the DevTools protocol, so the page's CSP (no inline script) does not stop it.
+    """
+    page.evaluate(AXE.read_text())
+    found = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+            return result.violations.map((v) => v.id + ": " + v.nodes.map((n) => n.target.join(" ")).join(", "));
+        }""",
+        WCAG_TAGS,
+    )
+    return list(found)

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from pytest_django import Settings
 
 from azora.accounts.models import ApiKey, Membership, Organisation, User
-from tests.e2e.conftest import Screenshot
+from tests.e2e.conftest import Screenshot, axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -85,6 +85,7 @@ def test_sign_up_verify_sign_in_enable_totp_and_sign_in_with_it(
     expect(page.get_by_role("heading", level=1)).to_have_text("Activate Authenticator App")
     expect(page.locator("img.qr")).to_be_visible()
     screenshot(page, "totp-setup")
+    assert axe_violations(page) == []
     secret = page.locator("#authenticator_secret").input_value()
     assert re.fullmatch(r"[A-Z2-7]{32}", secret)
     page.get_by_label("Authenticator code:", exact=True).fill(pyotp.TOTP(secret).now())
@@ -95,12 +96,14 @@ def test_sign_up_verify_sign_in_enable_totp_and_sign_in_with_it(
     recovery_codes = page.get_by_label("Unused codes", exact=True).input_value().split()
     assert len(recovery_codes) == 10
     assert all(re.fullmatch(r"\d{8}", code) for code in recovery_codes)
+    assert axe_violations(page) == []
     assert Authenticator.objects.filter(user__email=EMAIL, type="totp").count() == 1
 
     sign_out(page)
     sign_in(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
     screenshot(page, "totp-challenge")
+    assert axe_violations(page) == []
     page.get_by_label("Code:", exact=True).fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Sign In", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, amara")

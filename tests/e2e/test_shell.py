@@ -13,7 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from azora.accounts.models import Invitation, Membership, Organisation, User
 from azora.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.e2e.conftest import DESKTOP, Screenshot
+from tests.e2e.conftest import DESKTOP, Screenshot, axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -219,6 +219,7 @@ def test_signing_out_other_sessions(browser: Browser, live_server: LiveServer, s
         expect(rows).to_have_count(3)  # the header and two sessions
         expect(laptop_page.get_by_role("row", name=re.compile("Laptop browser"))).to_contain_text("Current")
         screenshot(laptop_page, "sessions")
+        assert axe_violations(laptop_page) == []
         laptop_page.get_by_role("button", name="Sign Out Other Sessions").click()
         expect(laptop_page.get_by_role("row")).to_have_count(2)
 
@@ -259,6 +260,7 @@ def test_a_passkey_is_added_and_signs_in_without_a_password(page: Page, screensh
     page.get_by_label("Name:", exact=True).fill("My laptop")
     page.get_by_label("Passwordless").check()
     screenshot(page, "passkey-add")
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Add", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Security key added.")
     assert list(Authenticator.objects.values_list("type", flat=True).order_by("type")) == [
