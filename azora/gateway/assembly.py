@@ -33,6 +33,41 @@ def app_routers() -> list[tuple[str, Router]]:
 
 # Where ninja reads an operation's request body from.
 BODY_SOURCES = frozenset({"body", "form", "file"})
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+# The error envelope every operation may answer with (azora.shared.problems), for the OpenAPI document.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "RFC 9457 problem details; `code` is stable. Validation problems list `errors`.",
+    "type": "object",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "code": {"type": "string"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "request_id": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string"},
+                    "message": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+                "required": ["field"],
+            },
+        },
+    },
+    "required": ["type", "title", "status", "code", "detail"],
+    "additionalProperties": True,
+}
+PROBLEM_RESPONSE: dict[str, Any] = {
+    "description": "An error: RFC 9457 problem details (see docs/api.md for the codes).",
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
 
 
 class AzoraAPI(NinjaAPI):
@@ -55,6 +90,16 @@ class AzoraAPI(NinjaAPI):
             if len(loc) >= 2 and loc[0] == "body" and loc[1] in single_body_names:
                 item["loc"] = (loc[0], *loc[2:])
         return error
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        """Ninja's document, plus the problem+json envelope as every operation's `default` response."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        for path_item in schema.get("paths", {}).values():
+            for method, operation in path_item.items():
+                if method in HTTP_METHODS:
+                    operation.setdefault("responses", {}).setdefault("default", PROBLEM_RESPONSE)
+        return schema
 
 
 def refuse_unexpected_body(view_func: Callable[..., Any]) -> Callable[..., Any]:

@@ -225,3 +225,17 @@ class TestOperationsWithoutABody:
         response = Client().post("/api/v1/probe/touch", b"{nope", content_type="application/json")
 
         assert _problem(response, 401)["code"] == "not_authenticated"
+
+
+def test_every_operation_documents_the_problem_envelope() -> None:
+    from config.api import api
+
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+
+    assert schema["components"]["schemas"]["Problem"]["required"] == ["type", "title", "status", "code", "detail"]
+    operations = [operation for item in schema["paths"].values() for operation in item.values()]
+    assert operations
+    for operation in operations:
+        assert operation["responses"]["default"]["content"] == {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        }
