@@ -34,9 +34,12 @@ def test_visitors_are_sent_to_sign_in(client: Client, organisation: Organisation
         response = client.get(path)
         assert response.status_code == 302
         assert response["Location"] == login_url(path)
+    membership = Membership.objects.get(organisation=organisation)
     for path in (
         "/organisations/",
         f"/organisations/{organisation.id}/invitations/",
+        f"/organisations/{organisation.id}/members/{membership.id}/role/",
+        f"/organisations/{organisation.id}/members/{membership.id}/remove/",
         token_path,
     ):
         assert client.post(path, {"name": "X", "email": "a@example.test", "role": "member"})["Location"] == (
@@ -44,6 +47,7 @@ def test_visitors_are_sent_to_sign_in(client: Client, organisation: Organisation
         )
     assert Organisation.objects.count() == 1
     assert Invitation.objects.count() == 0
+    assert _roles(organisation) == [("thandi@example.test", "owner")]
 
 
 def test_list_shows_the_persons_organisations_only(
