@@ -234,7 +234,7 @@ def profile(request: HtmxRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisations(request: HtmxRequest) -> HttpResponse:
-    form = OrganisationCreateForm(request.POST or None)
+    form = OrganisationCreateForm(request.POST if request.method == "POST" else None)
     status = 200
     created = None
     if request.method == "POST":
@@ -388,7 +388,9 @@ def invitation_accept(request: HtmxRequest, token: str) -> HttpResponse:
         membership = accounts.invitation_accept(user_id=_user_id(request), token=token)
     except DomainError as error:
         context = {"token": token, "problem": str(error.detail)}
-        return _render(request, "shell/invitation_accept.html", "invitation", context, status=error.status)
+        # A page states the error's own status (404, 410, ...); HTMX swaps in only 4xx answers it expects.
+        status = INVALID if request.htmx else error.status
+        return _render(request, "shell/invitation_accept.html", "invitation", context, status=status)
     messages.success(request, _("Welcome! You are now a member of the organisation."))
     url = reverse("shell:organisation", kwargs={"organisation_id": membership.organisation_id})
     if request.htmx:

@@ -86,6 +86,14 @@ def test_post_without_a_name_shows_the_error_and_creates_nothing(signed_in: Clie
     assert Organisation.objects.count() == 0
 
 
+def test_an_empty_post_shows_the_required_fields(signed_in: Client) -> None:
+    response = signed_in.post("/organisations/", {})
+
+    assert response.status_code == 422
+    assert response.context["form"].errors == {"name": ["This field is required."]}
+    assert Organisation.objects.count() == 0
+
+
 def test_post_with_a_taken_slug_shows_the_domain_error_and_creates_nothing(
     signed_in: Client, organisation: Organisation
 ) -> None:
@@ -387,6 +395,6 @@ def test_htmx_acceptance_redirects_the_browser_to_the_organisation(client: Clien
 def test_htmx_acceptance_of_a_bad_token_answers_with_the_fragment(signed_in: Client) -> None:
     response = signed_in.post("/organisations/invitations/no-such-token/", headers=HTMX)
 
-    assert response.status_code == 404
+    assert response.status_code == 422  # so that HTMX swaps the explanation in
     assert is_fragment(response.content)
     assert Membership.objects.count() == 0
