@@ -22,6 +22,7 @@ from azora.gateway.errors import (
     PayloadTooLarge,
 )
 from azora.gateway.handlers import TRANSIENT_RESPONSE, error_response
+from azora.gateway.sealing import seal, unseal
 from azora.shared.problems import PROBLEM_CONTENT_TYPE
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
@@ -83,8 +84,9 @@ class IdempotencyMiddleware:
     """Runs an unsafe /api/v1 request with an Idempotency-Key once per caller, replaying its first response.
 
     The key is scoped to the caller's credential, bound to the method, path and body of its first
-    use, and kept for AZORA_IDEMPOTENCY_TTL. Responses that say "try again" (5xx, 401, 429, CSRF
-    failures) are not kept: the key is released so that the client can retry with it.
+    use, and kept for AZORA_IDEMPOTENCY_TTL; the stored body is encrypted (sealing.py). Responses
+    that say "try again" (5xx, 401, 429, CSRF failures) are not kept: the key is released so that
+    the client can retry with it.
     """
 
     def __init__(self, get_response: GetResponse) -> None:
@@ -114,22 +116,28 @@ class IdempotencyMiddleware:
                 ttl=settings.AZORA_IDEMPOTENCY_TTL,
             )
             if claim.record_id is not None:
-                return self._run_once(request, claim.record_id)
+                return self._run_once(request, claim.record_id, scope)
             stored = claim.existing
             while stored is not None:
                 if not stored.matches(method=method, path=path, request_hash=request_hash):
                     return error_response(request, IdempotencyKeyReused())
                 if stored.is_completed:
-                    return replay(stored)
+                    body = unseal(secret=settings.SECRET_KEY, scope=scope, sealed=stored.response_body)
+                    if body is not None:
+                        return replay(stored, body)
+                    # Sealed under a secret since rotated: unreadable, so as good as expired.
+                    services.idempotency_forget(record_id=stored.id)
+                    break
                 if time.monotonic() >= deadline:
                     return error_response(request, IdempotencyRequestInProgress(), headers={"Retry-After": "1"})
                 time.sleep(POLL_INTERVAL_SECONDS)
                 stored = selectors.idempotency_record_get(scope=scope, key=key)
-            # The first request released the key (it failed on our side): run this one in its place.
-            if time.monotonic() >= deadline:
-                return error_response(request, IdempotencyRequestInProgress(), headers={"Retry-After": "1"})
+            else:
+                # The first request released the key (it failed on our side): run this one in its place.
+                if time.monotonic() >= deadline:
+                    return error_response(request, IdempotencyRequestInProgress(), headers={"Retry-After": "1"})
 
-    def _run_once(self, request: HttpRequest, record_id: int) -> HttpResponseBase:
+    def _run_once(self, request: HttpRequest, record_id: int, scope: str) -> HttpResponseBase:
         try:
             response = self.get_response(request)
         except BaseException:
@@ -140,9 +148,8 @@ class IdempotencyMiddleware:
             return response
         assert isinstance(response, HttpResponse)  # is_replayable admits only buffered responses
         headers = [(name, value) for name, value in response.items() if name.lower() in REPLAYED_RESPONSE_HEADERS]
-        services.idempotency_complete(
-            record_id=record_id, status=response.status_code, headers=headers, body=response.content
-        )
+        sealed = seal(secret=settings.SECRET_KEY, scope=scope, plaintext=response.content)
+        services.idempotency_complete(record_id=record_id, status=response.status_code, headers=headers, body=sealed)
         return response
 
 
@@ -159,8 +166,8 @@ def is_replayable(response: HttpResponseBase) -> bool:
     return not getattr(response, TRANSIENT_RESPONSE, False)
 
 
-def replay(stored: selectors.StoredRequest) -> HttpResponse:
-    response = HttpResponse(stored.response_body, status=stored.response_status or 200)
+def replay(stored: selectors.StoredRequest, body: bytes) -> HttpResponse:
+    response = HttpResponse(body, status=stored.response_status or 200)
     for name, value in stored.response_headers:
         response[name] = value
     response[REPLAYED_HEADER] = "true"

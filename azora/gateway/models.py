@@ -24,6 +24,7 @@ class IdempotencyRecord(models.Model):
     state = models.CharField(max_length=16, choices=State.choices, default=State.IN_PROGRESS)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_headers = models.JSONField(default=list, blank=True)
+    # Sealed with AES-GCM (gateway.sealing): a replayable body may hold a secret shown once.
     response_body = models.BinaryField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(db_index=True)

@@ -67,6 +67,11 @@ def idempotency_release(*, record_id: int) -> None:
     IdempotencyRecord.objects.filter(pk=record_id, state=IdempotencyRecord.State.IN_PROGRESS).delete()
 
 
+def idempotency_forget(*, record_id: int) -> None:
+    """Drop a record whatever its state (one whose stored response can no longer be read)."""
+    IdempotencyRecord.objects.filter(pk=record_id).delete()
+
+
 def purge_expired_idempotency_records(*, now: datetime | None = None) -> int:
     """Delete records past their expiry; returns how many went. Safe to run concurrently."""
     deleted, _by_model = IdempotencyRecord.objects.filter(expires_at__lte=now or timezone.now()).delete()

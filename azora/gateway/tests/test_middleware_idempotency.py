@@ -204,6 +204,26 @@ class TestSequentialSemantics:
         assert response["Retry-After"] == "1"
         assert Group.objects.count() == 0
 
+    def test_the_stored_body_is_sealed_at_rest(self, jwt_client: Client) -> None:
+        first = _post(jwt_client, GROUPS, {"name": "alpha"})
+
+        stored = bytes(IdempotencyRecord.objects.get().response_body or b"")
+        assert first.content not in stored
+        assert b"alpha" not in stored
+
+    def test_a_record_sealed_under_a_rotated_secret_is_treated_as_expired(
+        self, jwt_client: Client, settings: Settings
+    ) -> None:
+        _post(jwt_client, GROUPS, {"name": "alpha"})
+        settings.SECRET_KEY = "a-rotated-secret-key-for-this-test-only-0123456789"
+
+        response = _post(jwt_client, GROUPS, {"name": "alpha"})
+
+        assert response.status_code == 201
+        assert not response.has_header("Idempotent-Replayed")
+        assert Group.objects.count() == 2
+        assert IdempotencyRecord.objects.count() == 1
+
     def test_an_expired_key_runs_the_request_afresh(self, jwt_client: Client) -> None:
         _post(jwt_client, GROUPS, {"name": "alpha"})
         IdempotencyRecord.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
