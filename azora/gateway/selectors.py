@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -19,10 +19,15 @@ class StoredRequest:
     path: str
     request_hash: str
     is_completed: bool
+    created_at: datetime
     response_status: int | None
     response_headers: tuple[tuple[str, str], ...]
     response_body: bytes
     expires_at: datetime
+
+    def is_abandoned(self, *, now: datetime, lease: timedelta) -> bool:
+        """Still in progress long after any request would have finished: its process died."""
+        return not self.is_completed and self.created_at <= now - lease
 
     def matches(self, *, method: str, path: str, request_hash: str) -> bool:
         return (self.method, self.path, self.request_hash) == (method, path, request_hash)
@@ -35,6 +40,7 @@ def stored_request_from_record(record: IdempotencyRecord) -> StoredRequest:
         path=record.path,
         request_hash=record.request_hash,
         is_completed=record.state == IdempotencyRecord.State.COMPLETED,
+        created_at=record.created_at,
         response_status=record.response_status,
         response_headers=tuple((str(name), str(value)) for name, value in record.response_headers),
         response_body=bytes(record.response_body or b""),

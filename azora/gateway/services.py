@@ -7,10 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from azora.gateway.models import IdempotencyRecord
 from azora.gateway.selectors import StoredRequest, idempotency_record_get
+
+# No request runs this long (proxies and clients time out well before); a claim older than this
+# belongs to a process that died mid-request, and its key may be claimed afresh.
+IN_PROGRESS_LEASE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +31,11 @@ def idempotency_claim(
 ) -> Claim:
     """Insert the in-progress row in its own committed transaction; the unique (scope, key) decides who runs.
 
-    An expired row left behind for the key is removed first, so a key can be reused after its TTL.
+    An expired row left behind for the key is removed first, so a key can be reused after its TTL;
+    so is a claim still in progress after IN_PROGRESS_LEASE, whose process died mid-request.
     """
     now = now or timezone.now()
+    abandoned = Q(state=IdempotencyRecord.State.IN_PROGRESS, created_at__lte=now - IN_PROGRESS_LEASE)
     for _attempt in range(2):
         try:
             with transaction.atomic():
@@ -45,9 +52,9 @@ def idempotency_claim(
             return Claim(record_id=record.pk, existing=None)
         except IntegrityError:
             existing = idempotency_record_get(scope=scope, key=key, now=now)
-            if existing is not None:
+            if existing is not None and not existing.is_abandoned(now=now, lease=IN_PROGRESS_LEASE):
                 return Claim(record_id=None, existing=existing)
-            IdempotencyRecord.objects.filter(scope=scope, key=key, expires_at__lte=now).delete()
+            IdempotencyRecord.objects.filter(Q(expires_at__lte=now) | abandoned, scope=scope, key=key).delete()
     # The row vanished and reappeared between our attempts: another request owns the key now.
     return Claim(record_id=None, existing=idempotency_record_get(scope=scope, key=key, now=now))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from datetime import timedelta
@@ -194,7 +195,7 @@ class TestSequentialSemantics:
             state=IdempotencyRecord.State.IN_PROGRESS,
             response_status=None,
             response_body=None,
-            request_hash=__import__("hashlib").sha256(body).hexdigest(),
+            request_hash=hashlib.sha256(body).hexdigest(),
         )
 
         response = jwt_client.post(GROUPS, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="key-1")
@@ -223,6 +224,25 @@ class TestSequentialSemantics:
         assert not response.has_header("Idempotent-Replayed")
         assert Group.objects.count() == 2
         assert IdempotencyRecord.objects.count() == 1
+
+    def test_a_claim_abandoned_by_a_dead_process_is_taken_over(self, jwt_client: Client) -> None:
+        token_request = RequestFactory().post(GROUPS, HTTP_AUTHORIZATION=jwt_client.defaults["HTTP_AUTHORIZATION"])
+        body = json.dumps({"name": "alpha"}).encode()
+        IdempotencyRecordFactory(
+            scope=credential_scope(token_request),
+            key="key-1",
+            state=IdempotencyRecord.State.IN_PROGRESS,
+            response_status=None,
+            response_body=None,
+            request_hash=hashlib.sha256(body).hexdigest(),
+            created_at=timezone.now() - services.IN_PROGRESS_LEASE - timedelta(seconds=1),
+        )
+
+        response = jwt_client.post(GROUPS, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="key-1")
+
+        assert response.status_code == 201
+        assert Group.objects.count() == 1
+        assert IdempotencyRecord.objects.get().state == "completed"
 
     def test_an_expired_key_runs_the_request_afresh(self, jwt_client: Client) -> None:
         _post(jwt_client, GROUPS, {"name": "alpha"})
