@@ -158,6 +158,17 @@ class TestRealApi:
 
         assert body["code"] == "not_found"
 
+    def test_a_disallowed_host_under_api_is_a_400_problem(self) -> None:
+        body = _problem(Client(HTTP_HOST="evil.example").get("/api/v1/openapi.json"), 400)
+
+        assert body["code"] == "bad_request"
+
+    def test_a_disallowed_host_outside_api_is_html(self) -> None:
+        response = Client(HTTP_HOST="evil.example").get("/")
+
+        assert response.status_code == 400
+        assert response["Content-Type"].startswith("text/html")
+
     def test_unknown_page_outside_api_is_html(self) -> None:
         response = Client().get("/definitely-not-a-page/")
 
