@@ -9,9 +9,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.contrib.auth.models import Group
 from django.db import connection
-from django.test import Client, RequestFactory
+from django.test import AsyncClient, Client, RequestFactory
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
@@ -331,4 +332,19 @@ def test_racing_requests_with_one_key_run_the_side_effect_once(user: User) -> No
     assert sorted(response.status_code for response in responses) == [201] * 8
     assert len({response.content for response in responses}) == 1
     assert sum(not response.has_header("Idempotent-Replayed") for response in responses) == 1
+    assert Group.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_asgi_stack_replays_too(user: User) -> None:
+    """Through Django's ASGI handler (as `azora serve` runs it), where the gateway's middleware is adapted."""
+    headers = {"Authorization": f"Bearer {access_token_for(user)}", "Idempotency-Key": "asgi-1"}
+    post = async_to_sync(AsyncClient().post)
+
+    first = post(GROUPS, {"name": "alpha"}, content_type="application/json", headers=headers)
+    second = post(GROUPS, {"name": "alpha"}, content_type="application/json", headers=headers)
+
+    assert first.status_code == second.status_code == 201
+    assert second.content == first.content
+    assert second["Idempotent-Replayed"] == "true"
     assert Group.objects.count() == 1
