@@ -14,10 +14,6 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, ViewportSize, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-# Playwright's sync API runs an event loop in this thread while the live server's thread serves Django;
-# the test's own database access happens outside any coroutine, so Django's async-safety guard does not apply.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = Path(os.environ.get("AZORA_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
@@ -44,7 +40,17 @@ def _browser_available() -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(autouse=True, scope="module")
+def _database_calls_beside_playwright() -> Iterator[None]:
+    """Playwright's sync API keeps an event loop running in this thread while a browser is open; the tests'
+    own database calls are plain synchronous code outside any coroutine, so Django's async-safety guard
+    would misfire. It is lifted for these modules only, and each module closes its browser (and loop)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     _browser_available()
     with sync_playwright() as playwright:
