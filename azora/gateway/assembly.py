@@ -137,7 +137,7 @@ def refuse_body(body: bytes) -> None:
 
 
 def build_api(*, routers: Sequence[tuple[str, Router]] | None = None, urls_namespace: str = "api") -> NinjaAPI:
-    """The API with every app's router; tests pass their own `routers` to mount probes beside none."""
+    """The API with every app's router; a test passes its own `routers` to build a probe API instead."""
     api = AzoraAPI(
         title="Azora API",
         version="1",
