@@ -34,6 +34,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -250,8 +251,26 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Server:
+    port: int
+    process_group: int
+
+
+def process_group_cpu_seconds(group: int) -> float:
+    """User + system CPU time of every live process in a process group (Linux /proc; 0 elsewhere)."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group:  # fields after the command: state, ppid, pgrp, ...
+                total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 @contextlib.contextmanager
-def server(environment: dict[str, str], *, interface: str, workers: int, log: Path) -> Iterator[int]:
+def server(environment: dict[str, str], *, interface: str, workers: int, log: Path) -> Iterator[Server]:
     """`azora serve` on a free port, in its own process group, stopped (always) on exit."""
     port = free_port()
     metrics = Path(environment["PROMETHEUS_MULTIPROC_DIR"])
@@ -267,7 +286,7 @@ def server(environment: dict[str, str], *, interface: str, workers: int, log: Pa
         )
     try:
         wait_until_live(port, process, log)
-        yield port
+        yield Server(port=port, process_group=process.pid)
     finally:
         stop(process)
 
@@ -407,7 +426,8 @@ def measure_interface(
     results: dict[str, Any] = {"server_log": str(log.relative_to(ROOT))}
     print(f"bench: starting azora serve --interface {interface} --workers {args.workers}", flush=True)
     try:
-        with server(environment, interface=interface, workers=args.workers, log=log) as port:
+        with server(environment, interface=interface, workers=args.workers, log=log) as running:
+            port = running.port
             token = login(port, email, password)
             auth = {"Authorization": f"Bearer {token}"}
             status, body = request(port, "GET", ME, headers=auth)
@@ -418,9 +438,15 @@ def measure_interface(
                 if args.warmup > 0:
                     load(args, wrk, base + path, headers, args.warmup)
                 print(f"bench: {interface}: GET {path} for {args.duration:g} s at {args.connections} connections")
+                cpu_before = process_group_cpu_seconds(running.process_group)
                 with ConnectionSampler(args) as sampler:
                     results[name] = load(args, wrk, base + path, headers, args.duration).as_dict()
+                cpu_used = process_group_cpu_seconds(running.process_group) - cpu_before
                 results[name]["peak_database_connections"] = sampler.peak
+                # Server CPU per request: unlike requests/s it hardly depends on what else the machine runs.
+                results[name]["server_cpu_ms_per_request"] = round(
+                    cpu_used * 1000 / max(1, results[name]["requests"]), 3
+                )
             print(f"bench: {interface}: {args.logins} sequential password logins", flush=True)
             try:
                 results["login"] = login_latencies(port, email, password, args.logins)
@@ -482,6 +508,7 @@ def report(args: argparse.Namespace, info: dict[str, Any], runs: dict[str, dict[
         row("non-2xx responses", [str(result["non_2xx"]) for _, result in columns]),
         row("socket errors", [str(result["socket_errors"]) for _, result in columns]),
         row("peak PostgreSQL conns", [str(result["peak_database_connections"]) for _, result in columns]),
+        row("server CPU ms/request", [f"{result['server_cpu_ms_per_request']:.2f}" for _, result in columns]),
         "",
     ]
     for interface, result in runs.items():
@@ -495,7 +522,9 @@ def report(args: argparse.Namespace, info: dict[str, Any], runs: dict[str, dict[
         p95_gap = "" if p95["pass"] else f" (over by {p95['measured'] - p95['target']:.2f} ms)"
         ratio_gap = "" if ratio["pass"] else f" (short by {(ratio['target'] - ratio['measured']) * 100:.1f} points)"
         lines += [
-            f"[{interface}] {ME} throughput / bare: {ratio['measured'] * 100:.1f} %",
+            f"[{interface}] {ME} throughput / bare: {ratio['measured'] * 100:.1f} %; by server CPU per request "
+            f"({result['me']['server_cpu_ms_per_request']:.2f} vs {result['bare']['server_cpu_ms_per_request']:.2f} ms)"
+            f" {cpu_ratio(result) * 100:.0f} %",
             f"[{interface}] target {ME} P95 < {p95['target']:g} ms: {p95['measured']:.2f} ms "
             f"{'PASS' if p95['pass'] else 'MISS'}{p95_gap}",
             f"[{interface}] target throughput >= {ratio['target'] * 100:.0f} % of bare: "
@@ -509,6 +538,12 @@ def report(args: argparse.Namespace, info: dict[str, Any], runs: dict[str, dict[
         f"roughly > {needed:,.0f} requests/s."
     )
     return "\n".join(lines)
+
+
+def cpu_ratio(result: dict[str, Any]) -> float:
+    """The throughput ratio the server's own CPU cost per request predicts, when the server has the CPUs."""
+    me = result["me"]["server_cpu_ms_per_request"]
+    return float(result["bare"]["server_cpu_ms_per_request"] / me) if me else 0.0
 
 
 def login_summary(figures: dict[str, Any]) -> str:
