@@ -391,7 +391,7 @@ class ConnectionSampler:
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
-        self.peak = 0
+        self.peak: int | None = None  # None: no sample (the sampler could not connect: PostgreSQL full?)
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -409,7 +409,7 @@ class ConnectionSampler:
             connection.autocommit = True
             while not self.stopped.wait(0.5):
                 row = connection.execute(query, (self.args.database,)).fetchone()
-                self.peak = max(self.peak, int(row[0]) if row else 0)
+                self.peak = max(self.peak or 0, int(row[0]) if row else 0)
 
 
 def measure_interface(
@@ -507,7 +507,7 @@ def report(args: argparse.Namespace, info: dict[str, Any], runs: dict[str, dict[
         row("requests", [f"{result['requests']:,}" for _, result in columns]),
         row("non-2xx responses", [str(result["non_2xx"]) for _, result in columns]),
         row("socket errors", [str(result["socket_errors"]) for _, result in columns]),
-        row("peak PostgreSQL conns", [str(result["peak_database_connections"]) for _, result in columns]),
+        row("peak PostgreSQL conns", [str(result["peak_database_connections"] or "n/a") for _, result in columns]),
         row("server CPU ms/request", [f"{result['server_cpu_ms_per_request']:.2f}" for _, result in columns]),
         "",
     ]
