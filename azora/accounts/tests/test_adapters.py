@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.test import Client
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.models import SocialAccount, SocialLogin
+from django.conf import settings
+from django.test import Client, RequestFactory
 
 from azora.accounts import public
 from azora.accounts.models import User
 from azora.accounts.tests.conftest import published
+from azora.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "kind-otter-rides-bicycles-9"
@@ -49,3 +54,26 @@ def test_a_refused_sign_up_creates_no_user_and_no_event() -> None:
     assert response.status_code == 200
     assert User.objects.count() == 0
     assert published("accounts.user_signed_up") == []
+
+
+def test_signing_in_sets_the_language_cookie_to_the_saved_language() -> None:
+    user = UserFactory(preferred_language="fr")
+
+    response = Client().post("/accounts/login/", {"login": user.email, "password": DEFAULT_PASSWORD})
+
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+
+
+def test_a_social_sign_up_grants_the_learner_role_and_publishes_user_signed_up() -> None:
+    request = RequestFactory().get("/accounts/")
+    request.session = {}  # type: ignore[assignment]  # allauth only reads and writes keys on it
+    sociallogin = SocialLogin(
+        user=User(email="nia@example.test"),
+        account=SocialAccount(provider="openid_connect", uid="nia-1"),
+        email_addresses=[EmailAddress(email="nia@example.test", verified=True, primary=True)],
+    )
+
+    get_social_adapter().save_user(request, sociallogin)
+
+    _assert_onboarded("nia@example.test")
