@@ -309,7 +309,7 @@ def wait_until_live(port: int, process: subprocess.Popen[bytes], log: Path, time
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server stopped with status {process.returncode}:\n{tail(log)}")
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, http.client.HTTPException):
             if request(port, "GET", BARE)[0] == 200:
                 return
         time.sleep(0.25)
@@ -450,9 +450,9 @@ def measure_interface(
             print(f"bench: {interface}: {args.logins} sequential password logins", flush=True)
             try:
                 results["login"] = login_latencies(port, email, password, args.logins)
-            except (RuntimeError, OSError) as error:
+            except (RuntimeError, OSError, http.client.HTTPException) as error:
                 results["login"] = {"error": str(error)[:300]}
-    except (RuntimeError, OSError) as error:
+    except (RuntimeError, OSError, http.client.HTTPException) as error:
         results["error"] = str(error)
         print(f"bench: {interface}: failed: {str(error)[:2000]}", file=sys.stderr)
     if "bare" in results and "me" in results:
