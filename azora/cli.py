@@ -30,6 +30,8 @@ def _manage(arguments: Sequence[str], settings: str | None = None) -> int:
 
 def _granian(host: str, port: int, workers: int, interface: str) -> list[str]:
     target = "config.asgi:application" if interface == "asgi" else "config.wsgi:application"
+    # Django speaks no ASGI lifespan protocol; granian's `asginl` is ASGI without it.
+    interface = "asginl" if interface == "asgi" else interface
     return [
         sys.executable, "-m", "granian", "--interface", interface, target,
         "--host", host, "--port", str(port), "--workers", str(workers),
@@ -145,7 +147,11 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workers", type=int, default=int(os.environ.get("AZORA_WEB_WORKERS", str(os.cpu_count() or 1)))
     )
-    serve.add_argument("--interface", choices=("asgi", "wsgi"), default="asgi")
+    # WSGI by default: with today's synchronous views it serves 3-5x the requests of ASGI on the same
+    # cores (docs/decisions/0007-server-interface.md); ASGI is there for the streaming work to come.
+    serve.add_argument(
+        "--interface", choices=("asgi", "wsgi"), default=os.environ.get("AZORA_SERVER_INTERFACE", "wsgi")
+    )
     serve.set_defaults(handler=command_serve)
 
     worker = commands.add_parser("worker", help="background task worker (and periodic-job scheduler)")

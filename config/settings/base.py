@@ -111,12 +111,29 @@ def sqlite_database(path: str) -> dict[str, object]:
 
 
 def database_from_url(url: str) -> dict[str, object]:
-    config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
-    if config["ENGINE"] == "django.db.backends.postgresql":
-        # A database that stops answering fails a request (and /readyz) in seconds instead of hanging it.
-        config["OPTIONS"] = {"application_name": "azora", "connect_timeout": 5}
+    """PostgreSQL through a bounded psycopg pool per process (or plain connections behind PgBouncer)."""
+    config: dict[str, object] = dict(dj_database_url.parse(url))
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        return config
+    # A database that stops answering fails a request (and /readyz) in seconds instead of hanging it.
+    options: dict[str, object] = {"application_name": "azora", "connect_timeout": 5}
+    if env.flag("AZORA_DB_POOL", default=True):
+        # Without a pool every server thread keeps its own connection, and 64 concurrent requests on
+        # two processes exhaust PostgreSQL's max_connections (docs/performance.md). The pool caps a
+        # process at max_size and makes requests wait for a connection instead; Django requires
+        # CONN_MAX_AGE=0 with it, since the pool keeps connections open.
+        options["pool"] = {
+            "min_size": env.integer("AZORA_DB_POOL_MIN", 2),
+            "max_size": env.integer("AZORA_DB_POOL_MAX", 8),
+            "timeout": env.integer("AZORA_DB_POOL_TIMEOUT", 10),
+        }
+        config.update(CONN_MAX_AGE=0, CONN_HEALTH_CHECKS=False)
+    else:
+        # Behind PgBouncer (transaction pooling): short-lived server-side cursors off, connections reused.
+        options["prepare_threshold"] = None
+        config.update(CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True, DISABLE_SERVER_SIDE_CURSORS=True)
+    config["OPTIONS"] = options
     return config
-
 
 DATABASES = {
     "default": database_from_url(DATABASE_URL) if DATABASE_URL else sqlite_database(str(DATA_DIR / "azora.sqlite3"))
