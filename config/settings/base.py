@@ -135,6 +135,7 @@ def database_from_url(url: str) -> dict[str, object]:
     config["OPTIONS"] = options
     return config
 
+
 DATABASES = {
     "default": database_from_url(DATABASE_URL) if DATABASE_URL else sqlite_database(str(DATA_DIR / "azora.sqlite3"))
 }
