@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import os
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,32 +10,7 @@ from django.core.checks import Error
 from django.test import override_settings
 
 from azora.security.checks import check_rate_limits
-
-ROOT = Path(__file__).resolve().parents[3]
-_PRINT_SETTINGS = """
-import json, sys
-import importlib
-module = importlib.import_module(sys.argv[1])
-print(json.dumps({name: getattr(module, name, None) for name in sys.argv[2:]}, default=list))
-"""
-
-
-def settings_of(module: str, names: list[str], environment: dict[str, str], tmp_path: Path) -> dict[str, object]:
-    """Import a settings module in a fresh interpreter under `environment`; a value it lacks reads None."""
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(("AZORA_", "DJANGO_"))}
-    clean.pop("DATABASE_URL", None)
-    clean.pop("REDIS_URL", None)
-    env = {**clean, "AZORA_DATA_DIR": str(tmp_path), **environment}
-    completed = subprocess.run(  # noqa: S603 -- our own interpreter on a fixed script
-        [sys.executable, "-c", _PRINT_SETTINGS, module, *names],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    values: dict[str, object] = json.loads(completed.stdout)
-    return values
+from azora.shared.testing.settings_probe import settings_of
 
 
 def production_environment() -> dict[str, str]:
