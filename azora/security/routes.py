@@ -16,17 +16,22 @@ API_PREFIX = "/api/"
 _BROWSER_PAGES: tuple[tuple[str, Action], ...] = (
     ("account_signup", "signup"),
     ("account_login", "login"),
+    ("mfa_login_webauthn", "login"),  # passkey sign-in: no email, so counted per IP
     ("account_reset_password", "password_reset"),
     ("mfa_authenticate", "mfa"),
     ("mfa_reauthenticate", "mfa"),
+    ("mfa_reauthenticate_webauthn", "mfa"),
     ("account_reauthenticate", "mfa"),
 )
 _HEADLESS_ENDPOINTS: tuple[tuple[str, Action], ...] = (
     ("account:signup", "signup"),
     ("account:login", "login"),
+    ("mfa:login_webauthn", "login"),
     ("account:request_password_reset", "password_reset"),
     ("mfa:authenticate", "mfa"),
+    ("mfa:authenticate_webauthn", "mfa"),
     ("mfa:reauthenticate", "mfa"),
+    ("mfa:reauthenticate_webauthn", "mfa"),
     ("account:reauthenticate", "mfa"),
 )
 _HEADLESS_CLIENTS = ("browser", "app")

@@ -140,6 +140,21 @@ def test_the_browser_headless_login_shares_the_ip_limit_with_the_login_page(brow
     assert refused.json()["code"] == "rate_limited"
 
 
+@pytest.mark.parametrize(
+    "path", ["/accounts/2fa/webauthn/login/", "/_allauth/app/v1/auth/webauthn/login"], ids=["page", "headless"]
+)
+def test_passkey_sign_in_shares_the_per_ip_login_limit(browser: Client, path: str) -> None:
+    for i in range(10):
+        login_form(browser, f"person{i}@example.test", "203.0.113.9")
+
+    refused = browser.post(
+        path, json.dumps({"credential": {}}), content_type="application/json", REMOTE_ADDR="203.0.113.9"
+    )
+
+    assert refused.status_code == 429
+    assert refused["RateLimit-Policy"] == '"login-ip";q=10;w=60'  # a passkey names no account to count by
+
+
 def test_a_refused_sign_up_creates_no_user_and_sends_no_email(browser: Client) -> None:
     users = get_user_model().objects
     for i in range(5):  # five attempts that fail validation still count
