@@ -88,11 +88,24 @@ def user_has_platform_role(*, user_id: uuid.UUID, role: str) -> bool:
     return PlatformRoleGrant.objects.filter(user_id=user_id, role=role).exists()
 
 
+# The UserProfile fields read from the user's row (its platform roles come from the joined grants).
+_PROFILE_COLUMNS = (
+    "id", "email", "display_name", "preferred_language", "country", "time_zone", "date_joined", "is_staff",
+)  # fmt: skip
+
+
 def user_profile(*, user_id: uuid.UUID) -> UserProfile:
-    user = User.objects.filter(id=user_id, is_active=True).first()
-    if user is None:
+    """The active user's profile with their platform roles, in one query (`GET /api/v1/me` runs it on every call).
+
+    A LEFT JOIN on the role grants gives one row per role, or one row with a NULL role for a user
+    without any. Plain values instead of a model instance plus a second query for the roles cost
+    about 40 % less CPU (docs/performance.md).
+    """
+    rows = list(User.objects.filter(id=user_id, is_active=True).values_list(*_PROFILE_COLUMNS, "platform_roles__role"))
+    if not rows:
         raise NotFound()
-    return to_user_profile(user, platform_roles=platform_roles_of(user_id=user_id))
+    fields = dict(zip(_PROFILE_COLUMNS, rows[0], strict=False))
+    return UserProfile(**fields, platform_roles=frozenset(row[-1] for row in rows if row[-1] is not None))
 
 
 # --- Organisation roles and tenancy --------------------------------------------------------------

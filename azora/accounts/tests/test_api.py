@@ -105,6 +105,16 @@ def test_get_me_with_a_jwt_and_with_an_api_key(owner: User) -> None:
     assert send(key_client(api_key.key), "GET", "/me").json()["id"] == str(owner.id)
 
 
+def test_get_me_with_a_jwt_costs_one_query(owner: User, django_assert_num_queries: DjangoAssertNumQueries) -> None:
+    client = jwt_client(owner)
+
+    with django_assert_num_queries(1):
+        response = send(client, "GET", "/me")
+
+    assert response.status_code == 200
+    assert response.json()["platform_roles"] == ["learner"]
+
+
 def test_get_me_without_credentials_is_401(db: None) -> None:
     assert_problem(send(Client(), "GET", "/me"), 401, "not_authenticated")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from pytest_django import DjangoAssertNumQueries
 
 from azora.accounts import public, services
 from azora.accounts.errors import PlatformRoleInvalid, ProfileInvalid
@@ -63,6 +64,49 @@ def test_user_profile_returns_a_frozen_dataclass() -> None:
 def test_user_profile_of_an_unknown_user_is_not_found() -> None:
     with pytest.raises(NotFound):
         public.user_profile(user_id=uuid.uuid4())
+
+
+def test_user_profile_of_a_deactivated_user_is_not_found() -> None:
+    user = UserFactory(is_active=False)
+
+    with pytest.raises(NotFound):
+        public.user_profile(user_id=user.id)
+
+
+def test_user_profile_reads_every_platform_role_in_one_query(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    user = UserFactory(display_name="Ama")
+    public.platform_role_grant(user_id=user.id, role="instructor")
+    public.platform_role_grant(user_id=user.id, role="finance_admin")
+
+    with django_assert_num_queries(1):
+        profile = public.user_profile(user_id=user.id)
+
+    assert profile.platform_roles == frozenset({"learner", "instructor", "finance_admin"})
+    assert (profile.id, profile.email, profile.display_name) == (user.id, user.email, "Ama")
+
+
+def test_user_profile_of_a_user_without_platform_roles_has_none() -> None:
+    user = UserFactory(is_staff=True)
+    public.platform_role_revoke(user_id=user.id, role="learner")
+
+    profile = public.user_profile(user_id=user.id)
+
+    assert profile.platform_roles == frozenset()
+    assert profile.is_staff is True
+    assert profile.date_joined == user.date_joined
+
+
+def test_user_profile_shows_a_role_change_at_once() -> None:
+    user = UserFactory()
+    assert public.user_profile(user_id=user.id).platform_roles == frozenset({"learner"})
+
+    public.platform_role_grant(user_id=user.id, role="platform_admin")
+    assert public.user_profile(user_id=user.id).platform_roles == frozenset({"learner", "platform_admin"})
+
+    public.platform_role_revoke(user_id=user.id, role="learner")
+    assert public.user_profile(user_id=user.id).platform_roles == frozenset({"platform_admin"})
 
 
 def test_user_update_profile_changes_the_given_fields_and_normalises_the_country() -> None:
