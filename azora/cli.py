@@ -28,13 +28,20 @@ def _manage(arguments: Sequence[str], settings: str | None = None) -> int:
     return 0
 
 
-def _granian(host: str, port: int, workers: int, interface: str) -> list[str]:
+# WSGI threads per worker. Python runs one thread at a time per process, so threads beyond what it takes
+# to cover database and cache waits only contend for the GIL: granian's default (hundreds) cost a third
+# more CPU per request than 4 (docs/performance.md). Keep it at most AZORA_DB_POOL_MAX (default 8).
+DEFAULT_WSGI_THREADS = 4
+
+
+def _granian(host: str, port: int, workers: int, interface: str, threads: int = DEFAULT_WSGI_THREADS) -> list[str]:
     target = "config.asgi:application" if interface == "asgi" else "config.wsgi:application"
     # Django speaks no ASGI lifespan protocol; granian's `asginl` is ASGI without it.
+    threads_option = ["--blocking-threads", str(threads)] if interface == "wsgi" else []
     interface = "asginl" if interface == "asgi" else interface
     return [
         sys.executable, "-m", "granian", "--interface", interface, target,
-        "--host", host, "--port", str(port), "--workers", str(workers),
+        "--host", host, "--port", str(port), "--workers", str(workers), *threads_option,
         "--no-ws", "--log-level", "warning",
     ]  # fmt: skip
 
@@ -91,7 +98,7 @@ def command_run(args: argparse.Namespace) -> int:
 
 def command_serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", PRODUCTION)
-    command = _granian(args.host, args.port, args.workers, args.interface)
+    command = _granian(args.host, args.port, args.workers, args.interface, args.threads)
     os.execv(command[0], command)
     return 0  # pragma: no cover -- execv does not return
 
@@ -141,7 +148,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=8000)
     run.set_defaults(handler=command_run)
 
-    serve = commands.add_parser("serve", help="production web server (ASGI, granian)")
+    serve = commands.add_parser("serve", help="production web server (granian; WSGI, or ASGI)")
     serve.add_argument("--host", default=os.environ.get("AZORA_HOST", "0.0.0.0"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("AZORA_PORT", "8000")))
     serve.add_argument(
@@ -151,6 +158,12 @@ def parser() -> argparse.ArgumentParser:
     # cores (docs/decisions/0007-server-interface.md); ASGI is there for the streaming work to come.
     serve.add_argument(
         "--interface", choices=("asgi", "wsgi"), default=os.environ.get("AZORA_SERVER_INTERFACE", "wsgi")
+    )
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("AZORA_WEB_THREADS", str(DEFAULT_WSGI_THREADS))),
+        help=f"WSGI threads per worker (default {DEFAULT_WSGI_THREADS}; at most AZORA_DB_POOL_MAX)",
     )
     serve.set_defaults(handler=command_serve)
 

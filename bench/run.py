@@ -85,7 +85,9 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
         default="config.settings.production",
         help="Django settings module (default: config.settings.production; for experiments)",
     )
-    parser.add_argument("--blocking-threads", type=int, help="granian blocking threads per worker (WSGI)")
+    parser.add_argument(
+        "--blocking-threads", type=int, help="WSGI threads per worker (azora serve --threads; default: its default)"
+    )
     parser.add_argument("--backpressure", type=int, help="granian concurrent requests per worker")
     parser.add_argument("--python-loadgen", action="store_true", help="use the asyncio load generator, not wrk")
     parser.add_argument("--strict", action="store_true", help="exit with status 1 when a target is missed")
@@ -197,10 +199,10 @@ def experimental(args: argparse.Namespace) -> bool:
 
 
 def granian_tuning(args: argparse.Namespace) -> dict[str, str]:
-    """Granian options `azora serve` does not take on its command line, passed as granian's own variables."""
+    """Server tuning other than `azora serve`'s defaults, passed as environment variables."""
     tuning = {}
     if args.blocking_threads:
-        tuning["GRANIAN_BLOCKING_THREADS"] = str(args.blocking_threads)
+        tuning["AZORA_WEB_THREADS"] = str(args.blocking_threads)  # `azora serve --threads`
     if args.backpressure:
         tuning["GRANIAN_BACKPRESSURE"] = str(args.backpressure)
     return tuning
