@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 
 import redis
 from django.conf import settings
@@ -17,8 +18,18 @@ from azora.security.rules import Limit, PolicyState, RateOverride, evaluate, lim
 _REDIS_CONNECT_TIMEOUT = 0.5
 _REDIS_SOCKET_TIMEOUT = 1.0
 
+# After a failure the store is left alone for a few seconds (a circuit breaker): while Redis is down,
+# requests go through at once instead of each paying a connection timeout first.
+STORE_SUSPENSION_SECONDS = 5.0
+
 _stores: dict[str, CounterStore] = {}
 _stores_lock = threading.Lock()
+_suspended_until: dict[str, float] = {}
+_clock: Callable[[], float] = time.monotonic
+
+
+class CounterStoreSuspended(redis.ConnectionError):
+    """The store failed moments ago; counting is skipped without trying it again until the pause ends."""
 
 
 def counter_store() -> CounterStore:
@@ -51,8 +62,13 @@ def _new_store(url: str) -> CounterStore:
 
 
 def reset() -> None:
-    """Forget every counter of this process's store (tests call it between tests)."""
+    """Forget every counter of this process's store and any suspension (tests call it between tests)."""
+    _suspended_until.clear()
     counter_store().reset()
+
+
+def is_suspended() -> bool:
+    return _clock() < _suspended_until.get(settings.REDIS_URL or "", 0.0)
 
 
 def active_limits() -> tuple[Limit, ...]:
@@ -66,6 +82,13 @@ def count(planned: Sequence[tuple[Limit, str]]) -> list[PolicyState]:
 
     Raises redis.RedisError when the shared store is unreachable; the caller decides what that means.
     """
+    url = settings.REDIS_URL or ""
+    if is_suspended():
+        raise CounterStoreSuspended("the counter store failed moments ago")
     hits = [Hit(key=f"{limit.name}:{digest}", window=limit.window) for limit, digest in planned]
-    counted = counter_store().hit(hits)
+    try:
+        counted = counter_store().hit(hits)
+    except redis.RedisError:
+        _suspended_until[url] = _clock() + STORE_SUSPENSION_SECONDS
+        raise
     return [evaluate(limit, result) for (limit, _), result in zip(planned, counted, strict=True)]

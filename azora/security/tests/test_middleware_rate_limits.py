@@ -9,10 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+import redis
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client, override_settings
 
+from azora.security import limiter
 from azora.security.tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -282,6 +284,26 @@ def test_an_unreachable_counter_store_lets_requests_through(browser: Client) -> 
     responses = [login_form(browser, "ann@example.test", "203.0.113.5") for _ in range(12)]
     assert {response.status_code for response in responses} == {200}
     assert "RateLimit" not in responses[-1]
+
+
+@override_settings(REDIS_URL="redis://127.0.0.1:1/0")
+def test_a_failed_counter_store_is_left_alone_for_a_few_seconds_then_tried_again(
+    browser: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [1000.0]
+    monkeypatch.setattr(limiter, "_clock", lambda: now[0])
+
+    login_form(browser, "ann@example.test", "203.0.113.5")
+    assert limiter.is_suspended()
+    with pytest.raises(limiter.CounterStoreSuspended):
+        limiter.count([(limiter.active_limits()[0], "digest")])
+
+    now[0] += limiter.STORE_SUSPENSION_SECONDS
+    assert not limiter.is_suspended()
+    with pytest.raises(redis.ConnectionError) as raised:
+        limiter.count([(limiter.active_limits()[0], "digest")])
+    assert not isinstance(raised.value, limiter.CounterStoreSuspended)  # the store itself was tried
+    assert limiter.is_suspended()
 
 
 def test_concurrent_calls_let_exactly_the_quota_through() -> None:
