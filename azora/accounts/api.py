@@ -46,16 +46,7 @@ def _user_id(principal: Principal) -> uuid.UUID:
 
 
 def _user_out(profile: UserProfile) -> UserOut:
-    return UserOut(
-        id=profile.id,
-        email=profile.email,
-        display_name=profile.display_name,
-        preferred_language=profile.preferred_language,
-        country=profile.country,
-        time_zone=profile.time_zone,
-        date_joined=profile.date_joined,
-        platform_roles=sorted(profile.platform_roles),
-    )
+    return UserOut.model_validate(profile, from_attributes=True)
 
 
 def _api_key_out(summary: ApiKeySummary) -> ApiKeyOut:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime, ConfigDict
+from pydantic import AwareDatetime, ConfigDict, field_validator
 
 OrganisationRoleName = Literal["owner", "admin", "instructor", "member", "billing"]
 ApiKeyScope = Literal[
@@ -28,6 +29,11 @@ class UserOut(Schema):
     time_zone: str
     date_joined: datetime
     platform_roles: list[str]
+
+    @field_validator("platform_roles", mode="before")
+    @classmethod
+    def _roles_in_stable_order(cls, roles: Iterable[str]) -> list[str]:
+        return sorted(roles)
 
 
 class UserUpdateIn(StrictIn):
