@@ -67,6 +67,11 @@ class OrganisationSummary:
     role: str | None
     created_at: datetime
 
+    @property
+    def can_manage(self) -> bool:
+        """Whether the caller may manage members, invitations and keys (owners and admins)."""
+        return self.role in ORGANISATION_MANAGER_ROLES
+
 
 @dataclass(frozen=True, slots=True)
 class MembershipSummary:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from azora.accounts import public, services
 from azora.accounts.errors import LastOwner, OrganisationInvalid, OrganisationRoleRequired, OrganisationSlugTaken
@@ -310,3 +311,14 @@ def test_membership_add_puts_a_user_in_directly(organisation: Organisation) -> N
 
     assert (summary.user_id, summary.role) == (user.id, "instructor")
     assert _roles(organisation)[user.email] == "instructor"
+
+
+@pytest.mark.parametrize(
+    ("role", "can_manage"),
+    [("owner", True), ("admin", True), ("instructor", False), ("member", False), ("billing", False), (None, False)],
+)
+def test_an_organisation_summary_says_whether_the_caller_may_manage_it(role: str | None, can_manage: bool) -> None:
+    summary = public.OrganisationSummary(
+        id=uuid.uuid4(), name="Ubuntu Academy", slug="ubuntu", role=role, created_at=timezone.now()
+    )
+    assert summary.can_manage is can_manage

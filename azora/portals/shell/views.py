@@ -278,7 +278,7 @@ def _organisation_page(
     context = {
         "organisation": organisation,
         "members": members,
-        "can_manage": organisation.role in accounts.ORGANISATION_MANAGER_ROLES,
+        "can_manage": organisation.can_manage,
         "role_choices": role_choices(),
         "invite_form": invite_form or InvitationCreateForm(),
         "notice": notice,
@@ -414,7 +414,7 @@ def _managed_organisations(request: HtmxRequest) -> list[tuple[str, str]]:
     return [
         (str(organisation.id), organisation.name)
         for organisation in accounts.organisation_list_for_user(user_id=_user_id(request))
-        if organisation.role in accounts.ORGANISATION_MANAGER_ROLES
+        if organisation.can_manage
     ]
 
 
