@@ -13,6 +13,9 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("azora.education.urls")),
+    path("pay/", include("azora.portals.pay.urls")),
+    path("", include("azora.portals.student.urls")),
     path("", include("azora.portals.shell.urls")),
 ]
 

@@ -13,9 +13,12 @@ from ninja.errors import ValidationError, ValidationErrorContext
 from ninja.openapi.docs import Swagger
 
 from azora.accounts.api import router as accounts_router
+from azora.education.api import router as education_router
+from azora.finance.api import router as finance_router
 from azora.gateway.auth import default_auth
 from azora.gateway.errors import MalformedJson
 from azora.gateway.handlers import install_exception_handlers
+from azora.payments.api import router as payments_router
 
 API_DESCRIPTION = """\
 The Azora platform API. Authenticate with `Authorization: Bearer <access token>` (allauth headless JWT),
@@ -28,7 +31,7 @@ Unsafe methods accept an `Idempotency-Key` header.
 
 def app_routers() -> list[tuple[str, Router]]:
     """Each app's router and the prefix it is mounted at, bottom layer first."""
-    return [("", accounts_router)]
+    return [("", accounts_router), ("", education_router), ("", finance_router), ("", payments_router)]
 
 
 # Where ninja reads an operation's request body from.

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # its templates and vendored Swagger UI serve /api/v1/docs without a CDN
     "django_tasks_db",
+    "pgtrigger",  # append-only ledger postings: triggers refuse UPDATE and DELETE on PostgreSQL
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -42,8 +43,13 @@ INSTALLED_APPS = [
     "azora.accounts",
     "azora.security",
     "azora.health",
+    "azora.education",
+    "azora.finance",
+    "azora.payments",
     "azora.gateway",
     "azora.portals.shell",
+    "azora.portals.student",
+    "azora.portals.pay",
 ]
 
 MIDDLEWARE = [

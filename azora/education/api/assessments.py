@@ -1,0 +1,5 @@
+"""Education API routes for assessments."""
+
+from ninja import Router
+
+router = Router()

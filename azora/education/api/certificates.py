@@ -1,0 +1,5 @@
+"""Education API routes for certificates."""
+
+from ninja import Router
+
+router = Router()

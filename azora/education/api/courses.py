@@ -1,0 +1,5 @@
+"""Education API routes for courses."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,69 @@
+"""The events Azora Education publishes: enrolments, completed lessons and courses, assessments, certificates."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import ClassVar
+
+from azora.shared.events import DomainEvent
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnrollmentCreated(DomainEvent):
+    event_type: ClassVar[str] = "education.enrollment_created"
+
+    enrollment_id: uuid.UUID
+    course_id: uuid.UUID
+    user_id: uuid.UUID
+    source: str  # "self" (free self-enrolment) or what enrolled the learner ("purchase", "organisation", ...)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LessonCompleted(DomainEvent):
+    event_type: ClassVar[str] = "education.lesson_completed"
+
+    lesson_id: uuid.UUID
+    course_id: uuid.UUID
+    user_id: uuid.UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssessmentPassed(DomainEvent):
+    event_type: ClassVar[str] = "education.assessment_passed"
+
+    attempt_id: uuid.UUID
+    assessment_id: uuid.UUID
+    course_id: uuid.UUID
+    user_id: uuid.UUID
+    score_percent: str  # a decimal as text, e.g. "83.33": events carry no floats
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssessmentFailed(DomainEvent):
+    event_type: ClassVar[str] = "education.assessment_failed"
+
+    attempt_id: uuid.UUID
+    assessment_id: uuid.UUID
+    course_id: uuid.UUID
+    user_id: uuid.UUID
+    score_percent: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CourseCompleted(DomainEvent):
+    event_type: ClassVar[str] = "education.course_completed"
+
+    enrollment_id: uuid.UUID
+    course_id: uuid.UUID
+    user_id: uuid.UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class CertificateIssued(DomainEvent):
+    event_type: ClassVar[str] = "education.certificate_issued"
+
+    certificate_id: uuid.UUID
+    course_id: uuid.UUID
+    user_id: uuid.UUID
+    skills: tuple[str, ...]

@@ -1,0 +1,3 @@
+"""Education tables for assessments."""
+
+__all__: list[str] = []

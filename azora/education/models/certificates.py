@@ -1,0 +1,3 @@
+"""Education tables for certificates."""
+
+__all__: list[str] = []

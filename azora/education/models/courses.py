@@ -1,0 +1,3 @@
+"""Education tables for courses."""
+
+__all__: list[str] = []

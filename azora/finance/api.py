@@ -1,0 +1,5 @@
+"""The finance app's /api/v1 routes."""
+
+from ninja import Router
+
+router = Router(tags=["finance"])

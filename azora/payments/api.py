@@ -1,0 +1,5 @@
+"""The payments app's /api/v1 routes."""
+
+from ninja import Router
+
+router = Router(tags=["payments"])
