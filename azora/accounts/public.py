@@ -184,6 +184,13 @@ def user_profile(*, user_id: uuid.UUID) -> UserProfile:
     return selectors.user_profile(user_id=user_id)
 
 
+def active_user_id_by_email(*, email: str) -> uuid.UUID | None:
+    """The id of the active user with this email address (case-insensitive), or None."""
+    from azora.accounts import selectors
+
+    return selectors.active_user_id_by_email(email=email)
+
+
 def user_update_profile(*, user_id: uuid.UUID, **fields: Any) -> UserProfile:
     from azora.accounts import services
 

@@ -108,6 +108,14 @@ def user_profile(*, user_id: uuid.UUID) -> UserProfile:
     return UserProfile(**fields, platform_roles=frozenset(row[-1] for row in rows if row[-1] is not None))
 
 
+def active_user_id_by_email(*, email: str) -> uuid.UUID | None:
+    """The id of the active user who signs in with `email` (stored lower-cased), or None."""
+    user_id: uuid.UUID | None = (
+        User.objects.filter(email=email.strip().lower(), is_active=True).values_list("id", flat=True).first()
+    )
+    return user_id
+
+
 # --- Organisation roles and tenancy --------------------------------------------------------------
 
 
