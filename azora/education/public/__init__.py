@@ -1,0 +1,5 @@
+"""Azora Education's contract for other apps and the portals: each area's functions and frozen dataclasses."""
+
+from azora.education.public.assessments import *  # noqa: F403 -- the package re-exports each area's __all__
+from azora.education.public.certificates import *  # noqa: F403
+from azora.education.public.courses import *  # noqa: F403

@@ -1,0 +1,3 @@
+"""Education's public functions for assessments and grades."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Education's public functions for certificates."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Education's public functions for courses, enrolment, progress and search."""
+
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""Azora Education's write side, one module per area (courses, enrollment, progress, assessments, certificates)."""
