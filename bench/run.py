@@ -42,7 +42,7 @@ from typing import Any
 import psycopg
 import redis
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from loadgen import LoadResult, run_python, run_wrk, wrk_available
 from psycopg import sql
 
@@ -181,6 +181,9 @@ def production_environment(args: argparse.Namespace, data_dir: str) -> dict[str,
         "REDIS_URL": args.redis,
         "AZORA_SECRET_KEY": secrets.token_urlsafe(50),
         "AZORA_JWT_PRIVATE_KEY": jwt_private_key(),
+        "AZORA_CERTIFICATE_SIGNING_KEY": ed25519.Ed25519PrivateKey.generate()
+        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        .decode(),
         "AZORA_SSL_REDIRECT": "0",
         "AZORA_RATE_LIMITS_ENABLED": "0",
         "AZORA_EMAIL_VERIFICATION": "none",

@@ -23,6 +23,16 @@ def required(name: str) -> str:
     return value
 
 
+def pem(name: str, default: str = "") -> str:
+    """A PEM value; a one-line form with literal \\n (as some secret stores keep it) is unfolded."""
+    return os.environ.get(name, default).replace("\\n", "\n")
+
+
+def required_pem(name: str) -> str:
+    """A PEM value production cannot start without."""
+    return required(name).replace("\\n", "\n")
+
+
 def flag(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":

@@ -35,3 +35,22 @@ def local_jwt_private_key(directory: Path) -> str:
         ).decode()
         _write_private(path, pem)
     return path.read_text()
+
+
+def local_certificate_signing_key(directory: Path) -> str:
+    """The embedded issuer key of certificates (Ed25519, PKCS#8 PEM), generated once like the JWT key."""
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    path = directory / "certificate_signing_key.pem"
+    if not path.exists():
+        pem = (
+            ed25519.Ed25519PrivateKey.generate()
+            .private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            .decode()
+        )
+        _write_private(path, pem)
+    return path.read_text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -346,3 +347,17 @@ AZORA_METRICS_TOKEN = env.text("AZORA_METRICS_TOKEN")
 # Set for multi-process servers (granian --workers N): each process writes its samples there and /metrics
 # sums them. prometheus_client reads the same variable itself; it must be an empty directory at server start.
 PROMETHEUS_MULTIPROC_DIR = env.text("PROMETHEUS_MULTIPROC_DIR")
+
+# --- Education: certificates (EDU-CERTS) ------------------------------------------------------
+# The platform's public address, for links that leave it: certificate verify URLs and their QR codes.
+AZORA_PUBLIC_URL = env.text("AZORA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+AZORA_CERTIFICATE_ISSUER_NAME = env.text("AZORA_CERTIFICATE_ISSUER_NAME", "Azora")
+AZORA_CERTIFICATE_VALIDITY_DAYS = env.integer("AZORA_CERTIFICATE_VALIDITY_DAYS", 365)
+if AZORA_CERTIFICATE_VALIDITY_DAYS < 1:
+    raise ImproperlyConfigured("AZORA_CERTIFICATE_VALIDITY_DAYS must be at least 1.")
+# The issuer's Ed25519 private key (PEM): generated into DATA_DIR when embedded, required in production.
+AZORA_CERTIFICATE_SIGNING_KEY = env.pem("AZORA_CERTIFICATE_SIGNING_KEY")
+# Public keys (PEM blocks, concatenated) of earlier signing keys: still published in the JWKS and trusted,
+# so that certificates signed before a key rotation keep verifying.
+AZORA_CERTIFICATE_RETIRED_PUBLIC_KEYS = env.pem("AZORA_CERTIFICATE_RETIRED_PUBLIC_KEYS")
+# --- end Education: certificates --------------------------------------------------------------

@@ -11,6 +11,7 @@ DATABASES = {"default": database_from_url(env.required("DATABASE_URL"))}
 REDIS_URL = env.required("REDIS_URL")
 CACHES = {"default": redis_cache(REDIS_URL)}
 HEADLESS_JWT_PRIVATE_KEY = env.required("AZORA_JWT_PRIVATE_KEY")
+AZORA_CERTIFICATE_SIGNING_KEY = env.required_pem("AZORA_CERTIFICATE_SIGNING_KEY")
 ACCOUNT_EMAIL_VERIFICATION = env.choice("AZORA_EMAIL_VERIFICATION", ("mandatory", "optional", "none"), "mandatory")
 
 SECURE_SSL_REDIRECT = env.flag("AZORA_SSL_REDIRECT", default=True)

@@ -8,6 +8,7 @@ AZORA_MODE = "test"
 _KEY_DIR = BASE_DIR / "var" / "test-keys"
 SECRET_KEY = keys.local_secret_key(_KEY_DIR)
 HEADLESS_JWT_PRIVATE_KEY = keys.local_jwt_private_key(_KEY_DIR)
+AZORA_CERTIFICATE_SIGNING_KEY = keys.local_certificate_signing_key(_KEY_DIR)
 AZORA_USES_REDIS = bool(REDIS_URL)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

@@ -14,6 +14,7 @@ PRODUCTION_REQUIRED = {
     "DATABASE_URL": "postgres://azora@db.invalid:5432/azora",
     "REDIS_URL": "redis://cache.invalid:6379/0",
     "AZORA_JWT_PRIVATE_KEY": "not parsed on import",
+    "AZORA_CERTIFICATE_SIGNING_KEY": "not parsed on import",
 }
 NAMES = ["DATABASES", "CACHES", "MAILERS", "STORAGES", "TASKS", "ACCOUNT_EMAIL_VERIFICATION", "AZORA_MODE"]
 

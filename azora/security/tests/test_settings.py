@@ -19,6 +19,7 @@ def production_environment() -> dict[str, str]:
         "DATABASE_URL": "postgres://azora@db.invalid:5432/azora",
         "REDIS_URL": "redis://cache.invalid:6379/0",
         "AZORA_JWT_PRIVATE_KEY": secrets.token_urlsafe(32),  # only read, never parsed, on import
+        "AZORA_CERTIFICATE_SIGNING_KEY": secrets.token_urlsafe(32),  # only read, never parsed, on import
     }
 
 
