@@ -1,0 +1,79 @@
+"""Azora Education's domain errors (append-only; each area adds its own section)."""
+
+from __future__ import annotations
+
+from azora.shared.errors import Conflict, NotFound, ValidationFailed
+
+# --- Courses, enrolment and progress (EDU-COURSES) ---
+
+
+class CourseNotFound(NotFound):
+    """Also raised for a course the caller may not see, so a draft looks the same as no course at all."""
+
+    code = "course_not_found"
+    title = "Course not found."
+
+
+class ModuleNotFound(NotFound):
+    code = "module_not_found"
+    title = "Module not found."
+
+
+class LessonNotFound(NotFound):
+    code = "lesson_not_found"
+    title = "Lesson not found."
+
+
+class CourseSlugTaken(Conflict):
+    code = "course_slug_taken"
+    title = "Another course already uses this slug."
+
+
+class CourseHasNoLessons(Conflict):
+    code = "course_has_no_lessons"
+    title = "A course needs at least one lesson before it can be published."
+
+
+class CourseStatusTransitionInvalid(Conflict):
+    code = "course_status_transition_invalid"
+    title = "The course cannot move to that status from its current one."
+
+
+class EnrollmentClosed(Conflict):
+    code = "enrollment_closed"
+    title = "Only published courses accept enrolments."
+
+
+class PaidCourseRequiresPurchase(Conflict):
+    code = "paid_course_requires_purchase"
+    title = "This course is sold; it is enrolled through a purchase, not by self-enrolment."
+
+
+class InvalidInstructor(ValidationFailed):
+    code = "invalid_instructor"
+    title = "Instructors must hold the instructor role in the course's organisation or on the platform."
+
+
+class InvalidPrerequisite(ValidationFailed):
+    code = "invalid_prerequisite"
+    title = "A prerequisite must be another existing course."
+
+
+class InvalidOrder(ValidationFailed):
+    code = "invalid_order"
+    title = "The new order must list every item exactly once."
+
+
+class InvalidUpload(ValidationFailed):
+    code = "invalid_upload"
+    title = "The file is not accepted."
+
+
+class InvalidVideoUrl(ValidationFailed):
+    code = "invalid_video_url"
+    title = "A video URL must be an https:// address."
+
+
+class UnknownCategory(ValidationFailed):
+    code = "unknown_category"
+    title = "No category has that slug."
