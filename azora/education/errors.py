@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from azora.shared.errors import Conflict, NotFound, ValidationFailed
+from azora.shared.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 # --- Courses, enrolment and progress (EDU-COURSES) ---
 
@@ -77,3 +77,33 @@ class InvalidVideoUrl(ValidationFailed):
 class UnknownCategory(ValidationFailed):
     code = "unknown_category"
     title = "No category has that slug."
+
+
+# --- Certificates (EDU-CERTS) ---
+
+
+class CertificateNotFound(NotFound):
+    """Also raised for a certificate the caller may not see, so it looks the same as no certificate at all."""
+
+    code = "certificate_not_found"
+    title = "Certificate not found."
+
+
+class CertificateNotEarned(Conflict):
+    code = "certificate_not_earned"
+    title = "A certificate is issued only for a completed enrolment."
+
+
+class CertificateAlreadyRevoked(Conflict):
+    code = "certificate_already_revoked"
+    title = "This certificate has already been revoked."
+
+
+class CertificateRevokeForbidden(PermissionDenied):
+    code = "certificate_revoke_forbidden"
+    title = "Only the course's instructors and platform admins may revoke a certificate."
+
+
+class RevocationReasonInvalid(ValidationFailed):
+    code = "revocation_reason_invalid"
+    title = "A revocation needs a reason of 1 to 1000 characters."
