@@ -91,6 +91,12 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--backpressure", type=int, help="granian concurrent requests per worker")
     parser.add_argument("--python-loadgen", action="store_true", help="use the asyncio load generator, not wrk")
     parser.add_argument("--strict", action="store_true", help="exit with status 1 when a target is missed")
+    parser.add_argument(
+        "--scenario",
+        choices=("api", "money"),
+        default="api",
+        help="api (this run: /livez vs /api/v1/me) or money (bench/money.py: ledger transfers vs pgbench)",
+    )
     args = parser.parse_args(argv)
     args.interfaces = [name.strip() for name in args.interface.split(",") if name.strip()]
     if not args.interfaces or any(name not in {"asgi", "wsgi"} for name in args.interfaces):
@@ -558,7 +564,15 @@ def login_summary(figures: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = options(argv)
+    # `--scenario money` hands the whole run to bench/money.py (the ledger benchmark), with its own options.
+    chooser = argparse.ArgumentParser(add_help=False)
+    chooser.add_argument("--scenario", choices=("api", "money"), default="api")
+    chosen, rest = chooser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    if chosen.scenario == "money":
+        import money
+
+        return money.main(rest)
+    args = options(rest)
     wrk = None if args.python_loadgen else wrk_available()
     if wrk is None:
         print("bench: wrk not available; using the (slower) asyncio load generator", file=sys.stderr)
