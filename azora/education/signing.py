@@ -1,4 +1,4 @@
-"""The issuer's Ed25519 keys for certificates: key ids (RFC 7638), the JWKS, and signing and checking credential JWTs."""
+"""The issuer's Ed25519 keys for certificates: key ids (RFC 7638), the JWKS, signing and checking credential JWTs."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 ALGORITHM = "EdDSA"
 # Open Badges 3.0 §8.2 (VC-JWT): the JOSE header's typ is "JWT"; the payload is the credential itself.
-TOKEN_TYPE = "JWT"
+JOSE_TYPE = "JWT"
 _PEM_PUBLIC_KEY_END = "-----END PUBLIC KEY-----"
 
 
@@ -119,7 +119,7 @@ def _cached_keyring(private_pem: str, retired_public_pems: str) -> Keyring:
 def credential_sign(*, claims: Mapping[str, Any], keyring: Keyring) -> str:
     """Signs the claims as a compact JWS (EdDSA) whose header names the active key by `kid`."""
     return jwt.encode(
-        dict(claims), keyring.signing_key, algorithm=ALGORITHM, headers={"kid": keyring.active.kid, "typ": TOKEN_TYPE}
+        dict(claims), keyring.signing_key, algorithm=ALGORITHM, headers={"kid": keyring.active.kid, "typ": JOSE_TYPE}
     )
 
 

@@ -56,3 +56,6 @@ class CertificateRevocation(models.Model):
             # Append-only on PostgreSQL: a revocation is an audit record; deletes follow the certificate only.
             pgtrigger.Protect(name="edu_cert_revocation_no_update", operation=pgtrigger.Update),
         ]
+
+    def __str__(self) -> str:
+        return f"Revocation of {self.certificate_id}"
