@@ -1,5 +1,65 @@
-"""Education API routes for certificates."""
+"""Education API routes for certificates: the caller's certificates, one certificate, public verification, revoke."""
 
-from ninja import Router
+from __future__ import annotations
 
-router = Router()
+import uuid
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from azora.accounts.errors import UserPrincipalRequired
+from azora.accounts.public import Principal
+from azora.education.schemas.certificates import (
+    CertificateOut,
+    CertificatePageOut,
+    CertificateRevokeIn,
+    VerificationOut,
+)
+from azora.education.selectors import certificates as selectors
+from azora.education.services import certificates as services
+from azora.shared.pagination import PageParams
+
+router = Router(tags=["certificates"])
+
+
+def _user_id(request: HttpRequest) -> uuid.UUID:
+    principal = request.auth  # type: ignore[attr-defined]  # ninja sets it after authentication
+    assert isinstance(principal, Principal)
+    if principal.user_id is None:
+        raise UserPrincipalRequired()
+    return principal.user_id
+
+
+@router.get("/me/certificates", response=CertificatePageOut, summary="The caller's certificates, newest first")
+def my_certificate_list(request: HttpRequest, page: Query[PageParams]) -> object:
+    return selectors.certificate_page_of(user_id=_user_id(request), cursor=page.cursor, limit=page.limit)
+
+
+@router.get(
+    "/certificates/{certificate_id}",
+    response=CertificateOut,
+    summary="One certificate with its signed credential (its learner, the course's instructors, platform admins)",
+)
+def certificate_get(request: HttpRequest, certificate_id: uuid.UUID) -> object:
+    return selectors.certificate_get(certificate_id=certificate_id, viewer_id=_user_id(request))
+
+
+@router.get(
+    "/certificates/{certificate_id}/verify",
+    response=VerificationOut,
+    auth=None,
+    summary="Verify a certificate (public): signature, expiry and revocation, each with its reason",
+)
+def certificate_verify(request: HttpRequest, certificate_id: uuid.UUID) -> object:
+    return selectors.certificate_verify(certificate_id=certificate_id)
+
+
+@router.post(
+    "/certificates/{certificate_id}/revoke",
+    response=CertificateOut,
+    summary="Revoke a certificate with a reason (the course's instructors and platform admins)",
+)
+def certificate_revoke(request: HttpRequest, certificate_id: uuid.UUID, payload: CertificateRevokeIn) -> object:
+    return services.certificate_revoke(
+        certificate_id=certificate_id, by_user_id=_user_id(request), reason=payload.reason
+    )

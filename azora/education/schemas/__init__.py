@@ -1,0 +1,1 @@
+"""Request and response shapes of Azora Education's API, one module per area."""

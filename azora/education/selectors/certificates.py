@@ -1,0 +1,261 @@
+"""Education's read side for certificates: a learner's list, one certificate for those entitled, verification, print."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from azora.accounts.public import user_has_platform_role, user_profile
+from azora.education import signing
+from azora.education.errors import CertificateNotFound
+from azora.education.models import Certificate, CourseInstructor
+from azora.education.public.certificates import (
+    CertificatePrintData,
+    CertificateView,
+    VerificationCheck,
+    VerificationView,
+)
+from azora.shared.pagination import Page, paginate_queryset
+
+# The Student Portal serves the public verify page here (issue 3: `/verify/<id>`).
+VERIFY_PATH = "/verify/{certificate_id}"
+
+
+def verify_url(certificate_id: uuid.UUID) -> str:
+    """The absolute address of the public verify page, built from AZORA_PUBLIC_URL (it leaves the platform)."""
+    return settings.AZORA_PUBLIC_URL + VERIFY_PATH.format(certificate_id=certificate_id)
+
+
+def credential_id(certificate_id: uuid.UUID) -> str:
+    return f"urn:uuid:{certificate_id}"
+
+
+def _certificates() -> QuerySet[Certificate]:
+    return Certificate.objects.select_related("course", "revocation")
+
+
+def _certificate(certificate_id: uuid.UUID) -> Certificate:
+    certificate = _certificates().filter(id=certificate_id).first()
+    if certificate is None:
+        raise CertificateNotFound()
+    return certificate
+
+
+def _revocation(certificate: Certificate) -> Any:
+    # The reverse one-to-one raises when absent; select_related has already fetched it (or its absence).
+    return getattr(certificate, "revocation", None)
+
+
+def _view(certificate: Certificate, *, now: datetime) -> CertificateView:
+    revocation = _revocation(certificate)
+    return CertificateView(
+        id=certificate.id,
+        credential_id=credential_id(certificate.id),
+        user_id=certificate.user_id,
+        course_id=certificate.course_id,
+        course_slug=certificate.course.slug,
+        course_title=certificate.course_title,
+        learner_name=certificate.learner_name,
+        skills=tuple(certificate.skills),
+        issued_at=certificate.issued_at,
+        valid_until=certificate.valid_until,
+        is_expired=now >= certificate.valid_until,
+        is_revoked=revocation is not None,
+        revoked_at=revocation.created_at if revocation is not None else None,
+        revocation_reason=revocation.reason if revocation is not None else "",
+        verify_url=verify_url(certificate.id),
+        kid=certificate.kid,
+        signed_jwt=certificate.signed_jwt,
+        credential=certificate.credential,
+    )
+
+
+def may_manage_certificates_of_course(*, user_id: uuid.UUID, course_id: uuid.UUID) -> bool:
+    """The course's instructors (and admins of its organisation) and platform admins."""
+    from azora.education.selectors.courses import may_edit_course
+
+    if user_has_platform_role(user_id=user_id, role="platform_admin"):
+        return True
+    return may_edit_course(user_id=user_id, course_id=course_id)
+
+
+def may_view_certificate(*, certificate: Certificate, viewer_id: uuid.UUID) -> bool:
+    return certificate.user_id == viewer_id or may_manage_certificates_of_course(
+        user_id=viewer_id, course_id=certificate.course_id
+    )
+
+
+def certificate_visible(*, certificate_id: uuid.UUID, viewer_id: uuid.UUID) -> Certificate:
+    """The certificate, if the viewer may see it; CertificateNotFound otherwise (whether it exists or not)."""
+    certificate = _certificates().filter(id=certificate_id).first()
+    if certificate is None or not may_view_certificate(certificate=certificate, viewer_id=viewer_id):
+        raise CertificateNotFound()
+    return certificate
+
+
+def certificates_of(*, user_id: uuid.UUID) -> list[CertificateView]:
+    now = timezone.now()
+    return [_view(certificate, now=now) for certificate in _certificates().filter(user_id=user_id).order_by("-id")]
+
+
+def certificate_page_of(*, user_id: uuid.UUID, cursor: str | None, limit: int | None) -> Page[CertificateView]:
+    """One page of the user's certificates, newest first (UUIDv7 ids are time-ordered); one query per page."""
+    now = timezone.now()
+    return paginate_queryset(
+        _certificates().filter(user_id=user_id),
+        cursor=cursor,
+        limit=limit,
+        to_item=lambda certificate: _view(certificate, now=now),
+        ordering=("-id",),
+    )
+
+
+def certificate_get(*, certificate_id: uuid.UUID, viewer_id: uuid.UUID) -> CertificateView:
+    return _view(certificate_visible(certificate_id=certificate_id, viewer_id=viewer_id), now=timezone.now())
+
+
+def _parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _signature(certificate: Certificate, keyring: signing.Keyring) -> tuple[VerificationCheck, dict[str, Any] | None]:
+    result = signing.signature_check(token=certificate.signed_jwt, keyring=keyring)
+    if not result.is_valid or result.claims is None:
+        return VerificationCheck("signature", False, result.reason), None
+    if result.claims.get("id") != credential_id(certificate.id):
+        # A genuine signature over another certificate's credential must not vouch for this one.
+        reason = "The signed credential is a different certificate than the one asked for."
+        return VerificationCheck("signature", False, reason), None
+    return VerificationCheck("signature", True, result.reason), result.claims
+
+
+def _day(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%d %B %Y, %H:%M UTC")
+
+
+def _expiry(valid_from: datetime, valid_until: datetime, now: datetime) -> VerificationCheck:
+    if now < valid_from:
+        return VerificationCheck("expiry", False, f"Not valid before {_day(valid_from)}.")
+    if now >= valid_until:
+        return VerificationCheck("expiry", False, f"Expired on {_day(valid_until)}.")
+    return VerificationCheck("expiry", True, f"Valid until {_day(valid_until)}.")
+
+
+def _revocation_check(certificate: Certificate) -> VerificationCheck:
+    revocation = _revocation(certificate)
+    if revocation is None:
+        return VerificationCheck("revocation", True, "Not revoked by the issuer.")
+    return VerificationCheck(
+        "revocation", False, f"Revoked by the issuer on {_day(revocation.created_at)}: {revocation.reason}"
+    )
+
+
+def certificate_verify(*, certificate_id: uuid.UUID) -> VerificationView:
+    """Checks the stored credential's signature (issuer key by kid), its validity period and its revocation.
+
+    When the signature holds, the facts shown and the validity period come from the signed claims; otherwise
+    from the issuer's record, and the signature check says the credential cannot be trusted.
+    """
+    certificate = _certificate(certificate_id)
+    now = timezone.now()
+    signature, claims = _signature(certificate, signing.configured_keyring())
+    facts = _signed_facts(claims) if claims is not None else None
+    valid_from = facts["valid_from"] if facts else certificate.issued_at
+    valid_until = facts["valid_until"] if facts else certificate.valid_until
+    checks = (signature, _expiry(valid_from, valid_until, now), _revocation_check(certificate))
+    revocation = _revocation(certificate)
+    return VerificationView(
+        certificate_id=certificate.id,
+        is_valid=all(check.is_ok for check in checks),
+        checks=checks,
+        learner_name=facts["learner_name"] if facts else certificate.learner_name,
+        course_title=facts["course_title"] if facts else certificate.course_title,
+        skills=facts["skills"] if facts else tuple(certificate.skills),
+        issuer_name=facts["issuer_name"] if facts else settings.AZORA_CERTIFICATE_ISSUER_NAME,
+        issuer_url=facts["issuer_url"] if facts else settings.AZORA_PUBLIC_URL,
+        issued_at=valid_from,
+        valid_until=valid_until,
+        revoked_at=revocation.created_at if revocation is not None else None,
+        revocation_reason=revocation.reason if revocation is not None else "",
+        checked_at=now,
+        kid=certificate.kid,
+        verify_url=verify_url(certificate.id),
+    )
+
+
+def _signed_facts(claims: dict[str, Any]) -> dict[str, Any] | None:
+    """The facts a verifier shows, read from signed claims; None when the claims lack them."""
+    subject = claims.get("credentialSubject") or {}
+    achievement = subject.get("achievement") or {}
+    issuer = claims.get("issuer") or {}
+    valid_from = _parse_time(claims.get("validFrom"))
+    valid_until = _parse_time(claims.get("validUntil"))
+    if valid_from is None or valid_until is None:
+        return None
+    return {
+        "learner_name": str(subject.get("name", "")),
+        "course_title": str(achievement.get("name", "")),
+        "skills": tuple(str(tag) for tag in achievement.get("tag", [])),
+        "issuer_name": str(issuer.get("name", "")),
+        "issuer_url": str(issuer.get("url", "")),
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+    }
+
+
+def qr_code_svg(url: str) -> str:
+    """The URL as a QR code in an inline `<svg>` element: black modules on white, with a title for readers."""
+    return str(
+        segno.make(url, error="m").svg_inline(
+            scale=4, border=2, dark="#000", light="#fff", title=f"QR code of {url}", svgclass="certificate-qr"
+        )
+    )
+
+
+def _instructor_names(course_id: uuid.UUID) -> tuple[str, ...]:
+    user_ids = CourseInstructor.objects.filter(course_id=course_id).order_by("position", "id")
+    return tuple(user_profile(user_id=user_id).display_name for user_id in user_ids.values_list("user_id", flat=True))
+
+
+def certificate_print_data(*, certificate_id: uuid.UUID, viewer_id: uuid.UUID | None = None) -> CertificatePrintData:
+    if viewer_id is not None:
+        certificate = certificate_visible(certificate_id=certificate_id, viewer_id=viewer_id)
+    else:
+        certificate = _certificate(certificate_id)
+    view = _view(certificate, now=timezone.now())
+    subject = certificate.credential.get("credentialSubject", {})
+    achievement = subject.get("achievement", {})
+    issuer = certificate.credential.get("issuer", {})
+    return CertificatePrintData(
+        certificate_id=view.id,
+        credential_id=view.credential_id,
+        learner_name=view.learner_name,
+        course_title=view.course_title,
+        course_description=str(achievement.get("description", "")),
+        criteria=str(achievement.get("criteria", {}).get("narrative", "")),
+        skills=view.skills,
+        issuer_name=str(issuer.get("name", settings.AZORA_CERTIFICATE_ISSUER_NAME)),
+        issuer_url=str(issuer.get("url", settings.AZORA_PUBLIC_URL)),
+        instructor_names=_instructor_names(certificate.course_id),
+        issued_at=view.issued_at,
+        valid_until=view.valid_until,
+        is_expired=view.is_expired,
+        is_revoked=view.is_revoked,
+        revoked_at=view.revoked_at,
+        revocation_reason=view.revocation_reason,
+        kid=view.kid,
+        verify_url=view.verify_url,
+        qr_svg=qr_code_svg(view.verify_url),
+    )
