@@ -1,0 +1,288 @@
+"""Forms of the Pay UI: they parse what a person typed into Money, dates and ids, and say clearly what is wrong.
+
+The rules about money (limits, fees, balances, who may refund) live in Finance and the Payment Service; a
+form only refuses input that cannot mean an amount, a date or a card at all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from azora.shared.errors import ValidationFailed
+from azora.shared.money import CURRENCY_EXPONENTS, Money
+
+MAX_AMOUNT = Decimal("1000000000")  # the whole AZR supply: nothing anyone types is meant to be larger
+NOTE_MAX_LENGTH = 140
+REASON_MAX_LENGTH = 500
+MAX_STATEMENT_DAYS = 366 * 5
+
+
+class AmountField(forms.Field):
+    """A positive decimal amount, accepting "1 234,50"-style grouping spaces but not more decimals than allowed."""
+
+    default_error_messages = {
+        "invalid": _("Enter an amount as a number, for example 25.00."),
+        "not_positive": _("Enter an amount greater than zero."),
+        "too_large": _("Enter an amount smaller than 1,000,000,000."),
+        "too_precise": _("Enter at most %(places)s decimal places."),
+    }
+
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false", "maxlength": "24"})
+        return attrs
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+        if not text or len(text) > 24:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")  # a decimal comma, as many of our readers write it
+        text = text.replace(",", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+        if not number.is_finite():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if number <= 0:
+            raise forms.ValidationError(self.error_messages["not_positive"], code="not_positive")
+        if number >= MAX_AMOUNT:
+            raise forms.ValidationError(self.error_messages["too_large"], code="too_large")
+        return number
+
+
+def to_money(form: forms.Form, field: str, number: Decimal, currency: str) -> Money | None:
+    """`number` as Money in `currency`, or None with the error shown on `field` when it is too precise."""
+    try:
+        return Money.from_decimal(number, currency)
+    except ValidationFailed:
+        places = CURRENCY_EXPONENTS[currency]
+        form.add_error(field, AmountField.default_error_messages["too_precise"] % {"places": places})
+        return None
+
+
+class SendForm(forms.Form):
+    """Send AZR: who to, how much, and a note the recipient sees. `transfer_id` keeps a confirm idempotent."""
+
+    recipient = forms.EmailField(
+        label=_("Recipient's email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    amount = AmountField(label=_("Amount (AZR)"))
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        help_text=_("The recipient sees it in their history. At most 140 characters."),
+    )
+    transfer_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        number = cleaned.get("amount")
+        if isinstance(number, Decimal):
+            cleaned["money"] = to_money(self, "amount", number, "AZR")
+        return cleaned
+
+    def money(self) -> Money:
+        value = self.cleaned_data["money"]
+        assert isinstance(value, Money)
+        return value
+
+
+class TopUpForm(forms.Form):
+    """Add money to a wallet: the amount and currency of the payment that will be created."""
+
+    amount = AmountField(label=_("Amount"))
+    currency = forms.ChoiceField(label=_("Wallet"))
+    request_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args: Any, currencies: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        currency_field = self.fields["currency"]
+        assert isinstance(currency_field, forms.ChoiceField)
+        currency_field.choices = [(code, code) for code in currencies]
+        if not self.is_bound and not self.initial.get("request_key"):
+            self.initial["request_key"] = uuid.uuid4().hex
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        number, currency = cleaned.get("amount"), cleaned.get("currency")
+        if isinstance(number, Decimal) and isinstance(currency, str):
+            cleaned["money"] = to_money(self, "amount", number, currency)
+        return cleaned
+
+
+class CardForm(forms.Form):
+    """The sandbox card form of the checkout page. Digits only reach the Payment Service, never a log."""
+
+    number = forms.CharField(
+        label=_("Card number"),
+        max_length=23,
+        widget=forms.TextInput(attrs={"autocomplete": "cc-number", "inputmode": "numeric", "spellcheck": "false"}),
+    )
+    exp_month = forms.IntegerField(
+        label=_("Expiry month (MM)"),
+        min_value=1,
+        max_value=12,
+        widget=forms.TextInput(attrs={"autocomplete": "cc-exp-month", "inputmode": "numeric"}),
+    )
+    exp_year = forms.IntegerField(
+        label=_("Expiry year (YYYY)"),
+        min_value=2000,
+        max_value=2100,
+        widget=forms.TextInput(attrs={"autocomplete": "cc-exp-year", "inputmode": "numeric"}),
+    )
+    cvc = forms.CharField(
+        label=_("Security code (CVC)"),
+        min_length=3,
+        max_length=4,
+        widget=forms.TextInput(attrs={"autocomplete": "cc-csc", "inputmode": "numeric"}),
+    )
+    confirm_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.initial.get("confirm_key"):
+            self.initial["confirm_key"] = uuid.uuid4().hex
+
+    def clean_number(self) -> str:
+        digits = str(self.cleaned_data["number"]).replace(" ", "").replace("-", "")
+        if not digits.isdigit() or not 12 <= len(digits) <= 19:
+            raise forms.ValidationError(_("Enter the card number: 12 to 19 digits."), code="invalid")
+        return digits
+
+    def clean_cvc(self) -> str:
+        cvc = str(self.cleaned_data["cvc"]).strip()
+        if not cvc.isdigit():
+            raise forms.ValidationError(_("Enter the 3 or 4 digits on the back of the card."), code="invalid")
+        return cvc
+
+    def payment_method(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {
+            "type": "card",
+            "number": data["number"],
+            "exp_month": str(data["exp_month"]),
+            "exp_year": str(data["exp_year"]),
+            "cvc": data["cvc"],
+        }
+
+
+class ChallengeForm(forms.Form):
+    outcome = forms.ChoiceField(choices=[("approve", _("Approve")), ("deny", _("Deny"))])
+
+
+PERIOD_CHOICES = [
+    ("7", _("Last 7 days")),
+    ("30", _("Last 30 days")),
+    ("90", _("Last 90 days")),
+    ("365", _("Last 12 months")),
+    ("all", _("All time")),
+    ("custom", _("Dates I choose")),
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class HistoryFilterForm(forms.Form):
+    """The filters of the transaction history; every field is optional and defaults to the last 30 days."""
+
+    account = forms.ChoiceField(label=_("Account"), required=False)
+    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, help_text=_("Words in the description."))
+
+    def __init__(self, *args: Any, accounts: list[tuple[str, str]], kinds: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        account_field, kind_field = self.fields["account"], self.fields["kind"]
+        assert isinstance(account_field, forms.ChoiceField)
+        assert isinstance(kind_field, forms.ChoiceField)
+        account_field.choices = accounts
+        kind_field.choices = [("", _("All kinds")), *kinds]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date must be on or after the start date."))
+        return cleaned
+
+    def date_range(self) -> tuple[date | None, date | None]:
+        """The first and last day to show (inclusive), from the period or the chosen dates."""
+        period = self.cleaned_data.get("period") or "30"
+        today = timezone.localdate()
+        if period == "custom":
+            return self.cleaned_data.get("since"), self.cleaned_data.get("until")
+        if period == "all":
+            return None, None
+        return today - timedelta(days=int(period) - 1), today
+
+
+class RefundForm(forms.Form):
+    """A refund of a payment, in full (no amount) or in part, always with a reason."""
+
+    amount = AmountField(
+        label=_("Amount to refund"), required=False, help_text=_("Leave empty to refund everything not yet refunded.")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
+    refund_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        if not self.is_bound and not self.initial.get("refund_key"):
+            self.initial["refund_key"] = uuid.uuid4().hex
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        number = cleaned.get("amount")
+        cleaned["money"] = to_money(self, "amount", number, self.currency) if isinstance(number, Decimal) else None
+        return cleaned
+
+
+class PaymentLookupForm(forms.Form):
+    payment = forms.UUIDField(
+        label=_("Payment id"),
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+        error_messages={"invalid": _("Enter a payment id, as shown on the receipt or in the payment's record.")},
+    )
+
+
+class StatementForm(forms.Form):
+    account = forms.ChoiceField(label=_("Account"))
+    start = forms.DateField(label=_("From"), widget=DateInput)
+    end = forms.DateField(label=_("To"), widget=DateInput)
+
+    def __init__(self, *args: Any, accounts: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        account_field = self.fields["account"]
+        assert isinstance(account_field, forms.ChoiceField)
+        account_field.choices = accounts
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if isinstance(start, date) and isinstance(end, date):
+            if start > end:
+                self.add_error("end", _("The end date must be on or after the start date."))
+            elif (end - start).days > MAX_STATEMENT_DAYS:
+                self.add_error("end", _("A statement covers at most five years."))
+        return cleaned
