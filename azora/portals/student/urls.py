@@ -1,7 +1,46 @@
-"""Pages of the student portal."""
+"""Pages of the Student Portal: catalogue, learning, quizzes, records, the public verify page and teaching."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from azora.portals.student.views import assessments, catalogue, certificates, learning, teach
 
 app_name = "student"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    # The catalogue and course pages (public).
+    path("courses/", catalogue.catalogue, name="catalogue"),
+    path("courses/<slug:slug>/", catalogue.course_page, name="course"),
+    path("courses/<slug:slug>/enrol/", catalogue.enrol, name="enrol"),
+    # Lessons live under /learn/: the service worker keeps visited ones for offline reading.
+    path("learn/<uuid:lesson_id>/", learning.lesson, name="lesson"),
+    path("learn/<uuid:lesson_id>/complete/", learning.lesson_complete, name="lesson_complete"),
+    # Quizzes (never stored offline: the server's clock decides).
+    path("quiz/<uuid:assessment_id>/", assessments.assessment, name="assessment"),
+    # The learner's own records.
+    path("my/", learning.dashboard, name="dashboard"),
+    path("my/grades/<uuid:course_id>/", assessments.grades, name="grades"),
+    path("my/certificates/", certificates.certificate_list, name="certificates"),
+    path("my/certificates/<uuid:certificate_id>/", certificates.certificate_detail, name="certificate"),
+    path(
+        "my/certificates/<uuid:certificate_id>/credential.jwt",
+        certificates.certificate_download,
+        name="certificate_download",
+    ),
+    # Anyone may verify a certificate; this path is printed in QR codes: keep it stable.
+    path("verify/<uuid:certificate_id>/", certificates.verify, name="verify"),
+    # The instructor area.
+    path("teach/", teach.teach_home, name="teach"),
+    path("teach/new/", teach.course_new, name="teach_course_new"),
+    path("teach/<uuid:course_id>/", teach.course_outline, name="teach_course"),
+    path("teach/<uuid:course_id>/details/", teach.course_edit, name="teach_course_edit"),
+    path("teach/<uuid:course_id>/publish/", teach.course_publish, name="teach_course_publish"),
+    path("teach/<uuid:course_id>/archive/", teach.course_archive, name="teach_course_archive"),
+    path("teach/<uuid:course_id>/modules/", teach.module_create, name="teach_module_create"),
+    path("teach/<uuid:course_id>/modules/<uuid:module_id>/", teach.module_edit, name="teach_module"),
+    path("teach/<uuid:course_id>/modules/<uuid:module_id>/delete/", teach.module_delete, name="teach_module_delete"),
+    path("teach/<uuid:course_id>/modules/<uuid:module_id>/move/", teach.module_move, name="teach_module_move"),
+    path("teach/<uuid:course_id>/modules/<uuid:module_id>/lessons/new/", teach.lesson_new, name="teach_lesson_new"),
+    path("teach/<uuid:course_id>/lessons/<uuid:lesson_id>/", teach.lesson_edit, name="teach_lesson"),
+    path("teach/<uuid:course_id>/lessons/<uuid:lesson_id>/delete/", teach.lesson_delete, name="teach_lesson_delete"),
+    path("teach/<uuid:course_id>/lessons/<uuid:lesson_id>/move/", teach.lesson_move, name="teach_lesson_move"),
+]

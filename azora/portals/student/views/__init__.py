@@ -1,0 +1,1 @@
+"""Views of the Student Portal, one module per area: catalogue, learning, quizzes, records, teaching."""

@@ -1,0 +1,84 @@
+"""What every Student Portal view shares: the signed-in person, whole page or HTMX fragment, domain errors."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied as HttpPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django_htmx.middleware import HtmxDetails
+
+from azora.shared.errors import DomainError, NotFound, PermissionDenied
+
+INVALID = 422  # a form that comes back with errors: the input was understood but not accepted
+
+
+class HtmxRequest(HttpRequest):
+    """A request that django-htmx's middleware has looked at: `request.htmx` is truthy for HTMX requests."""
+
+    htmx: HtmxDetails
+
+
+def user_id_of(request: HttpRequest) -> uuid.UUID:
+    """The signed-in person's id; every view that asks sits behind `login_required`."""
+    user_id = request.user.pk
+    if not isinstance(user_id, uuid.UUID):
+        raise HttpPermissionDenied
+    return user_id
+
+
+def viewer_id_of(request: HttpRequest) -> uuid.UUID | None:
+    """The signed-in person's id, or None for a visitor (public pages)."""
+    user_id = request.user.pk if request.user.is_authenticated else None
+    return user_id if isinstance(user_id, uuid.UUID) else None
+
+
+def render_page(
+    request: HtmxRequest,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    partial: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The whole page, or only `partial` of it for an HTMX request; caches keep the two apart."""
+    # A history restore (back button after hx-push-url) asks for the whole page.
+    as_fragment = bool(partial and request.htmx and not request.htmx.history_restore_request)
+    name = f"{template}#{partial}" if as_fragment else template
+    response = render(request, name, context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def add_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Show a domain error beside the field it names (the service says which), or above the form."""
+    placed = False
+    for item in error.extra.get("errors", []):
+        field = str(item.get("field", "")) if isinstance(item, Mapping) else ""
+        field = field.split(".")[-1]
+        if field in form.fields and field not in form.errors:
+            form.add_error(field, str(item.get("message") or error.detail))
+            placed = True
+    if not placed:
+        form.add_error(None, str(error.detail))
+
+
+def domain_errors_as_http[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+    """A domain's "not found" (also said for another person's object) is a 404 page, "not allowed" a 403."""
+
+    @wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        try:
+            return view(*args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.detail) from error
+        except PermissionDenied as error:
+            raise HttpPermissionDenied(error.detail) from error
+
+    return wrapper
