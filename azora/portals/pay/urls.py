@@ -1,7 +1,24 @@
-"""Pages of the pay portal."""
+"""Pages of the Pay UI, mounted at /pay/: wallet, history, send, top-up and checkout, receipts, refunds, statements."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from azora.portals.pay.views import checkout, refunds, send, wallet
 
 app_name = "pay"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", wallet.overview, name="wallet"),
+    path("history/", wallet.history, name="history"),
+    path("statements/", wallet.statements, name="statements"),
+    path("send/", send.send, name="send"),
+    path("transfers/<uuid:transfer_id>/", send.transfer_detail, name="transfer"),
+    path("top-up/", checkout.top_up, name="top_up"),
+    path("checkout/<uuid:intent_id>/", checkout.checkout, name="checkout"),
+    path("checkout/<uuid:intent_id>/challenge/", checkout.challenge, name="challenge"),
+    path("checkout/<uuid:intent_id>/result/", checkout.result, name="result"),
+    path("checkout/<uuid:intent_id>/cancel/", checkout.cancel, name="cancel"),
+    path("receipts/", checkout.receipts, name="receipts"),
+    path("receipts/<uuid:receipt_id>/", checkout.receipt, name="receipt"),
+    path("refunds/", refunds.refunds, name="refunds"),
+    path("refunds/<uuid:intent_id>/", refunds.refund_create, name="refund_create"),
+]

@@ -45,7 +45,8 @@ def _page(
     form: RefundForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    context = {"lookup": lookup, "intent": intent, "form": form}
+    earlier = payments.refunds_of_intent(intent_id=intent.id, viewer_id=user_id_of(request)) if intent else []
+    context = {"lookup": lookup, "intent": intent, "form": form, "earlier_refunds": earlier}
     return render_page(request, "pay/refunds.html", "refund-panel", context, status=status)
 
 

@@ -10,8 +10,8 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,9 +25,17 @@ from azora.shared.ids import uuid7
 from azora.shared.money import Money
 
 
-def _page(request: HtmxRequest, form: SendForm, *, review: dict[str, object] | None = None, status: int = 200):
-    wallet = finance.user_wallet(user_id=user_id_of(request))
-    context = {"form": form, "review": review, "balance": finance.balance(account_id=wallet.id)}
+def _page(
+    request: HtmxRequest, form: SendForm, *, review: dict[str, object] | None = None, status: int = 200
+) -> HttpResponse:
+    user_id = user_id_of(request)
+    wallet = finance.user_wallet(user_id=user_id)
+    context = {
+        "form": form,
+        "review": review,
+        "balance": finance.balance(account_id=wallet.id),
+        "limit_remaining": finance.peer_transfer_limit_remaining(user_id=user_id),
+    }
     return render_page(request, "pay/send.html", "send-panel", context, status=status)
 
 
@@ -74,11 +82,12 @@ def send(request: HtmxRequest) -> HttpResponse:
             return _page(request, form, status=error.status if error.status in (409, 422) else INVALID)
         sent = {"amount": amount, "email": form.cleaned_data["recipient"]}
         messages.success(request, _("Sent %(amount)s to %(email)s.") % sent)
-        response = redirect("pay:transfer", transfer_id=transfer.id)
+        url = reverse("pay:transfer", kwargs={"transfer_id": transfer.id})
         if request.htmx:
             response = HttpResponse(status=204)
-            response["HX-Redirect"] = redirect("pay:transfer", transfer_id=transfer.id).url
-        return response
+            response["HX-Redirect"] = url
+            return response
+        return HttpResponseRedirect(url)
 
     try:
         fee = finance.peer_transfer_fee(amount=amount)

@@ -25,6 +25,7 @@ from azora.portals.pay.forms import HistoryFilterForm, StatementForm
 from azora.portals.pay.views.common import INVALID, HtmxRequest, render_page, user_id_of
 from azora.shared.errors import DomainError
 from azora.shared.money import Money
+from azora.shared.pagination import Page
 
 CHART_DAYS = 30
 RECENT_ENTRIES = 5
@@ -113,6 +114,28 @@ def entry_rows(account: finance.AccountView, entries: Iterable[finance.EntryView
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class EntryFilters:
+    """The history's filters as Finance's `account_entries` takes them (`until` exclusive)."""
+
+    account_id: uuid.UUID
+    since: datetime | None
+    until: datetime | None
+    kind: str | None
+    search: str | None
+
+    def page(self, *, cursor: str | None, limit: int) -> Page[finance.EntryView]:
+        return finance.account_entries(
+            account_id=self.account_id,
+            since=self.since,
+            until=self.until,
+            kind=self.kind,
+            search=self.search,
+            cursor=cursor,
+            limit=limit,
+        )
+
+
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
@@ -144,7 +167,7 @@ def overview(request: HtmxRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def history(request: HtmxRequest) -> HttpResponse:
+def history(request: HtmxRequest) -> HttpResponse | StreamingHttpResponse:
     user_id = user_id_of(request)
     accounts = own_accounts(user_id)
     account = viewable_account(user_id, request.GET.get("account"), accounts[0])
@@ -159,17 +182,17 @@ def history(request: HtmxRequest) -> HttpResponse:
         return render_page(request, "pay/history.html", "results", context, status=INVALID)
 
     since, until = form.date_range() if form.is_bound else (timezone.localdate() - timedelta(days=29), None)
-    filters = {
-        "account_id": account.id,
-        "since": _day_start(since) if since else None,
-        "until": _day_start(until + timedelta(days=1)) if until else None,
-        "kind": (form.cleaned_data.get("kind") or None) if form.is_bound else None,
-        "search": (form.cleaned_data.get("q") or None) if form.is_bound else None,
-    }
+    filters = EntryFilters(
+        account_id=account.id,
+        since=_day_start(since) if since else None,
+        until=_day_start(until + timedelta(days=1)) if until else None,
+        kind=(form.cleaned_data.get("kind") or None) if form.is_bound else None,
+        search=(form.cleaned_data.get("q") or None) if form.is_bound else None,
+    )
     if request.GET.get("format") == "csv":
         return _history_csv(account, filters, since, until)
     try:
-        page = finance.account_entries(**filters, cursor=request.GET.get("cursor") or None, limit=HISTORY_PAGE_SIZE)
+        page = filters.page(cursor=request.GET.get("cursor") or None, limit=HISTORY_PAGE_SIZE)
     except DomainError as error:  # a cursor that is not one of ours
         form.add_error(None, str(error.detail))
         context = {"form": form, "account": account, "rows": [], "next_cursor": None, "problem": True}
@@ -212,10 +235,10 @@ def _signed(account: finance.AccountView, entry: finance.EntryView) -> str:
     return _decimal(entry.amount if increases_balance(account, entry.side) else -entry.amount)
 
 
-def _all_entries(filters: dict[str, object]) -> Iterator[finance.EntryView]:
+def _all_entries(filters: EntryFilters) -> Iterator[finance.EntryView]:
     cursor: str | None = None
     while True:
-        page = finance.account_entries(**filters, cursor=cursor, limit=CSV_PAGE_SIZE)  # type: ignore[arg-type]
+        page = filters.page(cursor=cursor, limit=CSV_PAGE_SIZE)
         yield from page.items
         if not page.next_cursor:
             return
@@ -223,7 +246,7 @@ def _all_entries(filters: dict[str, object]) -> Iterator[finance.EntryView]:
 
 
 def _history_csv(
-    account: finance.AccountView, filters: dict[str, object], since: date | None, until: date | None
+    account: finance.AccountView, filters: EntryFilters, since: date | None, until: date | None
 ) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
