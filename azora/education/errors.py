@@ -107,3 +107,11 @@ class CertificateRevokeForbidden(PermissionDenied):
 class RevocationReasonInvalid(ValidationFailed):
     code = "revocation_reason_invalid"
     title = "A revocation needs a reason of 1 to 1000 characters."
+
+
+# --- Courses, enrolment and progress (EDU-COURSES), continued ---
+
+
+class LessonHasProgress(Conflict):
+    code = "lesson_has_progress"
+    title = "Learners have completed this lesson; deleting it would lose their progress."

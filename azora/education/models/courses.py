@@ -213,3 +213,6 @@ class LessonProgress(models.Model):
         ordering = ["enrollment", "id"]
         constraints = [models.UniqueConstraint(fields=["enrollment", "lesson"], name="edu_progress_unique")]
         indexes = [models.Index(fields=["lesson"], name="edu_progress_lesson_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id} completed {self.lesson_id}"

@@ -1,0 +1,258 @@
+"""Request and response shapes of the courses, enrolment and progress API; requests refuse unknown fields."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from azora.shared.pagination import MAX_CURSOR_LENGTH, MAX_LIMIT
+
+Level = Literal["beginner", "intermediate", "advanced", "expert"]
+
+
+class StrictIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- Responses ---
+
+
+class CategoryOut(Schema):
+    id: uuid.UUID
+    name: str
+    slug: str
+
+
+class InstructorOut(Schema):
+    user_id: uuid.UUID
+    display_name: str
+
+
+class CourseSummaryOut(Schema):
+    id: uuid.UUID
+    slug: str
+    title: str
+    summary: str
+    language: str
+    level: str
+    category: CategoryOut | None
+    tags: list[str]
+    estimated_hours: Decimal
+    cover_image_url: str | None
+    status: str
+    is_paid: bool
+    enrollment_count: int
+    published_at: datetime | None
+    instructors: list[InstructorOut]
+
+
+class ProgressOut(Schema):
+    completed_lessons: int
+    total_lessons: int
+    completed_required_lessons: int
+    required_lessons: int
+    percent: int
+
+
+class LessonOutlineOut(Schema):
+    id: uuid.UUID
+    title: str
+    position: int
+    estimated_minutes: int
+    is_required: bool
+    has_video: bool
+    is_completed: bool
+
+
+class ModuleOut(Schema):
+    id: uuid.UUID
+    course_id: uuid.UUID
+    title: str
+    summary: str
+    position: int
+    lessons: list[LessonOutlineOut]
+
+
+class CourseDetailOut(Schema):
+    course: CourseSummaryOut
+    description: str
+    organisation_id: uuid.UUID | None
+    prerequisites: list[CourseSummaryOut]
+    modules: list[ModuleOut]
+    lesson_count: int
+    total_minutes: int
+    created_at: datetime
+    updated_at: datetime
+    viewer_may_edit: bool
+    viewer_enrollment_id: uuid.UUID | None
+    viewer_progress: ProgressOut | None
+    viewer_resume_lesson_id: uuid.UUID | None
+
+
+class AttachmentOut(Schema):
+    id: uuid.UUID
+    name: str
+    url: str
+    content_type: str
+    size_bytes: int
+
+
+class LessonOut(Schema):
+    id: uuid.UUID
+    course_id: uuid.UUID
+    course_slug: str
+    course_title: str
+    module_id: uuid.UUID
+    module_title: str
+    title: str
+    body_html: str
+    video_url: str
+    video_embed_url: str | None
+    attachments: list[AttachmentOut]
+    estimated_minutes: int
+    is_required: bool
+    version: int
+    updated_at: datetime
+    previous_lesson_id: uuid.UUID | None
+    next_lesson_id: uuid.UUID | None
+    is_completed: bool
+    progress: ProgressOut | None
+
+
+class LessonAuthorOut(Schema):
+    id: uuid.UUID
+    course_id: uuid.UUID
+    module_id: uuid.UUID
+    title: str
+    body_markdown: str
+    body_html: str
+    video_url: str
+    estimated_minutes: int
+    is_required: bool
+    position: int
+    version: int
+    updated_at: datetime
+    attachments: list[AttachmentOut]
+
+
+class LessonVersionOut(Schema):
+    version: int
+    title: str
+    body_markdown: str
+    video_url: str
+    estimated_minutes: int
+    edited_by_id: uuid.UUID | None
+    created_at: datetime
+
+
+class EnrollmentOut(Schema):
+    id: uuid.UUID
+    course: CourseSummaryOut
+    user_id: uuid.UUID
+    source: str
+    status: str
+    created_at: datetime
+    completed_at: datetime | None
+    progress: ProgressOut
+    resume_lesson_id: uuid.UUID | None
+    resume_lesson_title: str | None
+
+
+class EnrollmentPageOut(Schema):
+    items: list[EnrollmentOut]
+    next_cursor: str | None
+
+
+class CoursePageOut(Schema):
+    items: list[CourseSummaryOut]
+    next_cursor: str | None
+
+
+class LessonCompletionOut(Schema):
+    lesson_id: uuid.UUID
+    course_id: uuid.UUID
+    enrollment_id: uuid.UUID
+    progress: ProgressOut
+    next_lesson_id: uuid.UUID | None
+    course_completed: bool
+
+
+# --- Requests ---
+
+
+class CourseSearchIn(Schema):
+    q: str | None = Field(default=None, max_length=200, description="Words to look for (typos are tolerated).")
+    level: Level | None = None
+    category: str | None = Field(default=None, max_length=80, description="A category slug.")
+    language: str | None = Field(default=None, max_length=16)
+    price: Literal["free", "paid"] | None = None
+    sort: Literal["relevance", "newest", "popular"] = "relevance"
+    cursor: str | None = Field(default=None, max_length=MAX_CURSOR_LENGTH)
+    limit: int = Field(default=20, ge=1, le=MAX_LIMIT)
+
+
+class CourseCreateIn(StrictIn):
+    title: str = Field(min_length=1, max_length=200)
+    slug: str | None = Field(default=None, max_length=120)
+    summary: str = Field(default="", max_length=500)
+    description: str = Field(default="", max_length=50_000)
+    language: str = Field(default="en", max_length=16)
+    level: Level = "beginner"
+    category: str | None = Field(default=None, max_length=80)
+    tags: list[str] = Field(default_factory=list, max_length=20)
+    estimated_hours: Decimal = Field(default=Decimal(0), ge=0, le=9999)
+    organisation_id: uuid.UUID | None = None
+    instructor_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
+    prerequisite_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
+    is_paid: bool = False
+
+
+class CourseUpdateIn(StrictIn):
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    slug: str | None = Field(default=None, max_length=120)
+    summary: str | None = Field(default=None, max_length=500)
+    description: str | None = Field(default=None, max_length=50_000)
+    language: str | None = Field(default=None, max_length=16)
+    level: Level | None = None
+    category: str | None = Field(default=None, max_length=80)
+    tags: list[str] | None = Field(default=None, max_length=20)
+    estimated_hours: Decimal | None = Field(default=None, ge=0, le=9999)
+    instructor_ids: list[uuid.UUID] | None = Field(default=None, max_length=20)
+    prerequisite_ids: list[uuid.UUID] | None = Field(default=None, max_length=20)
+    is_paid: bool | None = None
+
+
+class ModuleCreateIn(StrictIn):
+    title: str = Field(min_length=1, max_length=200)
+    summary: str = Field(default="", max_length=500)
+
+
+class ModuleUpdateIn(StrictIn):
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    summary: str | None = Field(default=None, max_length=500)
+
+
+class ReorderIn(StrictIn):
+    ids: list[uuid.UUID] = Field(max_length=500, description="Every item of the parent, in the new order.")
+
+
+class LessonCreateIn(StrictIn):
+    title: str = Field(min_length=1, max_length=200)
+    body_markdown: str = Field(default="", max_length=200_000)
+    video_url: str = Field(default="", max_length=500)
+    estimated_minutes: int = Field(default=0, ge=0, le=10_000)
+    is_required: bool = True
+
+
+class LessonUpdateIn(StrictIn):
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    body_markdown: str | None = Field(default=None, max_length=200_000)
+    video_url: str | None = Field(default=None, max_length=500)
+    estimated_minutes: int | None = Field(default=None, ge=0, le=10_000)
+    is_required: bool | None = None
+    module_id: uuid.UUID | None = None
