@@ -361,3 +361,51 @@ AZORA_CERTIFICATE_SIGNING_KEY = env.pem("AZORA_CERTIFICATE_SIGNING_KEY")
 # so that certificates signed before a key rotation keep verifying.
 AZORA_CERTIFICATE_RETIRED_PUBLIC_KEYS = env.pem("AZORA_CERTIFICATE_RETIRED_PUBLIC_KEYS")
 # --- end Education: certificates --------------------------------------------------------------
+
+# --- Payments (PAYMENTS) ----------------------------------------------------------------------
+# Secrets come from the environment only and are never logged. docs/payments.md lists every option.
+AZORA_PAYMENTS_DEFAULT_PROVIDER = env.choice("AZORA_PAYMENTS_PROVIDER", ("sandbox", "stripe", "paystack"), "sandbox")
+AZORA_PAYMENTS_ENABLED_PROVIDERS = env.csv("AZORA_PAYMENTS_ENABLED_PROVIDERS", AZORA_PAYMENTS_DEFAULT_PROVIDER)
+if AZORA_PAYMENTS_DEFAULT_PROVIDER not in AZORA_PAYMENTS_ENABLED_PROVIDERS:
+    raise ImproperlyConfigured("AZORA_PAYMENTS_ENABLED_PROVIDERS must include AZORA_PAYMENTS_PROVIDER.")
+if set(AZORA_PAYMENTS_ENABLED_PROVIDERS) - {"sandbox", "stripe", "paystack"}:
+    raise ImproperlyConfigured("AZORA_PAYMENTS_ENABLED_PROVIDERS may name only sandbox, stripe and paystack.")
+# Per provider: (basis points, fixed minor units), e.g. AZORA_PAYMENTS_FEE_STRIPE="290,30" = 2.90% + 0.30.
+AZORA_PAYMENTS_FEES: dict[str, tuple[int, int]] = {
+    name: (int(bps), int(fixed))
+    for name, default in (("sandbox", "290,30"), ("stripe", "290,30"), ("paystack", "150,100"))
+    for bps, fixed in [env.csv(f"AZORA_PAYMENTS_FEE_{name.upper()}", default)]
+}
+AZORA_PAYMENTS_REFUND_WINDOW_DAYS = env.integer("AZORA_PAYMENTS_REFUND_WINDOW_DAYS", 90)
+AZORA_PAYMENTS_WEBHOOK_TOLERANCE_SECONDS = env.integer("AZORA_PAYMENTS_WEBHOOK_TOLERANCE_SECONDS", 300)
+AZORA_PAYMENTS_PROVIDER_TIMEOUT_SECONDS = float(env.integer("AZORA_PAYMENTS_PROVIDER_TIMEOUT_SECONDS", 20))
+# Empty = derived from SECRET_KEY (the sandbox is in-process, so only Azora itself signs and verifies).
+AZORA_PAYMENTS_SANDBOX_WEBHOOK_SECRET = env.text("AZORA_PAYMENTS_SANDBOX_WEBHOOK_SECRET")
+AZORA_STRIPE_SECRET_KEY = env.text("AZORA_STRIPE_SECRET_KEY")
+AZORA_STRIPE_WEBHOOK_SECRET = env.text("AZORA_STRIPE_WEBHOOK_SECRET")
+AZORA_STRIPE_API_BASE = env.text("AZORA_STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
+AZORA_PAYSTACK_SECRET_KEY = env.text("AZORA_PAYSTACK_SECRET_KEY")
+AZORA_PAYSTACK_API_BASE = env.text("AZORA_PAYSTACK_API_BASE", "https://api.paystack.co").rstrip("/")
+if "stripe" in AZORA_PAYMENTS_ENABLED_PROVIDERS and not (AZORA_STRIPE_SECRET_KEY and AZORA_STRIPE_WEBHOOK_SECRET):
+    raise ImproperlyConfigured("Stripe needs AZORA_STRIPE_SECRET_KEY and AZORA_STRIPE_WEBHOOK_SECRET.")
+if "paystack" in AZORA_PAYMENTS_ENABLED_PROVIDERS and not AZORA_PAYSTACK_SECRET_KEY:
+    raise ImproperlyConfigured("Paystack needs AZORA_PAYSTACK_SECRET_KEY.")
+# --- end Payments -----------------------------------------------------------------------------
+
+# --- Finance: the ledger (F-LEDGER) -----------------------------------------------------------
+# docs/finance.md lists every option. Rates are in basis points (1 bp = 0.01%).
+AZORA_AZR_SUPPLY = env.integer("AZORA_AZR_SUPPLY", 1_000_000_000)  # whole AZR, issued once into "treasury"
+AZORA_AZR_REDEMPTION_BURN_BPS = env.integer("AZORA_AZR_REDEMPTION_BURN_BPS", 200)  # 2% of AZR redeemed
+AZORA_AZR_WITHDRAWAL_BURN_BPS = env.integer("AZORA_AZR_WITHDRAWAL_BURN_BPS", 300)  # 3% of earnings withdrawn
+AZORA_AZR_PEER_FEE_BPS = env.integer("AZORA_AZR_PEER_FEE_BPS", 10)  # 0.10% of a peer transfer
+AZORA_AZR_PEER_FEE_MIN_MINOR = env.integer("AZORA_AZR_PEER_FEE_MIN_MINOR", 1)  # at least 0.01 AZR
+# Whole AZR one sender may send to peers per UTC day (fees not counted).
+AZORA_AZR_PEER_DAILY_LIMIT = env.integer("AZORA_AZR_PEER_DAILY_LIMIT", 10_000)
+# Fiat currencies in which instructors and sellers have earnings accounts (the first is the default).
+AZORA_EARNINGS_CURRENCIES = env.csv("AZORA_EARNINGS_CURRENCIES", "ZAR,USD")
+if AZORA_AZR_SUPPLY <= 0 or AZORA_AZR_PEER_DAILY_LIMIT <= 0 or AZORA_AZR_PEER_FEE_MIN_MINOR < 0:
+    raise ImproperlyConfigured("AZORA_AZR_SUPPLY and AZORA_AZR_PEER_DAILY_LIMIT must be > 0, the minimum fee >= 0.")
+_finance_rates = (AZORA_AZR_REDEMPTION_BURN_BPS, AZORA_AZR_WITHDRAWAL_BURN_BPS, AZORA_AZR_PEER_FEE_BPS)
+if not all(0 <= bps <= 10_000 for bps in _finance_rates):
+    raise ImproperlyConfigured("Finance rates in basis points must be between 0 and 10000.")
+# --- end Finance ------------------------------------------------------------------------------
