@@ -115,3 +115,81 @@ class RevocationReasonInvalid(ValidationFailed):
 class LessonHasProgress(Conflict):
     code = "lesson_has_progress"
     title = "Learners have completed this lesson; deleting it would lose their progress."
+
+
+# --- Assessments and grades (EDU-ASSESS) ---
+
+
+class AssessmentNotFound(NotFound):
+    """Also raised for an assessment of a course the caller is not enrolled in (or may not author)."""
+
+    code = "assessment_not_found"
+    title = "Assessment not found."
+
+
+class QuestionNotFound(NotFound):
+    code = "question_not_found"
+    title = "Question not found."
+
+
+class AttemptNotFound(NotFound):
+    """Also raised for another learner's attempt, so it looks the same as no attempt at all."""
+
+    code = "attempt_not_found"
+    title = "Attempt not found."
+
+
+class AttemptLimitReached(Conflict):
+    code = "attempt_limit_reached"
+    title = "You have used every attempt this assessment allows."
+
+
+class AttemptExpired(Conflict):
+    code = "attempt_expired"
+    title = "The time limit of this attempt has passed; it was submitted with the answers saved before the deadline."
+
+
+class AttemptClosed(Conflict):
+    code = "attempt_closed"
+    title = "This attempt has been submitted; its answers can no longer change."
+
+
+class AnswerInvalid(ValidationFailed):
+    """`extra["question_id"]` names the question whose answer does not fit its type."""
+
+    code = "answer_invalid"
+    title = "An answer does not fit its question."
+
+
+class QuestionInvalid(ValidationFailed):
+    """`extra["field"]` names the part of the question at fault."""
+
+    code = "question_invalid"
+    title = "The question is not valid."
+
+
+class AssessmentInvalid(ValidationFailed):
+    """`extra["field"]` names the setting at fault."""
+
+    code = "assessment_invalid"
+    title = "The assessment's settings are not valid."
+
+
+class AssessmentHasNoQuestions(Conflict):
+    code = "assessment_has_no_questions"
+    title = "This assessment has no questions to attempt yet."
+
+
+class FreeTextAlreadyGraded(Conflict):
+    code = "free_text_already_graded"
+    title = "This answer has already been graded."
+
+
+class GradeOverrideInvalid(ValidationFailed):
+    code = "grade_override_invalid"
+    title = "An override needs a grade from 0 to 100 (2 decimals at most) and a reason of 1 to 1000 characters."
+
+
+class GradeNotFound(NotFound):
+    code = "grade_not_found"
+    title = "Grade not found."
