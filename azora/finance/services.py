@@ -1,0 +1,955 @@
+"""The ledger's write side: accounts, transfers (post, hold, settle, void, reverse), AZR supply, burns, peer sends.
+
+Every transfer runs in one savepoint that locks its accounts in primary-key order (so concurrent transfers cannot
+deadlock), writes the transfer and its postings, updates the accounts' cached totals, checks that no account
+which may not go negative does, and publishes its event through the outbox. Anything refused writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from azora.finance import errors
+from azora.finance.events import TransferHeld, TransferPosted, TransferReversed, TransferVoided
+from azora.finance.models import Account, Posting, Transfer
+from azora.finance.public import AccountView, Posting as PostingIn, TransferView
+from azora.shared.errors import NotFound, ValidationFailed
+from azora.shared.events import DomainEvent, publish
+from azora.shared.money import CURRENCY_EXPONENTS, Money
+from azora.shared.observability.logging import get_logger
+
+logger = get_logger("azora.finance")
+
+AZR = "AZR"
+MAX_KIND_LENGTH = 64
+MAX_REASON_LENGTH = 500
+MAX_REFERENCE_LENGTH = 200
+MAX_METADATA_BYTES = 16_384
+MAX_POSTINGS = 64
+MAX_PEER_NOTE_LENGTH = 280
+# Far beyond any real amount, and well inside a signed 64-bit total.
+MAX_AMOUNT_MINOR = 10**15
+BASIS_POINTS = 10_000
+CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(:[a-z0-9_.-]+)?$")
+SUPPLY_TRANSFER_ID = uuid.uuid5(uuid.NAMESPACE_URL, "https://azora.local/finance/azr-supply")
+
+Operation = Literal["post", "hold", "reverse"]
+
+
+# --- Accounts -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _AccountRule:
+    kind: str
+    may_go_negative: bool
+    name: str
+
+
+# Platform account codes (exact, or "<prefix>:<name>") and what they are. AZR lives in credit-normal accounts
+# only, so that the AZR balances of every account except the mint add up to the supply.
+_PLATFORM_EXACT: dict[str, _AccountRule] = {
+    "mint": _AccountRule("equity", True, "AZR mint"),
+    "treasury": _AccountRule("equity", False, "Treasury"),
+    "burn": _AccountRule("equity", False, "Burned AZR"),
+    "withdrawals": _AccountRule("liability", False, "Withdrawals awaiting payout"),
+}
+_PLATFORM_PREFIXES: dict[str, _AccountRule] = {
+    "fees": _AccountRule("income", False, "Fees"),
+    "revenue": _AccountRule("income", False, "Revenue"),
+    "clearing": _AccountRule("asset", True, "Clearing"),
+    "provider_fees": _AccountRule("expense", False, "Provider fees"),
+    "escrow": _AccountRule("liability", False, "Escrow"),
+    "payouts": _AccountRule("liability", False, "Payouts"),
+    "rewards": _AccountRule("expense", True, "Rewards"),
+}
+
+
+def _platform_rule(code: str) -> _AccountRule:
+    if code in _PLATFORM_EXACT:
+        return _PLATFORM_EXACT[code]
+    prefix, _, rest = code.partition(":")
+    rule = _PLATFORM_PREFIXES.get(prefix)
+    if rule is None or not rest:
+        raise errors.InvalidTransfer(f"{code!r} is not a platform account code.")
+    return _AccountRule(rule.kind, rule.may_go_negative, f"{rule.name}: {rest}")
+
+
+def _check_currency(currency: str) -> None:
+    if currency not in CURRENCY_EXPONENTS:
+        raise errors.UnknownCurrency(f"Unknown currency {currency!r}.", extra={"currency": currency})
+
+
+def _check_code(code: str) -> None:
+    if not isinstance(code, str) or len(code) > MAX_KIND_LENGTH or not CODE_PATTERN.match(code):
+        raise errors.InvalidTransfer(f"{code!r} is not a valid account code.")
+
+
+def account_view(account: Account) -> AccountView:
+    return AccountView(
+        id=account.id,
+        owner_type=account.owner_type,  # type: ignore[arg-type]  # a TextChoices value of the Literal
+        owner_id=account.owner_id,
+        code=account.code,
+        currency=account.currency,
+        kind=account.kind,  # type: ignore[arg-type]  # a TextChoices value of the Literal
+        may_go_negative=account.may_go_negative,
+        name=account.name,
+    )
+
+
+def _account_get_or_create(
+    *, owner_type: str, owner_id: uuid.UUID | None, code: str, currency: str, rule: _AccountRule
+) -> AccountView:
+    _check_currency(currency)
+    existing = Account.objects.filter(owner_type=owner_type, owner_id=owner_id, code=code, currency=currency).first()
+    if existing is not None:
+        return account_view(existing)
+    try:
+        with transaction.atomic():
+            account = Account.objects.create(
+                owner_type=owner_type,
+                owner_id=owner_id,
+                code=code,
+                currency=currency,
+                kind=rule.kind,
+                may_go_negative=rule.may_go_negative,
+                name=f"{rule.name} ({currency})",
+            )
+    except IntegrityError:
+        # Another request created it first.
+        account = Account.objects.get(owner_type=owner_type, owner_id=owner_id, code=code, currency=currency)
+    return account_view(account)
+
+
+def user_wallet(*, user_id: uuid.UUID, currency: str = AZR) -> AccountView:
+    return _account_get_or_create(
+        owner_type="user", owner_id=user_id, code="wallet", currency=currency,
+        rule=_AccountRule("liability", False, "Wallet"),
+    )  # fmt: skip
+
+
+def user_earnings_account(*, user_id: uuid.UUID, currency: str) -> AccountView:
+    return _account_get_or_create(
+        owner_type="user", owner_id=user_id, code="earnings", currency=currency,
+        rule=_AccountRule("liability", False, "Earnings"),
+    )  # fmt: skip
+
+
+def organisation_account(*, organisation_id: uuid.UUID, code: str, currency: str) -> AccountView:
+    _check_code(code)
+    return _account_get_or_create(
+        owner_type="organisation", owner_id=organisation_id, code=code, currency=currency,
+        rule=_AccountRule("liability", False, f"Organisation {code}"),
+    )  # fmt: skip
+
+
+def platform_account(*, code: str, currency: str) -> AccountView:
+    _check_code(code)
+    return _account_get_or_create(
+        owner_type="platform", owner_id=None, code=code, currency=currency, rule=_platform_rule(code)
+    )
+
+
+def wallet_create_for_new_user(*, user_id: uuid.UUID) -> AccountView:
+    """Every user has an AZR wallet from sign-up on (idempotent: the subscriber may run twice)."""
+    return user_wallet(user_id=user_id, currency=AZR)
+
+
+# --- Amounts ------------------------------------------------------------------------------------------------
+
+
+def parse_amount(*, amount: str, currency: str) -> Money:
+    _check_currency(currency)
+    text = amount.strip() if isinstance(amount, str) else ""
+    try:
+        value = Decimal(text)
+    except InvalidOperation as error:
+        raise errors.InvalidAmount(f"{amount!r} is not a number.") from error
+    if not value.is_finite():
+        raise errors.InvalidAmount(f"{amount!r} is not a number.")
+    scaled = value.scaleb(CURRENCY_EXPONENTS[currency])
+    if scaled != scaled.to_integral_value():
+        raise errors.InvalidAmount(f"{currency} has {CURRENCY_EXPONENTS[currency]} decimals; {text} has more.")
+    money = Money(int(scaled), currency)
+    _check_amount(money)
+    return money
+
+
+def _check_amount(amount: Money) -> None:
+    if not isinstance(amount, Money):
+        raise errors.InvalidAmount("An amount must be Money (integer minor units and a currency).")
+    if amount.minor <= 0:
+        raise errors.InvalidAmount(f"The amount must be more than zero, not {amount}.")
+    if amount.minor > MAX_AMOUNT_MINOR:
+        raise errors.InvalidAmount(f"{amount} is larger than the ledger accepts.")
+
+
+def _basis_points_of(minor: int, bps: int, *, round_up: bool) -> int:
+    product = minor * bps
+    return -(-product // BASIS_POINTS) if round_up else (product + BASIS_POINTS // 2) // BASIS_POINTS
+
+
+# --- Transfers: validation and fingerprints -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Leg:
+    account_id: uuid.UUID
+    side: str
+    amount: int
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    operation: Operation
+    kind: str
+    reason: str
+    reference: str
+    metadata: dict[str, Any]
+    legs: tuple[_Leg, ...]
+    expires_at: datetime | None = None
+    reverses_id: uuid.UUID | None = None
+
+    def fingerprint(self) -> str:
+        content = {
+            "operation": self.operation,
+            "kind": self.kind,
+            "reason": self.reason,
+            "reference": self.reference,
+            "metadata": self.metadata,
+            "legs": sorted([str(leg.account_id), leg.side, leg.amount, leg.currency] for leg in self.legs),
+            "expires_at": self.expires_at.isoformat() if self.expires_at else None,
+            "reverses_id": str(self.reverses_id) if self.reverses_id else None,
+        }
+        return hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def _clean_text(value: object, *, name: str, max_length: int, required: bool) -> str:
+    if not isinstance(value, str):
+        raise errors.InvalidTransfer(f"The {name} must be text.")
+    cleaned = value.strip()
+    if required and not cleaned:
+        raise errors.InvalidTransfer(f"A {name} is required.", extra={"field": name})
+    if len(cleaned) > max_length:
+        raise errors.InvalidTransfer(f"The {name} is longer than {max_length} characters.", extra={"field": name})
+    return cleaned
+
+
+def _clean_metadata(metadata: Mapping[str, Any] | None) -> dict[str, Any]:
+    if metadata is None:
+        return {}
+    if not isinstance(metadata, Mapping):
+        raise errors.InvalidTransfer("Metadata must be a mapping of names to JSON values.")
+    try:
+        encoded = json.dumps(dict(metadata), sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise errors.InvalidTransfer("Metadata must hold only JSON values (text, numbers, lists, mappings).") from error
+    if len(encoded) > MAX_METADATA_BYTES:
+        raise errors.InvalidTransfer(f"Metadata is larger than {MAX_METADATA_BYTES} bytes.")
+    cleaned: dict[str, Any] = json.loads(encoded)
+    return cleaned
+
+
+def _clean_legs(postings: Sequence[PostingIn]) -> tuple[_Leg, ...]:
+    if isinstance(postings, (str, bytes)) or not isinstance(postings, Sequence):
+        raise errors.InvalidTransfer("Postings must be a list.")
+    if len(postings) < 2:
+        raise errors.UnbalancedTransfer("A transfer needs at least two postings.")
+    if len(postings) > MAX_POSTINGS:
+        raise errors.InvalidTransfer(f"A transfer has at most {MAX_POSTINGS} postings.")
+    legs = []
+    for posting in postings:
+        if not isinstance(posting, PostingIn):
+            raise errors.InvalidTransfer("Each posting must be a finance Posting.")
+        if posting.side not in ("debit", "credit"):
+            raise errors.InvalidTransfer(f"A posting's side is debit or credit, not {posting.side!r}.")
+        if not isinstance(posting.account_id, uuid.UUID):
+            raise errors.InvalidTransfer("A posting's account_id must be a UUID.")
+        _check_amount(posting.amount)
+        legs.append(_Leg(posting.account_id, posting.side, posting.amount.minor, posting.amount.currency))
+    _check_balanced(legs)
+    return tuple(legs)
+
+
+def _check_balanced(legs: Iterable[_Leg]) -> None:
+    net: dict[str, int] = defaultdict(int)
+    for leg in legs:
+        net[leg.currency] += leg.amount if leg.side == "debit" else -leg.amount
+    unbalanced = {currency: value for currency, value in net.items() if value != 0}
+    if unbalanced:
+        detail = ", ".join(f"{currency} debits exceed credits by {value}" for currency, value in unbalanced.items())
+        raise errors.UnbalancedTransfer(f"The transfer does not balance: {detail} (minor units).")
+
+
+def _request(
+    *,
+    operation: Operation,
+    kind: str,
+    reason: str,
+    reference: str,
+    postings: Sequence[PostingIn],
+    metadata: Mapping[str, Any] | None,
+    expires_at: datetime | None = None,
+) -> _Request:
+    return _Request(
+        operation=operation,
+        kind=_clean_text(kind, name="kind", max_length=MAX_KIND_LENGTH, required=True),
+        reason=_clean_text(reason, name="reason", max_length=MAX_REASON_LENGTH, required=True),
+        reference=_clean_text(reference, name="reference", max_length=MAX_REFERENCE_LENGTH, required=False),
+        metadata=_clean_metadata(metadata),
+        legs=_clean_legs(postings),
+        expires_at=expires_at,
+    )
+
+
+def _check_transfer_id(transfer_id: object) -> uuid.UUID:
+    if not isinstance(transfer_id, uuid.UUID):
+        raise errors.InvalidTransfer("A transfer id must be a UUID.")
+    return transfer_id
+
+
+# --- Transfers: reading back --------------------------------------------------------------------------------
+
+
+def transfer_view(transfer: Transfer, postings: Iterable[Posting] | None = None) -> TransferView:
+    """The transfer as requested: a hold's pending postings, or a direct transfer's posted ones."""
+    phase = Posting.Phase.PENDING if transfer.is_two_phase else Posting.Phase.POSTED
+    rows = postings if postings is not None else transfer.postings.filter(phase=phase).order_by("id")
+    return TransferView(
+        id=transfer.id,
+        kind=transfer.kind,
+        status=transfer.status,  # type: ignore[arg-type]  # a TextChoices value of the Literal
+        reason=transfer.reason,
+        reference=transfer.reference,
+        metadata=dict(transfer.metadata),
+        postings=tuple(
+            PostingIn(account_id=row.account_id, side=row.side, amount=Money(row.amount, row.currency))  # type: ignore[arg-type]
+            for row in rows
+            if row.phase == phase
+        ),
+        created_at=transfer.created_at,
+        expires_at=transfer.expires_at,
+        reverses_id=transfer.reverses_id,
+    )
+
+
+def _existing_result(transfer_id: uuid.UUID, fingerprint: str) -> TransferView | None:
+    """The first result for a repeated id with the same content; a different content is a reused id."""
+    transfer = Transfer.objects.filter(id=transfer_id).first()
+    if transfer is None:
+        return None
+    if transfer.fingerprint != fingerprint:
+        raise errors.TransferIdReused(
+            f"Transfer {transfer_id} already exists with other content.", extra={"transfer_id": str(transfer_id)}
+        )
+    return transfer_view(transfer)
+
+
+# --- Transfers: the write path ------------------------------------------------------------------------------
+
+
+def _lock_accounts(account_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Account]:
+    wanted = set(account_ids)
+    accounts = {
+        account.id: account for account in Account.objects.select_for_update().filter(id__in=wanted).order_by("pk")
+    }
+    missing = wanted - accounts.keys()
+    if missing:
+        raise errors.AccountNotFound(
+            f"No account {', '.join(sorted(str(m) for m in missing))}.",
+            extra={"account_ids": sorted(map(str, missing))},
+        )
+    return accounts
+
+
+def _check_currencies(legs: Iterable[_Leg], accounts: Mapping[uuid.UUID, Account]) -> None:
+    for leg in legs:
+        account = accounts[leg.account_id]
+        if account.currency != leg.currency:
+            raise errors.CurrencyMismatch(
+                f"Account {account.id} holds {account.currency}, not {leg.currency}.",
+                extra={"account_id": str(account.id), "account_currency": account.currency, "currency": leg.currency},
+            )
+
+
+def _lowers_balance(account: Account, side: str) -> bool:
+    return (side == "credit") if account.is_debit_normal else (side == "debit")
+
+
+def _check_no_forbidden_negative(legs: Iterable[_Leg], accounts: Mapping[uuid.UUID, Account]) -> None:
+    """Accounts this transfer lowers must keep posted and available balances at or above zero."""
+    for account_id in sorted({leg.account_id for leg in legs if _lowers_balance(accounts[leg.account_id], leg.side)}):
+        account = accounts[account_id]
+        if account.may_go_negative:
+            continue
+        if account.posted_balance < 0 or account.available_balance < 0:
+            raise errors.InsufficientFunds(
+                f"{account.name} does not hold enough funds for this transfer.",
+                extra={"account_id": str(account.id)},
+            )
+
+
+def _add_totals(account: Account, leg: _Leg, *, phase: str, sign: int = 1) -> None:
+    field = f"{phase}_{'debits' if leg.side == 'debit' else 'credits'}"
+    setattr(account, field, getattr(account, field) + sign * leg.amount)
+
+
+_TOTAL_FIELDS = ["posted_debits", "posted_credits", "pending_debits", "pending_credits", "updated_at"]
+
+
+def _save_totals(accounts: Iterable[Account]) -> None:
+    now = timezone.now()
+    changed = list(accounts)
+    for account in changed:
+        account.updated_at = now
+    Account.objects.bulk_update(changed, _TOTAL_FIELDS)
+
+
+def _posting_rows(transfer: Transfer, legs: Iterable[_Leg], phase: str) -> list[Posting]:
+    return [
+        Posting(
+            transfer=transfer,
+            account_id=leg.account_id,
+            side=leg.side,
+            amount=leg.amount,
+            currency=leg.currency,
+            phase=phase,
+        )  # fmt: skip
+        for leg in legs
+    ]
+
+
+def _write(
+    *,
+    transfer_id: uuid.UUID,
+    request: _Request,
+    status: str,
+    check: Callable[[Mapping[uuid.UUID, Account]], None] | None = None,
+    announce: bool = True,
+    also_publish: Sequence[DomainEvent] = (),
+    fingerprint: str | None = None,
+) -> TransferView:
+    """Writes a new transfer (posted, or pending for a hold) in one savepoint, or returns the first result.
+
+    `fingerprint` defaults to the request's; a reversal passes the fingerprint of what its caller asked for.
+    """
+    fingerprint = fingerprint or request.fingerprint()
+    existing = _existing_result(transfer_id, fingerprint)
+    if existing is not None:
+        return existing
+    phase = Posting.Phase.PENDING if status == Transfer.Status.PENDING else Posting.Phase.POSTED
+    try:
+        with transaction.atomic():
+            accounts = _lock_accounts(leg.account_id for leg in request.legs)
+            _check_currencies(request.legs, accounts)
+            if check is not None:
+                check(accounts)
+            for leg in request.legs:
+                _add_totals(accounts[leg.account_id], leg, phase=phase)
+            _check_no_forbidden_negative(request.legs, accounts)
+            transfer = Transfer.objects.create(
+                id=transfer_id,
+                kind=request.kind,
+                reason=request.reason,
+                reference=request.reference,
+                metadata=request.metadata,
+                status=status,
+                is_two_phase=status == Transfer.Status.PENDING,
+                expires_at=request.expires_at,
+                reverses_id=request.reverses_id,
+                fingerprint=fingerprint,
+            )
+            rows = Posting.objects.bulk_create(_posting_rows(transfer, request.legs, phase))
+            _save_totals(accounts.values())
+            if announce:
+                _announce_new(transfer, request)
+            for event in also_publish:
+                publish(event)
+    except IntegrityError:
+        # The same id committed by a concurrent call while this one waited: answer as a repeat would.
+        existing = _existing_result(transfer_id, fingerprint)
+        if existing is None:
+            raise
+        return existing
+    return transfer_view(transfer, rows)
+
+
+def _account_ids(legs: Iterable[_Leg]) -> tuple[uuid.UUID, ...]:
+    return tuple(sorted({leg.account_id for leg in legs}))
+
+
+def _announce_new(transfer: Transfer, request: _Request) -> None:
+    accounts = _account_ids(request.legs)
+    if transfer.status == Transfer.Status.PENDING:
+        publish(TransferHeld(transfer_id=transfer.id, kind=transfer.kind, account_ids=accounts))
+    else:
+        publish(TransferPosted(transfer_id=transfer.id, kind=transfer.kind, account_ids=accounts))
+
+
+def transfer_post(
+    *,
+    transfer_id: uuid.UUID,
+    kind: str,
+    reason: str,
+    reference: str,
+    postings: Sequence[PostingIn],
+    metadata: Mapping[str, Any] | None = None,
+) -> TransferView:
+    transfer_id = _check_transfer_id(transfer_id)
+    request = _request(
+        operation="post", kind=kind, reason=reason, reference=reference, postings=postings, metadata=metadata
+    )
+    return _write(transfer_id=transfer_id, request=request, status=Transfer.Status.POSTED)
+
+
+def transfer_hold(
+    *,
+    transfer_id: uuid.UUID,
+    kind: str,
+    reason: str,
+    reference: str,
+    postings: Sequence[PostingIn],
+    expires_at: datetime,
+    metadata: Mapping[str, Any] | None = None,
+) -> TransferView:
+    transfer_id = _check_transfer_id(transfer_id)
+    if not isinstance(expires_at, datetime) or timezone.is_naive(expires_at):
+        raise errors.InvalidTransfer("expires_at must be a timezone-aware date-time.")
+    request = _request(
+        operation="hold", kind=kind, reason=reason, reference=reference, postings=postings, metadata=metadata,
+        expires_at=expires_at,
+    )  # fmt: skip
+    existing = _existing_result(transfer_id, request.fingerprint())
+    if existing is not None:
+        return existing
+    if expires_at <= timezone.now():
+        raise errors.InvalidTransfer("expires_at must be in the future.")
+    return _write(transfer_id=transfer_id, request=request, status=Transfer.Status.PENDING)
+
+
+def _lock_transfer(transfer_id: uuid.UUID) -> Transfer:
+    transfer = Transfer.objects.select_for_update().filter(id=transfer_id).first()
+    if transfer is None:
+        raise errors.TransferNotFound(f"No transfer {transfer_id}.", extra={"transfer_id": str(transfer_id)})
+    return transfer
+
+
+def _pending_legs(transfer: Transfer) -> list[_Leg]:
+    return [
+        _Leg(row.account_id, row.side, row.amount, row.currency)
+        for row in transfer.postings.filter(phase=Posting.Phase.PENDING).order_by("id")
+    ]
+
+
+def transfer_settle(*, transfer_id: uuid.UUID) -> TransferView:
+    transfer_id = _check_transfer_id(transfer_id)
+    with transaction.atomic():
+        transfer = _lock_transfer(transfer_id)
+        if transfer.status == Transfer.Status.POSTED and transfer.is_two_phase:
+            return transfer_view(transfer)
+        if transfer.status != Transfer.Status.PENDING:
+            raise errors.TransferNotPending(f"Transfer {transfer_id} is {transfer.status}, not pending.")
+        now = timezone.now()
+        if transfer.expires_at is not None and transfer.expires_at <= now:
+            raise errors.TransferNotPending(f"Transfer {transfer_id} expired at {transfer.expires_at.isoformat()}.")
+        legs = _pending_legs(transfer)
+        accounts = _lock_accounts(leg.account_id for leg in legs)
+        for leg in legs:
+            _add_totals(accounts[leg.account_id], leg, phase="pending", sign=-1)
+            _add_totals(accounts[leg.account_id], leg, phase="posted")
+        _check_no_forbidden_negative(legs, accounts)
+        Posting.objects.bulk_create(_posting_rows(transfer, legs, Posting.Phase.POSTED))
+        _save_totals(accounts.values())
+        transfer.status = Transfer.Status.POSTED
+        transfer.resolved_at = now
+        transfer.save(update_fields=["status", "resolved_at"])
+        publish(TransferPosted(transfer_id=transfer.id, kind=transfer.kind, account_ids=_account_ids(legs)))
+    return transfer_view(transfer)
+
+
+def transfer_void(*, transfer_id: uuid.UUID, reason: str) -> TransferView:
+    transfer_id = _check_transfer_id(transfer_id)
+    cleaned_reason = _clean_text(reason, name="reason", max_length=MAX_REASON_LENGTH, required=True)
+    with transaction.atomic():
+        transfer = _lock_transfer(transfer_id)
+        if transfer.status == Transfer.Status.VOIDED:
+            return transfer_view(transfer)
+        if transfer.status != Transfer.Status.PENDING:
+            raise errors.TransferNotPending(f"Transfer {transfer_id} is {transfer.status}, not pending.")
+        _void_locked(transfer, cleaned_reason)
+    return transfer_view(transfer)
+
+
+def _void_locked(transfer: Transfer, reason: str) -> None:
+    legs = _pending_legs(transfer)
+    accounts = _lock_accounts(leg.account_id for leg in legs)
+    for leg in legs:
+        _add_totals(accounts[leg.account_id], leg, phase="pending", sign=-1)
+    _save_totals(accounts.values())
+    transfer.status = Transfer.Status.VOIDED
+    transfer.resolved_at = timezone.now()
+    transfer.void_reason = reason
+    transfer.save(update_fields=["status", "resolved_at", "void_reason"])
+    publish(TransferVoided(transfer_id=transfer.id, kind=transfer.kind, reason=reason, account_ids=_account_ids(legs)))
+
+
+def transfers_expire_due(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Voids pending transfers whose expiry has passed, each in its own transaction; returns how many."""
+    now = now or timezone.now()
+    due = list(
+        Transfer.objects.filter(status=Transfer.Status.PENDING, expires_at__lte=now)
+        .order_by("expires_at")
+        .values_list("id", flat=True)[:batch]
+    )
+    voided = 0
+    for transfer_id in due:
+        with transaction.atomic():
+            transfer = _lock_transfer(transfer_id)
+            # A settle or void may have won the race since the list was read.
+            if transfer.status != Transfer.Status.PENDING:
+                continue
+            _void_locked(transfer, "Expired")
+            voided += 1
+    if voided:
+        logger.info("finance.holds_expired", count=voided)
+    return voided
+
+
+# --- Reversals ----------------------------------------------------------------------------------------------
+
+
+def scale_largest_remainder(amounts: Sequence[int], numerator: int, denominator: int) -> list[int]:
+    """Scales each amount by numerator/denominator so that the parts add up to floor(total × n / d) exactly.
+
+    Each part is floor(amount × n / d), plus one for the largest remainders (ties: the earlier) until the sum is
+    reached; so no part exceeds its amount × n / d rounded up, and none exceeds its amount when n ≤ d.
+    """
+    total = sum(amounts)
+    target = total * numerator // denominator
+    floors = [amount * numerator // denominator for amount in amounts]
+    remainders = [amount * numerator % denominator for amount in amounts]
+    missing = target - sum(floors)
+    order = sorted(range(len(amounts)), key=lambda index: (-remainders[index], index))
+    for index in order[:missing]:
+        floors[index] += 1
+    return floors
+
+
+def reversal_legs(original: Sequence[_Leg], numerator: int, denominator: int) -> list[_Leg]:
+    """The mirror image of `original`, scaled, balanced per currency; zero parts are left out."""
+    legs: list[_Leg] = []
+    for currency in sorted({leg.currency for leg in original}):
+        for side in ("debit", "credit"):
+            group = [leg for leg in original if leg.currency == currency and leg.side == side]
+            scaled = scale_largest_remainder([leg.amount for leg in group], numerator, denominator)
+            flipped = "credit" if side == "debit" else "debit"
+            legs.extend(
+                _Leg(leg.account_id, flipped, amount, currency)
+                for leg, amount in zip(group, scaled, strict=True)
+                if amount > 0
+            )
+    return legs
+
+
+def transfer_reverse(
+    *,
+    transfer_id: uuid.UUID,
+    original_transfer_id: uuid.UUID,
+    reason: str,
+    numerator: int = 1,
+    denominator: int = 1,
+    metadata: Mapping[str, Any] | None = None,
+) -> TransferView:
+    transfer_id = _check_transfer_id(transfer_id)
+    original_transfer_id = _check_transfer_id(original_transfer_id)
+    for value in (numerator, denominator):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise errors.InvalidAmount("numerator and denominator must be integers.")
+    if not 0 < numerator <= denominator:
+        raise errors.InvalidAmount("A reversal takes 0 < numerator ≤ denominator of the original.")
+    cleaned_reason = _clean_text(reason, name="reason", max_length=MAX_REASON_LENGTH, required=True)
+    cleaned_metadata = _clean_metadata(metadata)
+    # Fingerprint of what the caller asked for, so a retry matches before the original is read again.
+    asked = _Request(
+        operation="reverse", kind="reversal", reason=cleaned_reason, reference=str(original_transfer_id),
+        metadata={**cleaned_metadata, "numerator": numerator, "denominator": denominator}, legs=(),
+        reverses_id=original_transfer_id,
+    )  # fmt: skip
+    existing = _existing_result(transfer_id, asked.fingerprint())
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        original = Transfer.objects.select_for_update().filter(id=original_transfer_id).first()
+        if original is None:
+            raise errors.TransferNotFound(f"No transfer {original_transfer_id}.")
+        if original.status != Transfer.Status.POSTED:
+            raise errors.ReversalNotAllowed(f"Transfer {original_transfer_id} is {original.status}; only posted ones.")
+        posted = [
+            _Leg(row.account_id, row.side, row.amount, row.currency)
+            for row in original.postings.filter(phase=Posting.Phase.POSTED).order_by("id")
+        ]
+        legs = reversal_legs(posted, numerator, denominator)
+        if not legs:
+            raise errors.InvalidAmount("This fraction of the transfer rounds to nothing.")
+        _check_not_over_reversed(original, posted, legs)
+        request = _Request(
+            operation="reverse", kind="reversal", reason=cleaned_reason, reference=str(original_transfer_id),
+            metadata={**cleaned_metadata, "numerator": numerator, "denominator": denominator,
+                      "original_kind": original.kind},
+            legs=tuple(legs), reverses_id=original_transfer_id,
+        )  # fmt: skip
+        reversed_event = TransferReversed(
+            transfer_id=transfer_id, original_transfer_id=original_transfer_id,
+            numerator=numerator, denominator=denominator,
+        )  # fmt: skip
+        return _write(
+            transfer_id=transfer_id, request=request, status=Transfer.Status.POSTED,
+            also_publish=[reversed_event], fingerprint=asked.fingerprint(),
+        )  # fmt: skip
+
+
+def _check_not_over_reversed(original: Transfer, posted: Sequence[_Leg], legs: Sequence[_Leg]) -> None:
+    """All reversals of a transfer together never take back more than it moved, per account and side."""
+    reversed_so_far: dict[tuple[uuid.UUID, str], int] = defaultdict(int)
+    for row in (
+        Posting.objects.filter(transfer__reverses=original, phase=Posting.Phase.POSTED)
+        .values("account_id", "side")
+        .annotate(total=Sum("amount"))
+    ):
+        reversed_so_far[(row["account_id"], row["side"])] += row["total"]
+    moved: dict[tuple[uuid.UUID, str], int] = defaultdict(int)
+    for leg in posted:
+        moved[(leg.account_id, "credit" if leg.side == "debit" else "debit")] += leg.amount
+    for leg in legs:
+        key = (leg.account_id, leg.side)
+        reversed_so_far[key] += leg.amount
+        if reversed_so_far[key] > moved[key]:
+            raise errors.ReversalNotAllowed(
+                f"Reversals of transfer {original.id} would take back more than it moved.",
+                extra={"transfer_id": str(original.id)},
+            )
+
+
+# --- AZR supply and burns -----------------------------------------------------------------------------------
+
+
+def azr_supply_minor() -> int:
+    return int(settings.AZORA_AZR_SUPPLY) * int(10 ** CURRENCY_EXPONENTS[AZR])
+
+
+def supply_issue() -> TransferView:
+    """Issues the supply from "mint" into "treasury" once; a later call returns that first transfer.
+
+    The transfer id is fixed, so the unique key makes a second issue impossible even under concurrency.
+    A changed AZORA_AZR_SUPPLY after the issue has no effect here; `reconcile` reports the mismatch.
+    """
+    existing = Transfer.objects.filter(id=SUPPLY_TRANSFER_ID).first()
+    if existing is not None:
+        return transfer_view(existing)
+    mint = platform_account(code="mint", currency=AZR)
+    treasury = platform_account(code="treasury", currency=AZR)
+    amount = Money(azr_supply_minor(), AZR)
+    request = _request(
+        operation="post", kind="supply_issue", reason="Issue of the AZR supply into the treasury",
+        reference="azr:supply", metadata={"supply_minor": amount.minor},
+        postings=[PostingIn(mint.id, "debit", amount), PostingIn(treasury.id, "credit", amount)],
+    )  # fmt: skip
+    with transaction.atomic():
+        view = _write(transfer_id=SUPPLY_TRANSFER_ID, request=request, status=Transfer.Status.POSTED, announce=False)
+    logger.info("finance.supply_issued", amount_minor=amount.minor)
+    return view
+
+
+def _burn(
+    *,
+    transfer_id: uuid.UUID,
+    user_id: uuid.UUID,
+    amount: Money,
+    reason: str,
+    reference: str,
+    kind: str,
+    bps: int,
+    remainder_code: str,
+) -> TransferView:
+    _check_amount(amount)
+    if amount.currency != AZR:
+        raise errors.CurrencyMismatch(f"Only AZR can be burned, not {amount.currency}.")
+    with transaction.atomic():
+        return _burn_transfer(
+            transfer_id=transfer_id, user_id=user_id, amount=amount, reason=reason, reference=reference,
+            kind=kind, bps=bps, remainder_code=remainder_code,
+        )  # fmt: skip
+
+
+def _burn_transfer(
+    *,
+    transfer_id: uuid.UUID,
+    user_id: uuid.UUID,
+    amount: Money,
+    reason: str,
+    reference: str,
+    kind: str,
+    bps: int,
+    remainder_code: str,
+) -> TransferView:
+    burned = _basis_points_of(amount.minor, bps, round_up=False)
+    wallet = user_wallet(user_id=user_id)
+    postings = [PostingIn(wallet.id, "debit", amount)]
+    if burned:
+        postings.append(PostingIn(platform_account(code="burn", currency=AZR).id, "credit", Money(burned, AZR)))
+    if amount.minor - burned:
+        remainder = platform_account(code=remainder_code, currency=AZR)
+        postings.append(PostingIn(remainder.id, "credit", Money(amount.minor - burned, AZR)))
+    return transfer_post(
+        transfer_id=transfer_id, kind=kind, reason=reason, reference=reference, postings=postings,
+        metadata={"user_id": str(user_id), "burned_minor": burned, "burn_bps": bps},
+    )  # fmt: skip
+
+
+def burn_for_redemption(
+    *, transfer_id: uuid.UUID, user_id: uuid.UUID, amount: Money, reason: str, reference: str
+) -> TransferView:
+    return _burn(
+        transfer_id=transfer_id, user_id=user_id, amount=amount, reason=reason, reference=reference,
+        kind="redemption", bps=int(settings.AZORA_AZR_REDEMPTION_BURN_BPS), remainder_code="treasury",
+    )  # fmt: skip
+
+
+def burn_for_withdrawal(
+    *, transfer_id: uuid.UUID, user_id: uuid.UUID, amount: Money, reason: str, reference: str
+) -> TransferView:
+    return _burn(
+        transfer_id=transfer_id, user_id=user_id, amount=amount, reason=reason, reference=reference,
+        kind="withdrawal", bps=int(settings.AZORA_AZR_WITHDRAWAL_BURN_BPS), remainder_code="withdrawals",
+    )  # fmt: skip
+
+
+# --- Peer transfers -----------------------------------------------------------------------------------------
+
+
+def peer_transfer_fee(*, amount: Money) -> Money:
+    """0.10 % of the amount (configurable), rounded up to the next 0.01 AZR, and at least the minimum fee."""
+    _check_amount(amount)
+    if amount.currency != AZR:
+        raise errors.CurrencyMismatch(f"Peer transfers are in AZR, not {amount.currency}.")
+    fee = _basis_points_of(amount.minor, int(settings.AZORA_AZR_PEER_FEE_BPS), round_up=True)
+    return Money(max(fee, int(settings.AZORA_AZR_PEER_FEE_MIN_MINOR)), AZR)
+
+
+def peer_daily_limit_minor() -> int:
+    return int(settings.AZORA_AZR_PEER_DAILY_LIMIT) * int(10 ** CURRENCY_EXPONENTS[AZR])
+
+
+def utc_day_start(now: datetime | None = None) -> datetime:
+    moment = (now or timezone.now()).astimezone(UTC)
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def peer_sent_today(*, wallet_id: uuid.UUID, fee_account_id: uuid.UUID | None) -> int:
+    """AZR the wallet sent to peers since 00:00 UTC, fees not counted."""
+    sent_transfers = Posting.objects.filter(
+        account_id=wallet_id, side="debit", phase=Posting.Phase.POSTED, transfer__kind="peer",
+        created_at__gte=utc_day_start(),
+    ).values("transfer_id")  # fmt: skip
+    credits = Posting.objects.filter(transfer_id__in=sent_transfers, side="credit", phase=Posting.Phase.POSTED)
+    if fee_account_id is not None:
+        credits = credits.exclude(account_id=fee_account_id)
+    total: int | None = credits.aggregate(total=Sum("amount"))["total"]
+    return total or 0
+
+
+def _check_user_exists(user_id: uuid.UUID) -> None:
+    from azora.accounts import public as accounts
+
+    try:
+        accounts.user_profile(user_id=user_id)
+    except NotFound as error:
+        raise errors.AccountNotFound("The recipient is not an active user.") from error
+
+
+def peer_transfer(
+    *, transfer_id: uuid.UUID, from_user_id: uuid.UUID, to_user_id: uuid.UUID, amount: Money, note: str
+) -> TransferView:
+    # One transaction, so that a refused send leaves not even a newly created wallet behind.
+    with transaction.atomic():
+        return _peer_transfer(
+            transfer_id=transfer_id, from_user_id=from_user_id, to_user_id=to_user_id, amount=amount, note=note
+        )
+
+
+def _peer_transfer(
+    *, transfer_id: uuid.UUID, from_user_id: uuid.UUID, to_user_id: uuid.UUID, amount: Money, note: str
+) -> TransferView:
+    transfer_id = _check_transfer_id(transfer_id)
+    fee = peer_transfer_fee(amount=amount)
+    if from_user_id == to_user_id:
+        raise errors.InvalidTransfer("You cannot send AZR to yourself.")
+    cleaned_note = _clean_text(note, name="note", max_length=MAX_PEER_NOTE_LENGTH, required=False)
+    sender = user_wallet(user_id=from_user_id)
+    fees = platform_account(code="fees:peer", currency=AZR)
+    existing = Transfer.objects.filter(id=transfer_id).first()
+    if existing is None:
+        _check_user_exists(to_user_id)
+    recipient = user_wallet(user_id=to_user_id)
+    request = _request(
+        operation="post", kind="peer", reason=cleaned_note or "AZR sent to another user",
+        reference=f"user:{to_user_id}",
+        metadata={"from_user_id": str(from_user_id), "to_user_id": str(to_user_id), "amount_minor": amount.minor,
+                  "fee_minor": fee.minor, "note": cleaned_note},
+        postings=[
+            PostingIn(sender.id, "debit", amount + fee),
+            PostingIn(recipient.id, "credit", amount),
+            PostingIn(fees.id, "credit", fee),
+        ],
+    )  # fmt: skip
+    limit = peer_daily_limit_minor()
+
+    def check_daily_limit(_accounts: Mapping[uuid.UUID, Account]) -> None:
+        # Runs with the sender's wallet locked, so two concurrent sends cannot both pass the limit.
+        sent = peer_sent_today(wallet_id=sender.id, fee_account_id=fees.id)
+        if sent + amount.minor > limit:
+            remaining = Money(max(limit - sent, 0), AZR)
+            raise errors.DailyLimitExceeded(
+                f"You can send {remaining} more today (limit {Money(limit, AZR)} per day).",
+                extra={"remaining_minor": remaining.minor, "limit_minor": limit},
+            )
+
+    return _write(transfer_id=transfer_id, request=request, status=Transfer.Status.POSTED, check=check_daily_limit)
+
+
+__all__ = [
+    "SUPPLY_TRANSFER_ID",
+    "ValidationFailed",
+    "burn_for_redemption",
+    "burn_for_withdrawal",
+    "organisation_account",
+    "parse_amount",
+    "peer_transfer",
+    "peer_transfer_fee",
+    "platform_account",
+    "supply_issue",
+    "transfer_hold",
+    "transfer_post",
+    "transfer_reverse",
+    "transfer_settle",
+    "transfer_void",
+    "transfers_expire_due",
+    "user_earnings_account",
+    "user_wallet",
+]
