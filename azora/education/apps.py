@@ -8,3 +8,10 @@ class EducationConfig(AppConfig):
     label = "education"
     verbose_name = "Azora Education"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from azora.education.demo import load_demo_data
+        from azora.shared import demo
+
+        # After the accounts (order 10): the demo catalogue is taught by the demo instructor.
+        demo.register("education", load_demo_data, order=20)
