@@ -186,3 +186,16 @@ def test_revoking_twice_is_a_conflict_that_keeps_the_first_record(instructor: Us
 
     assert (response.status_code, response.json()["code"]) == (409, "certificate_already_revoked")
     assert _state() == before
+
+
+@pytest.mark.postgres
+def test_a_revocation_record_cannot_be_rewritten_in_postgresql(instructor: User, certificate: Certificate) -> None:
+    from django.db import ProgrammingError, transaction
+
+    _client(instructor).post(
+        f"/api/v1/certificates/{certificate.id}/revoke", {"reason": "Issued in error."}, content_type="application/json"
+    )
+
+    with pytest.raises(ProgrammingError, match="Cannot update rows"), transaction.atomic():
+        CertificateRevocation.objects.update(reason="Nothing to see here.")
+    assert CertificateRevocation.objects.get().reason == "Issued in error."
