@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.db import connection
-from django.db.models import BooleanField, FloatField, Q, QuerySet
+from django.db.models import BooleanField, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from azora.education.models import Course, CourseLevel, CourseStatus
@@ -31,8 +31,8 @@ SORTS = ("relevance", "newest", "popular")
 PRICES = ("free", "paid")
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
-# word_similarity at or above this counts as a match in the fallback ("pyhton" ~ "python" is about 0.43).
-TRIGRAM_THRESHOLD = 0.35
+# word_similarity at or above this counts as a match in the fallback (a swapped pair, "pyhton" ~ "python", is 0.29).
+TRIGRAM_THRESHOLD = 0.25
 Mode = Literal["text", "trigram", "all"]
 
 
@@ -82,7 +82,7 @@ def _text_matches(queryset: QuerySet[Course], text: str) -> QuerySet[Course]:
         return queryset.alias(matched=matched).filter(matched=True).annotate(rank=rank)
     expression = _fts5_expression(text)
     if expression is None:
-        return queryset.none()
+        return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
     ids = RawSQL("SELECT course_id FROM education_course_fts WHERE education_course_fts MATCH %s", (expression,))
     # bm25 is lower for better matches; weights: course_id (unindexed), title, summary, tags, description.
     rank = RawSQL(
@@ -97,7 +97,7 @@ def _text_matches(queryset: QuerySet[Course], text: str) -> QuerySet[Course]:
 def _trigram_matches(queryset: QuerySet[Course], text: str) -> QuerySet[Course]:
     """Titles similar to the text (typos, partial words); PostgreSQL only, otherwise nothing."""
     if connection.vendor != "postgresql":
-        return queryset.none()
+        return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
     similarity = RawSQL("word_similarity(%s, lower(title))", (text.lower(),), output_field=FloatField())
     return queryset.annotate(rank=similarity).filter(rank__gte=TRIGRAM_THRESHOLD)
 
