@@ -32,7 +32,7 @@ def test_an_enrolled_learner_reads_a_lesson_with_safe_html_neighbours_and_video(
 
 
 def test_a_learner_who_is_not_enrolled_gets_404_for_lessons_and_completion() -> None:
-    course, lessons = course_with_lessons()
+    _, lessons = course_with_lessons()
     stranger = session_client(UserFactory())
     assert_problem(send(stranger, "GET", f"/lessons/{lessons[0].id}"), 404, "lesson_not_found")
     assert_problem(send(stranger, "POST", f"/lessons/{lessons[0].id}/complete"), 404, "lesson_not_found")
