@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
@@ -44,6 +47,7 @@ PEER_CURRENCY = "AZR"
 MAX_STATEMENT_DAYS = 366
 # Characters that make a spreadsheet read a cell as a formula (CSV injection); such text cells get a quote.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_DECIMAL = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 
 
 class RecipientNotFound(ValidationFailed):
@@ -140,13 +144,19 @@ def _uuid_or_none(value: object) -> uuid.UUID | None:
         return None
 
 
+def _metadata_money(metadata: Mapping[str, Any], key: str, currency: str) -> Money | None:
+    value = metadata.get(key)
+    return Money(value, currency) if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _transfer_out(transfer: finance.TransferView) -> TransferOut:
+    """A peer transfer's amount and fee come from what the ledger recorded with it (its metadata)."""
     metadata = transfer.metadata
-    from_user_id = _uuid_or_none(metadata.get("from_user_id"))
-    to_user_id = _uuid_or_none(metadata.get("to_user_id"))
     amount = fee = total = None
-    if transfer.kind == "peer" and to_user_id is not None and from_user_id is not None:
-        amount, fee, total = _peer_amounts(transfer, from_user_id=from_user_id, to_user_id=to_user_id)
+    if transfer.kind == "peer":
+        amount = _metadata_money(metadata, "amount_minor", PEER_CURRENCY)
+        fee = _metadata_money(metadata, "fee_minor", PEER_CURRENCY)
+        total = amount + fee if amount is not None and fee is not None else None
     return TransferOut(
         id=transfer.id,
         kind=transfer.kind,
@@ -154,8 +164,8 @@ def _transfer_out(transfer: finance.TransferView) -> TransferOut:
         reason=transfer.reason,
         reference=transfer.reference,
         note=str(metadata.get("note", "")),
-        from_user_id=from_user_id,
-        to_user_id=to_user_id,
+        from_user_id=_uuid_or_none(metadata.get("from_user_id")),
+        to_user_id=_uuid_or_none(metadata.get("to_user_id")),
         amount=amount_out(amount) if amount is not None else None,
         fee=amount_out(fee) if fee is not None else None,
         total_debited=amount_out(total) if total is not None else None,
@@ -169,25 +179,18 @@ def _transfer_out(transfer: finance.TransferView) -> TransferOut:
     )
 
 
-def _peer_amounts(
-    transfer: finance.TransferView, *, from_user_id: uuid.UUID, to_user_id: uuid.UUID
-) -> tuple[Money, Money, Money]:
-    """What the recipient got, the fee, and what left the sender's wallet, read from the postings themselves."""
-    sender = finance.user_wallet(user_id=from_user_id, currency=PEER_CURRENCY).id
-    recipient = finance.user_wallet(user_id=to_user_id, currency=PEER_CURRENCY).id
-    zero = Money.zero(PEER_CURRENCY)
-    received = sum(
-        (p.amount for p in transfer.postings if p.account_id == recipient and p.side == "credit"), start=zero
-    )
-    debited = sum((p.amount for p in transfer.postings if p.account_id == sender and p.side == "debit"), start=zero)
-    return received, debited - received, debited
-
-
 # --- Input parsing -------------------------------------------------------------------------------
 
 
 def _parse_amount(amount: str, currency: str) -> Money:
-    """The body's decimal amount as Money (the ledger's rules), naming the offending field in the problem."""
+    """The body's decimal amount as Money (the ledger's rules), naming the offending field in the problem.
+
+    Only plain decimals ("12", "12.50", "-3") reach the ledger's parser: "1e3", "NaN" and the like are refused
+    here, so that what a client sends is exactly what it reads back.
+    """
+    if not PLAIN_DECIMAL.fullmatch(amount.strip()):
+        message = f'{amount!r} is not a decimal amount like "12.50".'
+        raise InvalidAmount(message, extra={"errors": [{"field": "body.amount", "message": message}]})
     try:
         return finance.parse_amount(amount=amount, currency=currency)
     except UnknownCurrency as error:
