@@ -10,6 +10,7 @@ class EducationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from azora.education import signing  # noqa: F401 -- importing registers the issuer-key system check
         from azora.education.demo import load_demo_data
         from azora.shared import demo
 

@@ -14,6 +14,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+from django.core.checks import CheckMessage, Error, register
 from django.core.exceptions import ImproperlyConfigured
 
 ALGORITHM = "EdDSA"
@@ -114,6 +115,16 @@ def _cached_keyring(private_pem: str, retired_public_pems: str) -> Keyring:
     return keyring_from_pem(
         private_pem=private_pem, retired_public_pems=retired_public_pems, setting="AZORA_CERTIFICATE_SIGNING_KEY"
     )
+
+
+@register()
+def check_signing_keys(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """A system check: a malformed issuer key fails `azora check` at start-up, not the first certificate."""
+    try:
+        configured_keyring()
+    except ImproperlyConfigured as error:
+        return [Error(str(error), id="education.E001")]
+    return []
 
 
 def credential_sign(*, claims: Mapping[str, Any], keyring: Keyring) -> str:

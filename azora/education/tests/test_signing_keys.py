@@ -206,3 +206,14 @@ def test_a_validity_of_less_than_a_day_is_refused_at_start_up(tmp_path: Path) ->
 
     assert refused.returncode == 1
     assert "AZORA_CERTIFICATE_VALIDITY_DAYS must be at least 1." in refused.stderr
+
+
+def test_the_system_check_reports_a_malformed_issuer_key_by_its_setting() -> None:
+    rsa_pem = _pem(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+
+    with override_settings(AZORA_CERTIFICATE_SIGNING_KEY=rsa_pem):
+        errors = signing.check_signing_keys()
+    assert [(error.id, error.msg) for error in errors] == [
+        ("education.E001", "AZORA_CERTIFICATE_SIGNING_KEY must be an Ed25519 key (openssl genpkey -algorithm ed25519).")
+    ]
+    assert signing.check_signing_keys() == []
