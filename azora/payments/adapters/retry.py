@@ -26,7 +26,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int) -> float:
         """Full jitter (AWS architecture blog): uniform in [0, min(cap, base * 2**(attempt-1))]."""
-        ceiling = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
+        ceiling = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
         return self.jitter() * ceiling
 
     def call[T](self, operation: Callable[[], T]) -> T:
