@@ -1,0 +1,21 @@
+"""Azora Finance's periodic jobs: voiding expired holds, and reconciling the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.tasks import task
+
+from azora.finance import services
+from azora.finance.tasks import reconcile_ledger_task
+from azora.shared.scheduling import periodic, register_periodic
+
+
+@periodic(name="finance.expire_holds", every=dt.timedelta(minutes=1))
+@task()
+def expire_holds_task() -> int:
+    """Voids pending transfers whose expiry has passed, releasing their held funds."""
+    return services.transfers_expire_due()
+
+
+register_periodic(reconcile_ledger_task, name="finance.reconcile_ledger", every=dt.timedelta(hours=1))
