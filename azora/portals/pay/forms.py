@@ -126,13 +126,20 @@ class TopUpForm(forms.Form):
         return cleaned
 
 
+class UnechoedInput(forms.TextInput):
+    """A text box that never writes a submitted value back into the page (card number, security code)."""
+
+    def format_value(self, value: Any) -> str | None:
+        return None
+
+
 class CardForm(forms.Form):
     """The sandbox card form of the checkout page. Digits only reach the Payment Service, never a log."""
 
     number = forms.CharField(
         label=_("Card number"),
         max_length=23,
-        widget=forms.TextInput(attrs={"autocomplete": "cc-number", "inputmode": "numeric", "spellcheck": "false"}),
+        widget=UnechoedInput(attrs={"autocomplete": "cc-number", "inputmode": "numeric", "spellcheck": "false"}),
     )
     exp_month = forms.IntegerField(
         label=_("Expiry month (MM)"),
@@ -150,7 +157,7 @@ class CardForm(forms.Form):
         label=_("Security code (CVC)"),
         min_length=3,
         max_length=4,
-        widget=forms.TextInput(attrs={"autocomplete": "cc-csc", "inputmode": "numeric"}),
+        widget=UnechoedInput(attrs={"autocomplete": "cc-csc", "inputmode": "numeric"}),
     )
     confirm_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 

@@ -33,17 +33,12 @@ HISTORY_PAGE_SIZE = 25
 CSV_PAGE_SIZE = 100
 # Kinds of ledger transfer a person meets in their own history, in their words.
 KIND_LABELS = {
-    "peer_transfer": gettext_lazy("Sent or received AZR"),
-    "payment": gettext_lazy("Payment"),
-    "top_up": gettext_lazy("Top-up"),
-    "refund": gettext_lazy("Refund"),
-    "reward": gettext_lazy("Reward"),
-    "burn": gettext_lazy("Burn"),
-    "fee": gettext_lazy("Fee"),
-    "payout": gettext_lazy("Payout"),
-    "reversal": gettext_lazy("Reversal"),
+    "peer": gettext_lazy("Sent or received AZR"),
+    "payment": gettext_lazy("Card payment or top-up"),
+    "reversal": gettext_lazy("Refund or correction"),
+    "redemption": gettext_lazy("Redeemed"),
+    "withdrawal": gettext_lazy("Withdrawal"),
 }
-NORMAL_SIDE = {"asset": "debit", "expense": "debit", "liability": "credit", "income": "credit", "equity": "credit"}
 CSV_COLUMNS = ["posted_at", "kind", "description", "reference", "amount", "currency", "balance_after"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
 
@@ -93,7 +88,7 @@ def account_choices(accounts: Iterable[finance.AccountView], extra: finance.Acco
 
 def increases_balance(account: finance.AccountView, side: str) -> bool:
     """Whether an entry on `side` raises the account's balance (credits raise a wallet's)."""
-    return NORMAL_SIDE.get(account.kind, "credit") == side
+    return (side == "debit") == account.is_debit_normal
 
 
 def kind_label(kind: str) -> str:
