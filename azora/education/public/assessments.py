@@ -354,9 +354,10 @@ def attempt_start(*, assessment_id: uuid.UUID, user_id: uuid.UUID) -> AttemptVie
 
 
 def attempt_get(*, attempt_id: uuid.UUID, user_id: uuid.UUID) -> AttemptView:
-    from azora.education.selectors import assessments
+    """The learner's own attempt (submitted first when its time ran out); anyone else's is AttemptNotFound."""
+    from azora.education.services import assessments
 
-    return assessments.attempt_get(attempt_id=attempt_id, user_id=user_id)
+    return assessments.attempt_refresh(attempt_id=attempt_id, user_id=user_id)
 
 
 def attempts_of(*, assessment_id: uuid.UUID, user_id: uuid.UUID) -> list[AttemptView]:

@@ -48,7 +48,7 @@ def test_weighted_categories_with_drop_lowest_explained() -> None:
         item("e1", "Exams", "70", order=4),
     ]
     grade = course_grade(RULES, items)
-    # Quizzes drop 50 → (80 + 90) / 2 = 85; grade = (85 × 40 + 70 × 60) / 100 = 76
+    # Quizzes drop 50 → (80 + 90) / 2 = 85; grade = (85 x 40 + 70 x 60) / 100 = 76
     assert grade.percent == D("76.00")
     assert grade.computed_percent == D("76.00")
     quizzes = next(line for line in grade.categories if line.name == "Quizzes")
@@ -70,7 +70,7 @@ def test_weighted_categories_with_drop_lowest_explained() -> None:
 def test_item_weights_inside_a_category() -> None:
     rules = [CategoryRule("Work", D(1))]
     grade = course_grade(rules, [item("a", "Work", "100", weight="3"), item("b", "Work", "60", weight="1", order=1)])
-    assert grade.percent == D("90.00")  # (100 × 3 + 60) / 4
+    assert grade.percent == D("90.00")  # (100 x 3 + 60) / 4
     assert [line.share_of_grade_percent for line in grade.items] == [D("75.00"), D("25.00")]
 
 
@@ -138,17 +138,17 @@ def test_override_replaces_the_grade_and_keeps_the_computed_one() -> None:
 
 
 @pytest.mark.parametrize(
-    ("rules", "items"),
+    ("rules", "items", "message"),
     [
-        ([CategoryRule("A", D(0))], []),
-        ([CategoryRule("A", D(1), drop_lowest=-1)], []),
-        ([CategoryRule("A", D(1)), CategoryRule("A", D(2))], []),
-        ([CategoryRule("A", D(1))], [item("x", "B", "1")]),
-        ([CategoryRule("A", D(1))], [item("x", "A", "1", weight="0")]),
+        ([CategoryRule("A", D(0))], [], "weight above 0"),
+        ([CategoryRule("A", D(1), drop_lowest=-1)], [], "drop_lowest"),
+        ([CategoryRule("A", D(1)), CategoryRule("A", D(2))], [], "unique"),
+        ([CategoryRule("A", D(1))], [item("x", "B", "1")], "unknown category"),
+        ([CategoryRule("A", D(1))], [item("x", "A", "1", weight="0")], "weight above 0"),
     ],
 )
-def test_inconsistent_configuration_is_refused(rules: list[CategoryRule], items: list[GradeItem]) -> None:
-    with pytest.raises(ValueError):
+def test_inconsistent_configuration_is_refused(rules: list[CategoryRule], items: list[GradeItem], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
         course_grade(rules, items)
 
 
