@@ -37,7 +37,7 @@ class Sleeps:
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sleeps]:
     recorder = Sleeps()
     monkeypatch.setattr(services, "retry_policy", RetryPolicy(sleep=recorder, jitter=lambda: 1.0))
-    yield recorder
+    return recorder
 
 
 @pytest.fixture

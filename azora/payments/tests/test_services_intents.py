@@ -62,7 +62,9 @@ def test_success_posts_to_the_ledger_issues_a_receipt_and_publishes(
     assert paid.fee == Money(465, "ZAR")
     row = PaymentIntent.objects.get(pk=intent.id)
     transfer = finance.transfer_get(transfer_id=row.ledger_transfer_id)
-    assert transfer is not None and transfer.status == "posted" and transfer.kind == "payment"
+    assert transfer is not None
+    assert transfer.status == "posted"
+    assert transfer.kind == "payment"
     clearing = finance.platform_account(code="clearing:sandbox", currency="ZAR")
     fees = finance.platform_account(code="provider_fees:sandbox", currency="ZAR")
     wallet = finance.user_wallet(user_id=customer.id, currency="ZAR")
@@ -73,7 +75,8 @@ def test_success_posts_to_the_ledger_issues_a_receipt_and_publishes(
     receipt = Receipt.objects.get(intent_id=intent.id)
     assert paid.receipt_id == receipt.id
     assert receipt.number == f"INV-{receipt.issued_at.year}-000001"
-    assert receipt.total_minor == 15000 and receipt.payment_method_last4 == "4242"
+    assert receipt.total_minor == 15000
+    assert receipt.payment_method_last4 == "4242"
     assert [p["receipt_number"] for p in published("payments.payment_succeeded")] == [receipt.number]
     assert list(PaymentIntentTransition.objects.filter(intent_id=intent.id).values_list("to_status", flat=True)) == [
         "requires_confirmation",
@@ -142,7 +145,8 @@ def test_a_challenge_requires_action_then_approval_succeeds(customer: User) -> N
         intent_id=intent.id, customer_id=customer.id, payment_method=card("4000000000003220")
     )
     assert challenged.status == "requires_action"
-    assert challenged.next_action is not None and challenged.next_action["type"] == "challenge"
+    assert challenged.next_action is not None
+    assert challenged.next_action["type"] == "challenge"
     assert Receipt.objects.count() == 0
     approved = services.payment_intent_complete_action(intent_id=intent.id, customer_id=customer.id, outcome="approve")
     assert approved.status == "succeeded"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from azora.payments.state import STATUSES, TERMINAL, TRANSITIONS, may_transition, path_to
@@ -9,7 +11,7 @@ from azora.payments.state import STATUSES, TERMINAL, TRANSITIONS, may_transition
 
 def test_the_happy_path_is_allowed_step_by_step() -> None:
     chain = ["requires_payment_method", "requires_confirmation", "processing", "requires_action", "succeeded"]
-    for current, target in zip(chain, chain[1:], strict=False):
+    for current, target in itertools.pairwise(chain):
         assert may_transition(current, target)  # type: ignore[arg-type]  # literals from a list of str
 
 
