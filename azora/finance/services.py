@@ -200,8 +200,9 @@ def _check_amount(amount: Money) -> None:
 
 
 def _basis_points_of(minor: int, bps: int, *, round_up: bool) -> int:
+    """`bps` basis points of `minor`, rounded up (fees) or down (burns): never a fraction of a minor unit."""
     product = minor * bps
-    return -(-product // BASIS_POINTS) if round_up else (product + BASIS_POINTS // 2) // BASIS_POINTS
+    return -(-product // BASIS_POINTS) if round_up else product // BASIS_POINTS
 
 
 # --- Transfers: validation and fingerprints -----------------------------------------------------------------
