@@ -15,7 +15,11 @@ urlpatterns = [
     path("learn/<uuid:lesson_id>/", learning.lesson, name="lesson"),
     path("learn/<uuid:lesson_id>/complete/", learning.lesson_complete, name="lesson_complete"),
     # Quizzes (never stored offline: the server's clock decides).
-    path("quiz/<uuid:assessment_id>/", assessments.assessment, name="assessment"),
+    path("quiz/<uuid:course_id>/<uuid:assessment_id>/", assessments.assessment, name="assessment"),
+    path("quiz/<uuid:course_id>/<uuid:assessment_id>/start/", assessments.attempt_start, name="attempt_start"),
+    path("quiz/attempts/<uuid:attempt_id>/", assessments.attempt, name="attempt"),
+    path("quiz/attempts/<uuid:attempt_id>/save/", assessments.attempt_save, name="attempt_save"),
+    path("quiz/attempts/<uuid:attempt_id>/submit/", assessments.attempt_submit, name="attempt_submit"),
     # The learner's own records.
     path("my/", learning.dashboard, name="dashboard"),
     path("my/grades/<uuid:course_id>/", assessments.grades, name="grades"),

@@ -55,17 +55,26 @@ def hours_label(hours: Decimal | float | int | None) -> str:
     return ngettext("%(hours)s hour", "%(hours)s hours", 1 if value == 1 else 2) % {"hours": text}
 
 
+def _plain_number(value: Any) -> str:
+    """Decimal("70.00") → "70", Decimal("66.67") → "66.67" (never exponent notation)."""
+    number = Decimal(str(value)).normalize()
+    return f"{number:f}"
+
+
 @register.filter
 def percent(value: Any) -> str:
-    """0.745 or Decimal("74.5") → "74.5%"; a value above 1 is read as already a percentage."""
+    """A percentage from the Education service (0-100, 2 decimals) for people: 66.67 → "66.67%", 70.00 → "70%"."""
     if value is None or value == "":
         return "—"
-    number = Decimal(str(value))
-    if number <= 1 and not isinstance(value, int):
-        number *= 100
-    number = number.quantize(Decimal("0.1"))
-    text = f"{number.normalize():f}"
-    return f"{text}%"
+    return f"{_plain_number(value)}%"
+
+
+@register.filter
+def number(value: Any) -> str:
+    """Decimal("2.00") → "2", Decimal("2.50") → "2.5"."""
+    if value is None or value == "":
+        return "—"
+    return _plain_number(value)
 
 
 @register.filter
@@ -81,3 +90,59 @@ def seconds_label(seconds: int | None) -> str:
 def language_label(code: str) -> str:
     """A language code in that language's own name ("fr" → "français"); an unknown code as it is."""
     return str(LANG_INFO.get(code, {}).get("name_local", code))
+
+
+@register.filter
+def lookup(mapping: Any, key: Any) -> Any:
+    """`mapping|lookup:key` — a value of a dict by a variable key (None when missing)."""
+    if isinstance(mapping, dict):
+        return mapping.get(key) if key in mapping else mapping.get(str(key))
+    return None
+
+
+@register.filter
+def contains(values: Any, value: Any) -> bool:
+    """`values|contains:value` for lists of chosen options."""
+    try:
+        return str(value) in [str(item) for item in values]
+    except TypeError:
+        return False
+
+
+def _option_texts(question: Any) -> dict[str, str]:
+    content = getattr(question, "content", {}) or {}
+    entries = list(content.get("options", [])) + list(content.get("items", []))
+    return {
+        str(entry.get("id")): str(entry.get("text", entry.get("id"))) for entry in entries if isinstance(entry, dict)
+    }
+
+
+@register.simple_tag
+def answer_text(question: Any, value: Any) -> str:
+    """An answer (the learner's or the right one) in words: option texts instead of ids, "True" for true."""
+    if value is None or value == "" or value == []:
+        return _("(no answer)")
+    kind = getattr(question, "kind", "")
+    texts = _option_texts(question)
+    if kind == "true_false" or isinstance(value, bool):
+        return _("True") if value in (True, "true") else _("False")
+    if isinstance(value, list | tuple):
+        words = [texts.get(str(item), str(item)) for item in value]
+        return " → ".join(words) if kind == "ordering" else ", ".join(words)
+    if kind == "numeric" and isinstance(value, dict):
+        tolerance = Decimal(str(value.get("tolerance", "0")))
+        exact = _plain_number(value.get("value", ""))
+        return f"{exact} (± {_plain_number(tolerance)})" if tolerance else exact
+    if kind == "short_text" and isinstance(value, dict):
+        return ", ".join(str(item) for item in value.get("accepted", []))
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {item}" for key, item in value.items())
+    return texts.get(str(value), str(value))
+
+
+@register.filter
+def points_label(points: Decimal | int | None) -> str:
+    """Decimal("1.00") → "1 point", Decimal("2.50") → "2.5 points"."""
+    value = Decimal(str(points or 0)).normalize()
+    text = f"{value:f}"
+    return ngettext("%(points)s point", "%(points)s points", 1 if value == 1 else 2) % {"points": text}

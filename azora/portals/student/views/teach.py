@@ -140,10 +140,11 @@ def course_outline(request: HtmxRequest, course_id: uuid.UUID) -> HttpResponse:
 def _outline_page(
     request: HtmxRequest, course: education.CourseDetail, module_form: ModuleForm, *, status: int = 200
 ) -> HttpResponse:
-    context: dict[str, Any] = {"course": course, "module_form": module_form, "assessments": []}
-    listing = getattr(education, "assessments_of_course", None)
-    if listing is not None:
-        context["assessments"] = listing(course_id=course.id, user_id=user_id_of(request))
+    context: dict[str, Any] = {
+        "course": course,
+        "module_form": module_form,
+        "assessments": education.assessments_for_author(course_id=course.id, user_id=user_id_of(request)),
+    }
     return render_page(request, "student/teach/course.html", context, status=status)
 
 

@@ -65,6 +65,19 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// A lesson page opened before this worker controlled it asks to be stored all the same (see student/lesson.js).
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type !== "store-lesson" || typeof data.url !== "string") {
+    return;
+  }
+  const url = new URL(data.url, self.location.origin);
+  if (url.origin !== self.location.origin || !url.pathname.startsWith(LESSON_PREFIX)) {
+    return;
+  }
+  event.waitUntil(lessonNetworkFirst(new Request(url.pathname, { credentials: "same-origin" })).catch(() => undefined));
+});
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);

@@ -1,0 +1,153 @@
+"""Lighthouse 12.2.3 on the Student Portal's catalogue, a lesson and a quiz, against an embedded Azora with demo data.
+
+Not part of the test suite (it needs npm): see README's "Lighthouse" section. It starts `azora run` on its own port
+with a throw-away data directory, signs in as the demo learner through the real login form, enrols in a demo
+course through the portal, starts a quiz, then runs Lighthouse on each page with the session cookie and prints the
+four category scores. Reports (JSON) are written to var/lighthouse/reports/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[3]
+LIGHTHOUSE = ROOT / "var" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
+REPORTS = ROOT / "var" / "lighthouse" / "reports"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+CHROME_FLAGS = "--headless --no-sandbox --disable-gpu"
+LEARNER = ("learner@azora.local", "azora-demo-password")
+
+
+def start_server(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
+    environment = {**os.environ, "AZORA_DATA_DIR": str(data_dir)}
+    log = (data_dir / "server.log").open("wb")
+    server = subprocess.Popen(  # noqa: S603 -- our own command line
+        [str(ROOT / ".venv" / "bin" / "azora"), "run", "--port", str(port)],
+        cwd=ROOT,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"azora run stopped; see {data_dir / 'server.log'}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/courses/", timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    raise SystemExit("azora run did not answer within 5 minutes")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    os.killpg(server.pid, signal.SIGINT)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+def _csrf(html: str) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    if match is None:
+        raise SystemExit("no CSRF token on the page")
+    return match.group(1)
+
+
+def sign_in(client: httpx.Client) -> None:
+    page = client.get("/accounts/login/")
+    response = client.post(
+        "/accounts/login/",
+        data={"csrfmiddlewaretoken": _csrf(page.text), "login": LEARNER[0], "password": LEARNER[1]},
+        headers={"Referer": str(page.url)},
+    )
+    if "sessionid" not in client.cookies:
+        raise SystemExit(f"signing in as {LEARNER[0]} failed ({response.status_code})")
+
+
+def pages_to_measure(client: httpx.Client) -> dict[str, str]:
+    """The catalogue, then the first lesson and a started quiz of the first demo course that has an assessment."""
+    catalogue = client.get("/courses/")
+    for slug in dict.fromkeys(re.findall(r'href="/courses/([a-z0-9-]+)/"', catalogue.text)):
+        course = client.get(f"/courses/{slug}/")
+        if f'action="/courses/{slug}/enrol/"' in course.text:
+            client.post(
+                f"/courses/{slug}/enrol/",
+                data={"csrfmiddlewaretoken": _csrf(course.text)},
+                headers={"Referer": str(course.url)},
+            )
+            course = client.get(f"/courses/{slug}/")
+        lesson = re.search(r'href="(/learn/[0-9a-f-]+/)"', course.text)
+        quiz = re.search(r'href="(/quiz/[0-9a-f-]+/[0-9a-f-]+/)"', course.text)
+        if lesson is None or quiz is None:
+            continue
+        intro = client.get(quiz.group(1))
+        start = re.search(r'action="(/quiz/[0-9a-f-]+/[0-9a-f-]+/start/)"', intro.text)
+        if start is None:
+            continue
+        attempt = client.post(
+            start.group(1), data={"csrfmiddlewaretoken": _csrf(intro.text)}, headers={"Referer": str(intro.url)}
+        )
+        return {"catalogue": "/courses/", "lesson": lesson.group(1), "quiz": attempt.url.path}
+    raise SystemExit("no demo course with a lesson and an assessment was found")
+
+
+def lighthouse(url: str, cookie: str, name: str) -> dict[str, int]:
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    report = REPORTS / f"{name}.json"
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        f"--chrome-flags={CHROME_FLAGS}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--output=json",
+        f"--output-path={report}",
+        f"--extra-headers={json.dumps({'Cookie': cookie})}",
+        "--quiet",
+    ]
+    environment = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+    subprocess.run(command, check=True, env=environment)  # noqa: S603 -- our own command line
+    categories = json.loads(report.read_text())["categories"]
+    return {category: round(categories[category]["score"] * 100) for category in CATEGORIES}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=8055)
+    arguments = parser.parse_args()
+    if not LIGHTHOUSE.exists():
+        print("Install Lighthouse first: npm install --prefix var/lighthouse lighthouse@12.2.3", file=sys.stderr)  # noqa: T201 -- a command-line report
+        return 2
+    base = f"http://127.0.0.1:{arguments.port}"
+    with tempfile.TemporaryDirectory(prefix="azora-lighthouse-") as data_dir:
+        server = start_server(arguments.port, Path(data_dir))
+        try:
+            with httpx.Client(base_url=base, follow_redirects=True, timeout=30) as client:
+                sign_in(client)
+                pages = pages_to_measure(client)
+                cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+            print(f"{'page':<10} {'path':<60} " + " ".join(f"{category:>14}" for category in CATEGORIES))  # noqa: T201 -- a command-line report
+            for name, path in pages.items():
+                scores = lighthouse(base + path, cookie, name)
+                print(f"{name:<10} {path:<60} " + " ".join(f"{scores[category]:>14}" for category in CATEGORIES))  # noqa: T201 -- a command-line report
+        finally:
+            stop_server(server)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
