@@ -165,7 +165,8 @@ def test_a_refused_revocation_changes_nothing(
     learner: User,
     certificate: Certificate,
 ) -> None:
-    caller = {"owner": learner, "stranger": UserFactory(), "instructor": instructor}[who]
+    callers: dict[str, User] = {"owner": learner, "stranger": UserFactory(), "instructor": instructor}
+    caller = callers[who]
     before = _state()
 
     response = _client(caller).post(
