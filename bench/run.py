@@ -93,9 +93,10 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--strict", action="store_true", help="exit with status 1 when a target is missed")
     parser.add_argument(
         "--scenario",
-        choices=("api", "money"),
+        choices=("api", "money", "education"),
         default="api",
-        help="api (this run: /livez vs /api/v1/me) or money (bench/money.py: ledger transfers vs pgbench)",
+        help="api (this run: /livez vs /api/v1/me), money (bench/money.py: ledger transfers vs pgbench) or "
+        "education (bench/education.py: catalogue search, course page, my enrolments vs raw SQL)",
     )
     args = parser.parse_args(argv)
     args.interfaces = [name.strip() for name in args.interface.split(",") if name.strip()]
@@ -566,12 +567,16 @@ def login_summary(figures: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     # `--scenario money` hands the whole run to bench/money.py (the ledger benchmark), with its own options.
     chooser = argparse.ArgumentParser(add_help=False)
-    chooser.add_argument("--scenario", choices=("api", "money"), default="api")
+    chooser.add_argument("--scenario", choices=("api", "money", "education"), default="api")
     chosen, rest = chooser.parse_known_args(sys.argv[1:] if argv is None else argv)
     if chosen.scenario == "money":
         import money
 
         return money.main(rest)
+    if chosen.scenario == "education":
+        import education
+
+        return education.main(rest)
     args = options(rest)
     wrk = None if args.python_loadgen else wrk_available()
     if wrk is None:

@@ -10,8 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Prefetch, Q, QuerySet
 
 from azora.accounts.public import organisation_role_of, user_has_platform_role
 from azora.education.errors import CourseNotFound, LessonNotFound
@@ -48,6 +47,7 @@ __all__ = [
     "course_detail",
     "course_summary",
     "courses_taught_by",
+    "enrollment_views",
     "enrollments_of",
     "is_enrolled",
     "lesson_for_learner",
@@ -109,12 +109,20 @@ def visible_course_queryset(*, viewer_id: uuid.UUID | None) -> QuerySet[Course]:
 # --- Summaries ---
 
 
-def with_summary_relations(queryset: QuerySet[Course]) -> QuerySet[Course]:
-    """The joins and prefetches a CourseSummary reads (one extra query for every instructor of the page)."""
-    instructors = CourseInstructor.objects.select_related("user").order_by("position", "id")
-    return queryset.select_related("category").prefetch_related(
-        Prefetch("instructor_links", queryset=instructors, to_attr="ordered_instructor_links")
+def _instructor_links() -> QuerySet[CourseInstructor]:
+    return (
+        CourseInstructor.objects.select_related("user")
+        .only("id", "course_id", "user_id", "position", "user__id", "user__display_name", "user__email")
+        .order_by("position", "id")
     )
+
+
+def with_summary_relations(queryset: QuerySet[Course], *, with_description: bool = False) -> QuerySet[Course]:
+    """The joins and prefetches a CourseSummary reads (one extra query for every instructor of the page)."""
+    queryset = queryset.select_related("category").prefetch_related(
+        Prefetch("instructor_links", queryset=_instructor_links(), to_attr="ordered_instructor_links")
+    )
+    return queryset if with_description else queryset.defer("description")
 
 
 def _category_view(category: Category | None) -> CategoryView | None:
@@ -212,7 +220,7 @@ def _first_incomplete(lessons: list[Lesson], completed: set[uuid.UUID]) -> Lesso
 
 def _course_for_viewer(*, viewer_id: uuid.UUID | None, **lookup: Any) -> tuple[Course, bool]:
     """The course and whether the viewer may edit it; CourseNotFound when the viewer may not see it."""
-    queryset = with_summary_relations(Course.objects.filter(**lookup))
+    queryset = with_summary_relations(Course.objects.filter(**lookup), with_description=True)
     course = queryset.first()
     if course is None:
         raise CourseNotFound()
@@ -362,61 +370,66 @@ def lesson_versions(*, lesson_id: uuid.UUID, user_id: uuid.UUID) -> list[LessonV
 # --- Enrolments ---
 
 
-def _count_subquery(queryset: QuerySet[Any], group_by: str) -> Coalesce:
-    counted = queryset.order_by().values(group_by).annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+def enrollment_views(enrollments: list[Enrollment], *, created: bool = False) -> list[EnrollmentView]:
+    """Views of loaded enrolments with their progress and resume lesson, in two queries whatever their number.
 
-
-def enrollments_with_progress(queryset: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
-    """Enrolments annotated with lesson counts and the first lesson not yet done, in the same query."""
-    course_lessons = Lesson.objects.filter(course_id=OuterRef("course_id"))
-    done = LessonProgress.objects.filter(enrollment_id=OuterRef("pk"))
-    not_done = course_lessons.exclude(
-        pk__in=LessonProgress.objects.filter(enrollment_id=OuterRef(OuterRef("pk"))).values("lesson_id")
-    ).order_by(*LESSON_ORDER)
-    return queryset.annotate(
-        total_lessons=_count_subquery(course_lessons, "course_id"),
-        required_lessons=_count_subquery(course_lessons.filter(is_required=True), "course_id"),
-        completed_lessons=_count_subquery(done, "enrollment_id"),
-        completed_required_lessons=_count_subquery(done.filter(lesson__is_required=True), "enrollment_id"),
-        resume_lesson_id=Subquery(not_done.values("id")[:1]),
-        resume_lesson_title=Subquery(not_done.values("title")[:1]),
-    )
-
-
-def enrollment_view(enrollment: Enrollment, *, created: bool = False) -> EnrollmentView:
-    return EnrollmentView(
-        id=enrollment.id,
-        course=course_summary(enrollment.course),
-        user_id=enrollment.user_id,
-        source=enrollment.source,
-        status=enrollment.status,
-        created_at=enrollment.created_at,
-        completed_at=enrollment.completed_at,
-        progress=progress_view(
-            completed_lessons=_int(enrollment, "completed_lessons"),
-            total_lessons=_int(enrollment, "total_lessons"),
-            completed_required_lessons=_int(enrollment, "completed_required_lessons"),
-            required_lessons=_int(enrollment, "required_lessons"),
-        ),
-        resume_lesson_id=getattr(enrollment, "resume_lesson_id", None),
-        resume_lesson_title=getattr(enrollment, "resume_lesson_title", None),
-        created=created,
-    )
+    Plain lookups by key instead of correlated subqueries per row: PostgreSQL plans them in a fraction of the time.
+    """
+    if not enrollments:
+        return []
+    course_ids = {enrollment.course_id for enrollment in enrollments}
+    outline: dict[uuid.UUID, list[tuple[uuid.UUID, str, bool]]] = {}
+    lessons = Lesson.objects.filter(course_id__in=course_ids).order_by(*LESSON_ORDER)
+    for lesson_id, course_id, title, is_required in lessons.values_list("id", "course_id", "title", "is_required"):
+        outline.setdefault(course_id, []).append((lesson_id, title, is_required))
+    done: dict[uuid.UUID, set[uuid.UUID]] = {}
+    progress = LessonProgress.objects.filter(enrollment_id__in=[e.id for e in enrollments])
+    for enrollment_id, lesson_id in progress.values_list("enrollment_id", "lesson_id"):
+        done.setdefault(enrollment_id, set()).add(lesson_id)
+    views = []
+    for enrollment in enrollments:
+        course_lessons = outline.get(enrollment.course_id, [])
+        completed = done.get(enrollment.id, set())
+        required = [lesson_id for lesson_id, _, is_required in course_lessons if is_required]
+        resume = next(
+            ((lesson_id, title) for lesson_id, title, _ in course_lessons if lesson_id not in completed), None
+        )
+        views.append(
+            EnrollmentView(
+                id=enrollment.id,
+                course=course_summary(enrollment.course),
+                user_id=enrollment.user_id,
+                source=enrollment.source,
+                status=enrollment.status,
+                created_at=enrollment.created_at,
+                completed_at=enrollment.completed_at,
+                progress=progress_view(
+                    completed_lessons=sum(1 for lesson_id, _, _ in course_lessons if lesson_id in completed),
+                    total_lessons=len(course_lessons),
+                    completed_required_lessons=sum(1 for lesson_id in required if lesson_id in completed),
+                    required_lessons=len(required),
+                ),
+                resume_lesson_id=resume[0] if resume else None,
+                resume_lesson_title=resume[1] if resume else None,
+                created=created,
+            )
+        )
+    return views
 
 
 def enrollment_queryset(*, user_id: uuid.UUID) -> QuerySet[Enrollment]:
-    instructors = CourseInstructor.objects.select_related("user").order_by("position", "id")
-    return enrollments_with_progress(
+    return (
         Enrollment.objects.filter(user_id=user_id)
         .select_related("course", "course__category")
+        .defer("course__description")
         .prefetch_related(
-            Prefetch("course__instructor_links", queryset=instructors, to_attr="ordered_instructor_links")
+            Prefetch("course__instructor_links", queryset=_instructor_links(), to_attr="ordered_instructor_links")
         )
     )
 
 
 def enrollments_of(*, user_id: uuid.UUID, cursor: str | None = None, limit: int | None = None) -> Page[EnrollmentView]:
-    return paginate_queryset(
-        enrollment_queryset(user_id=user_id), cursor=cursor, limit=limit, to_item=enrollment_view, ordering=("-id",)
+    page = paginate_queryset(
+        enrollment_queryset(user_id=user_id), cursor=cursor, limit=limit, to_item=lambda row: row, ordering=("-id",)
     )
+    return Page(items=enrollment_views(page.items), next_cursor=page.next_cursor)

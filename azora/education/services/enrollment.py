@@ -12,11 +12,7 @@ from azora.education.errors import CourseNotFound, EnrollmentClosed, PaidCourseR
 from azora.education.events import EnrollmentCreated
 from azora.education.models import Course, CourseStatus, Enrollment
 from azora.education.public.courses import EnrollmentView
-from azora.education.selectors.courses import (
-    enrollment_queryset,
-    enrollment_view,
-    may_edit_course,
-)
+from azora.education.selectors.courses import enrollment_queryset, enrollment_views, may_edit_course
 from azora.shared.errors import ValidationFailed
 from azora.shared.events import publish
 
@@ -26,7 +22,7 @@ _SOURCE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
 def _view(*, user_id: uuid.UUID, enrollment_id: uuid.UUID, created: bool) -> EnrollmentView:
-    return enrollment_view(enrollment_queryset(user_id=user_id).get(pk=enrollment_id), created=created)
+    return enrollment_views([enrollment_queryset(user_id=user_id).get(pk=enrollment_id)], created=created)[0]
 
 
 def enrollment_create(*, course_id: uuid.UUID, user_id: uuid.UUID, source: str = "self") -> EnrollmentView:

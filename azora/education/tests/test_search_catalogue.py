@@ -50,7 +50,7 @@ def catalogue() -> dict[str, Course]:
             8,
         ),
     ]
-    courses = {}
+    courses: dict[str, Course] = {}
     for index, (key, title, summary, category, level, language, is_paid, enrolled) in enumerate(specs):
         courses[key] = CourseFactory(
             published=True,
