@@ -8,11 +8,23 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from azora.accounts.public import active_user_id_by_email
-from azora.education.demo_content import CATEGORIES, DemoCourse, catalogue
-from azora.education.models import Course, CourseStatus, Enrollment, EnrollmentStatus, Lesson, LessonProgress
-from azora.education.services import certificates, courses, enrollment, progress
+from azora.education.demo_content import CATEGORIES, DemoCourse, DemoQuestion, catalogue
+from azora.education.models import (
+    Assessment,
+    Attempt,
+    AttemptStatus,
+    Course,
+    CourseStatus,
+    Enrollment,
+    EnrollmentStatus,
+    Lesson,
+    LessonProgress,
+    Question,
+)
+from azora.education.services import assessments, certificates, courses, enrollment, progress
 
 DEMO_INSTRUCTOR_EMAIL = "instructor@azora.local"
 DEMO_LEARNER_EMAIL = "learner@azora.local"
@@ -66,9 +78,77 @@ def _course_create(demo: DemoCourse, *, instructor_id: uuid.UUID) -> uuid.UUID:
     return detail.id
 
 
+def _option_id(index: int) -> str:
+    return "abcdefghijklmnopqrstuvwxyz"[index]
+
+
+def question_definition(question: DemoQuestion) -> dict[str, Any]:
+    """The assessments area's definition of a demo question (grading.definition_parse form)."""
+    options = [{"id": _option_id(index), "text": text} for index, text in enumerate(question.choices)]
+    if question.kind == "single_choice":
+        return {"options": options, "correct": _option_id(question.correct[0])}
+    if question.kind == "multiple_choice":
+        return {"options": options, "correct": [_option_id(index) for index in question.correct]}
+    if question.kind == "true_false":
+        return {"correct": question.correct == (0,)}
+    if question.kind == "numeric":
+        return {"value": question.answer, "tolerance": question.tolerance}
+    return {"match": "casefold", "accepted": [question.answer]}
+
+
+def correct_answer(kind: str, definition: dict[str, Any]) -> Any:
+    """The right answer to a stored question, as a learner would send it (for the demo learner's passed quiz)."""
+    if kind in {"single_choice", "multiple_choice", "true_false"}:
+        return definition["correct"]
+    if kind == "numeric":
+        return definition["value"]
+    return definition["accepted"][0]
+
+
+def _assessment_ensure(demo: DemoCourse, *, course_id: uuid.UUID, instructor_id: uuid.UUID) -> None:
+    if Assessment.objects.filter(course_id=course_id).exists():
+        return
+    question_ids = [
+        assessments.question_create(
+            course_id=course_id,
+            user_id=instructor_id,
+            kind=question.kind,
+            prompt=question.prompt,
+            definition=question_definition(question),
+            feedback=question.explanation,
+        ).id
+        for question in demo.assessment.questions
+    ]
+    assessments.assessment_create(
+        course_id=course_id,
+        user_id=instructor_id,
+        title=demo.assessment.title,
+        description=f"Check what you learnt in “{demo.title}”. You pass with {demo.assessment.passing_percent}%.",
+        question_ids=question_ids,
+        passing_percent=demo.assessment.passing_percent,
+    )
+
+
+def _assessments_pass(*, course_id: uuid.UUID, learner_id: uuid.UUID) -> None:
+    """The demo learner passes each assessment of the course they completed, with the right answers."""
+    for assessment_id in Assessment.objects.filter(course_id=course_id).values_list("id", flat=True):
+        passed = Attempt.objects.filter(
+            assessment_id=assessment_id, user_id=learner_id, status=AttemptStatus.CLOSED, is_passed=True
+        )
+        if passed.exists():
+            continue
+        attempt = assessments.attempt_start(assessment_id=assessment_id, user_id=learner_id)
+        stored = {
+            str(question.id): correct_answer(question.kind, question.definition)
+            for question in Question.objects.filter(id__in=[item.id for item in attempt.questions])
+        }
+        assessments.attempt_submit(attempt_id=attempt.id, user_id=learner_id, answers=stored)
+
+
 def _course_ensure(demo: DemoCourse, *, instructor_id: uuid.UUID) -> uuid.UUID:
     existing = Course.objects.filter(slug=demo.slug).values_list("id", "status").first()
     course_id = existing[0] if existing else _course_create(demo, instructor_id=instructor_id)
+    _assessment_ensure(demo, course_id=course_id, instructor_id=instructor_id)
     if existing is None or existing[1] == CourseStatus.DRAFT:
         courses.course_publish(course_id=course_id, user_id=instructor_id)
     return course_id
@@ -86,6 +166,7 @@ def _learner_progress_ensure(*, learner_id: uuid.UUID, course_ids: dict[str, uui
             if lesson.id not in already:
                 progress.lesson_complete(lesson_id=lesson.id, user_id=learner_id)
         if lesson_count == ALL_LESSONS:
+            _assessments_pass(course_id=course_id, learner_id=learner_id)
             progress.course_completion_evaluate(user_id=learner_id, course_id=course_id)
             status = Enrollment.objects.filter(id=enrolled.id).values_list("status", flat=True).get()
             if status == EnrollmentStatus.COMPLETED:

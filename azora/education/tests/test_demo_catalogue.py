@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -11,6 +13,8 @@ from azora.accounts.demo import load_demo_data as load_demo_accounts
 from azora.education.demo import DemoAccountsMissing, load_demo_data
 from azora.education.demo_content import CATEGORIES, catalogue
 from azora.education.models import (
+    Assessment,
+    Attempt,
     Certificate,
     Course,
     CourseInstructor,
@@ -43,6 +47,8 @@ def _state() -> dict[str, object]:
         "instructors": CourseInstructor.objects.count(),
         "enrollments": list(Enrollment.objects.order_by("id").values_list("id", "status", "updated_at")),
         "progress": LessonProgress.objects.count(),
+        "assessments": list(Assessment.objects.order_by("id").values_list("id", "updated_at")),
+        "attempts": list(Attempt.objects.order_by("id").values_list("id", "status", "score_percent")),
         "certificates": list(Certificate.objects.values_list("id", "signed_jwt")),
         "events": OutboxEvent.objects.count(),
     }
@@ -90,6 +96,42 @@ def test_every_demo_course_carries_a_working_assessment_definition() -> None:
                 assert question.kind != "single_choice" or len(question.correct) == 1
             else:
                 assert question.answer, question.prompt
+
+
+def test_every_demo_course_has_a_required_assessment_with_its_questions(loaded: None) -> None:
+    for demo_course in catalogue():
+        assessment = Assessment.objects.get(course__slug=demo_course.slug)
+        assert (assessment.title, assessment.is_required, assessment.passing_percent) == (
+            demo_course.assessment.title,
+            True,
+            Decimal(demo_course.assessment.passing_percent),
+        )
+        prompts = list(assessment.question_links.order_by("position").values_list("question__prompt", flat=True))
+        assert prompts == [question.prompt for question in demo_course.assessment.questions]
+
+
+def test_right_answers_pass_and_wrong_answers_fail_every_demo_assessment(loaded: None) -> None:
+    from azora.accounts.tests.factories import UserFactory
+    from azora.education.demo import correct_answer
+    from azora.education.services import assessments, enrollment
+
+    learner = UserFactory()
+    for demo_course in catalogue():
+        course = Course.objects.get(slug=demo_course.slug)
+        enrollment.enrollment_create(course_id=course.id, user_id=learner.id)
+        assessment = Assessment.objects.get(course=course)
+        right = assessments.attempt_start(assessment_id=assessment.id, user_id=learner.id)
+        answers = {str(item.id): correct_answer(item.kind, _stored_definition(item.id)) for item in right.questions}
+        assert assessments.attempt_submit(attempt_id=right.id, user_id=learner.id, answers=answers).is_passed is True
+        wrong = assessments.attempt_start(assessment_id=assessment.id, user_id=learner.id)
+        assert assessments.attempt_submit(attempt_id=wrong.id, user_id=learner.id, answers={}).is_passed is False
+
+
+def _stored_definition(question_id: uuid.UUID) -> dict[str, Any]:
+    from azora.education.models import Question
+
+    definition: dict[str, Any] = Question.objects.get(id=question_id).definition
+    return definition
 
 
 def test_the_demo_learner_is_enrolled_with_progress_and_holds_a_valid_certificate(loaded: None) -> None:
