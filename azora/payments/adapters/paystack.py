@@ -101,6 +101,9 @@ class PaystackProvider:
         except ValueError as error:
             raise ProviderError(str(error), retryable=False, status=400, code="invalid_payment_method") from error
         current = self.retrieve_intent(provider_ref=provider_ref)
+        if current.status != "requires_payment_method":
+            # Already charged (a retry after a lost answer): the reference is the idempotency key.
+            return current
         email = self._email_of(provider_ref)
         body: dict[str, Any] = {
             "email": email,

@@ -57,7 +57,7 @@ class StripeProvider:
             secret_key,
             base_addresses={"api": api_base},
             max_network_retries=0,
-            http_client=stripe.HTTPXClient(timeout=timeout, allow_sync_methods=True),
+            http_client=stripe.RequestsClient(timeout=timeout),
         )
         self._webhook_secret = webhook_secret
         self._retry = retry
