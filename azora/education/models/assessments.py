@@ -132,6 +132,9 @@ class AssessmentQuestion(models.Model):
             models.UniqueConstraint(fields=["assessment", "question"], name="edu_assessment_question_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.assessment_id} #{self.position}: {self.question_id}"
+
 
 class Attempt(PublicModel):
     """A learner's attempt: the questions drawn for it (by its seed), answers saved so far, deadline and outcome.
@@ -223,3 +226,6 @@ class GradeOverride(models.Model):
             # Append-only on PostgreSQL: an override is an audit record.
             pgtrigger.Protect(name="edu_grade_override_no_update", operation=pgtrigger.Update),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.old_percent} -> {self.new_percent}"

@@ -500,22 +500,19 @@ def may_view_grade(*, user_id: uuid.UUID, course_id: uuid.UUID, viewer_id: uuid.
 
 
 def grade_for(*, user_id: uuid.UUID, course_id: uuid.UUID, viewer_id: uuid.UUID) -> GradeView:
-    """The stored grade (as last computed), or one computed now when none is stored yet. Learners see only theirs."""
+    """The learner's grade computed from the data as it is now (learners see only theirs; editors see all).
+
+    `computed_at` is when the stored grade was last written when it still says the same, byte for byte; when
+    settings changed since, the grade shown is the new one and a recompute stores it.
+    """
     if not may_view_grade(user_id=user_id, course_id=course_id, viewer_id=viewer_id):
         raise GradeNotFound()
-    stored = CourseGrade.objects.filter(course_id=course_id, user_id=user_id).first()
-    override = latest_override(course_id=course_id, user_id=user_id)
-    if stored is not None:
-        return grade_view(
-            user_id=user_id,
-            course_id=course_id,
-            snapshot=stored.snapshot,
-            computed_at=stored.computed_at,
-            override=override,
-        )
     snapshot = grading.grade_to_json(grade_compute(course_id=course_id, user_id=user_id)).decode()
+    stored = CourseGrade.objects.filter(course_id=course_id, user_id=user_id).only("snapshot", "computed_at").first()
+    computed_at = stored.computed_at if stored is not None and stored.snapshot == snapshot else timezone.now()
+    override = latest_override(course_id=course_id, user_id=user_id)
     return grade_view(
-        user_id=user_id, course_id=course_id, snapshot=snapshot, computed_at=timezone.now(), override=override
+        user_id=user_id, course_id=course_id, snapshot=snapshot, computed_at=computed_at, override=override
     )
 
 

@@ -496,7 +496,7 @@ def _locked_open_attempt(*, attempt_id: uuid.UUID, user_id: uuid.UUID) -> Attemp
     if attempt is None:
         raise AttemptNotFound()
     if attempt.status != AttemptStatus.OPEN:
-        raise AttemptClosed(extra={"status": attempt.status})
+        raise AttemptClosed(extra={"attempt_status": attempt.status})
     return attempt
 
 

@@ -34,8 +34,13 @@ DEFINITIONS: dict[str, dict[str, Any]] = {
         "items": [{"id": "1", "text": "Earn"}, {"id": "2", "text": "Budget"}, {"id": "3", "text": "Save"}],
         "rule": "all_or_nothing",
     },
-    "free_text": {"rubric": [{"id": "clarity", "description": "Clear", "points": "3"}, {"id": "facts", "description": "Right", "points": "2"}]},
-}  # fmt: skip
+    "free_text": {
+        "rubric": [
+            {"id": "clarity", "description": "Clear", "points": "3"},
+            {"id": "facts", "description": "Right", "points": "2"},
+        ]
+    },
+}
 RIGHT_ANSWERS: dict[str, Any] = {
     "single_choice": "a",
     "multiple_choice": ["a", "c"],
