@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import segno
@@ -215,8 +216,12 @@ def _signed_facts(claims: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+@lru_cache(maxsize=512)
 def qr_code_svg(url: str) -> str:
-    """The URL as a QR code in an inline `<svg>` element: black modules on white, with a title for readers."""
+    """The URL as a QR code in an inline `<svg>` element: black modules on white, with a title for readers.
+
+    Cached: the code of a URL never changes, and drawing one takes tens of milliseconds in pure Python.
+    """
     return str(
         segno.make(url, error="m").svg_inline(
             scale=4, border=2, dark="#000", light="#fff", title=f"QR code of {url}", svgclass="certificate-qr"
