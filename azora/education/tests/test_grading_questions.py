@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
@@ -367,16 +367,18 @@ def test_draws_are_reproducible_and_order_free(question_ids: list[str], seed: st
     ),
     st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000"), places=2),
 )
-def test_multiple_choice_score_is_bounded_and_full_only_when_exact(
-    case: tuple[int, set[int], set[int]], points: Decimal
-) -> None:
+def test_multiple_choice_score_follows_the_stated_rule(case: tuple[int, set[int], set[int]], points: Decimal) -> None:
     n, correct, chosen = case
     options = tuple(grading.Option(id=str(i), text=str(i)) for i in range(max(n, 2)))
     q = Question("q", points, MultipleChoice(options=options, correct=frozenset(map(str, correct))))
     awarded = attempt_score([q], {"q": tuple(sorted(map(str, chosen)))}).items[0].points_awarded
     assert awarded is not None
     assert Decimal(0) <= awarded <= points
-    assert (awarded == points) == (chosen == correct)
+    right, wrong = len(chosen & correct), len(chosen - correct)
+    exact = max(Decimal(0), points * (right - wrong) / len(correct))
+    assert awarded == exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if chosen == correct:
+        assert awarded == points
 
 
 @given(
