@@ -256,7 +256,7 @@ def payment_intent_cancel(*, intent_id: uuid.UUID, customer_id: uuid.UUID) -> Pa
         current = _call(lambda: adapter.retrieve_intent(provider_ref=intent.provider_ref))
         view = _apply_result(intent_id=intent.id, result=current, adapter=adapter, source="provider")
         raise InvalidTransition(
-            f"A {view.status} payment intent cannot be canceled.", extra={"status": view.status}
+            f"A {view.status} payment intent cannot be canceled.", extra={"current_status": view.status}
         ) from None
     with transaction.atomic():
         intent = _locked_intent(intent_id=intent_id, customer_id=customer_id)
@@ -383,7 +383,7 @@ def _move(intent: PaymentIntent, status: IntentStatus, *, source: str) -> None:
 def _invalid_transition(intent: PaymentIntent, target: str) -> InvalidTransition:
     return InvalidTransition(
         f"A payment intent that is {intent.status} cannot move to {target}.",
-        extra={"status": intent.status, "target": target},
+        extra={"current_status": intent.status, "target": target},
     )
 
 
@@ -669,7 +669,7 @@ def _reserve_refund(
         if intent is None:
             raise PaymentIntentNotFound()
         if intent.status != "succeeded" or intent.succeeded_at is None:
-            raise PaymentNotRefundable(extra={"status": intent.status})
+            raise PaymentNotRefundable(extra={"current_status": intent.status})
         window = dt.timedelta(days=payments_config().refund_window_days)
         if timezone.now() > intent.succeeded_at + window:
             raise RefundWindowClosed(extra={"refundable_until": (intent.succeeded_at + window).isoformat()})

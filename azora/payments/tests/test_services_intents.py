@@ -220,7 +220,7 @@ def test_confirm_of_a_succeeded_intent_with_a_new_key_is_an_invalid_transition(c
     before = payments_snapshot()
     with pytest.raises(InvalidTransition) as caught:
         services.payment_intent_confirm(intent_id=intent.id, customer_id=customer.id, payment_method=SUCCESS_CARD)
-    assert caught.value.extra == {"status": "succeeded", "target": "processing"}
+    assert caught.value.extra == {"current_status": "succeeded", "target": "processing"}
     assert payments_snapshot() == before
 
 
