@@ -200,3 +200,15 @@ def test_a_revocation_record_cannot_be_rewritten_in_postgresql(instructor: User,
     with pytest.raises(ProgrammingError, match="Cannot update rows"), transaction.atomic():
         CertificateRevocation.objects.update(reason="Nothing to see here.")
     assert CertificateRevocation.objects.get().reason == "Issued in error."
+
+
+def test_api_keys_get_403_and_anyone_may_still_verify(learner: User, certificate: Certificate) -> None:
+    from azora.accounts.public import api_key_create, principal_for_user
+
+    key = api_key_create(principal=principal_for_user(user_id=learner.id), name="ci", scopes=["profile:read"]).key
+    keyed = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    for path in ("/api/v1/me/certificates", f"/api/v1/certificates/{certificate.id}"):
+        response = keyed.get(path)
+        assert (response.status_code, response.json()["code"]) == (403, "insufficient_scope")
+    assert keyed.get(f"/api/v1/certificates/{certificate.id}/verify").status_code == 200
