@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -141,3 +142,253 @@ class LessonForm(forms.Form):
 
 class MoveForm(forms.Form):
     direction = forms.ChoiceField(choices=(("up", _("Up")), ("down", _("Down"))))
+
+
+QUESTION_KINDS = (
+    ("single_choice", _("Single choice")),
+    ("multiple_choice", _("Multiple choice")),
+    ("true_false", _("True or false")),
+    ("numeric", _("Number")),
+    ("short_text", _("Short text")),
+    ("ordering", _("Put in order")),
+    ("free_text", _("Free text, graded by rubric")),
+)
+QUESTION_KIND_LABELS = dict(QUESTION_KINDS)
+# Which of QuestionForm's own fields each kind uses (the others are removed).
+KIND_FIELDS = {
+    "single_choice": ("options",),
+    "multiple_choice": ("options",),
+    "true_false": ("correct",),
+    "numeric": ("value", "tolerance"),
+    "short_text": ("accepted", "match"),
+    "ordering": ("items", "rule"),
+    "free_text": ("rubric",),
+}
+# The Education service's names for the parts of a question, as this form's fields.
+QUESTION_FIELD_ALIASES = {"correct": "options", "definition": "prompt", "kind": "prompt"}
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _option_id(index: int) -> str:
+    """a, b, ..., z, then o27, o28...: short, stable ids for the options of one question."""
+    return chr(ord("a") + index) if index < 26 else f"o{index + 1}"
+
+
+class QuestionKindForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of question"), choices=QUESTION_KINDS)
+
+
+class QuestionForm(forms.Form):
+    """A bank question of one kind: the prompt, points and feedback, and that kind's answer written as plain text."""
+
+    prompt = forms.CharField(label=_("Question"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    points = forms.DecimalField(
+        label=_("Points"),
+        min_value=Decimal("0.01"),
+        max_value=1000,
+        decimal_places=2,
+        required=False,
+        help_text=_("1 when left empty."),
+    )
+    options = forms.CharField(
+        label=_("Options"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One option per line. Start each right answer with an asterisk (*)."),
+    )
+    correct = forms.ChoiceField(label=_("The statement is"), choices=(("true", _("True")), ("false", _("False"))))
+    value = forms.DecimalField(label=_("Right answer"), max_digits=30, decimal_places=10)
+    tolerance = forms.DecimalField(
+        label=_("Tolerance (±)"),
+        min_value=0,
+        max_digits=30,
+        decimal_places=10,
+        required=False,
+        help_text=_("How far from the answer a number may be and still count; 0 when left empty."),
+    )
+    accepted = forms.CharField(
+        label=_("Accepted answers"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One per line.")
+    )
+    match = forms.ChoiceField(
+        label=_("Compare answers"),
+        choices=(
+            ("casefold", _("Ignoring case and extra spaces")),
+            ("exact", _("Exactly")),
+            ("regex", _("As a regular expression")),
+        ),
+    )
+    items = forms.CharField(
+        label=_("Items in the right order"), widget=forms.Textarea(attrs={"rows": 5}), help_text=_("One per line.")
+    )
+    rule = forms.ChoiceField(
+        label=_("Credit"),
+        choices=(
+            ("all_or_nothing", _("Only for the whole order right")),
+            ("position", _("For each item in its place")),
+        ),
+    )
+    rubric = forms.CharField(
+        label=_("Rubric"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "One criterion per line: points, a vertical bar, then what earns them. Example: 2 | Names two needs"
+        ),
+    )
+    feedback = forms.CharField(
+        label=_("Feedback after the attempt"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: object, kind: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
+        self.kind = kind
+        kept = {"prompt", "points", "feedback", *KIND_FIELDS[kind]}
+        for name in list(self.fields):
+            if name not in kept:
+                del self.fields[name]
+        if kind == "free_text":
+            del self.fields["points"]  # the rubric's points add up to the question's
+
+    def clean_options(self) -> list[dict[str, object]]:
+        lines = _lines(self.cleaned_data["options"])
+        if len(lines) < 2:
+            raise forms.ValidationError(_("Write at least two options, one per line."))
+        options = [
+            {"id": _option_id(i), "text": line.removeprefix("*").strip(), "correct": line.startswith("*")}
+            for i, line in enumerate(lines)
+        ]
+        right = [option for option in options if option["correct"]]
+        if not right:
+            raise forms.ValidationError(_("Mark the right answer with an asterisk (*) at the start of its line."))
+        if self.kind == "single_choice" and len(right) > 1:
+            raise forms.ValidationError(_("A single-choice question has exactly one right answer."))
+        return options
+
+    def clean_rubric(self) -> list[dict[str, str]]:
+        criteria = []
+        for index, line in enumerate(_lines(self.cleaned_data["rubric"])):
+            points, separator, description = line.partition("|")
+            if not separator or not description.strip():
+                raise forms.ValidationError(
+                    _("Line %(line)d needs points, a vertical bar (|) and a description.") % {"line": index + 1}
+                )
+            criteria.append({"id": f"c{index + 1}", "points": points.strip(), "description": description.strip()})
+        if not criteria:
+            raise forms.ValidationError(_("Write at least one criterion."))
+        return criteria
+
+    def definition(self) -> dict[str, object]:
+        """The question's definition in the Education service's form."""
+        data = self.cleaned_data
+        if self.kind in ("single_choice", "multiple_choice"):
+            options = data["options"]
+            shown = [{"id": option["id"], "text": option["text"]} for option in options]
+            right = [option["id"] for option in options if option["correct"]]
+            return {"options": shown, "correct": right[0] if self.kind == "single_choice" else right}
+        if self.kind == "true_false":
+            return {"correct": data["correct"] == "true"}
+        if self.kind == "numeric":
+            return {"value": str(data["value"]), "tolerance": str(data["tolerance"] or 0)}
+        if self.kind == "short_text":
+            return {"accepted": _lines(data["accepted"]), "match": data["match"]}
+        if self.kind == "ordering":
+            items = [{"id": _option_id(i), "text": line} for i, line in enumerate(_lines(data["items"]))]
+            return {"items": items, "rule": data["rule"]}
+        return {"rubric": data["rubric"]}
+
+
+class AssessmentForm(forms.Form):
+    """An assessment's settings and the bank questions it uses."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Instructions"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    module = forms.ChoiceField(label=_("Module"), required=False)
+    questions = forms.MultipleChoiceField(label=_("Questions"), widget=forms.CheckboxSelectMultiple, required=False)
+    selection = forms.ChoiceField(
+        label=_("Questions shown"),
+        choices=(("fixed", _("All the chosen questions, in order")), ("random", _("A random draw from them"))),
+    )
+    draw_count = forms.IntegerField(
+        label=_("How many to draw"), min_value=1, max_value=500, required=False, help_text=_("For a random draw.")
+    )
+    passing_percent = forms.DecimalField(label=_("Pass mark (%)"), min_value=0, max_value=100, decimal_places=2)
+    max_attempts = forms.IntegerField(
+        label=_("Attempts allowed"),
+        min_value=1,
+        max_value=100,
+        required=False,
+        help_text=_("No limit when left empty."),
+    )
+    time_limit_minutes = forms.IntegerField(
+        label=_("Time limit (minutes)"),
+        min_value=1,
+        max_value=10080,
+        required=False,
+        help_text=_("No time limit when left empty."),
+    )
+    is_required = forms.BooleanField(label=_("Required to complete the course"), required=False)
+    category = forms.CharField(
+        label=_("Grade category"), max_length=80, help_text=_("For example Quizzes or Final exam.")
+    )
+    weight = forms.DecimalField(
+        label=_("Weight in its category"), min_value=Decimal("0.01"), max_value=1000, decimal_places=2
+    )
+
+    ALIASES = {"module_id": "module", "question_ids": "questions", "time_limit_seconds": "time_limit_minutes"}
+
+    def __init__(
+        self,
+        *args: object,
+        modules: Sequence[tuple[str, str]] = (),
+        questions: Sequence[tuple[str, str]] = (),
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
+        self.fields["module"].choices = [("", _("The whole course")), *modules]  # type: ignore[attr-defined]
+        self.fields["questions"].choices = list(questions)  # type: ignore[attr-defined]
+
+    def assessment_fields(self) -> dict[str, object]:
+        data = self.cleaned_data
+        minutes = data["time_limit_minutes"]
+        return {
+            "title": data["title"],
+            "description": data["description"],
+            "module_id": data["module"] or None,
+            "question_ids": list(data["questions"]),
+            "selection": data["selection"],
+            "draw_count": data["draw_count"],
+            "passing_percent": str(data["passing_percent"]),
+            "max_attempts": data["max_attempts"],
+            "time_limit_seconds": minutes * 60 if minutes else None,
+            "is_required": data["is_required"],
+            "category": data["category"],
+            "weight": str(data["weight"]),
+        }
+
+
+class RubricGradeForm(forms.Form):
+    """Points per rubric criterion for one free-text answer, and a comment for the learner."""
+
+    comment = forms.CharField(
+        label=_("Comment for the learner"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: object, rubric: Sequence[Mapping[str, object]] = (), **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
+        self.criteria = list(rubric)
+        for criterion in self.criteria:
+            maximum = Decimal(str(criterion.get("points", "0")))
+            self.fields[f"c-{criterion['id']}"] = forms.DecimalField(
+                label=_("%(criterion)s (0 to %(points)s)")
+                % {"criterion": criterion.get("description", ""), "points": maximum.normalize()},
+                min_value=0,
+                max_value=maximum,
+                decimal_places=2,
+            )
+        self.fields["comment"] = self.fields.pop("comment")  # after the criteria
+
+    def points(self) -> dict[str, str]:
+        return {str(criterion["id"]): str(self.cleaned_data[f"c-{criterion['id']}"]) for criterion in self.criteria}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from azora.portals.student.views import assessments, catalogue, certificates, learning, teach
+from azora.portals.student.views import assessments, catalogue, certificates, learning, teach, teach_assessments
 
 app_name = "student"
 
@@ -47,4 +47,23 @@ urlpatterns = [
     path("teach/<uuid:course_id>/lessons/<uuid:lesson_id>/", teach.lesson_edit, name="teach_lesson"),
     path("teach/<uuid:course_id>/lessons/<uuid:lesson_id>/delete/", teach.lesson_delete, name="teach_lesson_delete"),
     path("teach/<uuid:course_id>/lessons/<uuid:lesson_id>/move/", teach.lesson_move, name="teach_lesson_move"),
+    path("teach/<uuid:course_id>/questions/", teach_assessments.question_bank, name="teach_questions"),
+    path("teach/<uuid:course_id>/questions/new/", teach_assessments.question_new, name="teach_question_new"),
+    path(
+        "teach/<uuid:course_id>/questions/<uuid:question_id>/delete/",
+        teach_assessments.question_delete,
+        name="teach_question_delete",
+    ),
+    path("teach/<uuid:course_id>/assessments/new/", teach_assessments.assessment_new, name="teach_assessment_new"),
+    path(
+        "teach/<uuid:course_id>/assessments/<uuid:assessment_id>/",
+        teach_assessments.assessment_edit,
+        name="teach_assessment",
+    ),
+    path("teach/<uuid:course_id>/grading/", teach_assessments.grading, name="teach_grading"),
+    path(
+        "teach/<uuid:course_id>/grading/<uuid:attempt_id>/<uuid:question_id>/",
+        teach_assessments.grade_answer,
+        name="teach_grade_answer",
+    ),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from functools import wraps
@@ -56,12 +57,18 @@ def render_page(
     return response
 
 
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a domain error beside the field it names (the service says which), or above the form."""
+def add_domain_error(form: forms.Form, error: DomainError, aliases: Mapping[str, str] | None = None) -> None:
+    """Show a domain error beside the field it names (the service says which), or above the form.
+
+    The service names its own fields ("options[2].text", "time_limit_seconds"); `aliases` maps the first part of
+    such a name to the form field that holds it.
+    """
+    aliases = aliases or {}
     placed = False
     for item in error.extra.get("errors", []):
-        field = str(item.get("field", "")) if isinstance(item, Mapping) else ""
-        field = field.split(".")[-1]
+        named = str(item.get("field", "")) if isinstance(item, Mapping) else ""
+        field = re.split(r"[\[.]", named, maxsplit=1)[0]
+        field = aliases.get(field, field)
         if field in form.fields and field not in form.errors:
             form.add_error(field, str(item.get("message") or error.detail))
             placed = True
