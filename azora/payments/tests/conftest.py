@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +33,7 @@ class Sleeps:
 
 
 @pytest.fixture(autouse=True)
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sleeps]:
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> Sleeps:
     recorder = Sleeps()
     monkeypatch.setattr(services, "retry_policy", RetryPolicy(sleep=recorder, jitter=lambda: 1.0))
     return recorder

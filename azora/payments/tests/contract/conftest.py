@@ -146,6 +146,20 @@ def paystack_case(server: FakeProvider, sleeps: Sleeps) -> Case:
     )
 
 
+def rebuilt(case: Case, *, api_base: str, secret_key: str) -> PaymentProvider:
+    """The same HTTP adapter as `case`'s, pointed elsewhere or holding another key, with the same retry policy."""
+    retry = RetryPolicy(sleep=case.sleeps, jitter=lambda: 1.0)
+    if case.name == "stripe":
+        return StripeProvider(secret_key=secret_key, webhook_secret="x", api_base=api_base, timeout=2, retry=retry)
+    return PaystackProvider(secret_key=secret_key, api_base=api_base, timeout=2, retry=retry)
+
+
+@pytest.fixture
+def stripe_only(db: None) -> Iterator[Case]:
+    with serve(StripeHandler) as server:
+        yield stripe_case(server, Sleeps())
+
+
 @pytest.fixture(params=["sandbox", "stripe", "paystack"])
 def case(request: pytest.FixtureRequest, db: None) -> Iterator[Case]:
     sleeps = Sleeps()

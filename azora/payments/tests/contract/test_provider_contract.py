@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from azora.payments.adapters.base import CreateRequest, ProviderError, ProviderIntent, SignatureError
-from azora.payments.tests.contract.conftest import Case
+from azora.payments.tests.contract.conftest import Case, rebuilt
 from azora.shared.money import Money
 
 AMOUNT = Money(25000, "ZAR")
@@ -169,55 +169,28 @@ def test_client_errors_are_not_retried(http_case: Case) -> None:
 
 
 def test_an_unreachable_provider_is_retryable(http_case: Case) -> None:
-    assert http_case.server is not None
-    provider = http_case.provider
-    # Point the adapter at a port nothing listens on.
-    unreachable = "http://127.0.0.1:9"
-    if http_case.name == "stripe":
-        from azora.payments.adapters.stripe import StripeProvider
-
-        provider = StripeProvider(
-            secret_key="sk_test_x", webhook_secret="x", api_base=unreachable, timeout=2, retry=provider._retry
-        )  # type: ignore[attr-defined]
-    else:
-        from azora.payments.adapters.paystack import PaystackProvider
-
-        provider = PaystackProvider(secret_key="sk_test_x", api_base=unreachable, timeout=2, retry=provider._retry)  # type: ignore[attr-defined]
+    # Port 9 (discard) has nothing listening here: every attempt fails to connect.
+    provider = rebuilt(http_case, api_base="http://127.0.0.1:9", secret_key="sk_test_x")
     with pytest.raises(ProviderError) as caught:
         provider.retrieve_intent(provider_ref="anything")
     assert caught.value.retryable is True
     assert len(http_case.sleeps.delays) == 4
 
 
-def test_stripe_gets_the_same_idempotency_key_on_every_attempt(http_case: Case) -> None:
-    if http_case.name != "stripe":
-        pytest.skip("Stripe's Idempotency-Key header")
-    assert http_case.server is not None
-    created = create(http_case)
-    http_case.server.fail_next(500)
-    http_case.server.requests.clear()
-    confirm(http_case, created.provider_ref, "succeeded", key="confirm-key-7")
-    keys = [request.headers.get("Idempotency-Key") for request in http_case.server.requests]
+def test_stripe_gets_the_same_idempotency_key_on_every_attempt(stripe_only: Case) -> None:
+    assert stripe_only.server is not None
+    created = create(stripe_only)
+    stripe_only.server.fail_next(500)
+    stripe_only.server.requests.clear()
+    confirm(stripe_only, created.provider_ref, "succeeded", key="confirm-key-7")
+    keys = [request.headers.get("Idempotency-Key") for request in stripe_only.server.requests]
     assert keys == ["confirm-key-7", "confirm-key-7"]
-    assert http_case.server.count("POST", f"/v1/payment_intents/{created.provider_ref}/confirm") == 2
+    assert stripe_only.server.count("POST", f"/v1/payment_intents/{created.provider_ref}/confirm") == 2
 
 
 def test_a_wrong_secret_key_is_refused_and_not_retried(http_case: Case) -> None:
     assert http_case.server is not None
-    if http_case.name == "stripe":
-        from azora.payments.adapters.stripe import StripeProvider
-
-        provider = StripeProvider(
-            secret_key="sk_test_wrong", webhook_secret="x", api_base=http_case.server.url, timeout=2,
-            retry=http_case.provider._retry,  # type: ignore[attr-defined]
-        )  # fmt: skip
-    else:
-        from azora.payments.adapters.paystack import PaystackProvider
-
-        provider = PaystackProvider(
-            secret_key="sk_test_wrong", api_base=http_case.server.url, timeout=2,
-            retry=http_case.provider._retry,  # type: ignore[attr-defined]
-        )  # fmt: skip
+    provider = rebuilt(http_case, api_base=http_case.server.url, secret_key="sk_test_wrong")
     with pytest.raises(ProviderError) as caught:
         provider.retrieve_intent(provider_ref="x")
     assert (caught.value.retryable, caught.value.status) == (False, 401)

@@ -1,0 +1,59 @@
+"""Read-only Django admin for the Payment Service: money moves only through services, never by editing rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from azora.payments.models import PaymentIntent, PaymentIntentTransition, Receipt, Refund, WebhookEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # admin generics vary by model
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class TransitionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = PaymentIntentTransition
+    extra = 0
+    can_delete = False
+    readonly_fields = ("from_status", "to_status", "source", "created_at")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PaymentIntent)
+class PaymentIntentAdmin(ReadOnlyAdmin):
+    list_display = ("id", "customer_id", "amount_minor", "currency", "status", "purpose", "provider", "created_at")
+    list_filter = ("status", "provider", "purpose", "currency")
+    search_fields = ("=id", "=customer_id", "=provider_ref")
+    inlines = (TransitionInline,)
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ("id", "intent_id", "amount_minor", "currency", "status", "requested_by", "created_at")
+    list_filter = ("status",)
+    search_fields = ("=id", "=intent__id")
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(ReadOnlyAdmin):
+    list_display = ("number", "customer_email", "total_minor", "currency", "provider", "issued_at", "emailed_at")
+    search_fields = ("number", "customer_email")
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    list_display = ("provider", "event_id", "event_type", "status", "deliveries", "created_at", "processed_at")
+    list_filter = ("provider", "status", "event_type")
+    search_fields = ("event_id", "provider_ref")
