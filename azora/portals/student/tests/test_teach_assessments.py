@@ -195,4 +195,3 @@ def test_another_instructor_cannot_reach_the_bank_assessments_or_grading(
     )
     assert client.get(f"/teach/{course.id}/assessments/new/").status_code == 404
     assert client.get(f"/teach/{course.id}/grading/").status_code == 404
-

@@ -33,6 +33,7 @@ from azora.portals.student.views.common import (
 from azora.portals.student.views.teach import editable_course
 from azora.shared.errors import DomainError, NotFound
 
+
 def _text_or_none(value: object) -> str | None:
     """Numbers go to the Education service as text (it reads them as exact decimals)."""
     return None if value is None else str(value)
