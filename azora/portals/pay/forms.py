@@ -142,22 +142,22 @@ class CardForm(forms.Form):
         widget=UnechoedInput(attrs={"autocomplete": "cc-number", "inputmode": "numeric", "spellcheck": "false"}),
     )
     exp_month = forms.IntegerField(
-        label=_("Expiry month (MM)"),
+        label=_("Expiry month"),
         min_value=1,
         max_value=12,
-        widget=forms.TextInput(attrs={"autocomplete": "cc-exp-month", "inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"autocomplete": "cc-exp-month", "inputmode": "numeric", "placeholder": "MM"}),
     )
     exp_year = forms.IntegerField(
-        label=_("Expiry year (YYYY)"),
+        label=_("Expiry year"),
         min_value=2000,
         max_value=2100,
-        widget=forms.TextInput(attrs={"autocomplete": "cc-exp-year", "inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"autocomplete": "cc-exp-year", "inputmode": "numeric", "placeholder": "YYYY"}),
     )
     cvc = forms.CharField(
-        label=_("Security code (CVC)"),
+        label=_("Security code"),
         min_length=3,
         max_length=4,
-        widget=UnechoedInput(attrs={"autocomplete": "cc-csc", "inputmode": "numeric"}),
+        widget=UnechoedInput(attrs={"autocomplete": "cc-csc", "inputmode": "numeric", "placeholder": "CVC"}),
     )
     confirm_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 

@@ -47,6 +47,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run suc
 class AccountCard:
     account: finance.AccountView
     balance: finance.BalanceView
+    label: str
 
 
 def account_label(account: finance.AccountView) -> str:
@@ -143,7 +144,10 @@ def _day_start(day: date) -> datetime:
 def overview(request: HtmxRequest) -> HttpResponse:
     user_id = user_id_of(request)
     accounts = own_accounts(user_id)
-    cards = [AccountCard(account=account, balance=finance.balance(account_id=account.id)) for account in accounts]
+    cards = [
+        AccountCard(account=account, balance=finance.balance(account_id=account.id), label=account_label(account))
+        for account in accounts
+    ]
     wallet = accounts[0]
     history = finance.balance_history(account_id=wallet.id, days=CHART_DAYS)
     recent = finance.account_entries(account_id=wallet.id, limit=RECENT_ENTRIES)
