@@ -510,23 +510,35 @@ def _merge(attempt: Attempt, parsed: Mapping[str, Any]) -> None:
     attempt.answers = answers
 
 
-def _refuse_if_expired(attempt_id: uuid.UUID, user_id: uuid.UUID) -> None:
-    """Past the deadline the attempt is submitted with what was saved in time, and the request is refused."""
-    attempt = Attempt.objects.filter(pk=attempt_id, user_id=user_id).only("status", "deadline").first()
-    if attempt is None:
-        raise AttemptNotFound()
-    if attempt.status == AttemptStatus.OPEN and _is_expired(attempt, timezone.now()):
-        _close_expired(attempt_id)
-        raise AttemptExpired(extra={"deadline": attempt.deadline.isoformat() if attempt.deadline else None})
+def _write_open_attempt(
+    *, attempt_id: uuid.UUID, user_id: uuid.UUID, answers: Mapping[str, Any] | None, submit: bool
+) -> None:
+    """Saves answers (and submits) under the attempt's row lock; the deadline is checked under that lock too.
+
+    Past the deadline the attempt is submitted with what was saved in time, that is committed, and then the
+    request is refused with AttemptExpired; the late answers are not kept.
+    """
+    deadline = None
+    with transaction.atomic():
+        attempt = _locked_open_attempt(attempt_id=attempt_id, user_id=user_id)
+        now = timezone.now()
+        if _is_expired(attempt, now):
+            deadline = attempt.deadline
+            _close(attempt, submitted_by="auto", now=now)
+        else:
+            if answers:
+                _merge(attempt, _parsed_answers(attempt, answers))
+            if submit:
+                _close(attempt, submitted_by="learner", now=now)
+            else:
+                attempt.save(update_fields=["answers", "updated_at"])
+    if deadline is not None:
+        raise AttemptExpired(extra={"deadline": deadline.isoformat()})
 
 
 def attempt_save_answers(*, attempt_id: uuid.UUID, user_id: uuid.UUID, answers: Mapping[str, Any]) -> AttemptView:
     """Saves answers into the open attempt (None clears one); one wrong-typed answer saves none (422)."""
-    _refuse_if_expired(attempt_id, user_id)
-    with transaction.atomic():
-        attempt = _locked_open_attempt(attempt_id=attempt_id, user_id=user_id)
-        _merge(attempt, _parsed_answers(attempt, answers))
-        attempt.save(update_fields=["answers", "updated_at"])
+    _write_open_attempt(attempt_id=attempt_id, user_id=user_id, answers=answers, submit=False)
     return _view(attempt_id)
 
 
@@ -537,12 +549,7 @@ def attempt_submit(
 
     Past the deadline: AttemptExpired, and the attempt is closed with the answers saved before the deadline.
     """
-    _refuse_if_expired(attempt_id, user_id)
-    with transaction.atomic():
-        attempt = _locked_open_attempt(attempt_id=attempt_id, user_id=user_id)
-        if answers:
-            _merge(attempt, _parsed_answers(attempt, answers))
-        _close(attempt, submitted_by="learner", now=timezone.now())
+    _write_open_attempt(attempt_id=attempt_id, user_id=user_id, answers=answers, submit=True)
     return _view(attempt_id)
 
 
