@@ -193,3 +193,11 @@ class GradeOverrideInvalid(ValidationFailed):
 class GradeNotFound(NotFound):
     code = "grade_not_found"
     title = "Grade not found."
+
+
+# --- Certificates (EDU-CERTS), continued ---
+
+
+class CertificateTokenInvalid(ValidationFailed):
+    code = "certificate_token_invalid"
+    title = "The token is not a certificate credential: a JWT whose id is urn:uuid:<certificate id>."

@@ -13,6 +13,7 @@ from azora.education.schemas.certificates import (
     CertificateOut,
     CertificatePageOut,
     CertificateRevokeIn,
+    CertificateTokenVerifyIn,
     VerificationOut,
 )
 from azora.education.selectors import certificates as selectors
@@ -36,6 +37,17 @@ def _user_id(request: HttpRequest) -> uuid.UUID:
 @router.get("/me/certificates", response=CertificatePageOut, summary="The caller's certificates, newest first")
 def my_certificate_list(request: HttpRequest, page: Query[PageParams]) -> object:
     return selectors.certificate_page_of(user_id=_user_id(request), cursor=page.cursor, limit=page.limit)
+
+
+# Before /certificates/{certificate_id}: Django tries the URL patterns in order, and "verify" is no id.
+@router.post(
+    "/certificates/verify",
+    response=VerificationOut,
+    auth=None,
+    summary="Verify a certificate's signed JWT (public): its signature, then expiry and revocation",
+)
+def certificate_verify_token(request: HttpRequest, payload: CertificateTokenVerifyIn) -> object:
+    return selectors.certificate_verify_token(token=payload.token)
 
 
 @router.get(

@@ -18,6 +18,7 @@ __all__ = [
     "certificate_print_data",
     "certificate_revoke",
     "certificate_verify",
+    "certificate_verify_token",
     "certificates_of",
     "issuer_jwks",
 ]
@@ -145,6 +146,13 @@ def certificate_verify(*, certificate_id: uuid.UUID) -> VerificationView:
     from azora.education.selectors import certificates
 
     return certificates.certificate_verify(certificate_id=certificate_id)
+
+
+def certificate_verify_token(*, token: str) -> VerificationView:
+    """Verifies a presented credential JWT (a downloaded certificate) against the issuer's keys and record."""
+    from azora.education.selectors import certificates
+
+    return certificates.certificate_verify_token(token=token)
 
 
 def certificate_revoke(*, certificate_id: uuid.UUID, by_user_id: uuid.UUID, reason: str) -> CertificateView:

@@ -16,6 +16,12 @@ class CertificateRevokeIn(Schema):
     reason: str = Field(min_length=1, max_length=1000, description="Why the certificate is revoked (shown publicly).")
 
 
+class CertificateTokenVerifyIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=1, max_length=20_000, description="The certificate's signed JWT (VC-JWT).")
+
+
 class CertificateSummaryOut(Schema):
     """A certificate in a list: what it certifies and its state, without the signed credential."""
 

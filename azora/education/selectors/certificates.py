@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+import jwt
 import segno
 from django.conf import settings
 from django.db.models import QuerySet
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from azora.accounts.public import user_has_platform_role, user_profile
 from azora.education import signing
-from azora.education.errors import CertificateNotFound
+from azora.education.errors import CertificateNotFound, CertificateTokenInvalid
 from azora.education.models import Certificate, CourseInstructor
 from azora.education.public.certificates import (
     CertificatePrintData,
@@ -131,8 +132,10 @@ def _parse_time(value: object) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-def _signature(certificate: Certificate, keyring: signing.Keyring) -> tuple[VerificationCheck, dict[str, Any] | None]:
-    result = signing.signature_check(token=certificate.signed_jwt, keyring=keyring)
+def _signature(
+    certificate: Certificate, token: str, keyring: signing.Keyring
+) -> tuple[VerificationCheck, dict[str, Any] | None]:
+    result = signing.signature_check(token=token, keyring=keyring)
     if not result.is_valid or result.claims is None:
         return VerificationCheck("signature", False, result.reason), None
     if result.claims.get("id") != credential_id(certificate.id):
@@ -170,8 +173,39 @@ def certificate_verify(*, certificate_id: uuid.UUID) -> VerificationView:
     from the issuer's record, and the signature check says the credential cannot be trusted.
     """
     certificate = _certificate(certificate_id)
+    return _verification(certificate, token=certificate.signed_jwt)
+
+
+def certificate_verify_token(*, token: str) -> VerificationView:
+    """Verifies a credential JWT someone presents (a downloaded certificate): its own signature, then the
+    issuer's record of its expiry and revocation.
+
+    CertificateTokenInvalid when it is no credential JWT; CertificateNotFound when it names no certificate of ours.
+    """
+    certificate_id = _credential_id_of(token)
+    if certificate_id is None:
+        raise CertificateTokenInvalid(extra={"errors": [{"field": "token", "message": CertificateTokenInvalid.title}]})
+    return _verification(_certificate(certificate_id), token=token)
+
+
+def _credential_id_of(token: str) -> uuid.UUID | None:
+    """The certificate id a token claims to carry (unverified: only to find the record to check it against)."""
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.InvalidTokenError:
+        return None
+    credential = claims.get("id") if isinstance(claims, dict) else None
+    if not isinstance(credential, str) or not credential.startswith("urn:uuid:"):
+        return None
+    try:
+        return uuid.UUID(credential.removeprefix("urn:uuid:"))
+    except ValueError:
+        return None
+
+
+def _verification(certificate: Certificate, *, token: str) -> VerificationView:
     now = timezone.now()
-    signature, claims = _signature(certificate, signing.configured_keyring())
+    signature, claims = _signature(certificate, token, signing.configured_keyring())
     facts = _signed_facts(claims) if claims is not None else None
     valid_from = facts["valid_from"] if facts else certificate.issued_at
     valid_until = facts["valid_until"] if facts else certificate.valid_until

@@ -16,7 +16,7 @@ from azora.accounts.tests.factories import UserFactory
 from azora.education import signing
 from azora.education.errors import CertificateNotFound
 from azora.education.models import Certificate
-from azora.education.public import certificate_revoke, certificate_verify
+from azora.education.public import certificate_revoke, certificate_verify, certificate_verify_token
 from azora.education.services.certificates import certificate_issue
 from azora.education.tests.certificate_factories import CourseFactory, EnrollmentFactory, issued_certificate
 from azora.shared.ids import uuid7
@@ -193,3 +193,57 @@ def test_verifying_an_unknown_or_malformed_id_through_the_api_is_a_problem_respo
     )
     assert (malformed.status_code, malformed.json()["code"]) == (422, "validation_failed")
     assert malformed["Content-Type"] == "application/problem+json"
+
+
+def test_a_presented_genuine_token_verifies_and_a_doctored_one_fails_its_signature(client: Client) -> None:
+    certificate = issued_certificate(user=UserFactory(display_name="Sipho Dlamini"))
+    header, _payload, signature = certificate.signed_jwt.split(".")
+    doctored = {**certificate.credential, "validUntil": "2099-01-01T00:00:00Z", "exp": 4070908800}
+
+    genuine = client.post(
+        "/api/v1/certificates/verify", {"token": certificate.signed_jwt}, content_type="application/json"
+    )
+    forged = client.post(
+        "/api/v1/certificates/verify",
+        {"token": f"{header}.{_b64(doctored)}.{signature}"},
+        content_type="application/json",
+    )
+
+    assert genuine.status_code == 200
+    assert (genuine.json()["is_valid"], genuine.json()["certificate_id"]) == (True, str(certificate.id))
+    assert forged.status_code == 200
+    assert [(check["name"], check["is_ok"]) for check in forged.json()["checks"]] == [
+        ("signature", False),
+        ("expiry", True),
+        ("revocation", True),
+    ]
+    # The doctored expiry is never shown: without a valid signature the issuer's record speaks.
+    assert datetime.fromisoformat(forged.json()["valid_until"]) == certificate.valid_until
+
+
+def test_a_presented_token_of_a_revoked_certificate_fails_revocation() -> None:
+    instructor = UserFactory()
+    certificate = issued_certificate(course=CourseFactory(instructors=[instructor]))
+    certificate_revoke(certificate_id=certificate.id, by_user_id=instructor.id, reason="Issued in error.")
+
+    view = certificate_verify_token(token=certificate.signed_jwt)
+
+    assert [(check.name, check.is_ok) for check in view.checks] == [
+        ("signature", True),
+        ("expiry", True),
+        ("revocation", False),
+    ]
+
+
+def test_a_token_that_is_no_credential_or_names_no_certificate_of_ours_is_refused(client: Client) -> None:
+    stranger = _b64({"id": f"urn:uuid:{uuid7()}"})
+    cases = {
+        "not-a-jwt": (422, "certificate_token_invalid"),
+        f"{_b64({'alg': 'EdDSA'})}.{_b64({'name': 'x'})}.c2ln": (422, "certificate_token_invalid"),
+        f"{_b64({'alg': 'EdDSA'})}.{stranger}.c2ln": (404, "certificate_not_found"),
+    }
+    for token, expected in cases.items():
+        response = client.post("/api/v1/certificates/verify", {"token": token}, content_type="application/json")
+        assert (response.status_code, response.json()["code"]) == expected, token
+    empty = client.post("/api/v1/certificates/verify", {"token": ""}, content_type="application/json")
+    assert (empty.status_code, empty.json()["code"]) == (422, "validation_failed")
