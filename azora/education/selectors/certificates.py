@@ -25,8 +25,8 @@ from azora.education.public.certificates import (
 )
 from azora.shared.pagination import Page, paginate_queryset
 
-# The Student Portal serves the public verify page here (issue 3: `/verify/<id>`).
-VERIFY_PATH = "/verify/{certificate_id}"
+# The Student Portal serves the public verify page here (azora/portals/student/urls.py: verify/<uuid>/).
+VERIFY_PATH = "/verify/{certificate_id}/"
 
 
 def verify_url(certificate_id: uuid.UUID) -> str:

@@ -60,7 +60,7 @@ def test_the_owner_gets_the_certificate_with_its_signed_credential(learner: User
         certificate.kid,
     )
     assert (body["is_revoked"], body["is_expired"], body["revocation_reason"]) == (False, False, "")
-    assert body["verify_url"] == f"http://127.0.0.1:8000/verify/{certificate.id}"
+    assert body["verify_url"] == f"http://127.0.0.1:8000/verify/{certificate.id}/"
 
 
 def test_the_course_instructor_and_a_platform_admin_see_it_and_everyone_else_gets_404(

@@ -26,7 +26,7 @@ def test_print_data_carries_every_field_and_a_qr_code_of_the_absolute_verify_url
 
     data = certificate_print_data(certificate_id=certificate.id)
 
-    verify_url = f"https://learn.azora.example/verify/{certificate.id}"
+    verify_url = f"https://learn.azora.example/verify/{certificate.id}/"
     assert (data.certificate_id, data.credential_id, data.verify_url) == (
         certificate.id,
         f"urn:uuid:{certificate.id}",

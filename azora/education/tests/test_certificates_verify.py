@@ -59,7 +59,7 @@ def test_a_genuine_certificate_passes_every_check_and_shows_the_signed_facts() -
         "Azora",
     )
     assert (view.issued_at, view.valid_until, view.revoked_at) == (certificate.issued_at, certificate.valid_until, None)
-    assert view.verify_url == f"http://127.0.0.1:8000/verify/{certificate.id}"
+    assert view.verify_url == f"http://127.0.0.1:8000/verify/{certificate.id}/"
 
 
 def test_a_tampered_payload_fails_only_the_signature_check() -> None:
