@@ -154,7 +154,7 @@ def _check(page: Page, path: str) -> list[str]:
     for size_name, size in (("desktop", DESKTOP), ("phone", PHONE)):
         for scheme in ("light", "dark"):
             page.set_viewport_size(size)
-            page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]  # one of Playwright's literals
+            page.emulate_media(color_scheme=scheme)
             page.goto(path)
             problems += [f"{path} {size_name} {scheme}: {violation}" for violation in axe_violations(page)]
     return problems
