@@ -188,6 +188,31 @@ subject of the next course, *Credit and debt without the traps*.
 """,
 )
 
+COMPOUND_INFLATION = DemoLesson(
+    "Inflation: compounding against you",
+    10,
+    """\
+**Inflation** is the rise in prices over time. It compounds exactly as interest does, but it shrinks what your
+money can buy.
+
+At 5% inflation a year, what R100 buys today will cost 100 × 1.05^10 ≈ **R162.89** in ten years. Put the other
+way round, R100 kept under the mattress for ten years buys only what **R61.39** buys today (100 ÷ 1.05^10).
+
+What counts is the **real return**, the return after inflation:
+
+```
+real return = (1 + interest rate) ÷ (1 + inflation) − 1
+```
+
+Savings earning 8% while prices rise 5% grow in real terms by 1.08 ÷ 1.05 − 1 ≈ **2.86%** a year, not 3%
+(the quick estimate 8% − 5% is close, but slightly high). Savings earning 4% while inflation is 5% *lose*
+buying power every year, even though the balance goes up.
+
+Compare any savings product's rate with the current inflation rate (Stats SA publishes the consumer price
+index every month).
+""",
+)
+
 COMPOUND_INTEREST = DemoCourse(
     slug="compound-interest",
     title="Compound interest and long-term saving",
@@ -202,7 +227,7 @@ COMPOUND_INTEREST = DemoCourse(
     estimated_hours="1",
     modules=(
         DemoModule("How interest works", "Simple and compound interest side by side.", (COMPOUND_BASICS,)),
-        DemoModule("Saving over a lifetime", "Why the years matter most.", (COMPOUND_TIME,)),
+        DemoModule("Saving over a lifetime", "Why the years matter most.", (COMPOUND_TIME, COMPOUND_INFLATION)),
     ),
     assessment=DemoAssessment(
         "Compound interest check",
@@ -279,6 +304,32 @@ Good habits:
 """,
 )
 
+CREDIT_RECORD = DemoLesson(
+    "Your credit record, and getting out of debt",
+    12,
+    """\
+Every account you pay (or miss) is reported to **credit bureaus**. Lenders read that record before they lend,
+and a poor one means refusals or higher interest.
+
+- You may get a **free credit report** from each credit bureau once every 12 months. Check it for accounts you
+  never opened: that is how identity fraud is found.
+- Paying on time, every month, is the biggest part of a good record. Missed payments stay visible for months
+  or years.
+- Using less of your available credit helps: a card with R20 000 limit and R2 000 owed looks better than
+  one at R19 000.
+
+If your repayments have become more than you can pay:
+
+1. **List every debt**: who, balance, interest rate, instalment.
+2. **Talk to the lender early**: many will agree a lower instalment before the account goes to collections.
+3. **Debt review** under the National Credit Act: a debt counsellor registered with the National Credit
+   Regulator negotiates one reduced monthly payment, and creditors may not take legal action while you keep to
+   it. You may not take new credit until the process ends.
+4. Pay the **most expensive debt first** (the highest rate) while paying the minimum on the rest: this costs
+   the least interest overall.
+""",
+)
+
 CREDIT_AND_DEBT = DemoCourse(
     slug="credit-and-debt",
     title="Credit and debt without the traps",
@@ -293,7 +344,11 @@ CREDIT_AND_DEBT = DemoCourse(
     estimated_hours="1",
     modules=(
         DemoModule("Loans", "Instalments, capital and interest.", (CREDIT_HOW,)),
-        DemoModule("Credit cards", "Revolving credit and how to use it well.", (CREDIT_CARDS,)),
+        DemoModule(
+            "Credit cards and your record",
+            "Revolving credit, credit bureaus and a way out of debt.",
+            (CREDIT_CARDS, CREDIT_RECORD),
+        ),
     ),
     assessment=DemoAssessment(
         "Credit check",

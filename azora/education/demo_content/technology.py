@@ -212,6 +212,26 @@ search engines rely on it, and the page works for more people.
 """,
 )
 
+WEB_ACCESSIBLE = DemoLesson(
+    "Pages everyone can use",
+    10,
+    """\
+About one person in six lives with a disability. An **accessible** page works with a screen reader, a keyboard,
+a magnifier or captions, and it is better for everyone else too.
+
+Four habits cover most of it:
+
+1. **Text alternatives**: every meaningful image has an `alt` text (`<img src="chart.png" alt="Sales doubled
+   from March to June">`); a decorative one has `alt=""`.
+2. **Structure**: one `<h1>`, then `<h2>`, `<h3>` in order; lists as `<ul>`; a `<label>` for every form field.
+3. **Contrast**: text needs a contrast ratio of at least **4.5:1** with its background (3:1 for large text),
+   the WCAG AA level.
+4. **Keyboard**: everything that works with a mouse works with Tab, Enter and Space, and the focus is visible.
+
+Browsers have accessibility checkers built into their developer tools; run one on your page.
+""",
+)
+
 WEB_BASICS = DemoCourse(
     slug="how-the-web-works",
     title="How the web works",
@@ -226,7 +246,7 @@ WEB_BASICS = DemoCourse(
     estimated_hours="1",
     modules=(
         DemoModule("HTTP", "The conversation between browser and server.", (WEB_HTTP,)),
-        DemoModule("Pages", "Structure and style.", (WEB_HTML,)),
+        DemoModule("Pages", "Structure, style and access for everyone.", (WEB_HTML, WEB_ACCESSIBLE)),
     ),
     assessment=DemoAssessment(
         "Web check",
@@ -289,6 +309,26 @@ already gave details, call your bank at once on the number on your card.
 """,
 )
 
+SAFETY_DEVICES = DemoLesson(
+    "Updates, backups and SIM-swap fraud",
+    10,
+    """\
+**Install updates** for your phone, computer and apps soon after they arrive: most of them close security holes
+that attackers already know about. Turn on automatic updates.
+
+**Back up** what you cannot replace (photos, documents). The **3-2-1 rule**: three copies of your data, on two
+different kinds of storage, one of them away from home (a cloud service, or a drive kept elsewhere). A phone
+that is stolen or a laptop hit by ransomware is then an inconvenience, not a loss.
+
+**SIM-swap fraud**: a criminal persuades your network to move your number to their SIM card, then receives your
+bank's one-time PINs. Warning sign: your phone suddenly shows *no service* while others around you have signal.
+Call your network and your bank at once from another phone. Ask your network about SIM-swap protection, and
+prefer app-based approval over SMS codes where your bank offers it.
+
+**Public Wi-Fi**: fine for browsing `https://` sites; avoid logging in to banking on networks you do not trust.
+""",
+)
+
 ONLINE_SAFETY = DemoCourse(
     slug="staying-safe-online",
     title="Staying safe online",
@@ -302,7 +342,11 @@ ONLINE_SAFETY = DemoCourse(
     tags=("cybersecurity", "passwords", "phishing"),
     estimated_hours="0.5",
     modules=(
-        DemoModule("Your accounts", "Passwords and two-step sign-in.", (SAFETY_PASSWORDS,)),
+        DemoModule(
+            "Your accounts and devices",
+            "Passwords, two-step sign-in, updates and backups.",
+            (SAFETY_PASSWORDS, SAFETY_DEVICES),
+        ),
         DemoModule("Scams", "Recognising and reporting phishing.", (SAFETY_PHISHING,)),
     ),
     assessment=DemoAssessment(

@@ -45,6 +45,29 @@ Tailor the CV to each advert: use its words for the skills you really have.
 """,
 )
 
+CV_INTERVIEW = DemoLesson(
+    "The cover letter and the interview",
+    12,
+    """\
+A **cover letter** is a short email or page that says why *this* job: three paragraphs are enough.
+
+1. The job you are applying for, and where you saw it.
+2. Two or three things from the advert you can do, each with evidence ("I handled the till and the weekly
+   stock count at …").
+3. When you are available, and thanks.
+
+For the **interview**, prepare answers to the questions that almost always come, using **STAR**: the
+*Situation*, the *Task* you had, the *Action* you took, and the *Result*.
+
+> "Tell us about a time you dealt with an unhappy customer." — *Situation:* a customer was charged twice.
+> *Task:* fix it before she left. *Action:* I checked the till record, called my supervisor and refunded the
+> double charge. *Result:* she left happy and came back the next week.
+
+Also prepare one or two questions of your own ("What does a good first month look like in this role?"),
+arrive ten minutes early, and send a short thank-you message afterwards.
+""",
+)
+
 CV = DemoCourse(
     slug="cv-that-gets-interviews",
     title="A CV that gets interviews",
@@ -59,7 +82,7 @@ CV = DemoCourse(
     estimated_hours="1",
     modules=(
         DemoModule("The shape of a CV", "Sections and order.", (CV_STRUCTURE,)),
-        DemoModule("The words", "Achievements that stand out.", (CV_ACHIEVEMENTS,)),
+        DemoModule("The words", "Achievements, cover letters and interviews.", (CV_ACHIEVEMENTS, CV_INTERVIEW)),
     ),
     assessment=DemoAssessment(
         "CV check",
