@@ -167,15 +167,26 @@ def _review(
     )
 
 
-def attempt_view(attempt: Attempt, *, now: datetime | None = None) -> AttemptView:
-    """The attempt as its learner sees it: no answers or feedback until it has closed. Needs `assessment` selected."""
+def attempt_view(
+    attempt: Attempt,
+    *,
+    now: datetime | None = None,
+    questions: Mapping[str, Question] | None = None,
+    grades: Iterable[FreeTextGrade] | None = None,
+) -> AttemptView:
+    """The attempt as its learner sees it: no answers or feedback until it has closed. Needs `assessment` selected.
+
+    `questions` (by text id) and `grades` may be passed in already loaded, so a list of attempts costs no
+    queries per attempt.
+    """
     now = now or timezone.now()
-    questions = {str(q.id): q for q in Question.objects.filter(pk__in=attempt.question_ids)}
+    if questions is None:
+        questions = {str(q.id): q for q in Question.objects.filter(pk__in=attempt.question_ids)}
     is_closed = attempt.status == AttemptStatus.CLOSED
     results = {str(item["question_id"]): item for item in attempt.result} if is_closed else {}
-    manual = (
-        {str(grade.question_id): grade for grade in FreeTextGrade.objects.filter(attempt=attempt)} if is_closed else {}
-    )
+    if grades is None:
+        grades = FreeTextGrade.objects.filter(attempt=attempt) if is_closed else []
+    manual = {str(grade.question_id): grade for grade in grades if grade.attempt_id == attempt.id}
     shown = []
     for position, question_id in enumerate(attempt.question_ids):
         question = questions[question_id]
@@ -317,9 +328,16 @@ def attempts_of(*, assessment_id: uuid.UUID, user_id: uuid.UUID) -> list[Attempt
     assessment = Assessment.objects.filter(pk=assessment_id).only("course_id").first()
     if assessment is None or not may_take(user_id=user_id, course_id=assessment.course_id):
         raise AssessmentNotFound()
-    attempts = Attempt.objects.select_related("assessment").filter(assessment_id=assessment_id, user_id=user_id)
+    attempts = list(
+        Attempt.objects.select_related("assessment")
+        .filter(assessment_id=assessment_id, user_id=user_id)
+        .order_by("number")
+    )
+    wanted = {question_id for attempt in attempts for question_id in attempt.question_ids}
+    questions = {str(q.id): q for q in Question.objects.filter(pk__in=wanted)}
+    grades = list(FreeTextGrade.objects.filter(attempt__in=attempts))
     now = timezone.now()
-    return [attempt_view(attempt, now=now) for attempt in attempts.order_by("number")]
+    return [attempt_view(attempt, now=now, questions=questions, grades=grades) for attempt in attempts]
 
 
 def required_assessments_passed(*, user_id: uuid.UUID, course_id: uuid.UUID) -> bool:
