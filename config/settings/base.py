@@ -349,8 +349,9 @@ AZORA_METRICS_TOKEN = env.text("AZORA_METRICS_TOKEN")
 PROMETHEUS_MULTIPROC_DIR = env.text("PROMETHEUS_MULTIPROC_DIR")
 
 # --- Education: certificates (EDU-CERTS) ------------------------------------------------------
-# The platform's public address, for links that leave it: certificate verify URLs and their QR codes.
-AZORA_PUBLIC_URL = env.text("AZORA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# The platform's public address, for links that leave it: certificate verify URLs and their QR codes
+# (signed into certificates). Defaults to AZORA_SITE_URL, so one setting serves both where they agree.
+AZORA_PUBLIC_URL = env.text("AZORA_PUBLIC_URL", AZORA_SITE_URL).rstrip("/")
 AZORA_CERTIFICATE_ISSUER_NAME = env.text("AZORA_CERTIFICATE_ISSUER_NAME", "Azora")
 AZORA_CERTIFICATE_VALIDITY_DAYS = env.integer("AZORA_CERTIFICATE_VALIDITY_DAYS", 365)
 if AZORA_CERTIFICATE_VALIDITY_DAYS < 1:

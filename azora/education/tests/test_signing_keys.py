@@ -217,3 +217,18 @@ def test_the_system_check_reports_a_malformed_issuer_key_by_its_setting() -> Non
         ("education.E001", "AZORA_CERTIFICATE_SIGNING_KEY must be an Ed25519 key (openssl genpkey -algorithm ed25519).")
     ]
     assert signing.check_signing_keys() == []
+
+
+def test_the_public_url_defaults_to_the_site_url_and_can_be_set_apart(tmp_path: Path) -> None:
+    names = ["AZORA_PUBLIC_URL"]
+
+    assert settings_of("config.settings.embedded", names, {}, tmp_path) == {"AZORA_PUBLIC_URL": "http://127.0.0.1:8000"}
+    assert settings_of("config.settings.embedded", names, {"AZORA_SITE_URL": "https://azora.example"}, tmp_path) == {
+        "AZORA_PUBLIC_URL": "https://azora.example"
+    }
+    assert settings_of(
+        "config.settings.embedded",
+        names,
+        {"AZORA_SITE_URL": "https://azora.example", "AZORA_PUBLIC_URL": "https://learn.azora.example/"},
+        tmp_path,
+    ) == {"AZORA_PUBLIC_URL": "https://learn.azora.example"}
