@@ -29,7 +29,10 @@ def is_finance_admin(*, user_id: uuid.UUID) -> bool:
 
 def intent_view(intent: PaymentIntent, *, receipt_id: uuid.UUID | None = None) -> PaymentIntentView:
     if receipt_id is None and intent.status == "succeeded":
-        receipt_id = Receipt.objects.filter(intent_id=intent.id).values_list("id", flat=True).first()
+        if PaymentIntent.receipt.related.is_cached(intent):  # set by the success that just issued it
+            receipt_id = intent.receipt.id
+        else:
+            receipt_id = Receipt.objects.filter(intent_id=intent.id).values_list("id", flat=True).first()
     return PaymentIntentView(
         id=intent.id,
         customer_id=intent.customer_id,

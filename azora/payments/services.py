@@ -470,7 +470,7 @@ def _issue_receipt(intent: PaymentIntent, *, issued_at: dt.datetime) -> Receipt:
         "unit_amount_minor": intent.amount_minor,
         "amount_minor": intent.amount_minor,
     }
-    return Receipt.objects.create(
+    receipt = Receipt.objects.create(
         intent=intent,
         number=number,
         year=year,
@@ -487,6 +487,8 @@ def _issue_receipt(intent: PaymentIntent, *, issued_at: dt.datetime) -> Receipt:
         payment_method_brand=intent.payment_method_brand,
         payment_method_last4=intent.payment_method_last4,
     )
+    intent.receipt = receipt  # the reverse one-to-one's cache: the view of this intent needs no query
+    return receipt
 
 
 def _enqueue_receipt_email(receipt_id: uuid.UUID) -> None:
