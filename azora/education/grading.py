@@ -270,28 +270,55 @@ def _options(raw: Any, field: str, *, minimum: int) -> tuple[Option, ...]:
     return tuple(options)
 
 
-def _nested_quantifier(pattern: str) -> bool:
-    """Whether a quantified group itself holds a quantifier (`(a+)+`): the shape of catastrophic backtracking."""
-    stack: list[bool] = []  # per open group: whether it holds a quantifier so far
+MAX_UNBOUNDED_QUANTIFIERS = 3
+_UNBOUNDED_BRACE = re.compile(r"\{\d*,\}")
+_BRACE = re.compile(r"\{\d*(,\d*)?\}")
+_EXACT_BRACE = re.compile(r"\{\d+\}")
+
+
+def _pattern_risk(pattern: str) -> str | None:
+    """Why a (compiling) pattern could backtrack for too long on a 200-character answer, or None.
+
+    Python's `re` cannot be interrupted, so risky shapes are refused when authored: a repeated group that holds
+    a repetition or an alternation (`(a+)+`, `(a|aa)*`: exponential), and more than three unbounded
+    repetitions (`\\w*\\w*\\w*\\w*x`: polynomial of that degree).
+    """
+    groups: list[bool] = []  # per open group: whether it holds a repetition or an alternation so far
+    unbounded = 0
     index = 0
+    in_class = False
     while index < len(pattern):
         char = pattern[index]
         if char == "\\":
             index += 2
             continue
-        if char == "(":
-            stack.append(False)
-        elif char in "*+{?" and stack and index > 0 and pattern[index - 1] != "(":
-            stack[-1] = True
-        elif char == ")" and stack:
-            inner = stack.pop()
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern[index + 1 : index + 2] == "]":
+                index += 1  # "[]...]": a leading "]" is a literal member
+        elif char == "(":
+            groups.append(False)
+        elif char == "|" and groups:
+            groups[-1] = True
+        elif char in "*+" or (char == "{" and _BRACE.match(pattern, index)):
+            unbounded += 1 if char in "*+" or _UNBOUNDED_BRACE.match(pattern, index) else 0
+            if groups and not _EXACT_BRACE.match(pattern, index):  # "{3}" repeats exactly: nothing to backtrack
+                groups[-1] = True
+        elif char == "?" and groups and pattern[index - 1] != "(":
+            groups[-1] = True
+        elif char == ")" and groups:
+            risky_inside = groups.pop()
             following = pattern[index + 1 : index + 2]
-            if inner and following in ("*", "+", "{"):
-                return True
-            if stack and inner:
-                stack[-1] = True
+            if risky_inside and (following in ("*", "+") or (following == "{" and _BRACE.match(pattern, index + 1))):
+                return "must not repeat a group that itself repeats or has alternatives (e.g. (a+)+ or (a|ab)*)."
+            if groups and risky_inside:
+                groups[-1] = True
         index += 1
-    return False
+    if unbounded > MAX_UNBOUNDED_QUANTIFIERS:
+        return f"must have at most {MAX_UNBOUNDED_QUANTIFIERS} unbounded repetitions (*, +, {{n,}})."
+    return None
 
 
 def _pattern(raw: Any, field: str) -> str:
@@ -300,8 +327,9 @@ def _pattern(raw: Any, field: str) -> str:
         re.compile(pattern)
     except re.error as error:
         raise DefinitionInvalid(field, f"is not a valid regular expression ({error}).") from None
-    if _nested_quantifier(pattern):
-        raise DefinitionInvalid(field, "must not repeat a group that itself repeats (e.g. (a+)+): it can hang.")
+    risk = _pattern_risk(pattern)
+    if risk is not None:
+        raise DefinitionInvalid(field, risk)
     return pattern
 
 

@@ -101,9 +101,29 @@ def test_bad_definitions_name_the_part_at_fault(kind: str, spec: dict[str, Any],
     assert caught.value.field == field
 
 
-def test_safe_regexes_are_accepted() -> None:
-    definition = definition_parse("short_text", {"accepted": ["[0-9]+(\\.[0-9]{1,2})?", "(ab|cd)+"], "match": "regex"})
-    assert isinstance(definition, ShortText)
+SAFE_PATTERNS = ["[0-9]+(\\.[0-9]{1,2})?", "(ab|cd)", "colou?r", "[(+*]+x", "R\\s?[0-9]{1,3}(,[0-9]{3})*", "(ab){2}"]
+RISKY_PATTERNS = [
+    "(a+)+",
+    "(a|aa)*b",
+    "(a|a){2,}",
+    "((ab)*)+",
+    "\\w*\\w*\\w*\\w*x",
+    "a{2,}b*c*d+",
+    "(a?b)+",
+    "(a{1,3})*",
+]
+
+
+@pytest.mark.parametrize("pattern", SAFE_PATTERNS)
+def test_safe_regexes_are_accepted(pattern: str) -> None:
+    assert isinstance(definition_parse("short_text", {"accepted": [pattern], "match": "regex"}), ShortText)
+
+
+@pytest.mark.parametrize("pattern", RISKY_PATTERNS)
+def test_regexes_that_could_backtrack_for_long_are_refused(pattern: str) -> None:
+    with pytest.raises(DefinitionInvalid) as caught:
+        definition_parse("short_text", {"accepted": [pattern], "match": "regex"})
+    assert caught.value.field == "accepted[0]"
 
 
 @pytest.mark.parametrize("points", ["0", "-1", "1000.01", "1.005", "x", 2.5])
