@@ -20,7 +20,7 @@ AccountKind = Literal["asset", "liability", "income", "expense", "equity"]
 Side = Literal["debit", "credit"]
 TransferStatus = Literal["posted", "pending", "voided"]
 
-# Account kinds whose balance is debits − credits; the others are credits − debits.
+# Account kinds whose balance is debits - credits; the others are credits - debits.
 DEBIT_NORMAL_KINDS: frozenset[str] = frozenset({"asset", "expense"})
 
 
@@ -42,7 +42,7 @@ class AccountView:
 
 @dataclass(frozen=True, slots=True)
 class BalanceView:
-    """`posted` counts posted transfers; `held` is what pending transfers would take; available = posted − held."""
+    """`posted` counts posted transfers; `held` is what pending transfers would take; available = posted - held."""
 
     account_id: uuid.UUID
     currency: str

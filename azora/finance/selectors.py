@@ -305,7 +305,7 @@ def _check_transfers() -> list[ReconcileDifference]:
                 check="transfer_balanced",
                 subject=f"transfer {row['transfer_id']} {row['phase']} {row['currency']}",
                 expected="debits = credits",
-                actual=f"debits − credits = {row['net']}",
+                actual=f"debits - credits = {row['net']}",
             )
         )
     for posting_id, transfer_id in Posting.objects.exclude(currency=F("account__currency")).values_list(
@@ -327,7 +327,7 @@ def _check_transfers() -> list[ReconcileDifference]:
                 subject=f"transfer {transfer_id}",
                 expected=f"no posted postings while {status}",
                 actual="posted postings",
-            )  # fmt: skip
+            )
         )
     missing = Transfer.objects.filter(status=Transfer.Status.POSTED).exclude(postings__phase="posted")
     for transfer_id in missing.values_list("id", flat=True):
@@ -337,7 +337,7 @@ def _check_transfers() -> list[ReconcileDifference]:
                 subject=f"transfer {transfer_id}",
                 expected="posted postings",
                 actual="none",
-            )  # fmt: skip
+            )
         )
     return differences
 

@@ -26,7 +26,8 @@ from django.utils import timezone
 from azora.finance import errors
 from azora.finance.events import TransferHeld, TransferPosted, TransferReversed, TransferVoided
 from azora.finance.models import Account, Posting, Transfer
-from azora.finance.public import AccountView, Posting as PostingIn, TransferView
+from azora.finance.public import AccountView, TransferView
+from azora.finance.public import Posting as PostingIn
 from azora.shared.errors import NotFound, ValidationFailed
 from azora.shared.events import DomainEvent, publish
 from azora.shared.money import CURRENCY_EXPONENTS, Money
@@ -431,7 +432,7 @@ def _posting_rows(transfer: Transfer, legs: Iterable[_Leg], phase: str) -> list[
             amount=leg.amount,
             currency=leg.currency,
             phase=phase,
-        )  # fmt: skip
+        )
         for leg in legs
     ]
 
@@ -636,10 +637,10 @@ def transfers_expire_due(*, now: datetime | None = None, batch: int = 500) -> in
 
 
 def scale_largest_remainder(amounts: Sequence[int], numerator: int, denominator: int) -> list[int]:
-    """Scales each amount by numerator/denominator so that the parts add up to floor(total × n / d) exactly.
+    """Scales each amount by numerator/denominator so that the parts add up to floor(total * n / d) exactly.
 
-    Each part is floor(amount × n / d), plus one for the largest remainders (ties: the earlier) until the sum is
-    reached; so no part exceeds its amount × n / d rounded up, and none exceeds its amount when n ≤ d.
+    Each part is floor(amount * n / d), plus one for the largest remainders (ties: the earlier) until the sum is
+    reached; so no part exceeds its amount * n / d rounded up, and none exceeds its amount when n ≤ d.
     """
     total = sum(amounts)
     target = total * numerator // denominator

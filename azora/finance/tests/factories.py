@@ -65,7 +65,7 @@ def wallet_with(minor: int, *, currency: str = "AZR", user_id: uuid.UUID | None 
     wallet = AccountFactory(currency=currency, **({"user_id": user_id} if user_id else {}))
     if minor:
         fund(wallet, minor)
-    return wallet  # type: ignore[no-any-return]  # factory_boy is typed as Any
+    return wallet
 
 
 def simple_transfer(source: AccountView, target: AccountView, minor: int, **fields: Any) -> TransferView:

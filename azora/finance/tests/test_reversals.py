@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -115,7 +116,7 @@ def test_bad_reversals_are_refused_and_write_nothing() -> None:
         postings=[posting(source, "debit", 1_00), posting(target, "credit", 1_00)],
         expires_at=timezone.now() + timedelta(hours=1),
     )  # fmt: skip
-    cases = [
+    cases: list[tuple[dict[str, Any], type[Exception]]] = [
         ({"numerator": 0}, errors.InvalidAmount),
         ({"numerator": 3, "denominator": 2}, errors.InvalidAmount),
         ({"numerator": 1, "denominator": 0}, errors.InvalidAmount),
@@ -126,10 +127,15 @@ def test_bad_reversals_are_refused_and_write_nothing() -> None:
         ({"original_transfer_id": pending.id}, errors.ReversalNotAllowed),
     ]
     for change, error in cases:
-        arguments = {"transfer_id": uuid.uuid4(), "original_transfer_id": view.id, "reason": "Refund", **change}
+        arguments: dict[str, Any] = {
+            "transfer_id": uuid.uuid4(),
+            "original_transfer_id": view.id,
+            "reason": "Refund",
+            **change,
+        }
         before = ledger_snapshot()
         with pytest.raises(error):
-            services.transfer_reverse(**arguments)  # type: ignore[arg-type]
+            services.transfer_reverse(**arguments)
         assert ledger_snapshot() == before, change
 
 

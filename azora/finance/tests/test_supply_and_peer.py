@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -145,7 +146,7 @@ def test_bad_peer_transfers_are_refused_and_write_nothing() -> None:
     assert sender.owner_id is not None
     recipient = UserFactory()
     stranger_without_wallet = UserFactory()
-    cases = [
+    cases: list[tuple[dict[str, Any], type[Exception]]] = [
         ({"amount": azr(10_00)}, errors.InsufficientFunds),  # 10.00 + 0.01 fee
         ({"amount": azr(0)}, errors.InvalidAmount),
         ({"amount": azr(-1)}, errors.InvalidAmount),
@@ -156,13 +157,13 @@ def test_bad_peer_transfers_are_refused_and_write_nothing() -> None:
         ({"from_user_id": stranger_without_wallet.pk}, errors.InsufficientFunds),
     ]
     for change, error in cases:
-        arguments = {
+        arguments: dict[str, Any] = {
             "transfer_id": uuid.uuid4(), "from_user_id": sender.owner_id, "to_user_id": recipient.pk,
             "amount": azr(1_00), "note": "", **change,
         }  # fmt: skip
         before = ledger_snapshot()
         with pytest.raises(error):
-            services.peer_transfer(**arguments)  # type: ignore[arg-type]
+            services.peer_transfer(**arguments)
         assert ledger_snapshot() == before, change
 
 
@@ -199,12 +200,12 @@ def test_a_repeated_peer_transfer_is_applied_once_even_at_the_limit() -> None:
     assert sender.owner_id is not None
     recipient = AccountFactory()
     assert recipient.owner_id is not None
-    arguments = {
+    arguments: dict[str, Any] = {
         "transfer_id": uuid.uuid4(), "from_user_id": sender.owner_id, "to_user_id": recipient.owner_id,
         "amount": azr(10_00), "note": "Thanks",
     }  # fmt: skip
-    first = services.peer_transfer(**arguments)  # type: ignore[arg-type]
-    assert services.peer_transfer(**arguments) == first  # type: ignore[arg-type]
+    first = services.peer_transfer(**arguments)
+    assert services.peer_transfer(**arguments) == first
     assert posted(sender) == 39_99
     with pytest.raises(errors.TransferIdReused):
-        services.peer_transfer(**{**arguments, "note": "Other"})  # type: ignore[arg-type]
+        services.peer_transfer(**{**arguments, "note": "Other"})
