@@ -176,3 +176,11 @@ def test_course_completed_issues_the_certificate_through_the_outbox_once(
         enrollment.course_id,
     )
     assert len(_issued_events()) == 1
+
+
+def test_the_certificate_subscriber_is_registered_for_course_completed() -> None:
+    from azora.education.subscribers import issue_certificate_on_course_completed
+    from azora.shared.events.registry import subscriptions_for
+
+    handlers = {s.name: s.handler for s in subscriptions_for(CourseCompleted.event_type)}
+    assert handlers["education.issue_certificate_on_course_completed"] is issue_certificate_on_course_completed
