@@ -321,20 +321,24 @@ def _pattern_risk(pattern: str) -> str | None:
     return None
 
 
-def _pattern(raw: Any, field: str) -> str:
+def _pattern(raw: Any, field: str, *, stored: bool = False) -> str:
     pattern = _text(raw, field, max_length=MAX_PATTERN_LENGTH)
     try:
         re.compile(pattern)
     except re.error as error:
         raise DefinitionInvalid(field, f"is not a valid regular expression ({error}).") from None
-    risk = _pattern_risk(pattern)
+    risk = None if stored else _pattern_risk(pattern)
     if risk is not None:
         raise DefinitionInvalid(field, risk)
     return pattern
 
 
-def definition_parse(kind: str, raw: Any) -> Definition:
-    """The definition of a question of `kind` from an author's JSON; DefinitionInvalid names the part at fault."""
+def definition_parse(kind: str, raw: Any, *, stored: bool = False) -> Definition:
+    """The definition of a question of `kind` from an author's JSON; DefinitionInvalid names the part at fault.
+
+    `stored=True` reads a definition saved earlier: authoring rules added since (the regex risk check) do not
+    make an existing question unreadable.
+    """
     spec = _require_mapping(raw, "definition")
     if kind == "single_choice":
         options = _options(spec.get("options"), "options", minimum=2)
@@ -369,7 +373,7 @@ def definition_parse(kind: str, raw: Any) -> Definition:
         if not isinstance(accepted_raw, list) or not 1 <= len(accepted_raw) <= MAX_ACCEPTED:
             raise DefinitionInvalid("accepted", f"must list 1 to {MAX_ACCEPTED} accepted answers.")
         if match == "regex":
-            accepted = tuple(_pattern(item, f"accepted[{i}]") for i, item in enumerate(accepted_raw))
+            accepted = tuple(_pattern(item, f"accepted[{i}]", stored=stored) for i, item in enumerate(accepted_raw))
         else:
             accepted = tuple(
                 _text(item, f"accepted[{i}]", max_length=MAX_SHORT_TEXT_LENGTH) for i, item in enumerate(accepted_raw)

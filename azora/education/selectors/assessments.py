@@ -92,12 +92,12 @@ def may_take(*, user_id: uuid.UUID, course_id: uuid.UUID) -> bool:
 
 
 def engine_question(question: Question) -> grading.Question:
-    definition = grading.definition_parse(question.kind, question.definition)
+    definition = grading.definition_parse(question.kind, question.definition, stored=True)
     return grading.Question(id=str(question.id), points=question.points, definition=definition)
 
 
 def question_view(question: Question) -> QuestionAuthorView:
-    definition = grading.definition_parse(question.kind, question.definition)
+    definition = grading.definition_parse(question.kind, question.definition, stored=True)
     return QuestionAuthorView(
         id=question.id,
         course_id=question.course_id,

@@ -428,3 +428,10 @@ def test_single_choice_dataclass_is_frozen() -> None:
     with pytest.raises(AttributeError):
         definition.correct = "b"  # type: ignore[misc]  # proving it is frozen
     assert isinstance(definition_parse("free_text", SPECS["free_text"]), FreeText)
+
+
+def test_stored_definitions_stay_readable_when_authoring_rules_tighten() -> None:
+    stored = {"accepted": ["(a|aa)*b"], "match": "regex"}
+    with pytest.raises(DefinitionInvalid):
+        definition_parse("short_text", stored)
+    assert definition_parse("short_text", stored, stored=True) == ShortText(accepted=("(a|aa)*b",), match="regex")
