@@ -274,7 +274,7 @@ class PaymentLookupForm(forms.Form):
 
 
 class StatementForm(forms.Form):
-    account = forms.ChoiceField(label=_("Account"))
+    account = forms.ChoiceField(label=_("Account"), required=False)  # none chosen: the AZR wallet
     start = forms.DateField(label=_("From"), widget=DateInput)
     end = forms.DateField(label=_("To"), widget=DateInput)
 
