@@ -18,6 +18,7 @@ from azora.shared.money import Money
 SUCCESS_CARD = "4242424242424242"
 DECLINED_CARD = "4000000000000002"
 CHALLENGE_CARD = "4000000000003220"
+PROCESSING_CARD = "4000000000000077"
 
 TopUp = Callable[..., payments.PaymentIntentView]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import pytest
 from django.test import Client
@@ -14,6 +16,7 @@ from azora.accounts.models import User
 from azora.portals.pay.tests.conftest import (
     CHALLENGE_CARD,
     DECLINED_CARD,
+    PROCESSING_CARD,
     SUCCESS_CARD,
     TopUp,
     available,
@@ -238,3 +241,33 @@ def test_the_payments_list_pages_with_a_cursor_and_recovers_from_a_bad_one(
     assert more.count("<tr>") == 1
     assert "1.00 AZR" in more
     assert broken.status_code == 302
+
+
+def test_a_payment_the_bank_settles_later_shows_a_page_that_refreshes_itself(signed_in: Client, person: User) -> None:
+    url = _start_top_up(signed_in, "40")
+
+    response = _pay(signed_in, url, PROCESSING_CARD)  # the signed webhook is sent after commit: not in this test
+
+    result_url = f"/pay/checkout/{_intent_id(url)}/result/"
+    assert response["Location"] == result_url
+    page = signed_in.get(result_url).content.decode()
+    fragment = signed_in.get(result_url, headers={"HX-Request": "true"}).content.decode()
+    assert "Payment processing" in page
+    assert f'hx-get="{result_url}" hx-trigger="every 2s"' in page
+    assert fragment.lstrip().startswith('<div id="outcome"')
+    assert "<html" not in fragment
+    assert available(person) == Money(0, "AZR")
+
+
+def test_when_the_banks_webhook_arrives_the_result_page_shows_success(
+    signed_in: Client, person: User, django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[object]]
+) -> None:
+    url = _start_top_up(signed_in, "40")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _pay(signed_in, url, PROCESSING_CARD)
+
+    page = signed_in.get(f"/pay/checkout/{_intent_id(url)}/result/", headers={"HX-Request": "true"}).content.decode()
+    assert "Payment received" in page
+    assert "hx-trigger" not in page  # polling stops once the payment has an answer
+    assert available(person) == Money(4000, "AZR")
