@@ -79,7 +79,8 @@ MAX_METADATA_KEY_LENGTH = 40
 MAX_METADATA_VALUE_LENGTH = 500
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 
-# Tests replace this to count attempts without sleeping (see tests/conftest.py).
+# Given to every adapter built here, which retries its own requests with it; tests replace it to count
+# attempts without sleeping (see tests/conftest.py).
 retry_policy = RetryPolicy()
 
 
@@ -739,9 +740,10 @@ def _complete_refund(intent: PaymentIntent, refund: Refund, *, provider_ref: str
 
 
 def _call[T](operation: Callable[[], T]) -> T:
-    """Runs a provider call with the retry policy; maps what is left of a failure onto a domain error."""
+    """Runs a provider call (whose HTTP requests the adapter retries with `retry_policy`) and maps what is
+    left of a failure onto a domain error. Retries happen in the adapter only, never twice over."""
     try:
-        return retry_policy.call(operation)
+        return operation()
     except ProviderError as error:
         logger.warning(
             "payment_provider_error", retryable=error.retryable, status=error.status, code=error.code, reason=str(error)

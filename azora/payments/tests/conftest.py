@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.test import override_settings
 
 from azora.accounts.models import User
 from azora.accounts.public import platform_role_grant
@@ -13,6 +15,7 @@ from azora.accounts.tests.factories import UserFactory
 from azora.payments import services
 from azora.payments.adapters.retry import RetryPolicy
 from azora.payments.models import PaymentIntent, PaymentIntentTransition, Receipt, Refund, WebhookEvent
+from azora.payments.tests.contract.servers import STRIPE_KEY, FakeProvider, StripeHandler, serve
 from azora.shared.models import OutboxEvent
 
 SUCCESS_CARD = {"type": "card", "number": "4242424242424242", "exp_month": "12", "exp_year": "2040", "cvc": "123"}
@@ -74,3 +77,18 @@ def payments_snapshot() -> dict[str, Any]:
 
 def published(event_type: str) -> list[dict[str, Any]]:
     return list(OutboxEvent.objects.filter(event_type=event_type).order_by("id").values_list("payload", flat=True))
+
+
+@pytest.fixture
+def stripe_server() -> Iterator[FakeProvider]:
+    """The local Stripe API server, with Stripe enabled beside the sandbox and pointed at it."""
+    with (
+        serve(StripeHandler) as server,
+        override_settings(
+            AZORA_PAYMENTS_ENABLED_PROVIDERS=["sandbox", "stripe"],
+            AZORA_STRIPE_SECRET_KEY=STRIPE_KEY,
+            AZORA_STRIPE_WEBHOOK_SECRET="whsec_api_test",
+            AZORA_STRIPE_API_BASE=server.url,
+        ),
+    ):
+        yield server

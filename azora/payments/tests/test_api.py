@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import stripe
-from django.test import Client, override_settings
+from django.test import Client
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from azora.accounts.models import User
@@ -20,7 +19,7 @@ from azora.payments.adapters.signatures import stripe_style_sign
 from azora.payments.config import payments_config
 from azora.payments.models import PaymentIntent, SandboxPayment, WebhookEvent
 from azora.payments.tests.conftest import SUCCESS_CARD, card, payments_snapshot
-from azora.payments.tests.contract.servers import STRIPE_KEY, FakeProvider, StripeHandler, serve
+from azora.payments.tests.contract.servers import FakeProvider
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
@@ -231,20 +230,6 @@ def test_webhooks_need_no_credential_and_no_csrf_but_a_signature(
 
 
 # --- a whole payment through Stripe's API (the local Stripe server) ----------------------------------------
-
-
-@pytest.fixture
-def stripe_server() -> Iterator[FakeProvider]:
-    with (
-        serve(StripeHandler) as server,
-        override_settings(
-            AZORA_PAYMENTS_ENABLED_PROVIDERS=["sandbox", "stripe"],
-            AZORA_STRIPE_SECRET_KEY=STRIPE_KEY,
-            AZORA_STRIPE_WEBHOOK_SECRET="whsec_api_test",
-            AZORA_STRIPE_API_BASE=server.url,
-        ),
-    ):
-        yield server
 
 
 def test_a_stripe_payment_end_to_end(
