@@ -12,9 +12,9 @@ import azora.education.public as education
 from azora.accounts.models import User
 from azora.accounts.tests.factories import UserFactory
 
-LESSON_ONE = "# Needs and wants\n\nA **budget** starts with what you must pay.\n\n<script>alert(1)</script>"
-LESSON_TWO = "# Saving\n\nPay yourself first: move 10% to savings on pay day."
-LESSON_THREE = "# Compound interest\n\nInterest on interest: `100 * 1.1 ** 2 = 121`."
+LESSON_ONE = "## Needs and wants\n\nA **budget** starts with what you must pay.\n\n<script>alert(1)</script>"
+LESSON_TWO = "## Saving\n\nPay yourself first: move 10% to savings on pay day."
+LESSON_THREE = "## Compound interest\n\nInterest on interest: `100 * 1.1 ** 2 = 121`."
 
 
 @dataclass(frozen=True)
