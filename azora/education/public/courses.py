@@ -130,6 +130,17 @@ class ModuleView:
     position: int
     lessons: tuple[LessonOutline, ...]
 
+    @property
+    def completed_lessons(self) -> int:
+        """The viewer's completed lessons of this module (module-level progress)."""
+        return sum(1 for lesson in self.lessons if lesson.is_completed)
+
+    @property
+    def is_completed(self) -> bool:
+        """Every required lesson of the module is done (a module without lessons is not)."""
+        required = [lesson for lesson in self.lessons if lesson.is_required]
+        return bool(self.lessons) and all(lesson.is_completed for lesson in required)
+
 
 @dataclass(frozen=True, slots=True)
 class CourseDetail:

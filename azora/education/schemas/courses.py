@@ -76,6 +76,8 @@ class ModuleOut(Schema):
     summary: str
     position: int
     lessons: list[LessonOutlineOut]
+    completed_lessons: int = 0
+    is_completed: bool = False
 
 
 class CourseDetailOut(Schema):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from django.db import connection
+from django.utils import timezone
 
 from azora.accounts.tests.conftest import published, session_client
 from azora.accounts.tests.factories import UserFactory
@@ -66,7 +70,11 @@ def test_completing_lessons_moves_progress_and_the_resume_point() -> None:
     assert detail.viewer_resume_lesson_id == lessons[1].id
     outline = [lesson.is_completed for module in detail.modules for lesson in module.lessons]
     assert outline == [True, False, False, False]
-    assert Enrollment.objects.get(user=learner).last_lesson_id == lessons[0].id
+    assert [(m.completed_lessons, m.is_completed) for m in detail.modules] == [(1, False), (0, False)]
+    send(client, "POST", f"/lessons/{lessons[1].id}/complete")
+    modules = send(client, "GET", f"/courses/{course.slug}").json()["modules"]
+    assert [(m["completed_lessons"], m["is_completed"]) for m in modules] == [(2, True), (0, False)]
+    assert Enrollment.objects.get(user=learner).last_lesson_id == lessons[1].id
 
 
 def test_completing_every_required_lesson_completes_the_course_once() -> None:
@@ -88,6 +96,35 @@ def test_completing_every_required_lesson_completes_the_course_once() -> None:
     assert published("education.course_completed") == [
         {"enrollment_id": str(enrollment.id), "course_id": str(course.id), "user_id": str(learner.id)}
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_completions_publish_course_completed_once() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    course, lessons = course_with_lessons(modules=1, lessons_per_module=1)
+    learner = UserFactory()
+    enrollment_create(course_id=course.id, user_id=learner.id)
+    LessonProgress.objects.create(
+        enrollment=Enrollment.objects.get(user=learner), lesson=lessons[0], completed_at=timezone.now()
+    )
+    barrier = threading.Barrier(4)
+    results: list[bool] = []
+
+    def evaluate() -> None:
+        barrier.wait()
+        try:
+            results.append(course_completion_evaluate(user_id=learner.id, course_id=course.id))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=evaluate) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [True, True, True, True]
+    assert len(published("education.course_completed")) == 1
 
 
 def test_completion_is_not_evaluated_for_someone_not_enrolled() -> None:
