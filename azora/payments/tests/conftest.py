@@ -15,7 +15,14 @@ from azora.accounts.tests.factories import UserFactory
 from azora.payments import services
 from azora.payments.adapters.retry import RetryPolicy
 from azora.payments.models import PaymentIntent, PaymentIntentTransition, Receipt, Refund, WebhookEvent
-from azora.payments.tests.contract.servers import STRIPE_KEY, FakeProvider, StripeHandler, serve
+from azora.payments.tests.contract.servers import (
+    PAYSTACK_KEY,
+    STRIPE_KEY,
+    FakeProvider,
+    PaystackHandler,
+    StripeHandler,
+    serve,
+)
 from azora.shared.models import OutboxEvent
 
 SUCCESS_CARD = {"type": "card", "number": "4242424242424242", "exp_month": "12", "exp_year": "2040", "cvc": "123"}
@@ -89,6 +96,20 @@ def stripe_server() -> Iterator[FakeProvider]:
             AZORA_STRIPE_SECRET_KEY=STRIPE_KEY,
             AZORA_STRIPE_WEBHOOK_SECRET="whsec_api_test",
             AZORA_STRIPE_API_BASE=server.url,
+        ),
+    ):
+        yield server
+
+
+@pytest.fixture
+def paystack_server() -> Iterator[FakeProvider]:
+    """The local Paystack API server, with Paystack enabled beside the sandbox and pointed at it."""
+    with (
+        serve(PaystackHandler) as server,
+        override_settings(
+            AZORA_PAYMENTS_ENABLED_PROVIDERS=["sandbox", "paystack"],
+            AZORA_PAYSTACK_SECRET_KEY=PAYSTACK_KEY,
+            AZORA_PAYSTACK_API_BASE=server.url,
         ),
     ):
         yield server
