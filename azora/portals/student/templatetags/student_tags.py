@@ -146,3 +146,11 @@ def points_label(points: Decimal | int | None) -> str:
     value = Decimal(str(points or 0)).normalize()
     text = f"{value:f}"
     return ngettext("%(points)s point", "%(points)s points", 1 if value == 1 else 2) % {"points": text}
+
+
+@register.filter
+def time_limit_label(seconds: int | None) -> str:
+    """1800 → "30 min" (a time limit in the words of minutes_label)."""
+    if not seconds:
+        return ""
+    return minutes_label(max(1, int(seconds) // 60))
