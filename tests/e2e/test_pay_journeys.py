@@ -115,6 +115,14 @@ def test_send_azr_shows_fee_and_total_before_anything_moves(page: Page, screensh
     page.goto("/pay/history/")
     expect(page.get_by_text("For the study group snacks")).to_be_visible()
     screenshot(page, "pay-history")
+    # Typing in the search box filters the list in place (HTMX) and keeps the address shareable.
+    page.get_by_label("Search:", exact=True).press_sequentially("pizza")
+    expect(page.get_by_text("No entries match these filters.")).to_be_visible()
+    assert "q=pizza" in page.url
+    page.get_by_label("Search:", exact=True).fill("snacks")
+    page.get_by_label("Search:", exact=True).press("Enter")
+    expect(page.get_by_text("For the study group snacks")).to_be_visible()
+    expect(page.get_by_text("Wallet top-up")).to_be_hidden()
     assert page.console_errors == []  # type: ignore[attr-defined]
 
 
@@ -226,3 +234,6 @@ def test_every_pay_page_meets_wcag_2_2_aa_and_stays_light(page: Page, screenshot
     screenshot(page, "pay-statement")
     page.goto("/pay/receipts/")
     screenshot(page, "pay-receipts")
+    # No CSP violation and no script error; the one page with a refused period answers 422 on purpose.
+    errors = [e for e in page.console_errors if "status of 422" not in e]  # type: ignore[attr-defined]
+    assert errors == []
