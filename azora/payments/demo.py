@@ -16,7 +16,7 @@ def load_demo_data() -> None:
     from azora.accounts import public as accounts
 
     customer_id = accounts.active_user_id_by_email(email=DEMO_CUSTOMER)
-    if customer_id is None or payments_config().default_provider != "sandbox":
+    if customer_id is None or "sandbox" not in payments_config().enabled_providers:
         return
     intent = services.payment_intent_create(
         customer_id=customer_id,
