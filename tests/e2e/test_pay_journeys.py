@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, Response, expect
+from playwright.sync_api import Browser, Page, Response, expect
+from pytest_django.live_server_helper import LiveServer
 
 import azora.finance.public as finance
 import azora.payments.public as payments
@@ -237,3 +238,33 @@ def test_every_pay_page_meets_wcag_2_2_aa_and_stays_light(page: Page, screenshot
     # No CSP violation and no script error; the one page with a refused period answers 422 on purpose.
     errors = [e for e in page.console_errors if "status of 422" not in e]  # type: ignore[attr-defined]
     assert errors == []
+
+
+def test_top_up_and_send_work_without_javascript(browser: Browser, live_server: LiveServer) -> None:
+    sender = UserFactory(email="ayanda@example.test")
+    recipient = UserFactory(email="bongani@example.test")
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        _sign_in(page, sender)
+        _top_up(page, "10")
+        _pay_with(page, "4242424242424242")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Payment received")
+        page.get_by_role("link", name="View receipt").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Receipt INV-")
+        expect(page.get_by_role("button", name="Print receipt")).to_have_count(0)  # it needs JavaScript
+
+        page.goto("/pay/send/")
+        page.get_by_label("Recipient's email address:", exact=True).fill(recipient.email)
+        page.get_by_label("Amount (AZR):", exact=True).fill("2.50")
+        page.get_by_role("button", name="Continue").click()
+        expect(page.get_by_role("heading", name="Check and confirm")).to_be_visible()
+        page.get_by_role("button", name="Confirm and send").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Transfer")
+        assert _available(recipient) == Money(250, "AZR")
+
+        page.goto("/pay/history/?q=nothing-like-this")
+        expect(page.get_by_text("No entries match these filters.")).to_be_visible()
+    finally:
+        context.close()
