@@ -336,7 +336,7 @@ def task_service(args: argparse.Namespace, payload: dict[str, Any]) -> dict[str,
 
 
 def task_confirm(args: argparse.Namespace, payload: dict[str, Any]) -> dict[str, Any]:
-    """Sequential create + confirm of sandbox top-ups; only the confirm is timed."""
+    """Sequential create + confirm of sandbox ZAR wallet top-ups (card 4242...); only the confirm is timed."""
     import uuid
 
     try:
@@ -353,7 +353,7 @@ def task_confirm(args: argparse.Namespace, payload: dict[str, Any]) -> dict[str,
     statuses: dict[str, int] = {}
     for _ in range(args.confirms + 10):  # the first 10 warm up
         intent = payments.payment_intent_create(
-            customer_id=customer, amount=Money(1000, "AZR"), purpose="wallet_top_up", description="Benchmark top-up"
+            customer_id=customer, amount=Money(1000, "ZAR"), purpose="wallet_top_up", description="Benchmark top-up"
         )
         began = time.perf_counter()
         confirmed = payments.payment_intent_confirm(intent_id=intent.id, customer_id=customer, payment_method=card)

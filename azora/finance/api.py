@@ -254,9 +254,12 @@ def _period(start: date | None, end: date | None) -> tuple[date, date]:
 @router.get("/wallets", response=WalletListOut, summary="The caller's wallets, with posted, held and available")
 def wallet_list(request: HttpRequest) -> WalletListOut:
     user_id = _caller(request, READ_SCOPE)
-    finance.user_wallet(user_id=user_id, currency=PEER_CURRENCY)  # every user has an AZR wallet
     owned = finance.accounts_of_user(user_id=user_id)
-    return WalletListOut(items=[_wallet_out(account, finance.balance(account_id=account.id)) for account in owned])
+    if not any(account.code == "wallet" and account.currency == PEER_CURRENCY for account in owned):
+        finance.user_wallet(user_id=user_id, currency=PEER_CURRENCY)  # every user has an AZR wallet
+        owned = finance.accounts_of_user(user_id=user_id)
+    balances = finance.balances(account_ids=[account.id for account in owned])
+    return WalletListOut(items=[_wallet_out(account, balances[account.id]) for account in owned])
 
 
 @router.get(

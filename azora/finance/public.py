@@ -7,7 +7,7 @@ run inside the caller's `transaction.atomic` (they open a savepoint). See docs/f
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -171,6 +171,13 @@ def balance(*, account_id: uuid.UUID) -> BalanceView:
     from azora.finance import selectors
 
     return selectors.balance(account_id=account_id)
+
+
+def balances(*, account_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, BalanceView]:
+    """The balances of several accounts in one query; unknown ids are left out."""
+    from azora.finance import selectors
+
+    return selectors.balances(account_ids=account_ids)
 
 
 def may_view_account(*, user_id: uuid.UUID, account_id: uuid.UUID) -> bool:
@@ -380,6 +387,7 @@ __all__ = [
     "accounts_of_user",
     "balance",
     "balance_history",
+    "balances",
     "burn_for_redemption",
     "burn_for_withdrawal",
     "may_view_account",

@@ -289,6 +289,20 @@ def test_entries_cost_the_same_queries_for_any_page_size(
         assert len(send(client, "GET", path).json()["items"]) == 31
 
 
+def test_wallets_cost_the_same_queries_for_more_accounts(
+    alice: User, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    client = jwt_client(alice)
+    send(client, "GET", "/wallets")  # creates nothing more from here on
+    with CaptureQueriesContext(connection) as one:
+        assert len(send(client, "GET", "/wallets").json()["items"]) == 1
+    for currency in ("ZAR", "USD", "KES"):
+        finance.user_earnings_account(user_id=alice.id, currency=currency)
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert len(send(client, "GET", "/wallets").json()["items"]) == 4
+
+
 # --- POST /transfers -----------------------------------------------------------------------------
 
 
