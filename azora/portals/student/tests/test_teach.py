@@ -200,3 +200,36 @@ def test_editing_course_details(as_instructor: Client, instructor: User, course:
     assert response.status_code == 302
     detail = education.course_detail_by_id(course_id=course.detail.id, viewer_id=instructor.id)
     assert (detail.course.title, detail.course.level) == ("Money basics 2", "intermediate")
+
+
+def test_the_lesson_editor_shows_the_markdown_and_saves_an_edit(
+    as_instructor: Client, instructor: User, course: BuiltCourse
+) -> None:
+    lesson_id = course.lesson_ids[1]
+    page = as_instructor.get(f"/teach/{course.id}/lessons/{lesson_id}/").content.decode()
+    assert "Pay yourself first: move 10% to savings on pay day.</textarea>" in page
+    assert '<section class="preview"' in page  # the saved lesson as learners see it
+
+    response = as_instructor.post(
+        f"/teach/{course.id}/lessons/{lesson_id}/",
+        {"title": "Saving first", "body_markdown": "Save **20%**.", "estimated_minutes": "3", "is_required": "on"},
+    )
+
+    assert response.status_code == 302
+    current = education.lesson_for_author(lesson_id=lesson_id, user_id=instructor.id)
+    assert (current.title, current.body_markdown, current.estimated_minutes) == ("Saving first", "Save **20%**.", 3)
+    assert "<strong>20%</strong>" in current.body_html
+    history = as_instructor.get(f"/teach/{course.id}/lessons/{lesson_id}/").content.decode()
+    assert "Earlier versions" in history  # the course is published: the edit kept the previous version
+
+
+def test_an_empty_lesson_title_re_renders_and_changes_nothing(
+    as_instructor: Client, instructor: User, course: BuiltCourse
+) -> None:
+    lesson_id = course.lesson_ids[1]
+
+    response = as_instructor.post(f"/teach/{course.id}/lessons/{lesson_id}/", {"title": "", "body_markdown": "Gone"})
+
+    assert response.status_code == 422
+    current = education.lesson_for_author(lesson_id=lesson_id, user_id=instructor.id)
+    assert (current.title, current.version) == ("Saving", 1)

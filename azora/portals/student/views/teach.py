@@ -265,6 +265,7 @@ def _preview_html(markdown: str) -> str | None:
 
 
 def _lesson_page(request: HtmxRequest, context: Mapping[str, Any], *, status: int = 200) -> HttpResponse:
+    context = {**context, "can_preview": hasattr(education, "markdown_render")}
     return render_page(request, "student/teach/lesson_form.html", context, partial="editor", status=status)
 
 
@@ -305,21 +306,18 @@ def lesson_edit(request: HtmxRequest, course_id: uuid.UUID, lesson_id: uuid.UUID
     course = editable_course(request, course_id)
     module, _outline = lesson_of(course, lesson_id)
     user_id = user_id_of(request)
-    author_view = getattr(education, "lesson_for_author", None)
-    current = author_view(lesson_id=lesson_id, user_id=user_id) if author_view is not None else None
+    current = education.lesson_for_author(lesson_id=lesson_id, user_id=user_id)
     context: dict[str, Any] = {"course": course, "module": module, "lesson": current, "lesson_id": lesson_id}
     context["versions"] = education.lesson_versions(lesson_id=lesson_id, user_id=user_id)
     if request.method == "GET":
-        initial = {}
-        if current is not None:
-            initial = {
-                "title": current.title,
-                "body_markdown": current.body_markdown,
-                "video_url": current.video_url,
-                "estimated_minutes": current.estimated_minutes,
-                "is_required": current.is_required,
-            }
-            context["preview_html"] = current.body_html
+        initial = {
+            "title": current.title,
+            "body_markdown": current.body_markdown,
+            "video_url": current.video_url,
+            "estimated_minutes": current.estimated_minutes,
+            "is_required": current.is_required,
+        }
+        context["preview_html"] = current.body_html
         context["form"] = LessonForm(initial=initial)
         return _lesson_page(request, context)
     form = LessonForm(request.POST)
