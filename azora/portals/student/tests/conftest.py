@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -20,10 +21,10 @@ LESSON_THREE = "## Compound interest\n\nInterest on interest: `100 * 1.1 ** 2 = 
 @dataclass(frozen=True)
 class BuiltCourse:
     detail: education.CourseDetail
-    lesson_ids: tuple[object, ...]
+    lesson_ids: tuple[uuid.UUID, ...]
 
     @property
-    def id(self) -> object:
+    def id(self) -> uuid.UUID:
         return self.detail.id
 
     @property
