@@ -120,7 +120,7 @@ def certificate_issue(*, enrollment_id: uuid.UUID) -> uuid.UUID:
         existing = Certificate.objects.filter(enrollment_id=enrollment_id).values_list("id", flat=True).first()
         if existing is not None:
             return existing
-        # The lock makes a concurrent second issue wait, then find the first certificate above... or here.
+        # Lock the enrolment: a concurrent second issue waits here, then finds the first one's certificate below.
         enrollment = Enrollment.objects.select_for_update().select_related("course").filter(id=enrollment_id).first()
         if enrollment is None or enrollment.status != EnrollmentStatus.COMPLETED:
             raise CertificateNotEarned(extra={"enrollment_id": str(enrollment_id)})
@@ -163,7 +163,7 @@ def certificate_issue(*, enrollment_id: uuid.UUID) -> uuid.UUID:
                 certificate_id=certificate.id, course_id=course.id, user_id=enrollment.user_id, skills=facts.skills
             )
         )
-    logger.info("certificate issued", certificate_id=str(certificate.id), course_id=str(course.id))
+    logger.info("certificate_issued", certificate_id=str(certificate.id), course_id=str(course.id))
     return certificate.id
 
 
@@ -190,7 +190,7 @@ def certificate_revoke(*, certificate_id: uuid.UUID, by_user_id: uuid.UUID, reas
             certificate_id=certificate.id, revoked_by_id=by_user_id, reason=cleaned, created_at=timezone.now()
         )
     logger.info(
-        "certificate revoked",
+        "certificate_revoked",
         certificate_id=str(certificate.id),
         course_id=str(certificate.course_id),
         revoked_by=str(by_user_id),
