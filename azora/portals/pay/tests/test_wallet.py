@@ -14,6 +14,7 @@ from django.utils import timezone
 import azora.finance.public as finance
 from azora.accounts.models import User
 from azora.portals.pay.tests.conftest import TopUp, money_rows
+from azora.portals.pay.views import wallet
 from azora.shared.ids import uuid7
 from azora.shared.money import Money
 
@@ -172,3 +173,20 @@ def test_a_statement_with_bad_dates_is_refused(signed_in: Client) -> None:
     assert response.status_code == garbage.status_code == 422
     assert "The end date must be on or after the start date." in response.content.decode()
     assert "Enter a valid date." in garbage.content.decode()
+
+
+def test_a_long_statement_page_shows_the_first_entries_and_the_csv_has_all(
+    signed_in: Client, person: User, top_up: TopUp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for minor in (100, 200, 300):
+        top_up(person, minor)
+    today = timezone.localdate()
+    query = f"start={today}&end={today}"
+    monkeypatch.setattr(wallet, "STATEMENT_PAGE_ROWS", 2)
+
+    html = signed_in.get(f"/pay/statements/?{query}").content.decode()
+    rows = list(csv.reader(io.StringIO(signed_in.get(f"/pay/statements/?{query}&format=csv").content.decode())))
+
+    assert "This statement has 3 entries; the page shows the first 2. The CSV download has them all." in html
+    assert html.count("Card payment or top-up") == 2
+    assert [row[4] for row in rows[5:8]] == ["1.00", "2.00", "3.00"]

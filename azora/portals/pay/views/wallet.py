@@ -31,6 +31,9 @@ CHART_DAYS = 30
 RECENT_ENTRIES = 5
 HISTORY_PAGE_SIZE = 25
 CSV_PAGE_SIZE = 100
+# A statement page shows at most this many entries (about 100 KB), so that it stays light on a phone; the
+# CSV always has them all.
+STATEMENT_PAGE_ROWS = 200
 # Kinds of ledger transfer a person meets in their own history, in their words.
 KIND_LABELS = {
     "peer": gettext_lazy("Sent or received AZR"),
@@ -303,7 +306,9 @@ def statements(request: HtmxRequest) -> HttpResponse:
         {
             "statement": statement,
             "account_label": account_label(account),
-            "rows": entry_rows(account, statement.lines),
+            "rows": entry_rows(account, statement.lines[:STATEMENT_PAGE_ROWS]),
+            "rows_total": len(statement.lines),
+            "rows_shown": min(len(statement.lines), STATEMENT_PAGE_ROWS),
             "query": query.urlencode(),
             "change": statement.closing - statement.opening,
         }
