@@ -29,6 +29,9 @@ class Certificate(PublicModel):
     credential = models.JSONField()
     signed_jwt = models.TextField()
     kid = models.CharField(max_length=64)
+    # This certificate's bit in the revocation status list (W3C Bitstring Status List), drawn at random so
+    # that a list reveals nothing about who holds which position; null for certificates issued without one.
+    status_index = models.PositiveIntegerField(null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-issued_at", "-id"]
