@@ -18,7 +18,7 @@ DEMO_INSTRUCTOR_EARNINGS = ("instructor@azora.local", Money(1_250_00, "ZAR"), "C
 
 def load_demo_data() -> None:
     """Idempotent: fixed transfer ids, so a second run returns the first transfers instead of paying twice."""
-    from azora.accounts import public as accounts
+    import azora.accounts.public as accounts
 
     services.supply_issue()
     treasury = services.platform_account(code="treasury", currency="AZR")

@@ -140,6 +140,13 @@ def user_earnings_account(*, user_id: uuid.UUID, currency: str) -> AccountView:
     return services.user_earnings_account(user_id=user_id, currency=currency)
 
 
+def earnings_currencies() -> tuple[str, ...]:
+    """The fiat currencies in which instructors and sellers earn (AZORA_EARNINGS_CURRENCIES; the first is the default)."""
+    from azora.finance import services
+
+    return services.earnings_currencies()
+
+
 def organisation_account(*, organisation_id: uuid.UUID, code: str, currency: str) -> AccountView:
     from azora.finance import services
 
@@ -390,6 +397,7 @@ __all__ = [
     "balances",
     "burn_for_redemption",
     "burn_for_withdrawal",
+    "earnings_currencies",
     "may_view_account",
     "organisation_account",
     "parse_amount",

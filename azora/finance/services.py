@@ -151,6 +151,10 @@ def user_earnings_account(*, user_id: uuid.UUID, currency: str) -> AccountView:
     )  # fmt: skip
 
 
+def earnings_currencies() -> tuple[str, ...]:
+    return tuple(str(currency) for currency in settings.AZORA_EARNINGS_CURRENCIES)
+
+
 def organisation_account(*, organisation_id: uuid.UUID, code: str, currency: str) -> AccountView:
     _check_code(code)
     return _account_get_or_create(
@@ -877,7 +881,7 @@ def peer_sent_today(*, wallet_id: uuid.UUID, fee_account_id: uuid.UUID | None) -
 
 
 def _check_user_exists(user_id: uuid.UUID) -> None:
-    from azora.accounts import public as accounts
+    import azora.accounts.public as accounts
 
     try:
         accounts.user_profile(user_id=user_id)

@@ -241,3 +241,7 @@ def test_fund_helper_leaves_the_ledger_reconciled() -> None:
     fund(wallet, 12_34)
     assert public.balance(account_id=wallet.id).posted == Money(12_34, "ZAR")
     assert public.reconcile().is_clean
+
+
+def test_earnings_currencies_come_from_the_settings() -> None:
+    assert public.earnings_currencies() == ("ZAR", "USD")
