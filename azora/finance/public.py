@@ -141,7 +141,7 @@ def user_earnings_account(*, user_id: uuid.UUID, currency: str) -> AccountView:
 
 
 def earnings_currencies() -> tuple[str, ...]:
-    """The fiat currencies in which instructors and sellers earn (AZORA_EARNINGS_CURRENCIES; the first is the default)."""
+    """Fiat currencies of earnings accounts (AZORA_EARNINGS_CURRENCIES); the first is the default."""
     from azora.finance import services
 
     return services.earnings_currencies()
