@@ -454,10 +454,9 @@ def allocate_invoice_number(*, year: int) -> tuple[int, str]:
     surrounding transaction also rolls back the increment. Must run inside the success transaction."""
     InvoiceCounter.objects.bulk_create([InvoiceCounter(year=year, last_number=0)], ignore_conflicts=True)
     counter = InvoiceCounter.objects.select_for_update().get(year=year)
-    counter.last_number = F("last_number") + 1
+    counter.last_number += 1  # the row is locked until this transaction ends: no one else can read it meanwhile
     counter.save(update_fields=["last_number"])
-    counter.refresh_from_db(fields=["last_number"])
-    sequence = int(counter.last_number)
+    sequence = counter.last_number
     return sequence, f"INV-{year}-{sequence:06d}"
 
 
