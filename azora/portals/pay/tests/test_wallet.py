@@ -188,5 +188,27 @@ def test_a_long_statement_page_shows_the_first_entries_and_the_csv_has_all(
     rows = list(csv.reader(io.StringIO(signed_in.get(f"/pay/statements/?{query}&format=csv").content.decode())))
 
     assert "This statement has 3 entries; the page shows the first 2. The CSV download has them all." in html
-    assert html.count("Card payment or top-up") == 2
+    assert html.count('<span class="entry-kind">Card payment or top-up') == 2
     assert [row[4] for row in rows[5:8]] == ["1.00", "2.00", "3.00"]
+
+
+def test_older_history_entries_load_page_by_page(signed_in: Client, person: User, top_up: TopUp) -> None:
+    for minor in range(100, 100 + 26 * 100, 100):
+        top_up(person, minor)
+
+    first = signed_in.get("/pay/history/?period=30&q=").content.decode()
+    more_link = re.search(r'href="/pay/history/\?([^"]*cursor=[^"]+)"', first)
+    assert more_link is not None
+    query = more_link.group(1).replace("&amp;", "&")
+    older = signed_in.get(f"/pay/history/?{query}", headers={"HX-Request": "true"}).content.decode()
+    whole = signed_in.get(f"/pay/history/?{query}").content.decode()
+
+    entry = '<span class="entry-kind">Card payment or top-up'
+    assert first.count(entry) == 25
+    assert "+26.00 AZR" in first
+    assert "<html" not in older
+    assert older.count(entry) == 1
+    assert "+1.00 AZR" in older
+    assert 'id="more-row"' not in older
+    assert "<html" in whole
+    assert "period=30" in query
