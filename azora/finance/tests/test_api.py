@@ -242,7 +242,7 @@ def test_entries_pages_cover_every_entry_once(alice: User) -> None:
     client = session_client(alice)
     path = f"/wallets/{wallet_id(alice)}/entries?limit=2"
 
-    seen: list[str] = []
+    seen: list[int] = []
     cursor = ""
     for _ in range(5):
         page = send(client, "GET", path + (f"&cursor={cursor}" if cursor else "")).json()

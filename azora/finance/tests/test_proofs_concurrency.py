@@ -15,15 +15,19 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from azora.accounts.tests.factories import UserFactory
 from azora.finance import public as finance
 from azora.finance.errors import InsufficientFunds
 from azora.shared.ids import uuid7
 from azora.shared.money import Money
+
+if TYPE_CHECKING:
+    from django.db.backends.postgresql.base import DatabaseWrapper as PostgresDatabaseWrapper
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -82,16 +86,17 @@ def _fund(wallets: list[uuid.UUID]) -> None:
 @pytest.fixture
 def connection_per_thread(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A pool large enough for every thread to hold its own connection for the whole test (the default is 8)."""
-    pool = connection.settings_dict["OPTIONS"].get("pool")
+    wrapper = cast("PostgresDatabaseWrapper", connections["default"])
+    pool = wrapper.settings_dict["OPTIONS"].get("pool")
     if not isinstance(pool, dict):
         yield  # plain connections: each thread opens its own anyway
         return
-    connection.close()
-    connection.close_pool()
+    wrapper.close()
+    wrapper.close_pool()
     monkeypatch.setitem(pool, "max_size", THREADS + 2)
     yield
-    connection.close()
-    connection.close_pool()  # the next test gets a pool of the configured size again
+    wrapper.close()
+    wrapper.close_pool()  # the next test gets a pool of the configured size again
 
 
 @pytest.mark.usefixtures("connection_per_thread")

@@ -12,7 +12,7 @@ rolled back at its end, so examples are independent.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -69,7 +69,7 @@ class Model:
     def available(self, account_id: uuid.UUID) -> int:
         return self.posted[account_id] - self.held[account_id]
 
-    def can_post(self, legs: list[Leg]) -> bool:
+    def can_post(self, legs: Sequence[Leg]) -> bool:
         """Whether posting `legs` keeps available >= 0 on every account it lowers that may not go negative."""
         delta: dict[uuid.UUID, int] = {}
         for account_id, side, minor in legs:
@@ -79,7 +79,7 @@ class Model:
             for account_id, change in delta.items()
         )
 
-    def post(self, legs: list[Leg]) -> None:
+    def post(self, legs: Sequence[Leg]) -> None:
         for account_id, side, minor in legs:
             self.posted[account_id] += self.effect(account_id, side, minor)
 
