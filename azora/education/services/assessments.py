@@ -705,12 +705,13 @@ def free_text_grade(
 def grade_store(*, course_id: uuid.UUID, user_id: uuid.UUID) -> CourseGrade:
     """Computes the learner's course grade and stores its canonical snapshot (inside any caller's transaction).
 
-    Unchanged data gives the same snapshot bytes; the row is then left as it is.
+    The stored row is locked before the grade is computed, so two attempts closing at once store the grade that
+    counts both. Unchanged data gives the same snapshot bytes; the row is then left as it is.
     """
-    grade = grade_compute(course_id=course_id, user_id=user_id)
-    snapshot = grading.grade_to_json(grade).decode()
     with transaction.atomic():
         stored = CourseGrade.objects.select_for_update().filter(course_id=course_id, user_id=user_id).first()
+        grade = grade_compute(course_id=course_id, user_id=user_id)
+        snapshot = grading.grade_to_json(grade).decode()
         if stored is None:
             try:
                 with transaction.atomic():
@@ -722,8 +723,10 @@ def grade_store(*, course_id: uuid.UUID, user_id: uuid.UUID) -> CourseGrade:
                         snapshot=snapshot,
                         computed_at=timezone.now(),
                     )
-            except IntegrityError:  # a concurrent computation stored it first
+            except IntegrityError:  # a concurrent computation stored it first: lock theirs and compute again
                 stored = CourseGrade.objects.select_for_update().get(course_id=course_id, user_id=user_id)
+                grade = grade_compute(course_id=course_id, user_id=user_id)
+                snapshot = grading.grade_to_json(grade).decode()
         if stored.snapshot != snapshot:
             stored.percent = grade.percent
             stored.computed_percent = grade.computed_percent

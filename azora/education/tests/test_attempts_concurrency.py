@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.db import connections
 
 from azora.education import public
 from azora.education.errors import AttemptClosed
-from azora.education.models import Attempt
+from azora.education.models import Attempt, CourseGrade
 from azora.education.tests.factories_assessments import classroom
 from azora.shared.models import OutboxEvent
 
@@ -63,3 +64,21 @@ def test_two_submits_at_once_score_once() -> None:
     )
     assert sorted(type(outcome).__name__ for outcome in outcomes) == sorted(["AttemptView", AttemptClosed.__name__])
     assert OutboxEvent.objects.filter(event_type="education.assessment_passed").count() == 1
+
+
+def test_two_attempts_closing_at_once_store_a_grade_that_counts_both() -> None:
+    room = classroom()
+    first, second = room.question(), room.question()
+    quiz_a, quiz_b = room.assessment([first], is_required=False), room.assessment([second], is_required=False)
+    attempt_a = public.attempt_start(assessment_id=quiz_a.id, user_id=room.learner.id)
+    attempt_b = public.attempt_start(assessment_id=quiz_b.id, user_id=room.learner.id)
+    outcomes = _race(
+        lambda: public.attempt_submit(attempt_id=attempt_a.id, user_id=room.learner.id, answers={str(first.id): True}),
+        lambda: public.attempt_submit(
+            attempt_id=attempt_b.id, user_id=room.learner.id, answers={str(second.id): False}
+        ),
+    )
+    assert [type(outcome).__name__ for outcome in outcomes] == ["AttemptView", "AttemptView"]
+    stored = CourseGrade.objects.get(course=room.course, user=room.learner)
+    assert stored.percent == Decimal("50.00")  # (100 + 0) / 2
+    assert stored.snapshot == public.grade_for(user_id=room.learner.id, course_id=room.course.id).snapshot_json
