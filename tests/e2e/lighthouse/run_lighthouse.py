@@ -9,6 +9,7 @@ four category scores. Reports (JSON) are written to var/lighthouse/reports/.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -30,6 +31,9 @@ LEARNER = ("learner@azora.local", "azora-demo-password")
 
 
 def start_server(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
+    with contextlib.suppress(httpx.HTTPError):
+        httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+        raise SystemExit(f"port {port} is already in use; choose another with --port")
     environment = {**os.environ, "AZORA_DATA_DIR": str(data_dir)}
     log = (data_dir / "server.log").open("wb")
     server = subprocess.Popen(  # noqa: S603 -- our own command line
@@ -54,10 +58,13 @@ def start_server(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
-    os.killpg(server.pid, signal.SIGINT)
+    """SIGTERM to `azora run` (it stops its web and worker processes), then anything left in its process group."""
+    server.terminate()
     try:
-        server.wait(timeout=20)
+        server.wait(timeout=30)
     except subprocess.TimeoutExpired:
+        server.kill()
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(server.pid, signal.SIGKILL)
 
 
