@@ -66,8 +66,9 @@ def test_a_refund_above_what_remains_is_refused_and_changes_nothing(
 
     response = signed_in.post(f"/pay/refunds/{paid.id}/", {"amount": "60", "reason": "Too much", "refund_key": "c"})
 
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert 'class="form-errors" role="alert"' in response.content.decode()
+    assert "The refund is more than what remains of the payment." in response.content.decode()
     assert money_rows() == before
     assert available(other) == Money(5000, "AZR")
 

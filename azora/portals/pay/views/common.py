@@ -18,6 +18,7 @@ import azora.accounts.public as accounts
 from azora.shared.errors import DomainError
 
 INVALID = 422  # a form that comes back with errors: the input was understood but not accepted
+CONFLICT = 409  # the input was fine, but the state of the money says no (balance, limit, remaining amount)
 FINANCE_ADMIN = "finance_admin"
 
 
@@ -67,7 +68,15 @@ ERROR_MESSAGES = {
     "invalid_amount": _("Enter an amount greater than zero."),
     "transfer_id_reused": _("This transfer was already sent with other details. Start again to send another."),
     "currency_mismatch": _("These amounts are in different currencies."),
+    "refund_exceeds_remaining": _("The refund is more than what remains of the payment."),
+    "refund_window_closed": _("The payment is too old to be refunded."),
+    "payment_not_refundable": _("Only a payment that succeeded can be refunded."),
 }
+
+
+def form_status(error: DomainError | None) -> int:
+    """The status of a form shown again: 409 when the service found a conflict, 422 for anything else."""
+    return CONFLICT if error is not None and error.status == CONFLICT else INVALID
 
 
 def error_message(error: DomainError) -> str:

@@ -22,6 +22,7 @@ from azora.portals.pay.views.common import (
     INVALID,
     HtmxRequest,
     add_domain_error,
+    form_status,
     is_finance_admin,
     not_found,
     render_page,
@@ -78,6 +79,7 @@ def refund_create(request: HtmxRequest, intent_id: uuid.UUID) -> HttpResponse:
         raise not_found(error) from error
     lookup = PaymentLookupForm(initial={"payment": str(intent.id)})
     form = RefundForm(request.POST, currency=intent.amount.currency)
+    refused: DomainError | None = None
     if form.is_valid():
         key = form.cleaned_data["refund_key"]
         try:
@@ -90,7 +92,8 @@ def refund_create(request: HtmxRequest, intent_id: uuid.UUID) -> HttpResponse:
             )
         except DomainError as error:
             add_domain_error(form, error)
+            refused = error
         else:
             messages.success(request, _("Refunded %(amount)s.") % {"amount": refund.amount})
             return redirect(f"{redirect('pay:refunds').url}?payment={intent.id}")
-    return _page(request, lookup=lookup, intent=intent, form=form, status=INVALID)
+    return _page(request, lookup=lookup, intent=intent, form=form, status=form_status(refused))

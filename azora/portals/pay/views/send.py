@@ -18,7 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 import azora.accounts.public as accounts
 import azora.finance.public as finance
 from azora.portals.pay.forms import SendForm
-from azora.portals.pay.views.common import INVALID, HtmxRequest, add_domain_error, render_page, user_id_of
+from azora.portals.pay.views.common import (
+    INVALID,
+    HtmxRequest,
+    add_domain_error,
+    form_status,
+    render_page,
+    user_id_of,
+)
 from azora.portals.pay.views.wallet import increases_balance, kind_label
 from azora.shared.errors import DomainError
 from azora.shared.ids import uuid7
@@ -79,7 +86,7 @@ def send(request: HtmxRequest) -> HttpResponse:
             )
         except DomainError as error:
             add_domain_error(form, error)
-            return _page(request, form, status=error.status if error.status in (409, 422) else INVALID)
+            return _page(request, form, status=form_status(error))
         sent = {"amount": amount, "email": form.cleaned_data["recipient"]}
         messages.success(request, _("Sent %(amount)s to %(email)s.") % sent)
         url = reverse("pay:transfer", kwargs={"transfer_id": transfer.id})
