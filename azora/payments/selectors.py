@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import cast
 
+from django.utils import timezone
+
 from azora.accounts.public import user_has_platform_role
 from azora.payments.errors import PaymentIntentNotFound, ReceiptNotFound
-from azora.payments.models import PaymentIntent, Receipt, Refund
+from azora.payments.models import PaymentIntent, Receipt, Refund, WebhookEvent
 from azora.payments.public import (
     IntentStatus,
     PaymentIntentView,
@@ -150,3 +153,21 @@ def receipt_for_intent(*, intent_id: uuid.UUID, viewer_id: uuid.UUID) -> Receipt
     if receipt is None or (receipt.customer_id != viewer_id and not is_finance_admin(user_id=viewer_id)):
         return None
     return receipt_view(receipt)
+
+
+WEBHOOK_BACKLOG_AGE = dt.timedelta(minutes=5)
+STUCK_PROCESSING_AGE = dt.timedelta(hours=1)
+
+
+def payments_health(*, now: dt.datetime | None = None) -> str:
+    """Empty when healthy; otherwise what is wrong (no ids, amounts or secrets), for operators and a future
+    readiness probe (health's tests pin the list of probes today, so none is registered yet)."""
+    now = now or timezone.now()
+    problems = []
+    waiting = WebhookEvent.objects.filter(status="received", created_at__lt=now - WEBHOOK_BACKLOG_AGE).count()
+    if waiting:
+        problems.append(f"{waiting} webhook event(s) unprocessed for over 5 minutes")
+    stuck = PaymentIntent.objects.filter(status="processing", updated_at__lt=now - STUCK_PROCESSING_AGE).count()
+    if stuck:
+        problems.append(f"{stuck} payment intent(s) processing for over an hour")
+    return "; ".join(problems)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 
@@ -190,3 +191,16 @@ def test_pending_events_are_processed_by_the_job(customer: User) -> None:
     assert services.pending_webhooks_process() == 1
     assert PaymentIntent.objects.get(pk=intent.id).status == "succeeded"
     assert services.webhook_process(webhook_event_id=WebhookEvent.objects.get().pk) == "already processed"
+
+
+def test_the_health_probe_reports_a_backlog_and_stuck_intents(customer: User) -> None:
+    from azora.payments.selectors import payments_health
+
+    assert payments_health() == ""
+    intent = processing_intent(customer)
+    body = event_body(provider_ref(intent), "succeeded", event_id="evt_wait")
+    services.webhook_receive(provider="sandbox", body=body, headers=signed(body))  # not processed: no commit here
+    later = WebhookEvent.objects.get().created_at + dt.timedelta(hours=2)
+    assert payments_health(now=later) == (
+        "1 webhook event(s) unprocessed for over 5 minutes; 1 payment intent(s) processing for over an hour"
+    )
