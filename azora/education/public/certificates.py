@@ -21,6 +21,7 @@ __all__ = [
     "certificate_verify_token",
     "certificates_of",
     "issuer_jwks",
+    "revocation_status_list",
 ]
 
 CheckName = Literal["signature", "expiry", "revocation"]
@@ -174,3 +175,10 @@ def issuer_jwks() -> dict[str, Any]:
     from azora.education import signing
 
     return dict(signing.configured_keyring().jwks())
+
+
+def revocation_status_list() -> str:
+    """The signed revocation status list (a W3C BitstringStatusListCredential as a JWT), published for verifiers."""
+    from azora.education.selectors import certificates
+
+    return certificates.revocation_status_list()

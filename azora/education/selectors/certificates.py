@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -27,6 +30,18 @@ from azora.shared.pagination import Page, paginate_queryset
 
 # The Student Portal serves the public verify page here (azora/portals/student/urls.py: verify/<uuid>/).
 VERIFY_PATH = "/verify/{certificate_id}/"
+
+
+# The revocation status list (W3C Bitstring Status List v1.0): one bit per certificate, 1 = revoked. 131 072
+# bits (16 KiB) is the specification's minimum, so that a list gives its holders herd privacy.
+STATUS_LIST_SIZE = 131_072
+STATUS_LIST_PATH = "/credentials/status/revocation"
+# How long a verifier may cache the list (the entry's `ttl`, in milliseconds).
+STATUS_LIST_TTL_MILLISECONDS = 300_000
+
+
+def status_list_url() -> str:
+    return settings.AZORA_PUBLIC_URL + STATUS_LIST_PATH
 
 
 def verify_url(certificate_id: uuid.UUID) -> str:
@@ -297,4 +312,56 @@ def certificate_print_data(*, certificate_id: uuid.UUID, viewer_id: uuid.UUID | 
         kid=view.kid,
         verify_url=view.verify_url,
         qr_svg=qr_code_svg(view.verify_url),
+    )
+
+
+def bitstring_encode(indexes: Iterable[int], *, size: int = STATUS_LIST_SIZE) -> str:
+    """The list's `encodedList`: multibase base64url (prefix "u", no padding) of the GZIP-compressed bitstring.
+
+    Index 0 is the leftmost bit, the most significant bit of the first byte (Bitstring Status List §3.2).
+    """
+    bits = bytearray(size // 8)
+    for index in indexes:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    return "u" + base64.urlsafe_b64encode(gzip.compress(bytes(bits), mtime=0)).rstrip(b"=").decode("ascii")
+
+
+def bitstring_bit(encoded_list: str, index: int) -> bool:
+    """Whether bit `index` of an `encodedList` is set: what a verifier does with a credential's statusListIndex."""
+    data = encoded_list.removeprefix("u")
+    bits = gzip.decompress(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
+    return bool(bits[index // 8] & (0x80 >> (index % 8)))
+
+
+def revocation_status_list_claims(*, now: datetime) -> dict[str, Any]:
+    """The BitstringStatusListCredential of revocations, as JWT claims (the payload is the credential)."""
+    url = status_list_url()
+    revoked = Certificate.objects.filter(revocation__isnull=False, status_index__isnull=False).values_list(
+        "status_index", flat=True
+    )
+    issuer = settings.AZORA_PUBLIC_URL + "/"
+    moment = now.replace(microsecond=0)
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": {"id": issuer, "type": ["Profile"], "name": settings.AZORA_CERTIFICATE_ISSUER_NAME, "url": issuer},
+        "validFrom": moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": bitstring_encode(index for index in revoked if index is not None),
+            "ttl": STATUS_LIST_TTL_MILLISECONDS,
+        },
+        "iss": issuer,
+        "jti": url,
+        "nbf": int(moment.timestamp()),
+    }
+
+
+def revocation_status_list() -> str:
+    """The revocation status list credential, signed now with the issuer's key (a compact JWS)."""
+    return signing.credential_sign(
+        claims=revocation_status_list_claims(now=timezone.now()), keyring=signing.configured_keyring()
     )

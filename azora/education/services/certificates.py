@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -49,6 +50,7 @@ class CredentialFacts:
     valid_until: datetime
     issuer_name: str
     public_url: str
+    status_index: int | None = None
 
 
 def _timestamp(moment: datetime) -> str:
@@ -81,7 +83,7 @@ def credential_claims(facts: CredentialFacts) -> dict[str, Any]:
         },
         "tag": list(facts.skills),
     }
-    return {
+    claims: dict[str, Any] = {
         "@context": [VC_CONTEXT, OPEN_BADGES_CONTEXT],
         "id": credential_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -104,11 +106,32 @@ def credential_claims(facts: CredentialFacts) -> dict[str, Any]:
         "nbf": int(facts.issued_at.timestamp()),
         "exp": int(facts.valid_until.timestamp()),
     }
+    if facts.status_index is not None:
+        # Anyone can check revocation against the published list without asking about this certificate.
+        status_list = facts.public_url + selectors.STATUS_LIST_PATH
+        claims["credentialStatus"] = {
+            "id": f"{status_list}#{facts.status_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(facts.status_index),
+            "statusListCredential": status_list,
+        }
+    return claims
 
 
 def _learner_name(user_id: uuid.UUID) -> str:
     profile = user_profile(user_id=user_id)
     return profile.display_name.strip() or profile.email.partition("@")[0]
+
+
+def _status_index_draw() -> int | None:
+    """A free position in the revocation status list, drawn at random (herd privacy); None when the list is full."""
+    for _ in range(16):
+        candidate = secrets.randbelow(selectors.STATUS_LIST_SIZE)
+        if not Certificate.objects.filter(status_index=candidate).exists():
+            return candidate
+    used = set(Certificate.objects.filter(status_index__isnull=False).values_list("status_index", flat=True))
+    return next((index for index in range(selectors.STATUS_LIST_SIZE) if index not in used), None)
 
 
 def certificate_issue(*, enrollment_id: uuid.UUID) -> uuid.UUID:
@@ -141,6 +164,7 @@ def certificate_issue(*, enrollment_id: uuid.UUID) -> uuid.UUID:
             valid_until=issued_at + timedelta(days=settings.AZORA_CERTIFICATE_VALIDITY_DAYS),
             issuer_name=settings.AZORA_CERTIFICATE_ISSUER_NAME,
             public_url=settings.AZORA_PUBLIC_URL,
+            status_index=_status_index_draw(),
         )
         claims = credential_claims(facts)
         keyring = signing.configured_keyring()
@@ -157,6 +181,7 @@ def certificate_issue(*, enrollment_id: uuid.UUID) -> uuid.UUID:
             credential=claims,
             signed_jwt=signing.credential_sign(claims=claims, keyring=keyring),
             kid=keyring.active.kid,
+            status_index=facts.status_index,
         )
         publish(
             CertificateIssued(

@@ -83,6 +83,13 @@ def test_a_completed_enrolment_earns_an_open_badges_3_credential_signed_with_the
                 "tag": ["budgeting", "compound interest"],
             },
         },
+        "credentialStatus": {
+            "id": f"https://learn.azora.example/credentials/status/revocation#{certificate.status_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(certificate.status_index),
+            "statusListCredential": "https://learn.azora.example/credentials/status/revocation",
+        },
         "iss": "https://learn.azora.example/",
         "jti": urn,
         "nbf": int(certificate.issued_at.timestamp()),
