@@ -1,0 +1,106 @@
+"""The ledger's admin pages are read-only; on PostgreSQL, racing sends respect balances, limits and ids."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+
+import pytest
+from django.db import connections
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from azora.accounts.models import User
+from azora.finance import errors, public, services
+from azora.finance.models import Account, Posting, Transfer
+from azora.finance.tests.factories import UserFactory, simple_transfer, wallet_with
+from azora.shared.money import Money
+
+
+@pytest.fixture
+def operator() -> Client:
+    user = User.objects.create_superuser(email="ledger-root@example.test", password="an-operator-password-1")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_the_ledger_admin_pages_render_and_refuse_changes(operator: Client) -> None:
+    wallet = wallet_with(5_00)
+    view = simple_transfer(wallet, services.platform_account(code="burn", currency="AZR"), 1_00)
+    posting = Posting.objects.filter(transfer_id=view.id).first()
+    assert posting is not None
+    for model, pk in ((Account, wallet.id), (Transfer, view.id), (Posting, posting.pk)):
+        name = model._meta.model_name
+        assert operator.get(reverse(f"admin:finance_{name}_changelist")).status_code == 200
+        assert operator.get(reverse(f"admin:finance_{name}_change", args=[pk])).status_code == 200
+        assert operator.get(reverse(f"admin:finance_{name}_add")).status_code == 403
+        assert operator.post(reverse(f"admin:finance_{name}_delete", args=[pk]), {"post": "yes"}).status_code == 403
+    assert Posting.objects.filter(transfer_id=view.id).count() == 2
+
+
+def _race(*calls: Callable[[], object]) -> list[BaseException | None]:
+    """Runs each call in its own thread and database connection, released together; their outcomes in order."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[BaseException | None] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            call()
+        except BaseException as error:  # the test inspects every outcome
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@override_settings(AZORA_AZR_PEER_DAILY_LIMIT=100)
+def test_racing_peer_sends_cannot_pass_the_daily_limit_or_the_balance_together() -> None:
+    sender = wallet_with(1_000_00)
+    assert sender.owner_id is not None
+    sender_id = sender.owner_id
+    recipients = [UserFactory().pk for _ in range(6)]
+
+    def send(to_user_id: uuid.UUID) -> Callable[[], object]:
+        return lambda: services.peer_transfer(
+            transfer_id=uuid.uuid4(), from_user_id=sender_id, to_user_id=to_user_id, amount=Money(40_00, "AZR"),
+            note="race",
+        )  # fmt: skip
+
+    outcomes = _race(*(send(recipient) for recipient in recipients))
+
+    # 100 AZR a day: two sends of 40 fit, a third would not.
+    assert sum(outcome is None for outcome in outcomes) == 2
+    assert all(isinstance(o, errors.DailyLimitExceeded) for o in outcomes if o is not None)
+    assert public.balance(account_id=sender.id).posted == Money(1_000_00 - 2 * (40_00 + 4), "AZR")
+    assert public.reconcile().is_clean
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_racing_transfers_with_one_id_apply_once_and_never_overdraw() -> None:
+    source, target = wallet_with(10_00), wallet_with(0)
+    transfer_id = uuid.uuid4()
+    same = [lambda: simple_transfer(source, target, 3_00, transfer_id=transfer_id) for _ in range(4)]
+    others = [lambda: simple_transfer(source, target, 3_00) for _ in range(4)]
+
+    outcomes = _race(*same, *others)
+
+    assert all(outcome is None for outcome in outcomes[:4])
+    # 10.00: the shared id moves 3.00 once; of the four others only two fit (3.00 + 3.00 + 3.00 = 9.00).
+    assert sum(outcome is None for outcome in outcomes[4:]) == 2
+    assert all(isinstance(o, errors.InsufficientFunds) for o in outcomes[4:] if o is not None)
+    assert public.balance(account_id=source.id).posted == Money(1_00, "AZR")
+    assert Transfer.objects.filter(id=transfer_id).count() == 1
+    assert public.reconcile().is_clean
