@@ -87,6 +87,7 @@ MAX_PATTERN_LENGTH = 200
 MAX_ACCEPTED = 20
 MAX_POINTS = Decimal("1000")
 MAX_DIGITS = 20  # a numeric answer with more significant digits than this is refused rather than parsed
+MAX_ADJUSTED_EXPONENT = 30  # and one beyond 1e30 or below 1e-30 (1E+999999999 would overflow the arithmetic)
 
 CREDIT_RULES: Mapping[str, str] = {
     "single_choice": "Full points for the right option, none otherwise.",
@@ -130,6 +131,16 @@ class AnswerInvalid(ValueError):
         self.question_id = question_id
         self.message = message
         super().__init__(f"{question_id}: {message}")
+
+
+NUMBER_RULE = f"must be a finite number of at most {MAX_DIGITS} digits, between -1e30 and 1e30."
+
+
+def _plain_number(value: Decimal) -> bool:
+    """Finite, at most MAX_DIGITS significant digits, and (unless zero) within 1e-30 to 1e30 in size."""
+    if not value.is_finite() or len(value.as_tuple().digits) > MAX_DIGITS:
+        return False
+    return value.is_zero() or abs(value.adjusted()) <= MAX_ADJUSTED_EXPONENT
 
 
 def money_round(value: Decimal) -> Decimal:
@@ -252,8 +263,8 @@ def _decimal(raw: Any, field: str) -> Decimal:
         value = Decimal(raw.strip() if isinstance(raw, str) else raw)
     except InvalidOperation:
         raise DefinitionInvalid(field, "must be a number.") from None
-    if not value.is_finite() or len(value.as_tuple().digits) > MAX_DIGITS:
-        raise DefinitionInvalid(field, f"must be a finite number of at most {MAX_DIGITS} digits.")
+    if not _plain_number(value):
+        raise DefinitionInvalid(field, NUMBER_RULE)
     return value
 
 
@@ -519,8 +530,8 @@ def answer_parse(question: Question, raw: Any) -> Answer | None:
             value = Decimal(repr(raw) if isinstance(raw, float) else raw.strip() if isinstance(raw, str) else raw)
         except InvalidOperation:
             raise AnswerInvalid(qid, "must be a number.") from None
-        if not value.is_finite() or len(value.as_tuple().digits) > MAX_DIGITS:
-            raise AnswerInvalid(qid, f"must be a finite number of at most {MAX_DIGITS} digits.")
+        if not _plain_number(value):
+            raise AnswerInvalid(qid, NUMBER_RULE)
         return value
     if isinstance(definition, (ShortText, FreeText)):
         limit = MAX_SHORT_TEXT_LENGTH if isinstance(definition, ShortText) else MAX_FREE_TEXT_LENGTH
