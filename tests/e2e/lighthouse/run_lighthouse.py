@@ -3,7 +3,8 @@
 Not part of the test suite (it needs npm): see README's "Lighthouse" section. It starts `azora run` on its own port
 with a throw-away data directory, signs in as the demo learner through the real login form, enrols in a demo
 course through the portal, starts a quiz, then runs Lighthouse on each page with the session cookie and prints the
-four category scores. Reports (JSON) are written to var/lighthouse/reports/.
+four category scores, each the median of three runs (--runs). Reports (JSON) are written to
+var/lighthouse/reports/.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import os
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -113,6 +115,12 @@ def pages_to_measure(client: httpx.Client) -> dict[str, str]:
     raise SystemExit("no demo course with a lesson and an assessment was found")
 
 
+def median_scores(url: str, cookie: str, name: str, runs: int) -> dict[str, int]:
+    """Each category's median over `runs` Lighthouse runs (as Lighthouse advises: single runs vary)."""
+    results = [lighthouse(url, cookie, f"{name}-{run + 1}") for run in range(runs)]
+    return {category: int(statistics.median(result[category] for result in results)) for category in CATEGORIES}
+
+
 def lighthouse(url: str, cookie: str, name: str) -> dict[str, int]:
     REPORTS.mkdir(parents=True, exist_ok=True)
     report = REPORTS / f"{name}.json"
@@ -135,6 +143,7 @@ def lighthouse(url: str, cookie: str, name: str) -> dict[str, int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8055)
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page; the median is shown")
     arguments = parser.parse_args()
     if not LIGHTHOUSE.exists():
         print("Install Lighthouse first: npm install --prefix var/lighthouse lighthouse@12.2.3", file=sys.stderr)  # noqa: T201 -- a command-line report
@@ -149,7 +158,7 @@ def main() -> int:
                 cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
             print(f"{'page':<10} {'path':<60} " + " ".join(f"{category:>14}" for category in CATEGORIES))  # noqa: T201 -- a command-line report
             for name, path in pages.items():
-                scores = lighthouse(base + path, cookie, name)
+                scores = median_scores(base + path, cookie, name, arguments.runs)
                 print(f"{name:<10} {path:<60} " + " ".join(f"{scores[category]:>14}" for category in CATEGORIES))  # noqa: T201 -- a command-line report
         finally:
             stop_server(server)
