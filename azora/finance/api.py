@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
-from azora.accounts import public as accounts
+import azora.accounts.public as accounts
 from azora.accounts.errors import InsufficientScope, UserPrincipalRequired
 from azora.accounts.public import Principal
 from azora.finance import public as finance
