@@ -84,7 +84,16 @@ class PaystackProvider:
             "reference": request.reference,
             "metadata": {**request.metadata, "description": request.description},
         }
-        data = self._request("POST", "/transaction/initialize", json_body=body)
+        try:
+            data = self._request("POST", "/transaction/initialize", json_body=body)
+        except ProviderError as error:
+            if error.retryable or "duplicate" not in str(error).lower():
+                raise
+            # A retry after a lost answer: Paystack already has the reference. It is ours if the amount matches.
+            existing = self.retrieve_intent(provider_ref=request.reference)
+            if existing.amount != request.amount:
+                raise
+            return existing
         return ProviderIntent(
             provider_ref=str(data.get("reference") or request.reference),
             status="requires_payment_method",
@@ -145,7 +154,21 @@ class PaystackProvider:
         return ProviderIntent(provider_ref=provider_ref, status="canceled", amount=current.amount)
 
     def refund(self, *, provider_ref: str, amount: Money, idempotency_key: str) -> ProviderRefund:
-        data = self._request("POST", "/refund", json_body={"transaction": provider_ref, "amount": amount.minor})
+        """Paystack has no idempotency keys: ours goes in `merchant_note`, and before every attempt the
+        transaction's refunds are listed, so a retry after a lost answer finds the refund instead of repeating it."""
+
+        def attempt() -> dict[str, Any]:
+            listed = self._send("GET", "/refund", None, params={"transaction": provider_ref})
+            for existing in listed if isinstance(listed, list) else []:
+                if isinstance(existing, dict) and existing.get("merchant_note") == idempotency_key:
+                    return existing
+            body = {"transaction": provider_ref, "amount": amount.minor, "merchant_note": idempotency_key}
+            created = self._send("POST", "/refund", body)
+            if not isinstance(created, dict):
+                raise ProviderError("Paystack answered a refund with something else.", retryable=False)
+            return created
+
+        data = self._retry.call(attempt)
         status = str(data.get("status", ""))
         mapped: RefundStatus = "failed" if status == "failed" else "succeeded" if status == "processed" else "pending"
         return ProviderRefund(
@@ -179,11 +202,25 @@ class PaystackProvider:
         return self._emails.get(provider_ref, "")
 
     def _request(self, method: str, path: str, *, json_body: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        return self._retry.call(lambda: self._send(method, path, json_body))
+        def attempt() -> dict[str, Any]:
+            data = self._send(method, path, json_body)
+            if not isinstance(data, dict):
+                raise ProviderError("Paystack answered with an unexpected shape.", retryable=False)
+            return data
 
-    def _send(self, method: str, path: str, json_body: Mapping[str, Any] | None) -> dict[str, Any]:
+        return self._retry.call(attempt)
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        json_body: Mapping[str, Any] | None,
+        *,
+        params: Mapping[str, str] | None = None,
+    ) -> dict[str, Any] | list[Any]:
+        """One request; `data` of Paystack's `{"status", "message", "data"}` envelope."""
         try:
-            response = self._client.request(method, path, json=json_body)
+            response = self._client.request(method, path, json=json_body, params=params)
         except httpx.TransportError as error:
             raise ProviderError("Paystack could not be reached.", retryable=True) from error
         if response.status_code == 429 or response.status_code >= 500:
@@ -195,7 +232,7 @@ class PaystackProvider:
         except ValueError as error:
             raise ProviderError("Paystack answered with something other than JSON.", retryable=False) from error
         data = document.get("data") if isinstance(document, dict) else None
-        if response.status_code >= 400 or not document.get("status") or not isinstance(data, dict):
+        if response.status_code >= 400 or not document.get("status") or not isinstance(data, dict | list):
             # A charge that was declined still answers with its data; anything else is a refused request.
             if isinstance(data, dict) and data.get("status") == "failed":
                 return data

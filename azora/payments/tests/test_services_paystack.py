@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def paystack_event(server: FakeProvider, reference: str, name: str) -> bytes:
-    transaction = {key: value for key, value in server.objects[reference].items() if key != "refunded"}
+    transaction = {key: value for key, value in server.objects[reference].items() if key not in {"refunded", "refunds"}}
     return json.dumps({"event": name, "data": transaction}).encode()
 
 

@@ -54,6 +54,8 @@ class FakeProvider:
     objects: dict[str, dict[str, Any]] = field(default_factory=dict)
     requests: list[Recorded] = field(default_factory=list)
     faults: list[int] = field(default_factory=list)
+    # (method, path prefix, status): the next matching request is carried out, then answered with the status.
+    faults_after: list[tuple[str, str, int]] = field(default_factory=list)
     idempotent: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     url: str = ""
@@ -61,6 +63,11 @@ class FakeProvider:
     def fail_next(self, *statuses: int) -> None:
         with self.lock:
             self.faults.extend(statuses)
+
+    def lose_next_answer(self, *, method: str, path: str, status: int = 502) -> None:
+        """The next `method` request to `path...` is carried out, but its answer is lost (a 5xx from a proxy)."""
+        with self.lock:
+            self.faults_after.append((method, path, status))
 
     def count(self, method: str, path_prefix: str) -> int:
         return sum(1 for r in self.requests if r.method == method and r.path.startswith(path_prefix))
@@ -83,6 +90,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(fault, {"error": {"type": "api_error", "message": "Injected fault."}, "status": False})
             return
         status, payload = self.route(method, path, body)
+        with self.state.lock:
+            lost = next(
+                (fault for fault in self.state.faults_after if fault[0] == method and path.startswith(fault[1])), None
+            )
+            if lost is not None:
+                self.state.faults_after.remove(lost)
+        if lost is not None:
+            status, payload = lost[2], {"error": {"type": "api_error", "message": "Answer lost."}, "status": False}
         self._send(status, payload)
 
     def do_GET(self) -> None:
@@ -265,6 +280,11 @@ class PaystackHandler(_Handler):
             return self._charge(data)
         if method == "POST" and path == "/refund":
             return self._refund(data)
+        if method == "GET" and path == "/refund":
+            query = dict(parse_qsl(urlsplit(self.path).query))
+            transaction = self.state.objects.get(query.get("transaction", ""))
+            refunds = transaction.get("refunds", []) if transaction else []
+            return 200, {"status": True, "message": "Refunds retrieved", "data": refunds}
         return _paystack_error(404, "Not found")
 
     def _initialize(self, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -327,21 +347,20 @@ class PaystackHandler(_Handler):
         if amount > transaction["amount"] - transaction["refunded"]:
             return _paystack_error(400, "Refund amount cannot be greater than transaction amount")
         transaction["refunded"] += amount
-        return 200, {
-            "status": True,
-            "message": "Refund has been queued for processing",
-            "data": {
-                "id": secrets.randbelow(10**9),
-                "transaction": self._view(transaction),
-                "amount": amount,
-                "currency": transaction["currency"],
-                "status": "pending",
-            },
+        refund = {
+            "id": secrets.randbelow(10**9),
+            "transaction": transaction["id"],
+            "amount": amount,
+            "currency": transaction["currency"],
+            "status": "pending",
+            "merchant_note": str(data.get("merchant_note", "")),
         }
+        transaction.setdefault("refunds", []).append(refund)
+        return 200, {"status": True, "message": "Refund has been queued for processing", "data": refund}
 
     @staticmethod
     def _view(transaction: dict[str, Any]) -> dict[str, Any]:
-        return {key: value for key, value in transaction.items() if key != "refunded"}
+        return {key: value for key, value in transaction.items() if key not in {"refunded", "refunds"}}
 
 
 @contextmanager

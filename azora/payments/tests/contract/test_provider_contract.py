@@ -195,3 +195,31 @@ def test_a_wrong_secret_key_is_refused_and_not_retried(http_case: Case) -> None:
         provider.retrieve_intent(provider_ref="x")
     assert (caught.value.retryable, caught.value.status) == (False, 401)
     assert "sk_test_wrong" not in str(caught.value)
+
+
+def test_a_lost_answer_to_create_is_retried_without_a_second_payment(http_case: Case) -> None:
+    assert http_case.server is not None
+    path = "/v1/payment_intents" if http_case.name == "stripe" else "/transaction/initialize"
+    http_case.server.lose_next_answer(method="POST", path=path)
+    created = create(http_case, key="create-lost")
+    assert created.status == "requires_payment_method"
+    assert created.amount == AMOUNT
+    assert len(http_case.server.objects) == 1
+
+
+def test_a_lost_answer_to_a_refund_is_retried_without_refunding_twice(http_case: Case) -> None:
+    assert http_case.server is not None
+    created = create(http_case)
+    confirm(http_case, created.provider_ref, "succeeded")
+    http_case.server.lose_next_answer(method="POST", path="/v1/refunds" if http_case.name == "stripe" else "/refund")
+    refund = http_case.provider.refund(
+        provider_ref=created.provider_ref, amount=Money(5000, "ZAR"), idempotency_key="refund-lost"
+    )
+    assert refund.amount == Money(5000, "ZAR")
+    assert len(http_case.sleeps.delays) == 1  # one lost answer, one retry
+    assert http_case.server.objects[created.provider_ref]["refunded"] == 5000
+    again = http_case.provider.refund(
+        provider_ref=created.provider_ref, amount=Money(5000, "ZAR"), idempotency_key="refund-lost"
+    )
+    assert again.provider_ref == refund.provider_ref
+    assert http_case.server.objects[created.provider_ref]["refunded"] == 5000
