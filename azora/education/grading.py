@@ -21,7 +21,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any, ClassVar, Literal
@@ -438,8 +438,8 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     if isinstance(value, Mapping):
         return {str(key): _plain(item) for key, item in value.items()}
-    if hasattr(value, "__dataclass_fields__"):
-        return _plain(asdict(value))
+    if is_dataclass(value):
+        return {item.name: _plain(getattr(value, item.name)) for item in fields(value)}
     return value
 
 
@@ -838,11 +838,14 @@ def course_grade(
         if item.weight <= 0:
             raise ValueError(f"item {item.key!r} needs a weight above 0")
     ordered_items = sorted(items, key=lambda i: (i.order, i.key))
+    items_by_category: dict[str, list[GradeItem]] = {}
+    for item in ordered_items:
+        items_by_category.setdefault(item.category, []).append(item)
     averages: dict[str, Decimal] = {}
     counted: dict[str, list[GradeItem]] = {}
     dropped: dict[str, set[str]] = {}
     for rule in sorted(rules, key=lambda r: r.name):
-        scored = [i for i in ordered_items if i.category == rule.name and i.score_percent is not None]
+        scored = [i for i in items_by_category.get(rule.name, []) if i.score_percent is not None]
         dropped[rule.name] = _dropped_keys(rule, scored)
         counted[rule.name] = [i for i in scored if i.key not in dropped[rule.name]]
         if counted[rule.name]:
@@ -879,9 +882,10 @@ def course_grade(
             )
         )
 
+    shares = {name: category_share(name) for name in by_name}
+    counted_weights = {name: sum((i.weight for i in counted[name]), Decimal(0)) for name in by_name}
     item_lines = []
     for item in ordered_items:
-        category_items = counted[item.category]
         state: LineState
         share = Decimal("0.00")
         if item.score_percent is None:
@@ -899,8 +903,7 @@ def course_grade(
             )
         else:
             state = "counted"
-            item_weight = sum((i.weight for i in category_items), Decimal(0))
-            share = money_round(_CONTEXT.divide(category_share(item.category) * item.weight, item_weight))
+            share = money_round(_CONTEXT.divide(shares[item.category] * item.weight, counted_weights[item.category]))
             text = (
                 f"{item.title}: {_fmt(item.score_percent)} with weight {item.weight} in {item.category}, "
                 f"carrying {share}% of your grade."
