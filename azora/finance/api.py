@@ -38,7 +38,7 @@ from azora.shared.money import Money
 
 router = Router(tags=["finance"])
 
-FINANCE_ADMIN = "finance_admin"
+ADMIN_ROLES = frozenset({"finance_admin", "platform_admin"})
 # API keys reach money only with these scopes (none of today's key scopes grants them: sessions and tokens do).
 READ_SCOPE = "finance:read"
 WRITE_SCOPE = "finance:write"
@@ -75,7 +75,8 @@ def _caller(request: HttpRequest, scope: str) -> uuid.UUID:
 
 
 def _is_finance_admin(user_id: uuid.UUID) -> bool:
-    return accounts.user_has_platform_role(user_id=user_id, role=FINANCE_ADMIN)
+    """Finance admins (and platform admins, as for accounts: finance.public.may_view_account) see every transfer."""
+    return not accounts.platform_roles_of(user_id=user_id).isdisjoint(ADMIN_ROLES)
 
 
 def _visible_account(user_id: uuid.UUID, account_id: uuid.UUID) -> finance.AccountView:
@@ -93,8 +94,7 @@ def _visible_account(user_id: uuid.UUID, account_id: uuid.UUID) -> finance.Accou
 
 def _signed(account: finance.AccountView, side: str, amount: Money) -> Money:
     """The amount as it moves the account's balance: a posting on the normal side raises it."""
-    debit_normal = account.kind in {"asset", "expense"}
-    raises = (side == "debit") == debit_normal
+    raises = (side == "debit") == account.is_debit_normal
     return amount if raises else -amount
 
 

@@ -129,6 +129,13 @@ def auditor(db: None) -> User:
     return user
 
 
+@pytest.fixture
+def operator(db: None) -> User:
+    user = UserFactory(email="operator@example.test")
+    accounts.platform_role_grant(user_id=user.id, role="platform_admin")
+    return user
+
+
 # --- GET /wallets --------------------------------------------------------------------------------
 
 
@@ -451,12 +458,12 @@ def test_an_overdraft_counts_held_funds(alice: User, bob: User) -> None:
 
 
 def test_a_transfer_is_visible_to_its_parties_and_finance_admins_only(
-    alice: User, bob: User, carol: User, auditor: User
+    alice: User, bob: User, carol: User, auditor: User, operator: User
 ) -> None:
     created = send(session_client(alice), "POST", "/transfers", {"to_user": str(bob.id), "amount": "2.00"}).json()
     path = f"/transfers/{created['id']}"
 
-    for viewer in (alice, bob, auditor):
+    for viewer in (alice, bob, auditor, operator):
         response = send(session_client(viewer), "GET", path)
         assert response.status_code == 200
         assert response.json() == created
