@@ -20,11 +20,13 @@ from azora.education.schemas.assessments import (
     AttemptSubmitIn,
     FreeTextAnswerOut,
     FreeTextGradeIn,
+    GradebookRowOut,
     GradeCategoryIn,
     GradeCategoryOut,
     GradeOut,
     GradeOverrideIn,
     GradeOverrideOut,
+    GradesRecomputedOut,
     QuestionCreateIn,
     QuestionOut,
     QuestionUpdateIn,
@@ -217,6 +219,24 @@ def free_text_grade(
 def my_grade(request: HttpRequest, course_id: uuid.UUID) -> object:
     user_id = _user_id(request)
     return selectors.grade_for(user_id=user_id, course_id=course_id, viewer_id=user_id)
+
+
+@router.get(
+    "/courses/{course_id}/grades",
+    response=list[GradebookRowOut],
+    summary="Every enrolled learner's stored course grade (the course's editors)",
+)
+def gradebook(request: HttpRequest, course_id: uuid.UUID) -> object:
+    return selectors.grades_of_course(course_id=course_id, user_id=_user_id(request))
+
+
+@router.post(
+    "/courses/{course_id}/grades/recompute",
+    response=GradesRecomputedOut,
+    summary="Recompute and store every enrolled learner's course grade (the course's editors)",
+)
+def grades_recompute_course(request: HttpRequest, course_id: uuid.UUID) -> object:
+    return {"changed": services.grades_recompute_course(course_id=course_id, by_user_id=_user_id(request))}
 
 
 @router.get(

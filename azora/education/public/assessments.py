@@ -24,6 +24,7 @@ __all__ = [
     "GradeItemLine",
     "GradeOverrideView",
     "GradeView",
+    "GradebookRow",
     "QuestionAuthorView",
     "QuestionReview",
     "assessment_create",
@@ -43,6 +44,8 @@ __all__ = [
     "grade_override",
     "grade_overrides_of",
     "grade_recompute",
+    "grades_of_course",
+    "grades_recompute_course",
     "question_create",
     "question_delete",
     "question_update",
@@ -252,6 +255,17 @@ class GradeView:
     snapshot_json: str
 
 
+@dataclass(frozen=True, slots=True)
+class GradebookRow:
+    """One enrolled learner's stored course grade, for the course's editors (None: nothing stored yet)."""
+
+    user_id: uuid.UUID
+    percent: Decimal | None
+    computed_percent: Decimal | None
+    is_overridden: bool
+    computed_at: datetime | None
+
+
 # --- Functions: authoring ---
 
 
@@ -438,3 +452,17 @@ def grade_overrides_of(*, course_id: uuid.UUID, user_id: uuid.UUID, viewer_id: u
     from azora.education.selectors import assessments
 
     return assessments.grade_overrides_of(course_id=course_id, user_id=user_id, viewer_id=viewer_id)
+
+
+def grades_of_course(*, course_id: uuid.UUID, user_id: uuid.UUID) -> list[GradebookRow]:
+    """Every enrolled learner's stored grade (the course's editors); a fixed number of queries."""
+    from azora.education.selectors import assessments
+
+    return assessments.grades_of_course(course_id=course_id, user_id=user_id)
+
+
+def grades_recompute_course(*, course_id: uuid.UUID, by_user_id: uuid.UUID) -> int:
+    """Recomputes and stores every enrolled learner's grade (after settings changed); returns how many changed."""
+    from azora.education.services import assessments
+
+    return assessments.grades_recompute_course(course_id=course_id, by_user_id=by_user_id)

@@ -265,3 +265,15 @@ class GradeOut(Schema):
     rules: list[str]
     rounding: str
     computed_at: datetime
+
+
+class GradebookRowOut(Schema):
+    user_id: uuid.UUID
+    percent: Decimal | None
+    computed_percent: Decimal | None
+    is_overridden: bool
+    computed_at: datetime | None
+
+
+class GradesRecomputedOut(Schema):
+    changed: int = Field(description="How many learners' stored grades changed.")

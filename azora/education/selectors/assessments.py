@@ -41,6 +41,7 @@ from azora.education.public.assessments import (
     AttemptQuestionView,
     AttemptView,
     FreeTextAnswerView,
+    GradebookRow,
     GradeCategoryConfig,
     GradeCategoryLine,
     GradeItemLine,
@@ -65,6 +66,7 @@ __all__ = [
     "grade_for",
     "grade_overrides_of",
     "grade_view",
+    "grades_of_course",
     "question_view",
     "questions_of_course",
     "required_assessments_passed",
@@ -540,3 +542,26 @@ def grade_overrides_of(*, course_id: uuid.UUID, user_id: uuid.UUID, viewer_id: u
         raise GradeNotFound()
     overrides: Iterable[GradeOverride] = GradeOverride.objects.filter(course_id=course_id, user_id=user_id)
     return [override_view(override) for override in overrides]
+
+
+def grades_of_course(*, course_id: uuid.UUID, user_id: uuid.UUID) -> list[GradebookRow]:
+    """Every enrolled learner's stored grade, in enrolment order (the course's editors)."""
+    require_editor(course_id=course_id, user_id=user_id)
+    learners = list(
+        Enrollment.objects.filter(course_id=course_id).order_by("created_at", "id").values_list("user_id", flat=True)
+    )
+    stored = {grade.user_id: grade for grade in CourseGrade.objects.filter(course_id=course_id)}
+    overridden = set(GradeOverride.objects.filter(course_id=course_id).values_list("user_id", flat=True).distinct())
+    rows = []
+    for learner_id in learners:
+        grade = stored.get(learner_id)
+        rows.append(
+            GradebookRow(
+                user_id=learner_id,
+                percent=None if grade is None else grade.percent,
+                computed_percent=None if grade is None else grade.computed_percent,
+                is_overridden=learner_id in overridden,
+                computed_at=None if grade is None else grade.computed_at,
+            )
+        )
+    return rows

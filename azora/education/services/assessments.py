@@ -37,6 +37,7 @@ from azora.education.models import (
     Attempt,
     AttemptStatus,
     CourseGrade,
+    Enrollment,
     FreeTextGrade,
     GradeCategory,
     GradeOverride,
@@ -81,6 +82,7 @@ __all__ = [
     "grade_override",
     "grade_recompute",
     "grade_store",
+    "grades_recompute_course",
     "question_create",
     "question_delete",
     "question_update",
@@ -756,6 +758,20 @@ def grade_recompute(*, course_id: uuid.UUID, user_id: uuid.UUID, by_user_id: uui
     """Recomputes and stores the learner's grade (after settings changed); the course's editors only."""
     _require_grade_editor(course_id=course_id, user_id=user_id, by_user_id=by_user_id)
     return _stored_view(grade_store(course_id=course_id, user_id=user_id))
+
+
+def grades_recompute_course(*, course_id: uuid.UUID, by_user_id: uuid.UUID) -> int:
+    """Recomputes and stores every enrolled learner's grade, one learner per transaction; returns how many changed."""
+    require_editor(course_id=course_id, user_id=by_user_id)
+    changed = 0
+    learners = Enrollment.objects.filter(course_id=course_id).order_by("id").values_list("user_id", flat=True)
+    for learner_id in list(learners):
+        before = CourseGrade.objects.filter(course_id=course_id, user_id=learner_id).values_list("snapshot", flat=True)
+        previous = before.first()
+        if grade_store(course_id=course_id, user_id=learner_id).snapshot != previous:
+            changed += 1
+    logger.info("course_grades_recomputed", course_id=str(course_id), changed=changed)
+    return changed
 
 
 def grade_override(

@@ -53,6 +53,7 @@ def test_course_lists_cost_the_same_for_1_and_6_assessments(db: None) -> None:
                 queries(get(teacher, f"/courses/{course}/questions")),
                 queries(get(teacher, f"/courses/{course}/assessment-settings")),
                 queries(get(teacher, f"/courses/{course}/grades/{room.learner.id}")),
+                queries(get(teacher, f"/courses/{course}/grades")),
             ]
         )
     assert counts[0] == counts[1]

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, transaction
 from django.db.utils import ProgrammingError
 
+from azora.accounts.tests.factories import UserFactory
 from azora.education import public
 from azora.education.errors import GradeNotFound, GradeOverrideInvalid
 from azora.education.models import Assessment, CourseGrade, GradeCategory, GradeOverride
@@ -208,3 +209,21 @@ def test_overrides_are_append_only_on_postgresql(graded: Classroom) -> None:
     )
     with pytest.raises(ProgrammingError, match="Cannot update rows"), transaction.atomic():
         GradeOverride.objects.update(new_percent=Decimal(100))
+
+
+def test_gradebook_and_course_wide_recompute(graded: Classroom) -> None:
+    other = graded.enrol(UserFactory())
+    rows = public.grades_of_course(course_id=graded.course.id, user_id=graded.instructor.id)
+    assert [(row.user_id, row.percent, row.is_overridden) for row in rows] == [
+        (graded.learner.id, Decimal("76.00"), False),
+        (other.user_id, None, False),
+    ]
+    public.grade_category_set(course_id=graded.course.id, user_id=graded.instructor.id, name="Exam", weight="40")
+    assert public.grades_recompute_course(course_id=graded.course.id, by_user_id=graded.instructor.id) == 2
+    assert public.grades_recompute_course(course_id=graded.course.id, by_user_id=graded.instructor.id) == 0
+    rows = public.grades_of_course(course_id=graded.course.id, user_id=graded.instructor.id)
+    assert [row.percent for row in rows] == [Decimal("77.50"), None]
+    with pytest.raises(PermissionDenied):
+        public.grades_of_course(course_id=graded.course.id, user_id=graded.learner.id)
+    with pytest.raises(PermissionDenied):
+        public.grades_recompute_course(course_id=graded.course.id, by_user_id=graded.learner.id)
