@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from azora.accounts.public import active_user_id_by_email
 from azora.payments import services
 from azora.payments.adapters.cards import SANDBOX_TEST_CARDS
 from azora.payments.config import payments_config
@@ -13,9 +14,7 @@ DEMO_CARD = next(number for number, outcome in SANDBOX_TEST_CARDS.items() if out
 
 def load_demo_data() -> None:
     """Idempotent: the same idempotency keys every run, so a second run returns the first payment."""
-    from azora.accounts import public as accounts
-
-    customer_id = accounts.active_user_id_by_email(email=DEMO_CUSTOMER)
+    customer_id = active_user_id_by_email(email=DEMO_CUSTOMER)
     if customer_id is None or "sandbox" not in payments_config().enabled_providers:
         return
     intent = services.payment_intent_create(

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from azora.finance import public as finance
+import azora.finance.public as finance
 from azora.shared.money import Money
 
 
