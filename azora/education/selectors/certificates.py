@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import hashlib
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from typing import Any
 import jwt
 import segno
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -323,7 +325,9 @@ def bitstring_encode(indexes: Iterable[int], *, size: int = STATUS_LIST_SIZE) ->
     bits = bytearray(size // 8)
     for index in indexes:
         bits[index // 8] |= 0x80 >> (index % 8)
-    return "u" + base64.urlsafe_b64encode(gzip.compress(bytes(bits), mtime=0)).rstrip(b"=").decode("ascii")
+    # Level 6: ten times faster than 9 on a list with many revocations, and nearly as small.
+    compressed = gzip.compress(bytes(bits), compresslevel=6, mtime=0)
+    return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode("ascii")
 
 
 def bitstring_bit(encoded_list: str, index: int) -> bool:
@@ -333,12 +337,16 @@ def bitstring_bit(encoded_list: str, index: int) -> bool:
     return bool(bits[index // 8] & (0x80 >> (index % 8)))
 
 
-def revocation_status_list_claims(*, now: datetime) -> dict[str, Any]:
-    """The BitstringStatusListCredential of revocations, as JWT claims (the payload is the credential)."""
-    url = status_list_url()
-    revoked = Certificate.objects.filter(revocation__isnull=False, status_index__isnull=False).values_list(
+def _revoked_positions() -> list[int]:
+    positions = Certificate.objects.filter(revocation__isnull=False, status_index__isnull=False).values_list(
         "status_index", flat=True
     )
+    return sorted(position for position in positions if position is not None)
+
+
+def revocation_status_list_claims(*, now: datetime, revoked: Iterable[int] | None = None) -> dict[str, Any]:
+    """The BitstringStatusListCredential of revocations, as JWT claims (the payload is the credential)."""
+    url = status_list_url()
     issuer = settings.AZORA_PUBLIC_URL + "/"
     moment = now.replace(microsecond=0)
     return {
@@ -351,7 +359,7 @@ def revocation_status_list_claims(*, now: datetime) -> dict[str, Any]:
             "id": f"{url}#list",
             "type": "BitstringStatusList",
             "statusPurpose": "revocation",
-            "encodedList": bitstring_encode(index for index in revoked if index is not None),
+            "encodedList": bitstring_encode(_revoked_positions() if revoked is None else revoked),
             "ttl": STATUS_LIST_TTL_MILLISECONDS,
         },
         "iss": issuer,
@@ -361,7 +369,19 @@ def revocation_status_list_claims(*, now: datetime) -> dict[str, Any]:
 
 
 def revocation_status_list() -> str:
-    """The revocation status list credential, signed now with the issuer's key (a compact JWS)."""
-    return signing.credential_sign(
-        claims=revocation_status_list_claims(now=timezone.now()), keyring=signing.configured_keyring()
-    )
+    """The revocation status list credential, signed with the issuer's key (a compact JWS).
+
+    Cached by the exact set of revoked positions (one query reads them): a revocation shows at once, while an
+    unchanged list is not compressed and signed again for every verifier.
+    """
+    keyring = signing.configured_keyring()
+    revoked = _revoked_positions()
+    issuer = f"{settings.AZORA_PUBLIC_URL} {settings.AZORA_CERTIFICATE_ISSUER_NAME}"
+    state = hashlib.sha256(f"{issuer}|{','.join(map(str, revoked))}".encode()).hexdigest()
+    key = f"education:status-list:{keyring.active.kid}:{state}"
+    token = cache.get(key)
+    if not isinstance(token, str):
+        claims = revocation_status_list_claims(now=timezone.now(), revoked=revoked)
+        token = signing.credential_sign(claims=claims, keyring=keyring)
+        cache.set(key, token, timeout=STATUS_LIST_TTL_MILLISECONDS // 1000)
+    return token

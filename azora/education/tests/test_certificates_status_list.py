@@ -78,3 +78,17 @@ def test_the_published_list_is_signed_and_sets_exactly_the_revoked_bits(client: 
 def test_the_public_function_signs_the_same_list() -> None:
     claims = jwt.decode(revocation_status_list(), options={"verify_signature": False})
     assert claims["credentialSubject"]["encodedList"] == bitstring_encode([])
+
+
+def test_an_unchanged_list_is_served_from_cache_and_a_revocation_shows_at_once() -> None:
+    instructor = UserFactory()
+    certificate = issued_certificate(course=CourseFactory(instructors=[instructor]))
+    first = revocation_status_list()
+
+    assert revocation_status_list() == first  # the same signed bytes: not rebuilt
+    certificate_revoke(certificate_id=certificate.id, by_user_id=instructor.id, reason="Issued in error.")
+    after = revocation_status_list()
+
+    assert after != first
+    encoded = jwt.decode(after, options={"verify_signature": False})["credentialSubject"]["encodedList"]
+    assert bitstring_bit(encoded, certificate.status_index)  # type: ignore[arg-type]  # drawn, never None here
