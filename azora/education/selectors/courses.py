@@ -62,6 +62,7 @@ __all__ = [
 # Organisation roles that may edit every course of their organisation.
 ORGANISATION_EDITOR_ROLES = frozenset({"owner", "admin"})
 LESSON_ORDER = ("module__position", "module_id", "position", "id")
+SUMMARY_DEFERRED = ("description", "created_at", "updated_at", "archived_at")
 
 
 def _int(row: Any, name: str) -> int:
@@ -122,7 +123,9 @@ def with_summary_relations(queryset: QuerySet[Course], *, with_description: bool
     queryset = queryset.select_related("category").prefetch_related(
         Prefetch("instructor_links", queryset=_instructor_links(), to_attr="ordered_instructor_links")
     )
-    return queryset if with_description else queryset.defer("description")
+    # A list's summaries need neither the long description nor the bookkeeping timestamps (each timestamp
+    # costs a timezone-aware conversion per row).
+    return queryset if with_description else queryset.defer(*SUMMARY_DEFERRED)
 
 
 def _category_view(category: Category | None) -> CategoryView | None:
@@ -253,7 +256,7 @@ def course_detail(
     enrollment = None
     completed: set[uuid.UUID] = set()
     if viewer_id is not None:
-        enrollment = Enrollment.objects.filter(user_id=viewer_id, course=course).first()
+        enrollment = Enrollment.objects.filter(user_id=viewer_id, course=course).only("id").first()
         if enrollment is not None:
             completed = _completed_lesson_ids(enrollment.id)
     by_module: dict[uuid.UUID, list[LessonOutline]] = {}
@@ -278,7 +281,9 @@ def course_detail(
             position=module.position,
             lessons=tuple(by_module.get(module.id, [])),
         )
-        for module in Module.objects.filter(course=course).order_by("position", "id")
+        for module in Module.objects.filter(course=course)
+        .order_by("position", "id")
+        .only("id", "title", "summary", "position")
     )
     resume = _first_incomplete(lessons, completed) if enrollment is not None else None
     return CourseDetail(
@@ -421,7 +426,7 @@ def enrollment_queryset(*, user_id: uuid.UUID) -> QuerySet[Enrollment]:
     return (
         Enrollment.objects.filter(user_id=user_id)
         .select_related("course", "course__category")
-        .defer("course__description")
+        .defer("updated_at", "last_activity_at", *(f"course__{name}" for name in SUMMARY_DEFERRED))
         .prefetch_related(
             Prefetch("course__instructor_links", queryset=_instructor_links(), to_attr="ordered_instructor_links")
         )
