@@ -199,6 +199,9 @@ def _translate[T](operation: Callable[[], T]) -> T:
         raise ProviderError("Stripe could not be reached.", retryable=True) from error
     except stripe.RateLimitError as error:
         raise ProviderError("Stripe is rate limiting.", retryable=True, status=429, code="rate_limit") from error
+    except (stripe.AuthenticationError, stripe.PermissionError) as error:
+        # Stripe's own message quotes (a masked form of) the key: never pass it on to logs or clients.
+        raise ProviderError("Stripe refused the API key.", retryable=False, status=error.http_status) from error
     except stripe.IdempotencyError as error:
         raise ProviderError(str(error), retryable=False, status=error.http_status, code="idempotency_error") from error
     except stripe.StripeError as error:
