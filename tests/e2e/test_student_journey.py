@@ -264,3 +264,31 @@ def test_the_main_learner_actions_work_without_javascript(
         expect(page.get_by_text("1 of 3 lessons done.")).to_be_visible()
     finally:
         context.close()
+
+
+def test_the_timer_submits_the_answers_when_the_time_runs_out(page: Page, instructor: User, learner: User) -> None:
+    course = build_course(instructor)
+    question = education.question_create(
+        course_id=course.detail.id,
+        user_id=instructor.id,
+        kind="true_false",
+        prompt="Saving first is a good habit.",
+        definition={"correct": True},
+    )
+    assessment = education.assessment_create(
+        course_id=course.detail.id,
+        user_id=instructor.id,
+        title="Ten seconds",
+        question_ids=[question.id],
+        time_limit_seconds=10,
+    )
+    education.enrollment_create(course_id=course.detail.id, user_id=learner.id)
+    sign_in(page, learner.email)
+
+    page.goto(f"/quiz/{course.detail.id}/{assessment.id}/")
+    page.get_by_role("button", name="Start the assessment").click()
+    page.get_by_label("True", exact=True).check()
+    # Nobody presses Submit: the countdown sends the answers just before the server's deadline.
+    expect(page.locator(".score")).to_have_text("100%", timeout=20_000)
+    attempt = education.attempts_of(assessment_id=assessment.id, user_id=learner.id)[0]
+    assert (attempt.status, attempt.is_passed) == ("closed", True)

@@ -144,6 +144,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8055)
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page; the median is shown")
+    parser.add_argument(
+        "--pages", default="catalogue,lesson,quiz", help="which of catalogue, lesson, quiz to measure (comma-separated)"
+    )
     arguments = parser.parse_args()
     if not LIGHTHOUSE.exists():
         print("Install Lighthouse first: npm install --prefix var/lighthouse lighthouse@12.2.3", file=sys.stderr)  # noqa: T201 -- a command-line report
@@ -157,7 +160,10 @@ def main() -> int:
                 pages = pages_to_measure(client)
                 cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
             print(f"{'page':<10} {'path':<60} " + " ".join(f"{category:>14}" for category in CATEGORIES))  # noqa: T201 -- a command-line report
+            chosen = arguments.pages.split(",")
             for name, path in pages.items():
+                if name not in chosen:
+                    continue
                 scores = median_scores(base + path, cookie, name, arguments.runs)
                 print(f"{name:<10} {path:<60} " + " ".join(f"{scores[category]:>14}" for category in CATEGORIES))  # noqa: T201 -- a command-line report
         finally:

@@ -26,6 +26,8 @@
     var announced = {};
     // Screen readers hear the time at a few moments, not every second.
     var milestones = [600, 300, 60, 30];
+    // The answers go a moment before the deadline so that they arrive in time; the server still decides.
+    var margin = parseInt(timer.dataset.submitMargin || "2", 10);
 
     function tick() {
       var left = Math.max(0, remaining - Math.floor((Date.now() - startedAt) / 1000));
@@ -38,7 +40,7 @@
           announcer.textContent = (timer.dataset.announceText || "Time left: ") + format(left);
         }
       });
-      if (left <= 0) {
+      if (left <= margin) {
         window.clearInterval(handle);
         timer.classList.add("timer-expired");
         if (announcer) {
