@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.test import Client
+from pytest_django import Settings
 
 import azora.finance.public as finance
 from azora.accounts.models import User
@@ -154,3 +155,20 @@ def test_htmx_gets_only_the_send_panel(signed_in: Client, person: User, other: U
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="send-panel">')
     assert "<html" not in html
+
+
+def test_a_send_above_the_daily_limit_is_refused_and_nothing_moves(
+    signed_in: Client, person: User, other: User, top_up: TopUp, settings: Settings
+) -> None:
+    settings.AZORA_AZR_PEER_DAILY_LIMIT = 1  # AZR per day
+    top_up(person, 10000)
+    _, html = _review(signed_in, other.email, "2")
+    before = money_rows()
+
+    response = signed_in.post(
+        "/pay/send/", {"recipient": other.email, "amount": "2.00", "transfer_id": _transfer_id(html), "step": "confirm"}
+    )
+
+    assert response.status_code == 409
+    assert "This would go over your daily sending limit." in response.content.decode()
+    assert money_rows() == before
