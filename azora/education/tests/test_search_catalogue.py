@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from azora.accounts.tests.conftest import session_client
 from azora.accounts.tests.factories import UserFactory
@@ -180,3 +183,27 @@ def test_the_catalogue_api_searches_filters_and_refuses_bad_parameters(catalogue
         response = send(client, "GET", f"/courses?{query}")
         assert response.status_code == 422, query
     assert_problem(send(client, "GET", "/courses?language=x!"), 422, "validation_failed")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    limit=st.integers(min_value=1, max_value=6),
+    sort=st.sampled_from(["newest", "popular"]),
+    price=st.sampled_from([None, "free", "paid"]),
+    level=st.sampled_from([None, "beginner", "advanced"]),
+)
+def test_paging_any_filters_returns_every_course_once_in_order(
+    catalogue: dict[str, Course], limit: int, sort: str, price: str | None, level: str | None
+) -> None:
+    filters: dict[str, Any] = {"sort": sort, "price": price, "level": level}
+    everything = titles(course_search(limit=100, **filters))
+    seen: list[str] = []
+    cursor = None
+    for _ in range(20):
+        page = course_search(limit=limit, cursor=cursor, **filters)
+        assert len(page.items) <= limit
+        seen.extend(titles(page))
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert seen == everything
