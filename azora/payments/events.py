@@ -54,3 +54,17 @@ class PaymentRefunded(DomainEvent):
     is_full: bool
     reason: str
     ledger_transfer_id: uuid.UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentRefundFailed(DomainEvent):
+    """The provider failed a refund it had accepted: the ledger reversal was itself reversed."""
+
+    event_type: ClassVar[str] = "payments.payment_refund_failed"
+
+    refund_id: uuid.UUID
+    payment_intent_id: uuid.UUID
+    customer_id: uuid.UUID
+    amount: Money
+    failure_code: str
+    ledger_transfer_id: uuid.UUID

@@ -70,3 +70,8 @@ def reverse_payment(
         denominator=paid.minor,
         metadata=dict(metadata),
     )
+
+
+def restore_after_failed_refund(*, transfer_id: uuid.UUID, refund_transfer_id: uuid.UUID, reason: str) -> None:
+    """A refund the provider failed after accepting it: its reversal is reversed in full, restoring the payment."""
+    finance.transfer_reverse(transfer_id=transfer_id, original_transfer_id=refund_transfer_id, reason=reason)

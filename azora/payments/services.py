@@ -28,6 +28,7 @@ from azora.payments.adapters import (
     PaymentProvider,
     ProviderError,
     ProviderIntent,
+    ProviderRefund,
     RetryPolicy,
     SignatureError,
     build_provider,
@@ -50,7 +51,7 @@ from azora.payments.errors import (
     WebhookPayloadInvalid,
     WebhookSignatureInvalid,
 )
-from azora.payments.events import PaymentFailed, PaymentRefunded, PaymentSucceeded
+from azora.payments.events import PaymentFailed, PaymentRefunded, PaymentRefundFailed, PaymentSucceeded
 from azora.payments.models import (
     InvoiceCounter,
     PaymentIntent,
@@ -568,6 +569,8 @@ def webhook_process(*, webhook_event_id: int) -> str:
                 outcome = apply_provider_state(intent, event.intent, source="webhook")
             else:
                 outcome = "unknown payment"
+        elif event.refund is not None:
+            outcome = _refund_report_apply(provider=stored.provider, report=event.refund)
         stored.status = WebhookStatus.PROCESSED if outcome.startswith("moved") else WebhookStatus.IGNORED
         stored.outcome = outcome[:500]
         stored.processed_at = timezone.now()
@@ -590,6 +593,40 @@ def pending_webhooks_process(*, now: dt.datetime | None = None) -> int:
     for webhook_event_id in waiting:
         webhook_process(webhook_event_id=webhook_event_id)
     return len(waiting)
+
+
+def _refund_report_apply(*, provider: str, report: ProviderRefund) -> str:
+    """A provider failed a refund it had accepted (Stripe's refund.failed): reverse our reversal, free the amount."""
+    if report.status != "failed":
+        return f"refund {report.status}: nothing to do"
+    found = Refund.objects.filter(intent__provider=provider, provider_ref=report.provider_ref).first()
+    if found is None:
+        return "unknown refund"
+    intent = PaymentIntent.objects.select_for_update().get(pk=found.intent_id)  # the intent first, as elsewhere
+    refund = Refund.objects.select_for_update().get(pk=found.pk)
+    if refund.status != RefundStatus.SUCCEEDED:
+        return f"stale: refund already {refund.status}"
+    restore_id = uuid.uuid5(refund.ledger_transfer_id, "refund-failed")
+    ledger.restore_after_failed_refund(
+        transfer_id=restore_id,
+        refund_transfer_id=refund.ledger_transfer_id,
+        reason=f"Refund failed at {provider}: {refund.reason}"[:200],
+    )
+    refund.status, refund.failure_code = RefundStatus.FAILED, report.failure_code or "refund_failed"
+    refund.save(update_fields=["status", "failure_code", "updated_at"])
+    intent.amount_refunded_minor -= refund.amount_minor
+    intent.save(update_fields=["amount_refunded_minor", "updated_at"])
+    publish(
+        PaymentRefundFailed(
+            refund_id=refund.id,
+            payment_intent_id=intent.id,
+            customer_id=intent.customer_id,
+            amount=Money(refund.amount_minor, refund.currency),
+            failure_code=refund.failure_code,
+            ledger_transfer_id=restore_id,
+        )
+    )
+    return "moved refund to failed; ledger restored"
 
 
 # --- refunds ---------------------------------------------------------------------------------------------

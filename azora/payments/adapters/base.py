@@ -58,6 +58,7 @@ class ProviderEvent:
     provider_ref: str
     intent: ProviderIntent | None
     payload: Mapping[str, Any] = field(default_factory=dict)
+    refund: ProviderRefund | None = None  # set for refund events (a refund the provider later failed)
 
 
 @dataclass(frozen=True, slots=True)

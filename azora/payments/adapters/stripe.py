@@ -128,14 +128,9 @@ class StripeProvider:
         )
         data = _as_dict(refund)
         status = str(data.get("status", ""))
-        mapped: RefundStatus = "pending"
-        if status in {"failed", "canceled"}:
-            mapped = "failed"
-        elif status == "succeeded":
-            mapped = "succeeded"
         return ProviderRefund(
             provider_ref=str(data["id"]),
-            status=mapped,
+            status=_refund_status(status),
             amount=Money(int(data["amount"]), str(data["currency"]).upper()),
             failure_code=str(data.get("failure_reason") or ""),
         )
@@ -154,12 +149,22 @@ class StripeProvider:
         obj = payload["data"]["object"]
         intent = _to_intent(obj) if obj.get("object") == "payment_intent" else None
         provider_ref = str(obj.get("id")) if intent else str(obj.get("payment_intent") or "")
+        refund = None
+        if obj.get("object") == "refund":  # refund.updated / refund.failed / charge.refund.updated
+            status = str(obj.get("status", ""))
+            refund = ProviderRefund(
+                provider_ref=str(obj["id"]),
+                status=_refund_status(status),
+                amount=Money(int(obj["amount"]), str(obj["currency"]).upper()),
+                failure_code=str(obj.get("failure_reason") or ""),
+            )
         return ProviderEvent(
             event_id=str(payload["id"]),
             event_type=event_type,
             provider_ref=provider_ref,
             intent=intent,
             payload=dict(payload),
+            refund=refund,
         )
 
     def after_commit(self, *, provider_ref: str, status: IntentStatus) -> None:
@@ -211,6 +216,12 @@ def _translate[T](operation: Callable[[], T]) -> T:
         raise ProviderError(
             f"Stripe answered {status}: {error.user_message or code}", retryable=retryable, status=status, code=code
         ) from error
+
+
+def _refund_status(status: str) -> RefundStatus:
+    if status in {"failed", "canceled"}:
+        return "failed"
+    return "succeeded" if status == "succeeded" else "pending"
 
 
 def _failure_code(error: Mapping[str, Any]) -> str:

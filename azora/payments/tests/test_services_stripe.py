@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import time
 
 import pytest
+import stripe
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from azora.accounts.models import User
 from azora.finance import public as finance
 from azora.payments import services
 from azora.payments.errors import ProviderUnavailable
-from azora.payments.models import PaymentIntent
+from azora.payments.models import PaymentIntent, Refund
 from azora.payments.public import PaymentIntentView
-from azora.payments.tests.conftest import Sleeps, payments_snapshot
+from azora.payments.tests.conftest import Sleeps, payments_snapshot, published
 from azora.payments.tests.contract.servers import FakeProvider
 from azora.shared.money import Money
 
@@ -85,3 +89,40 @@ def test_a_refund_stripe_refuses_is_failed_and_frees_the_amount(
     assert after["intents"] == before["intents"]
     wallet_or_sales = finance.platform_account(code="revenue:sales", currency="USD")
     assert finance.balance(account_id=wallet_or_sales.id).posted.minor == 5000
+
+
+def test_a_refund_stripe_fails_later_is_undone_in_the_ledger(
+    customer: User,
+    finance_admin: User,
+    stripe_server: FakeProvider,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    intent = stripe_intent(customer)
+    services.payment_intent_confirm(intent_id=intent.id, customer_id=customer.id, payment_method=VISA)
+    sales = finance.platform_account(code="revenue:sales", currency="USD")
+    refund = services.refund_create(
+        intent_id=intent.id, amount=Money(2000, "USD"), reason="Partial", requested_by=finance_admin.id
+    )
+    assert finance.balance(account_id=sales.id).posted.minor == 3000
+    provider_ref = Refund.objects.get(pk=refund.id).provider_ref
+    failed = {"id": provider_ref, "object": "refund", "amount": 2000, "currency": "usd", "status": "failed",
+              "failure_reason": "expired_or_canceled_card", "payment_intent": "pi_x"}  # fmt: skip
+    body = json.dumps({"id": "evt_refund_failed", "object": "event", "type": "refund.failed",
+                       "data": {"object": failed}})  # fmt: skip
+    timestamp = int(time.time())
+    signature = stripe.WebhookSignature._compute_signature(f"{timestamp}.{body}", "whsec_api_test")
+    headers = {"Stripe-Signature": f"t={timestamp},v1={signature}"}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.webhook_receive(provider="stripe", body=body.encode(), headers=headers)
+    row = Refund.objects.get(pk=refund.id)
+    assert (row.status, row.failure_code) == ("failed", "expired_or_canceled_card")
+    assert PaymentIntent.objects.get(pk=intent.id).amount_refunded_minor == 0
+    assert finance.balance(account_id=sales.id).posted.minor == 5000
+    assert [event["failure_code"] for event in published("payments.payment_refund_failed")] == [
+        "expired_or_canceled_card"
+    ]
+    # Delivered again, it changes nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.webhook_receive(provider="stripe", body=body.encode(), headers=headers)
+    assert finance.balance(account_id=sales.id).posted.minor == 5000
+    assert len(published("payments.payment_refund_failed")) == 1
