@@ -408,6 +408,17 @@ def test_bad_transfers_are_refused_and_write_nothing(
     assert (posted(alice), posted(bob)) == (100_00, 0)
 
 
+def test_a_deactivated_user_cannot_receive(alice: User, bob: User) -> None:
+    bob.is_active = False
+    bob.save(update_fields=["is_active"])
+
+    for to_user in ("bob@example.test", str(bob.id)):
+        with nothing_written():
+            response = send(session_client(alice), "POST", "/transfers", {"to_user": to_user, "amount": "1.00"})
+            body = assert_problem(response, 422, "recipient_not_found")
+        assert body["errors"] == [{"field": "body.to_user", "message": "No such user."}]
+
+
 def test_a_reused_transfer_id_with_other_content_is_refused(alice: User, bob: User, carol: User) -> None:
     transfer_id = str(uuid7())
     client = session_client(alice)
