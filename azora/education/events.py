@@ -67,3 +67,13 @@ class CertificateIssued(DomainEvent):
     course_id: uuid.UUID
     user_id: uuid.UUID
     skills: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CertificateRevoked(DomainEvent):
+    event_type: ClassVar[str] = "education.certificate_revoked"
+
+    certificate_id: uuid.UUID
+    course_id: uuid.UUID
+    user_id: uuid.UUID  # the learner who held it
+    revoked_by: uuid.UUID

@@ -20,7 +20,7 @@ from azora.education.errors import (
     CertificateRevokeForbidden,
     RevocationReasonInvalid,
 )
-from azora.education.events import CertificateIssued
+from azora.education.events import CertificateIssued, CertificateRevoked
 from azora.education.models import Certificate, CertificateRevocation, Enrollment, EnrollmentStatus
 from azora.education.public.certificates import CertificateView
 from azora.education.selectors import certificates as selectors
@@ -213,6 +213,15 @@ def certificate_revoke(*, certificate_id: uuid.UUID, by_user_id: uuid.UUID, reas
             raise CertificateAlreadyRevoked()
         CertificateRevocation.objects.create(
             certificate_id=certificate.id, revoked_by_id=by_user_id, reason=cleaned, created_at=timezone.now()
+        )
+        # Other apps may react (a reward earned by the certificate, a notification); the reason stays here.
+        publish(
+            CertificateRevoked(
+                certificate_id=certificate.id,
+                course_id=certificate.course_id,
+                user_id=certificate.user_id,
+                revoked_by=by_user_id,
+            )
         )
     logger.info(
         "certificate_revoked",

@@ -12,6 +12,7 @@ from azora.accounts.public import platform_role_grant
 from azora.accounts.tests.factories import UserFactory
 from azora.education.models import Certificate, CertificateRevocation
 from azora.education.tests.certificate_factories import CourseFactory, issued_certificate
+from azora.shared.models import OutboxEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +38,12 @@ def certificate(instructor: User, learner: User) -> Certificate:
     return issued_certificate(user=learner, course=CourseFactory(title="Money basics", instructors=[instructor]))
 
 
-def _state() -> list[tuple[Any, ...]]:
-    return list(
-        CertificateRevocation.objects.values_list("certificate_id", "revoked_by_id", "reason", "created_at")
-    ) + list(Certificate.objects.order_by("id").values_list("id", "signed_jwt", "valid_until"))
+def _state() -> list[Any]:
+    """Everything a refused revocation must leave as it was: revocations, certificates, revocation events."""
+    revocations = CertificateRevocation.objects.values_list("certificate_id", "revoked_by_id", "reason", "created_at")
+    certificates = Certificate.objects.order_by("id").values_list("id", "signed_jwt", "valid_until")
+    events = OutboxEvent.objects.filter(event_type="education.certificate_revoked").count()
+    return [list(revocations), list(certificates), events]
 
 
 def test_the_owner_gets_the_certificate_with_its_signed_credential(learner: User, certificate: Certificate) -> None:
@@ -129,6 +132,16 @@ def test_the_course_instructor_revokes_with_a_reason_and_the_revocation_is_recor
         "Plagiarised final project.",
     )
     assert body["revoked_at"] is not None
+    assert list(
+        OutboxEvent.objects.filter(event_type="education.certificate_revoked").values_list("payload", flat=True)
+    ) == [
+        {
+            "certificate_id": str(certificate.id),
+            "course_id": str(certificate.course_id),
+            "user_id": str(certificate.user_id),
+            "revoked_by": str(instructor.id),
+        }
+    ]
 
 
 def test_a_platform_admin_may_revoke() -> None:
