@@ -28,6 +28,7 @@ from azora.education.public.certificates import (
     VerificationCheck,
     VerificationView,
 )
+from azora.education.selectors.courses import may_edit_course
 from azora.shared.pagination import Page, paginate_queryset
 
 # The Student Portal serves the public verify page here (azora/portals/student/urls.py: verify/<uuid>/).
@@ -97,8 +98,6 @@ def _view(certificate: Certificate, *, now: datetime) -> CertificateView:
 
 def may_manage_certificates_of_course(*, user_id: uuid.UUID, course_id: uuid.UUID) -> bool:
     """The course's instructors (and admins of its organisation) and platform admins."""
-    from azora.education.selectors.courses import may_edit_course
-
     if user_has_platform_role(user_id=user_id, role="platform_admin"):
         return True
     return may_edit_course(user_id=user_id, course_id=course_id)
