@@ -209,3 +209,18 @@ def test_a_repeated_peer_transfer_is_applied_once_even_at_the_limit() -> None:
     assert posted(sender) == 39_99
     with pytest.raises(errors.TransferIdReused):
         services.peer_transfer(**{**arguments, "note": "Other"})
+
+
+def test_burns_round_down_to_the_cent() -> None:
+    wallet = wallet_with(10_00)
+    assert wallet.owner_id is not None
+    view = services.burn_for_redemption(
+        transfer_id=uuid.uuid4(), user_id=wallet.owner_id, amount=azr(1_25), reason="Redeem", reference=""
+    )
+    # 2 % of 1.25 AZR is 0.025: 0.02 is burned, 1.23 returns to the treasury.
+    assert sorted(p.amount.minor for p in view.postings if p.side == "credit") == [2, 1_23]
+    tiny = services.burn_for_redemption(
+        transfer_id=uuid.uuid4(), user_id=wallet.owner_id, amount=azr(49), reason="Redeem", reference=""
+    )
+    # 2 % of 0.49 rounds to nothing: no burn posting at all (postings are always > 0).
+    assert [(p.side, p.amount.minor) for p in tiny.postings] == [("debit", 49), ("credit", 49)]

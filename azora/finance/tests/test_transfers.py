@@ -9,8 +9,8 @@ import pytest
 
 from azora.finance import errors, public, services
 from azora.finance.events import TransferPosted
+from azora.finance.models import Account, Transfer
 from azora.finance.models import Posting as PostingRow
-from azora.finance.models import Transfer
 from azora.finance.tests.factories import AccountFactory, fund, ledger_snapshot, posting, simple_transfer, wallet_with
 from azora.shared.models import OutboxEvent
 from azora.shared.money import Money
@@ -245,3 +245,9 @@ def test_fund_helper_leaves_the_ledger_reconciled() -> None:
 
 def test_earnings_currencies_come_from_the_settings() -> None:
     assert public.earnings_currencies() == ("ZAR", "USD")
+
+
+def test_the_totals_update_names_the_accounts_table() -> None:
+    # services._SAVE_TOTALS_SQL is a constant statement; it must follow the model's table.
+    assert Account._meta.db_table == "finance_account"
+    assert services._SAVE_TOTALS_SQL.startswith("UPDATE finance_account SET")
