@@ -45,6 +45,7 @@ class PaymentsConfig:
     paystack_secret_key: str
     paystack_api_base: str
     provider_timeout_seconds: float
+    return_url_template: str  # "{intent_id}" is replaced: where a provider's challenge page sends the customer
 
 
 def payments_config() -> PaymentsConfig:
@@ -66,6 +67,7 @@ def payments_config() -> PaymentsConfig:
         paystack_secret_key=settings.AZORA_PAYSTACK_SECRET_KEY,
         paystack_api_base=settings.AZORA_PAYSTACK_API_BASE,
         provider_timeout_seconds=settings.AZORA_PAYMENTS_PROVIDER_TIMEOUT_SECONDS,
+        return_url_template=settings.AZORA_PAYMENTS_RETURN_URL,
     )
 
 

@@ -221,7 +221,10 @@ def payment_intent_confirm(
     try:
         result = _call(
             lambda: adapter.confirm_intent(
-                provider_ref=intent.provider_ref, payment_method=payment_method, idempotency_key=provider_key
+                provider_ref=intent.provider_ref,
+                payment_method=payment_method,
+                idempotency_key=provider_key,
+                return_url=payments_config().return_url_template.format(intent_id=intent.id),
             )
         )
     except ProviderRejected as error:

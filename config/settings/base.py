@@ -380,6 +380,10 @@ AZORA_PAYMENTS_FEES: dict[str, tuple[int, int]] = {
 AZORA_PAYMENTS_REFUND_WINDOW_DAYS = env.integer("AZORA_PAYMENTS_REFUND_WINDOW_DAYS", 90)
 AZORA_PAYMENTS_WEBHOOK_TOLERANCE_SECONDS = env.integer("AZORA_PAYMENTS_WEBHOOK_TOLERANCE_SECONDS", 300)
 AZORA_PAYMENTS_PROVIDER_TIMEOUT_SECONDS = float(env.integer("AZORA_PAYMENTS_PROVIDER_TIMEOUT_SECONDS", 20))
+# Where a provider's challenge (3-D Secure) page sends the customer back: the Pay UI's result page.
+AZORA_PAYMENTS_RETURN_URL = env.text(
+    "AZORA_PAYMENTS_RETURN_URL", AZORA_SITE_URL.rstrip("/") + "/pay/checkout/{intent_id}/result/"
+)
 # Empty = derived from SECRET_KEY (the sandbox is in-process, so only Azora itself signs and verifies).
 AZORA_PAYMENTS_SANDBOX_WEBHOOK_SECRET = env.text("AZORA_PAYMENTS_SANDBOX_WEBHOOK_SECRET")
 AZORA_STRIPE_SECRET_KEY = env.text("AZORA_STRIPE_SECRET_KEY")

@@ -103,7 +103,7 @@ class PaystackProvider:
         )
 
     def confirm_intent(
-        self, *, provider_ref: str, payment_method: Mapping[str, str], idempotency_key: str
+        self, *, provider_ref: str, payment_method: Mapping[str, str], idempotency_key: str, return_url: str = ""
     ) -> ProviderIntent:
         try:
             self.check_payment_method(payment_method)

@@ -93,7 +93,7 @@ class SandboxProvider:
         return _intent(self._idempotent(request.idempotency_key, fingerprint, create))
 
     def confirm_intent(
-        self, *, provider_ref: str, payment_method: Mapping[str, str], idempotency_key: str
+        self, *, provider_ref: str, payment_method: Mapping[str, str], idempotency_key: str, return_url: str = ""
     ) -> ProviderIntent:
         try:
             self.check_payment_method(payment_method)

@@ -51,7 +51,6 @@ class StripeProvider:
         timeout: float,
         retry: RetryPolicy,
         tolerance: int = DEFAULT_TOLERANCE_SECONDS,
-        return_url: str = "",
     ) -> None:
         self._client = stripe.StripeClient(
             secret_key,
@@ -62,7 +61,6 @@ class StripeProvider:
         self._webhook_secret = webhook_secret
         self._retry = retry
         self._tolerance = tolerance
-        self._return_url = return_url
 
     def check_payment_method(self, payment_method: Mapping[str, str]) -> None:
         method = str(payment_method.get("payment_method", ""))
@@ -84,15 +82,16 @@ class StripeProvider:
         )
 
     def confirm_intent(
-        self, *, provider_ref: str, payment_method: Mapping[str, str], idempotency_key: str
+        self, *, provider_ref: str, payment_method: Mapping[str, str], idempotency_key: str, return_url: str = ""
     ) -> ProviderIntent:
         try:
             self.check_payment_method(payment_method)
         except ValueError as error:
             raise ProviderError(str(error), retryable=False, status=400, code="invalid_payment_method") from error
         params: dict[str, Any] = {"payment_method": payment_method["payment_method"], "expand": ["payment_method"]}
-        if self._return_url:
-            params["return_url"] = self._return_url
+        if return_url:
+            # Where the bank's 3-D Secure page sends the customer back; Stripe then answers redirect_to_url.
+            params["return_url"] = return_url
         return self._intent_call(
             lambda: self._client.v1.payment_intents.confirm(
                 provider_ref, params=cast(Any, params), options={"idempotency_key": idempotency_key}

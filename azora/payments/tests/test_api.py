@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 import stripe
@@ -246,6 +247,8 @@ def test_a_stripe_payment_end_to_end(
     assert challenged["next_action"]["type"] == "redirect_to_url"
     confirm_requests = [r for r in stripe_server.requests if r.path.endswith("/confirm")]
     assert [r.headers["Idempotency-Key"] for r in confirm_requests] == [f"azora-confirm-{intent['id']}-k-9"]
+    return_url = f"http://127.0.0.1:8000/pay/checkout/{intent['id']}/result/"
+    assert ("return_url", return_url) in parse_qsl(confirm_requests[0].body.decode())
     ref = PaymentIntent.objects.get(pk=intent["id"]).provider_ref
     # The customer passes 3-D Secure at the bank; Stripe tells us by a signed webhook.
     stripe_server.objects[ref].update(status="succeeded", next_action=None)
