@@ -135,7 +135,13 @@ def lighthouse(url: str, cookie: str, name: str) -> dict[str, int]:
         "--quiet",
     ]
     environment = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
-    subprocess.run(command, check=True, env=environment)  # noqa: S603 -- our own command line
+    for attempt in range(3):
+        # Lighthouse sometimes loses the trace of a load (NO_NAVSTART) on a busy machine: that run is repeated.
+        if subprocess.run(command, check=False, env=environment).returncode == 0:  # noqa: S603 -- our own command
+            break
+        print(f"lighthouse: run {name} failed (try {attempt + 1} of 3)", file=sys.stderr)  # noqa: T201 -- a report
+    else:
+        raise SystemExit(f"Lighthouse failed three times on {url}")
     categories = json.loads(report.read_text())["categories"]
     return {category: round(categories[category]["score"] * 100) for category in CATEGORIES}
 
