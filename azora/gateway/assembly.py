@@ -13,6 +13,8 @@ from ninja.errors import ValidationError, ValidationErrorContext
 from ninja.openapi.docs import Swagger
 
 from azora.accounts.api import router as accounts_router
+from azora.ai_routing.api import router as ai_routing_router
+from azora.constitution.api import router as constitution_router
 from azora.education.api import router as education_router
 from azora.finance.api import router as finance_router
 from azora.gateway.auth import default_auth
@@ -31,7 +33,14 @@ Unsafe methods accept an `Idempotency-Key` header.
 
 def app_routers() -> list[tuple[str, Router]]:
     """Each app's router and the prefix it is mounted at, bottom layer first."""
-    return [("", accounts_router), ("", education_router), ("", finance_router), ("", payments_router)]
+    return [
+        ("", accounts_router),
+        ("", education_router),
+        ("", finance_router),
+        ("/ai", ai_routing_router),
+        ("", payments_router),
+        ("/constitution", constitution_router),
+    ]
 
 
 # Where ninja reads an operation's request body from.
