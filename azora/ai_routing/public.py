@@ -1,0 +1,197 @@
+"""AI Routing's contract for other apps: chat with a model (whole or streamed) and the guard hook for the constitution.
+
+Every model call of the platform goes through `chat` / `chat_stream`. A governed call (the default) runs the
+registered guard's input check before the model sees anything and feeds the model's text through the guard's
+output filter before the caller sees it. The constitution (a higher layer) registers its guard with
+`register_guard` in its `AppConfig.ready()`, so this lower layer never imports it (docs/decisions, AI guards ADR).
+See docs/ai-routing.md.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+Role = Literal["system", "user", "assistant"]
+InputAction = Literal["allow", "redact", "refuse"]
+OutputAction = Literal["allow", "redact", "revise", "refuse"]
+Outcome = Literal["ok", "refused", "error", "budget_refused", "rate_limited"]
+StrategyName = Literal["fallback", "weighted", "lowest_latency", "lowest_cost", "difficulty"]
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True)
+class GuardContext:
+    user_id: uuid.UUID | None
+    organisation_id: uuid.UUID | None
+    course_id: uuid.UUID | None  # the course the conversation is about, if any
+    purpose: str  # "chat", "tutor", "critique", ...
+    provider_is_external: bool  # True when the chosen provider is not the built-in `local` one
+    request_id: str
+
+
+@dataclass(frozen=True)
+class InputVerdict:
+    action: InputAction
+    messages: tuple[ChatMessage, ...]  # what the model may see (redacted when action == "redact")
+    decision_id: uuid.UUID | None  # the constitution's audit record
+    reason: str  # user-facing, translated; empty when allowed
+    violations: tuple[str, ...]  # principle ids
+
+
+@dataclass(frozen=True)
+class OutputVerdict:
+    action: OutputAction
+    tail: str  # text still to send at the end (the last sentence, or a refusal/withheld notice)
+    decision_id: uuid.UUID | None
+    violations: tuple[str, ...]
+    score: float
+
+
+class OutputFilter(Protocol):
+    """Fed the model's text as it streams; returns the text that may be sent now (sentence-buffered)."""
+
+    def feed(self, text: str) -> str: ...
+
+    def finish(self) -> OutputVerdict: ...  # flushes; tells the final action
+
+
+class Guard(Protocol):
+    def check_input(self, *, messages: Sequence[ChatMessage], context: GuardContext) -> InputVerdict: ...
+
+    def output_filter(self, *, messages: Sequence[ChatMessage], context: GuardContext) -> OutputFilter: ...
+
+
+_guard_lock = threading.Lock()
+_guard: Guard | None = None
+
+
+def register_guard(guard: Guard) -> None:
+    """Install the guard every governed chat runs through (the constitution calls it in its AppConfig.ready())."""
+    global _guard
+    with _guard_lock:
+        _guard = guard
+
+
+def registered_guard() -> Guard | None:
+    """The guard installed by `register_guard`, or None when no app registered one."""
+    return _guard
+
+
+def unregister_guard() -> None:
+    """Remove the installed guard (tests that need the no-guard path; never called by application code)."""
+    global _guard
+    with _guard_lock:
+        _guard = None
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Chat
+
+
+@dataclass(frozen=True)
+class Citation:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class RoutingDecision:
+    """Which provider the strategy chose, the order it would fall back in, and why (recorded with the usage)."""
+
+    strategy: str
+    order: tuple[str, ...]  # provider names, first choice first
+    reasons: tuple[str, ...]
+    difficulty: str | None = None  # simple | moderate | complex (difficulty strategy)
+    difficulty_score: float | None = None
+
+
+@dataclass(frozen=True)
+class ChatResult:
+    """The outcome of one chat. `text` is what the caller may show (after the guard's output filter)."""
+
+    usage_id: uuid.UUID | None
+    outcome: Outcome
+    text: str
+    provider: str  # provider name that answered ("" when none did)
+    model: str
+    tokens_in: int
+    tokens_out: int
+    cost_micros: int  # integer micro-units of `currency`
+    currency: str
+    latency_ms: int
+    cache_hit: bool
+    decision: RoutingDecision | None
+    input_action: InputAction | None  # None when ungoverned
+    output_action: OutputAction | None
+    input_decision_id: uuid.UUID | None
+    output_decision_id: uuid.UUID | None
+    violations: tuple[str, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    attempts: tuple[str, ...] = ()  # "<provider>:<outcome>" per attempt, in order
+
+
+class ChatStream(Iterator[str]):
+    """An iterator of text chunks (already filtered by the guard); `result` is set once the stream is exhausted."""
+
+    def __init__(self, chunks: Iterator[str]) -> None:
+        self._chunks = chunks
+        self.result: ChatResult | None = None
+
+    def __iter__(self) -> ChatStream:
+        return self
+
+    def __next__(self) -> str:
+        return next(self._chunks)
+
+    def close(self) -> None:
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+
+
+@dataclass(frozen=True)
+class ChatOptions:
+    """Everything about one chat request beyond its messages; all optional."""
+
+    user_id: uuid.UUID | None = None
+    organisation_id: uuid.UUID | None = None
+    api_key_id: uuid.UUID | None = None
+    plan: str = ""
+    course_id: uuid.UUID | None = None
+    purpose: str = "chat"
+    strategy: StrategyName | None = None  # None: the configured default strategy
+    provider: str | None = None  # pin one provider by name (no routing)
+    max_tokens: int | None = None
+    temperature: float | None = None
+    cacheable: bool = False
+    governed: bool = True  # False only for the constitution's own critique/revise calls
+    request_id: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def chat(*, messages: Sequence[ChatMessage], options: ChatOptions | None = None) -> ChatResult:
+    """Route, budget, guard and record one chat; returns the whole answer.
+
+    Raises errors.* (a DomainError each) for bad input (empty messages, unknown provider, over the context window
+    of every candidate), an exhausted budget, a rate limit or when every provider failed. An input the guard refuses
+    is not an error: the result's outcome is "refused" and its text the guard's reason.
+    """
+    from azora.ai_routing.services.chat import chat_complete
+
+    return chat_complete(messages=tuple(messages), options=options or ChatOptions())
+
+
+def chat_stream(*, messages: Sequence[ChatMessage], options: ChatOptions | None = None) -> ChatStream:
+    """As `chat`, but the answer arrives as text chunks; errors before the first chunk raise at the call."""
+    from azora.ai_routing.services.chat import chat_streamed
+
+    return chat_streamed(messages=tuple(messages), options=options or ChatOptions())
