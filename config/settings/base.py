@@ -416,3 +416,37 @@ _finance_rates = (AZORA_AZR_REDEMPTION_BURN_BPS, AZORA_AZR_WITHDRAWAL_BURN_BPS, 
 if not all(0 <= bps <= 10_000 for bps in _finance_rates):
     raise ImproperlyConfigured("Finance rates in basis points must be between 0 and 10000.")
 # --- end Finance ------------------------------------------------------------------------------
+
+# --- AI Routing (AI-ROUTING) ------------------------------------------------------------------
+# docs/ai-routing.md lists every option. Providers are data (admin); their API keys are read from the environment
+# variable each provider names, at call time, and never stored or logged.
+AZORA_AI_CURRENCY = env.text("AZORA_AI_CURRENCY", "USD")  # costs and budgets in integer micro-units of it
+AZORA_AI_STRATEGY = env.choice(
+    "AZORA_AI_STRATEGY", ("fallback", "weighted", "lowest_latency", "lowest_cost", "difficulty"), "fallback"
+)
+AZORA_AI_DEFAULT_MAX_TOKENS = env.integer("AZORA_AI_DEFAULT_MAX_TOKENS", 1024)
+# Difficulty tiers' latency budgets (an attempt slower than its tier's budget falls back to the next tier up).
+AZORA_AI_TIER_LATENCY_MS = {
+    "simple": env.integer("AZORA_AI_TIER_SIMPLE_MS", 500),
+    "moderate": env.integer("AZORA_AI_TIER_MODERATE_MS", 1000),
+    "complex": env.integer("AZORA_AI_TIER_COMPLEX_MS", 3000),
+}
+AZORA_AI_RETRIES = env.integer("AZORA_AI_RETRIES", 1)  # extra tries of a failed attempt, only where safe
+AZORA_AI_RETRY_BACKOFF_MS = env.integer("AZORA_AI_RETRY_BACKOFF_MS", 200)
+AZORA_AI_BREAKER_FAILURES = env.integer("AZORA_AI_BREAKER_FAILURES", 5)
+AZORA_AI_BREAKER_OPEN_SECONDS = env.integer("AZORA_AI_BREAKER_OPEN_SECONDS", 60)
+AZORA_AI_BREAKER_SUCCESSES = env.integer("AZORA_AI_BREAKER_SUCCESSES", 2)
+# Per-minute limits of one user and of one API key (0 = no limit); providers carry their own.
+AZORA_AI_USER_RPM = env.integer("AZORA_AI_USER_RPM", 30)
+AZORA_AI_USER_TPM = env.integer("AZORA_AI_USER_TPM", 60_000)
+AZORA_AI_KEY_RPM = env.integer("AZORA_AI_KEY_RPM", 60)
+AZORA_AI_KEY_TPM = env.integer("AZORA_AI_KEY_TPM", 120_000)
+AZORA_AI_CACHE_TTL_SECONDS = env.integer("AZORA_AI_CACHE_TTL_SECONDS", 3600)
+AZORA_AI_CACHE_MAX_ENTRIES = env.integer("AZORA_AI_CACHE_MAX_ENTRIES", 10_000)  # new entries per TTL window
+AZORA_AI_CACHE_MAX_CHARACTERS = env.integer("AZORA_AI_CACHE_MAX_CHARACTERS", 32_000)  # longer answers not cached
+AZORA_AI_BUDGET_ALERT_PERCENTS = (75, 90)
+# Governed chats need the constitution's guard; production always requires it (system check ai_routing.E001).
+AZORA_AI_REQUIRE_GUARD = env.flag("AZORA_AI_REQUIRE_GUARD", default=False)
+if AZORA_AI_RETRIES < 0 or AZORA_AI_BREAKER_FAILURES < 1 or AZORA_AI_BREAKER_SUCCESSES < 1:
+    raise ImproperlyConfigured("AZORA_AI_RETRIES must be >= 0 and the breaker's thresholds >= 1.")
+# --- end AI Routing ---------------------------------------------------------------------------
