@@ -450,3 +450,20 @@ AZORA_AI_REQUIRE_GUARD = env.flag("AZORA_AI_REQUIRE_GUARD", default=False)
 if AZORA_AI_RETRIES < 0 or AZORA_AI_BREAKER_FAILURES < 1 or AZORA_AI_BREAKER_SUCCESSES < 1:
     raise ImproperlyConfigured("AZORA_AI_RETRIES must be >= 0 and the breaker's thresholds >= 1.")
 # --- end AI Routing ---------------------------------------------------------------------------
+
+# --- Constitutional AI (azora/constitution; docs/constitution.md) -----------------------------------------------
+# The profile of organisations that chose none (learners under 18 are always STRICT).
+AZORA_CONSTITUTION_DEFAULT_PROFILE = env.choice(
+    "AZORA_CONSTITUTION_DEFAULT_PROFILE", ("STRICT", "STANDARD", "LENIENT", "DEVELOPMENT"), "STANDARD"
+)
+# Decisions audit: how long records are kept, and which texts (redacted of personal data) a record may hold:
+# "none" (hashes only), "flagged" (texts of decisions that were not a plain allow), "all".
+AZORA_CONSTITUTION_RETENTION_DAYS = env.integer("AZORA_CONSTITUTION_RETENTION_DAYS", 90)
+AZORA_CONSTITUTION_AUDIT_TEXTS = env.choice("AZORA_CONSTITUTION_AUDIT_TEXTS", ("none", "flagged", "all"), "flagged")
+# Critique-and-revise rounds for a failing answer when an external provider answered (0 = straight to refusal).
+AZORA_CONSTITUTION_REVISE_ROUNDS = env.integer("AZORA_CONSTITUTION_REVISE_ROUNDS", 2)
+if AZORA_CONSTITUTION_RETENTION_DAYS < 1 or not 0 <= AZORA_CONSTITUTION_REVISE_ROUNDS <= 2:
+    raise ImproperlyConfigured(
+        "AZORA_CONSTITUTION_RETENTION_DAYS must be >= 1 and AZORA_CONSTITUTION_REVISE_ROUNDS between 0 and 2."
+    )
+# --- end Constitutional AI -------------------------------------------------------------------------------------
