@@ -59,6 +59,17 @@ def csv(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def secret_by_name(name: str) -> str:
+    """A secret whose variable NAME is configuration data (an AI provider's key), read at call time; "" when unset.
+
+    Only names that look like environment variables are read, so a provider row cannot point at arbitrary data.
+    The value must never be logged or stored.
+    """
+    if not name or not name.replace("_", "").isalnum() or not name[0].isalpha() or name != name.upper():
+        return ""
+    return os.environ.get(name, "")
+
+
 def choice(name: str, options: tuple[str, ...], default: str) -> str:
     value = os.environ.get(name, default) or default
     if value not in options:
