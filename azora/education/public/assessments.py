@@ -264,6 +264,7 @@ class GradebookRow:
     computed_percent: Decimal | None
     is_overridden: bool
     computed_at: datetime | None
+    learner_name: str = ""  # the learner's display name (or email), for the editors' gradebook
 
 
 # --- Functions: authoring ---

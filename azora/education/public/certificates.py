@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from azora.shared.pagination import Page
+
 __all__ = [
     "CertificatePrintData",
     "CertificateView",
@@ -20,6 +22,7 @@ __all__ = [
     "certificate_verify",
     "certificate_verify_token",
     "certificates_of",
+    "certificates_of_course",
     "issuer_jwks",
     "revocation_status_list",
 ]
@@ -133,6 +136,16 @@ def certificates_of(*, user_id: uuid.UUID) -> list[CertificateView]:
     from azora.education.selectors import certificates
 
     return certificates.certificates_of(user_id=user_id)
+
+
+def certificates_of_course(
+    *, course_id: uuid.UUID, viewer_id: uuid.UUID, cursor: str | None = None, limit: int | None = None
+) -> Page[CertificateView]:
+    """A course's issued certificates, newest first (revoked and expired ones marked), for those who may revoke
+    them: the course's instructors, admins of its organisation and platform admins; CourseNotFound for others."""
+    from azora.education.selectors import certificates
+
+    return certificates.certificates_of_course(course_id=course_id, viewer_id=viewer_id, cursor=cursor, limit=limit)
 
 
 def certificate_get(*, certificate_id: uuid.UUID, viewer_id: uuid.UUID) -> CertificateView:

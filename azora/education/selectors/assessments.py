@@ -548,12 +548,16 @@ def grades_of_course(*, course_id: uuid.UUID, user_id: uuid.UUID) -> list[Gradeb
     """Every enrolled learner's stored grade, in enrolment order (the course's editors)."""
     require_editor(course_id=course_id, user_id=user_id)
     learners = list(
-        Enrollment.objects.filter(course_id=course_id).order_by("created_at", "id").values_list("user_id", flat=True)
+        Enrollment.objects.filter(course_id=course_id)
+        .select_related("user")
+        .only("id", "user_id", "created_at", "user__id", "user__display_name", "user__email")
+        .order_by("created_at", "id")
     )
     stored = {grade.user_id: grade for grade in CourseGrade.objects.filter(course_id=course_id)}
     overridden = set(GradeOverride.objects.filter(course_id=course_id).values_list("user_id", flat=True).distinct())
     rows = []
-    for learner_id in learners:
+    for enrollment in learners:
+        learner_id = enrollment.user_id
         grade = stored.get(learner_id)
         rows.append(
             GradebookRow(
@@ -562,6 +566,7 @@ def grades_of_course(*, course_id: uuid.UUID, user_id: uuid.UUID) -> list[Gradeb
                 computed_percent=None if grade is None else grade.computed_percent,
                 is_overridden=learner_id in overridden,
                 computed_at=None if grade is None else grade.computed_at,
+                learner_name=enrollment.user.get_full_name(),
             )
         )
     return rows

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from azora.accounts.public import user_has_platform_role, user_profile
 from azora.education import signing
-from azora.education.errors import CertificateNotFound, CertificateTokenInvalid
+from azora.education.errors import CertificateNotFound, CertificateTokenInvalid, CourseNotFound
 from azora.education.models import Certificate, CourseInstructor
 from azora.education.public.certificates import (
     CertificatePrintData,
@@ -127,6 +127,23 @@ def certificate_page_of(*, user_id: uuid.UUID, cursor: str | None, limit: int | 
     now = timezone.now()
     return paginate_queryset(
         _certificates().filter(user_id=user_id),
+        cursor=cursor,
+        limit=limit,
+        to_item=lambda certificate: _view(certificate, now=now),
+        ordering=("-id",),
+    )
+
+
+def certificates_of_course(
+    *, course_id: uuid.UUID, viewer_id: uuid.UUID, cursor: str | None = None, limit: int | None = None
+) -> Page[CertificateView]:
+    """The certificates issued for a course, newest first, for those who may revoke them (its instructors, admins
+    of its organisation, platform admins); CourseNotFound for anyone else. One query per page."""
+    if not may_manage_certificates_of_course(user_id=viewer_id, course_id=course_id):
+        raise CourseNotFound()
+    now = timezone.now()
+    return paginate_queryset(
+        _certificates().filter(course_id=course_id),
         cursor=cursor,
         limit=limit,
         to_item=lambda certificate: _view(certificate, now=now),

@@ -177,6 +177,61 @@ def _option_id(index: int) -> str:
     return chr(ord("a") + index) if index < 26 else f"o{index + 1}"
 
 
+def _stable_ids(texts: Sequence[str], previous: object) -> list[str]:
+    """Ids for options (or items) in order: a text that the previous definition had keeps its id, others get the
+    first unused short id."""
+    earlier: dict[str, str] = {}
+    if isinstance(previous, list):
+        for entry in previous:
+            if isinstance(entry, Mapping) and isinstance(entry.get("text"), str) and isinstance(entry.get("id"), str):
+                earlier.setdefault(str(entry["text"]), str(entry["id"]))
+    ids: list[str] = []
+    for text in texts:
+        kept = earlier.pop(text, None)
+        ids.append(kept if kept is not None and kept not in ids else "")
+    taken = set(ids)
+    counter = 0
+    for index, value in enumerate(ids):
+        if not value:
+            while _option_id(counter) in taken or _option_id(counter) in earlier.values():
+                counter += 1
+            ids[index] = _option_id(counter)
+            taken.add(ids[index])
+    return ids
+
+
+def question_initial(kind: str, question: object) -> dict[str, object]:
+    """A bank question (an Education `QuestionAuthorView`) as QuestionForm's initial data: the same plain lines
+    an author writes, `*` before right options, `points | description` per rubric line."""
+    definition: Mapping[str, object] = getattr(question, "definition", {}) or {}
+    initial: dict[str, object] = {
+        "prompt": getattr(question, "prompt", ""),
+        "points": getattr(question, "points", None),
+        "feedback": getattr(question, "feedback", ""),
+    }
+    entries = definition.get("options") or definition.get("items") or definition.get("rubric") or []
+    rows = [entry for entry in entries if isinstance(entry, Mapping)] if isinstance(entries, list) else []
+    if kind in ("single_choice", "multiple_choice"):
+        correct = definition.get("correct")
+        right = {correct} if isinstance(correct, str) else set(correct) if isinstance(correct, list) else set()
+        initial["options"] = "\n".join(f"{'*' if row.get('id') in right else ''}{row.get('text', '')}" for row in rows)
+    elif kind == "true_false":
+        initial["correct"] = "true" if definition.get("correct") is True else "false"
+    elif kind == "numeric":
+        initial["value"] = definition.get("value")
+        initial["tolerance"] = definition.get("tolerance")
+    elif kind == "short_text":
+        accepted = definition.get("accepted")
+        initial["accepted"] = "\n".join(str(text) for text in accepted) if isinstance(accepted, list) else ""
+        initial["match"] = definition.get("match", "casefold")
+    elif kind == "ordering":
+        initial["items"] = "\n".join(str(row.get("text", "")) for row in rows)
+        initial["rule"] = definition.get("rule", "all_or_nothing")
+    elif kind == "free_text":
+        initial["rubric"] = "\n".join(f"{row.get('points', '')} | {row.get('description', '')}" for row in rows)
+    return initial
+
+
 class QuestionKindForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of question"), choices=QUESTION_KINDS)
 
@@ -240,9 +295,14 @@ class QuestionForm(forms.Form):
         label=_("Feedback after the attempt"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: object, kind: str, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, kind: str, previous: Mapping[str, object] | None = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
         self.kind = kind
+        # When editing: the stored definition, so that an option or item whose text is unchanged keeps its id
+        # (answers saved in open attempts keep meaning the same option).
+        self.previous = previous or {}
         kept = {"prompt", "points", "feedback", *KIND_FIELDS[kind]}
         for name in list(self.fields):
             if name not in kept:
@@ -254,8 +314,9 @@ class QuestionForm(forms.Form):
         lines = _lines(self.cleaned_data["options"])
         if len(lines) < 2:
             raise forms.ValidationError(_("Write at least two options, one per line."))
+        ids = _stable_ids([line.removeprefix("*").strip() for line in lines], self.previous.get("options"))
         options = [
-            {"id": _option_id(i), "text": line.removeprefix("*").strip(), "correct": line.startswith("*")}
+            {"id": ids[i], "text": line.removeprefix("*").strip(), "correct": line.startswith("*")}
             for i, line in enumerate(lines)
         ]
         right = [option for option in options if option["correct"]]
@@ -293,7 +354,9 @@ class QuestionForm(forms.Form):
         if self.kind == "short_text":
             return {"accepted": _lines(data["accepted"]), "match": data["match"]}
         if self.kind == "ordering":
-            items = [{"id": _option_id(i), "text": line} for i, line in enumerate(_lines(data["items"]))]
+            texts = _lines(data["items"])
+            ids = _stable_ids(texts, self.previous.get("items"))
+            items = [{"id": ids[i], "text": line} for i, line in enumerate(texts)]
             return {"items": items, "rule": data["rule"]}
         return {"rubric": data["rubric"]}
 
@@ -392,3 +455,48 @@ class RubricGradeForm(forms.Form):
 
     def points(self) -> dict[str, str]:
         return {str(criterion["id"]): str(self.cleaned_data[f"c-{criterion['id']}"]) for criterion in self.criteria}
+
+
+class GradeOverrideForm(forms.Form):
+    """An instructor's override of a learner's course grade: the new grade and why (both required, audited)."""
+
+    percent = forms.DecimalField(
+        label=_("New course grade (%)"), min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required. The learner sees it beside the grade, and it stays in the audit trail."),
+    )
+
+
+class RevokeCertificateForm(forms.Form):
+    """Why a certificate is revoked; the public verify page shows the reason."""
+
+    reason = forms.CharField(
+        label=_("Reason for revoking"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required. Anyone who opens the certificate's verify page reads it. Revoking cannot be undone."),
+    )
+
+
+class CoverForm(forms.Form):
+    """A course cover image; the Education service checks its type (by content) and size."""
+
+    file = forms.FileField(
+        label=_("Cover image"),
+        help_text=_("PNG, JPEG or WebP, at most 2 MiB. Wide images (about 16:9) look best."),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+
+
+class AttachmentForm(forms.Form):
+    """A file learners can download from a lesson; the Education service checks its type and size."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, text, Markdown, CSV, ZIP, PNG, JPEG, Word, Excel or PowerPoint, at most 20 MiB."),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.txt,.md,.csv,.zip,.png,.jpg,.jpeg,.docx,.xlsx,.pptx"}),
+    )

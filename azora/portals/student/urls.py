@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from azora.portals.student.views import assessments, catalogue, certificates, learning, teach, teach_assessments
+from azora.portals.student.views import (
+    assessments,
+    catalogue,
+    certificates,
+    learning,
+    media,
+    teach,
+    teach_assessments,
+    teach_certificates,
+    teach_files,
+    teach_grades,
+)
 
 app_name = "student"
 
@@ -39,6 +50,7 @@ urlpatterns = [
     path("teach/<uuid:course_id>/details/", teach.course_edit, name="teach_course_edit"),
     path("teach/<uuid:course_id>/publish/", teach.course_publish, name="teach_course_publish"),
     path("teach/<uuid:course_id>/archive/", teach.course_archive, name="teach_course_archive"),
+    path("teach/<uuid:course_id>/cover/", teach_files.course_cover, name="teach_course_cover"),
     path("teach/<uuid:course_id>/modules/", teach.module_create, name="teach_module_create"),
     path("teach/<uuid:course_id>/modules/<uuid:module_id>/", teach.module_edit, name="teach_module"),
     path("teach/<uuid:course_id>/modules/<uuid:module_id>/delete/", teach.module_delete, name="teach_module_delete"),
@@ -47,8 +59,18 @@ urlpatterns = [
     path("teach/<uuid:course_id>/lessons/<uuid:lesson_id>/", teach.lesson_edit, name="teach_lesson"),
     path("teach/<uuid:course_id>/lessons/<uuid:lesson_id>/delete/", teach.lesson_delete, name="teach_lesson_delete"),
     path("teach/<uuid:course_id>/lessons/<uuid:lesson_id>/move/", teach.lesson_move, name="teach_lesson_move"),
+    path(
+        "teach/<uuid:course_id>/lessons/<uuid:lesson_id>/attachments/",
+        teach_files.lesson_attachment_add,
+        name="teach_lesson_attachment_add",
+    ),
     path("teach/<uuid:course_id>/questions/", teach_assessments.question_bank, name="teach_questions"),
     path("teach/<uuid:course_id>/questions/new/", teach_assessments.question_new, name="teach_question_new"),
+    path(
+        "teach/<uuid:course_id>/questions/<uuid:question_id>/",
+        teach_assessments.question_edit,
+        name="teach_question",
+    ),
     path(
         "teach/<uuid:course_id>/questions/<uuid:question_id>/delete/",
         teach_assessments.question_delete,
@@ -66,4 +88,27 @@ urlpatterns = [
         teach_assessments.grade_answer,
         name="teach_grade_answer",
     ),
+    path("teach/<uuid:course_id>/grades/", teach_grades.gradebook, name="teach_gradebook"),
+    path(
+        "teach/<uuid:course_id>/grades/recompute/", teach_grades.gradebook_recompute, name="teach_gradebook_recompute"
+    ),
+    path("teach/<uuid:course_id>/grades/<uuid:learner_id>/", teach_grades.learner_grade, name="teach_learner_grade"),
+    path(
+        "teach/<uuid:course_id>/grades/<uuid:learner_id>/override/",
+        teach_grades.learner_grade_override,
+        name="teach_learner_grade_override",
+    ),
+    path(
+        "teach/<uuid:course_id>/grades/<uuid:learner_id>/recompute/",
+        teach_grades.learner_grade_recompute,
+        name="teach_learner_grade_recompute",
+    ),
+    path("teach/<uuid:course_id>/certificates/", teach_certificates.certificates, name="teach_certificates"),
+    path(
+        "teach/<uuid:course_id>/certificates/<uuid:certificate_id>/revoke/",
+        teach_certificates.certificate_revoke,
+        name="teach_certificate_revoke",
+    ),
+    # Uploaded covers and attachments when the storage is local (with S3 their URLs point at the bucket).
+    path("media/<path:path>", media.media_file, name="media"),
 ]

@@ -220,7 +220,7 @@ def test_the_lesson_editor_shows_the_markdown_and_saves_an_edit(
     assert (current.title, current.body_markdown, current.estimated_minutes) == ("Saving first", "Save **20%**.", 3)
     assert "<strong>20%</strong>" in current.body_html
     history = as_instructor.get(f"/teach/{course.id}/lessons/{lesson_id}/").content.decode()
-    assert "Earlier versions" in history  # the course is published: the edit kept the previous version
+    assert "Version 1: “Saving”, replaced" in history  # the course is published: the edit kept the previous version
 
 
 def test_an_empty_lesson_title_re_renders_and_changes_nothing(

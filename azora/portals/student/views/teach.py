@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+import azora.accounts.public as accounts
 import azora.education.public as education
-from azora.portals.student.forms import CourseForm, LessonForm, ModuleForm, MoveForm
+from azora.portals.student.forms import AttachmentForm, CourseForm, LessonForm, ModuleForm, MoveForm
 from azora.portals.student.views.common import (
     INVALID,
     HtmxRequest,
@@ -299,17 +300,34 @@ def lesson_new(request: HtmxRequest, course_id: uuid.UUID, module_id: uuid.UUID)
     return _lesson_page(request, context, status=INVALID)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@domain_errors_as_http
-def lesson_edit(request: HtmxRequest, course_id: uuid.UUID, lesson_id: uuid.UUID) -> HttpResponse:
-    course = editable_course(request, course_id)
+def _version_rows(versions: list[education.LessonVersionView]) -> list[dict[str, Any]]:
+    """Each earlier version with the name of the person whose edit replaced it (looked up once per person)."""
+    names: dict[uuid.UUID, str] = {}
+    rows = []
+    for version in versions:
+        editor = version.edited_by_id
+        if editor is not None and editor not in names:
+            profile = accounts.user_profile(user_id=editor)
+            names[editor] = profile.display_name.strip() or profile.email.partition("@")[0]
+        rows.append({"version": version, "edited_by": names.get(editor) if editor is not None else None})
+    return rows
+
+
+def lesson_editor_page(
+    request: HtmxRequest,
+    course: education.CourseDetail,
+    lesson_id: uuid.UUID,
+    *,
+    form: LessonForm | None = None,
+    attachment_form: AttachmentForm | None = None,
+    preview_html: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The lesson editor: the lesson form (or `form` with its errors), attachments, and the version history."""
     module, _outline = lesson_of(course, lesson_id)
     user_id = user_id_of(request)
     current = education.lesson_for_author(lesson_id=lesson_id, user_id=user_id)
-    context: dict[str, Any] = {"course": course, "module": module, "lesson": current, "lesson_id": lesson_id}
-    context["versions"] = education.lesson_versions(lesson_id=lesson_id, user_id=user_id)
-    if request.method == "GET":
+    if form is None:
         initial = {
             "title": current.title,
             "body_markdown": current.body_markdown,
@@ -317,17 +335,36 @@ def lesson_edit(request: HtmxRequest, course_id: uuid.UUID, lesson_id: uuid.UUID
             "estimated_minutes": current.estimated_minutes,
             "is_required": current.is_required,
         }
-        context["preview_html"] = current.body_html
-        context["form"] = LessonForm(initial=initial)
-        return _lesson_page(request, context)
+        form = LessonForm(initial=initial)
+        preview_html = current.body_html
+    context: dict[str, Any] = {
+        "course": course,
+        "module": module,
+        "lesson": current,
+        "lesson_id": lesson_id,
+        "form": form,
+        "preview_html": preview_html,
+        "attachment_form": attachment_form or AttachmentForm(),
+        "versions": _version_rows(education.lesson_versions(lesson_id=lesson_id, user_id=user_id)),
+    }
+    return _lesson_page(request, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors_as_http
+def lesson_edit(request: HtmxRequest, course_id: uuid.UUID, lesson_id: uuid.UUID) -> HttpResponse:
+    course = editable_course(request, course_id)
+    lesson_of(course, lesson_id)
+    if request.method == "GET":
+        return lesson_editor_page(request, course, lesson_id)
     form = LessonForm(request.POST)
-    context["form"] = form
     if form.is_valid():
         if "preview" in request.POST:
-            context["preview_html"] = _preview_html(form.cleaned_data["body_markdown"])
-            return _lesson_page(request, context)
+            preview = _preview_html(form.cleaned_data["body_markdown"])
+            return lesson_editor_page(request, course, lesson_id, form=form, preview_html=preview)
         try:
-            updated = education.lesson_update(lesson_id=lesson_id, user_id=user_id, **form.lesson_fields())
+            updated = education.lesson_update(lesson_id=lesson_id, user_id=user_id_of(request), **form.lesson_fields())
         except NotFound:
             raise
         except DomainError as error:
@@ -335,7 +372,7 @@ def lesson_edit(request: HtmxRequest, course_id: uuid.UUID, lesson_id: uuid.UUID
         else:
             messages.success(request, _("The lesson was saved."))
             return redirect("student:teach_lesson", course_id=course.id, lesson_id=updated.id)
-    return _lesson_page(request, context, status=INVALID)
+    return lesson_editor_page(request, course, lesson_id, form=form, status=INVALID)
 
 
 @login_required

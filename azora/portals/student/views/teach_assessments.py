@@ -21,6 +21,7 @@ from azora.portals.student.forms import (
     QuestionForm,
     QuestionKindForm,
     RubricGradeForm,
+    question_initial,
 )
 from azora.portals.student.views.common import (
     INVALID,
@@ -84,6 +85,57 @@ def question_new(request: HtmxRequest, course_id: uuid.UUID) -> HttpResponse:
             add_domain_error(form, error, QUESTION_FIELD_ALIASES)
         else:
             messages.success(request, _("The question was added to the bank."))
+            return redirect("student:teach_questions", course_id=course.id)
+    return render_page(request, "student/teach/question_form.html", context, status=INVALID)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors_as_http
+def question_edit(request: HtmxRequest, course_id: uuid.UUID, question_id: uuid.UUID) -> HttpResponse:
+    """Changes a bank question (not its kind); attempts already closed keep the scores they were given."""
+    course = editable_course(request, course_id)
+    user_id = user_id_of(request)
+    question = next(
+        (
+            item
+            for item in education.questions_of_course(course_id=course.id, user_id=user_id)
+            if item.id == question_id
+        ),
+        None,
+    )
+    if question is None:
+        raise Http404
+    kind = question.kind
+    context: dict[str, Any] = {
+        "course": course,
+        "kind": kind,
+        "kind_label": QUESTION_KIND_LABELS[kind],
+        "question": question,
+    }
+    if request.method == "GET":
+        context["form"] = QuestionForm(
+            kind=kind, previous=question.definition, initial=question_initial(kind, question)
+        )
+        return render_page(request, "student/teach/question_form.html", context)
+    form = QuestionForm(request.POST, kind=kind, previous=question.definition)
+    context["form"] = form
+    if form.is_valid():
+        fields: dict[str, Any] = {
+            "prompt": form.cleaned_data["prompt"],
+            "definition": form.definition(),
+            "feedback": form.cleaned_data["feedback"],
+        }
+        if "points" in form.fields:
+            fields["points"] = _text_or_none(form.cleaned_data.get("points")) or "1"
+        try:
+            education.question_update(question_id=question.id, user_id=user_id, **fields)
+        except NotFound:
+            raise
+        except DomainError as error:
+            add_domain_error(form, error, QUESTION_FIELD_ALIASES)
+        else:
+            messages.success(request, _("The question was saved."))
             return redirect("student:teach_questions", course_id=course.id)
     return render_page(request, "student/teach/question_form.html", context, status=INVALID)
 
