@@ -1,0 +1,122 @@
+"""Anthropic's Messages API (whole and streamed) via the official `anthropic` package."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import anthropic
+
+from azora.ai_routing.adapters.base import (
+    Completion,
+    ProviderError,
+    ProviderRequest,
+    StreamDelta,
+    StreamEnd,
+    StreamEvent,
+)
+
+_clients: dict[tuple[str, str], anthropic.Anthropic] = {}
+_clients_lock = threading.Lock()
+_CONTEXT_MARKERS = ("prompt is too long", "context window", "context_length", "too many tokens")
+
+
+def _client(base_url: str, api_key: str) -> anthropic.Anthropic:
+    key = (base_url, hashlib.sha256(api_key.encode()).hexdigest())
+    client = _clients.get(key)
+    if client is None:
+        with _clients_lock:
+            client = _clients.get(key)
+            if client is None:
+                client = anthropic.Anthropic(api_key=api_key, base_url=base_url or None, max_retries=0)
+                _clients[key] = client
+    return client
+
+
+def _error(error: Exception) -> ProviderError:
+    if isinstance(error, anthropic.APITimeoutError):
+        return ProviderError("timeout", "the provider did not answer in time")
+    if isinstance(error, anthropic.APIConnectionError):
+        return ProviderError("connection", "the provider could not be reached")
+    if isinstance(error, anthropic.APIStatusError):
+        status = error.status_code
+        text = str(error).lower()
+        if any(marker in text for marker in _CONTEXT_MARKERS):
+            return ProviderError("context_window", "the request is over the model's context window", status=status)
+        if status == 429:
+            return ProviderError("rate_limited", "the provider is rate limiting", status=status)
+        if status in (401, 403):
+            return ProviderError("auth", "the provider refused the API key", status=status)
+        if status >= 500 or status < 400:  # 529 "overloaded"; an error event in a 200 stream
+            return ProviderError("server", f"the provider failed (HTTP {status})", status=status)
+        return ProviderError("bad_request", f"the provider refused the request (HTTP {status})", status=status)
+    if isinstance(error, anthropic.APIResponseValidationError):
+        return ProviderError("malformed", "the provider's answer did not have the documented shape")
+    if isinstance(error, anthropic.APIError):
+        return ProviderError("server", "the provider reported an error")
+    return ProviderError("malformed", f"the provider's answer could not be read ({type(error).__name__})")
+
+
+class AnthropicProvider:
+    def __init__(self, *, base_url: str, api_key: str) -> None:
+        self._client = _client(base_url, api_key)
+
+    def _arguments(self, request: ProviderRequest) -> dict[str, Any]:
+        system = "\n\n".join(message.content for message in request.messages if message.role == "system")
+        arguments: dict[str, Any] = {
+            "model": request.model,
+            "max_tokens": request.max_tokens,
+            "messages": [
+                {"role": message.role, "content": message.content}
+                for message in request.messages
+                if message.role != "system"
+            ],
+            "timeout": request.timeout_seconds,
+        }
+        if system:
+            arguments["system"] = system
+        # No temperature: the Messages API of the SDK in use (anthropic 2.x) no longer takes one.
+        return arguments
+
+    def complete(self, request: ProviderRequest) -> Completion:
+        try:
+            message = self._client.messages.create(**self._arguments(request))
+            text = "".join(block.text for block in message.content if block.type == "text")
+            return Completion(
+                text=text,
+                tokens_in=message.usage.input_tokens,
+                tokens_out=message.usage.output_tokens,
+                model=message.model or request.model,
+            )
+        except Exception as error:
+            raise _error(error) from error
+
+    def stream(self, request: ProviderRequest) -> Iterator[StreamEvent]:
+        try:
+            events = self._client.messages.create(**self._arguments(request), stream=True)
+        except Exception as error:
+            raise _error(error) from error
+        tokens_in: int | None = None
+        tokens_out: int | None = None
+        model = request.model
+        finished = False
+        try:
+            with events:
+                for event in events:
+                    if event.type == "message_start":
+                        model = event.message.model or model
+                        tokens_in = event.message.usage.input_tokens
+                        tokens_out = event.message.usage.output_tokens
+                    elif event.type == "content_block_delta" and event.delta.type == "text_delta":
+                        yield StreamDelta(event.delta.text)
+                    elif event.type == "message_delta":
+                        tokens_out = event.usage.output_tokens
+                    elif event.type == "message_stop":
+                        finished = True
+        except Exception as error:
+            raise _error(error) from error
+        if not finished:
+            raise ProviderError("malformed", "the provider's stream ended without message_stop")
+        yield StreamEnd(tokens_in=tokens_in, tokens_out=tokens_out, model=model)

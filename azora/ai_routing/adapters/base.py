@@ -1,0 +1,82 @@
+"""The one Protocol every model provider adapter implements, with its request, completion and error types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from azora.ai_routing.public import ChatMessage, Citation
+
+ErrorKind = Literal[
+    "timeout", "connection", "rate_limited", "server", "malformed", "context_window", "auth", "bad_request"
+]
+# Kinds worth trying again (transient); the others fail the same way every time.
+RETRYABLE_KINDS: frozenset[str] = frozenset({"timeout", "connection", "rate_limited", "server"})
+
+
+class ProviderError(Exception):
+    """A provider call failed. `kind` is what the router acts on; the message never holds a secret."""
+
+    def __init__(self, kind: ErrorKind, message: str, *, status: int | None = None) -> None:
+        self.kind: ErrorKind = kind
+        self.status = status
+        super().__init__(message)
+
+    @property
+    def retryable(self) -> bool:
+        return self.kind in RETRYABLE_KINDS
+
+
+@dataclass(frozen=True)
+class ProviderRequest:
+    model: str
+    messages: tuple[ChatMessage, ...]
+    max_tokens: int
+    temperature: float | None
+    timeout_seconds: float
+    course_id: object | None = None  # uuid.UUID: the local provider prefers that course's lessons
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    tokens_in: int
+    tokens_out: int
+    model: str
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class StreamDelta:
+    text: str
+
+
+@dataclass(frozen=True)
+class StreamEnd:
+    """The last event of a stream: real usage when the provider reported it (None otherwise)."""
+
+    tokens_in: int | None
+    tokens_out: int | None
+    model: str
+    citations: tuple[Citation, ...] = ()
+
+
+StreamEvent = StreamDelta | StreamEnd
+
+
+class ChatProvider(Protocol):
+    """A model endpoint. `stream` yields deltas then exactly one StreamEnd, or raises ProviderError at any point."""
+
+    def complete(self, request: ProviderRequest) -> Completion: ...
+
+    def stream(self, request: ProviderRequest) -> Iterator[StreamEvent]: ...
+
+
+def estimate_tokens(text: str) -> int:
+    """A provider-neutral token estimate (about four characters a token), used where no usage is reported."""
+    return (len(text) + 3) // 4
+
+
+def estimate_prompt_tokens(messages: Sequence[ChatMessage]) -> int:
+    return sum(estimate_tokens(message.content) + 4 for message in messages)

@@ -1,0 +1,116 @@
+"""OpenAI-compatible chat completions (OpenAI, Ollama, vLLM, llama.cpp server, LM Studio) via the official package."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import openai
+
+from azora.ai_routing.adapters.base import (
+    Completion,
+    ProviderError,
+    ProviderRequest,
+    StreamDelta,
+    StreamEnd,
+    StreamEvent,
+    estimate_prompt_tokens,
+    estimate_tokens,
+)
+
+_clients: dict[tuple[str, str], openai.OpenAI] = {}
+_clients_lock = threading.Lock()
+_CONTEXT_MARKERS = ("context_length_exceeded", "maximum context length", "context window", "too many tokens")
+
+
+def _client(base_url: str, api_key: str) -> openai.OpenAI:
+    """One client (and connection pool) per endpoint and key; the key is looked up by its hash, never logged."""
+    key = (base_url, hashlib.sha256(api_key.encode()).hexdigest())
+    client = _clients.get(key)
+    if client is None:
+        with _clients_lock:
+            client = _clients.get(key)
+            if client is None:
+                # Retries are the router's job (it knows when a retry is safe), so the client never retries.
+                client = openai.OpenAI(api_key=api_key or "not-needed", base_url=base_url or None, max_retries=0)
+                _clients[key] = client
+    return client
+
+
+def _error(error: Exception) -> ProviderError:
+    if isinstance(error, openai.APITimeoutError):
+        return ProviderError("timeout", "the provider did not answer in time")
+    if isinstance(error, openai.APIConnectionError):
+        return ProviderError("connection", "the provider could not be reached")
+    if isinstance(error, openai.APIStatusError):
+        status = error.status_code
+        text = str(error).lower()
+        if any(marker in text for marker in _CONTEXT_MARKERS):
+            return ProviderError("context_window", "the request is over the model's context window", status=status)
+        if status == 429:
+            return ProviderError("rate_limited", "the provider is rate limiting", status=status)
+        if status in (401, 403):
+            return ProviderError("auth", "the provider refused the API key", status=status)
+        if status >= 500 or status < 400:  # an error event inside a 200 stream is the provider failing
+            return ProviderError("server", f"the provider failed (HTTP {status})", status=status)
+        return ProviderError("bad_request", f"the provider refused the request (HTTP {status})", status=status)
+    if isinstance(error, openai.APIResponseValidationError):
+        return ProviderError("malformed", "the provider's answer did not have the documented shape")
+    if isinstance(error, openai.APIError):
+        return ProviderError("server", "the provider reported an error")
+    return ProviderError("malformed", f"the provider's answer could not be read ({type(error).__name__})")
+
+
+class OpenAICompatibleProvider:
+    def __init__(self, *, base_url: str, api_key: str) -> None:
+        self._client = _client(base_url, api_key)
+
+    def _arguments(self, request: ProviderRequest) -> dict[str, Any]:
+        arguments: dict[str, Any] = {
+            "model": request.model,
+            "messages": [{"role": message.role, "content": message.content} for message in request.messages],
+            "max_tokens": request.max_tokens,
+            "timeout": request.timeout_seconds,
+        }
+        if request.temperature is not None:
+            arguments["temperature"] = request.temperature
+        return arguments
+
+    def complete(self, request: ProviderRequest) -> Completion:
+        try:
+            response = self._client.chat.completions.create(**self._arguments(request))
+            text = response.choices[0].message.content or ""
+            usage = response.usage
+            tokens_in = usage.prompt_tokens if usage else estimate_prompt_tokens(request.messages)
+            tokens_out = usage.completion_tokens if usage else estimate_tokens(text)
+            model = response.model or request.model
+            return Completion(text=text, tokens_in=tokens_in, tokens_out=tokens_out, model=model)
+        except ProviderError:
+            raise
+        except Exception as error:  # every failure of the client or of its parsing becomes a ProviderError
+            raise _error(error) from error
+
+    def stream(self, request: ProviderRequest) -> Iterator[StreamEvent]:
+        try:
+            chunks = self._client.chat.completions.create(
+                **self._arguments(request), stream=True, stream_options={"include_usage": True}
+            )
+        except Exception as error:
+            raise _error(error) from error
+        tokens_in: int | None = None
+        tokens_out: int | None = None
+        model = request.model
+        try:
+            with chunks:
+                for chunk in chunks:
+                    model = chunk.model or model
+                    if chunk.usage is not None:
+                        tokens_in, tokens_out = chunk.usage.prompt_tokens, chunk.usage.completion_tokens
+                    for choice in chunk.choices:
+                        if choice.delta is not None and choice.delta.content:
+                            yield StreamDelta(choice.delta.content)
+        except Exception as error:
+            raise _error(error) from error
+        yield StreamEnd(tokens_in=tokens_in, tokens_out=tokens_out, model=model)
