@@ -48,5 +48,5 @@ def test_every_page_keeps_to_the_strict_csp_and_stays_out_of_shared_caches(
         assert '<link rel="stylesheet" href="/static/pay/pay.css">' in html, path
         assert '<script src="/static/pay/pay.js" defer></script>' in html, path
         assert len(re.findall(r"<h1\b", html)) == 1, path
-        assert '<nav class="pay-menu" aria-label="Wallet and payments">' in html, path
+        assert '<nav class="section-menu" aria-label="Wallet and payments">' in html, path
         assert "no-store" in response["Cache-Control"], path
