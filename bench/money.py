@@ -9,9 +9,11 @@ What one run does, at the same number of concurrent clients (16 by default) thro
    transaction) for the measured duration, with per-transaction latencies logged; the baseline;
 2. recreates the Azora scratch database, migrates it in production settings, creates the users and funds
    their AZR wallets from the treasury;
-3. the service function: one process, one thread per client, each thread with its own PostgreSQL connection
-   (no pool), calling `azora.finance.public.transfer_post` with a two-posting transfer between two random
-   wallets, as fast as it can;
+3. the service function, `azora.finance.public.transfer_post` with a two-posting transfer between two random
+   wallets, as fast as it can: first one client, sequentially, timed with CPU time (and its SQL statements
+   counted); then one process per client (forked after set-up, each with its own PostgreSQL connection, as
+   pgbench's clients are: the figure held to the target); then one thread per client in one process (each
+   thread with its own connection; it measures the interpreter's lock as much as the ledger);
 4. the HTTP API: `azora serve` (WSGI, as bench/run.py starts it), one signed-in user per client sending
    `POST /api/v1/transfers` (a peer transfer with its fee, with an Idempotency-Key) to a random other user,
    over keep-alive connections;
@@ -66,6 +68,19 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="granian worker processes for the API (default: 2)")
     parser.add_argument("--confirms", type=int, default=200, help="sequential PaymentIntent confirms (default: 200)")
     parser.add_argument(
+        "--service-mode",
+        choices=("processes", "threads", "both"),
+        default="both",
+        help="service clients as processes (one connection each; the figure held to the target), as threads of "
+        "one process (bounded by its GIL), or both (default)",
+    )
+    parser.add_argument(
+        "--cpu-transfers",
+        type=int,
+        default=500,
+        help="sequential transfers timed with CPU time (default: 500)",
+    )
+    parser.add_argument(
         "--postgres",
         default=os.environ.get("AZORA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
         help="PostgreSQL server URL without a database name (env AZORA_BENCH_POSTGRES)",
@@ -77,7 +92,7 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
         default=os.environ.get("AZORA_BENCH_REDIS", "redis://127.0.0.1:6379/15"),
         help="Redis URL; its database is flushed before and after (env AZORA_BENCH_REDIS)",
     )
-    parser.add_argument("--skip", default="", help="comma-separated steps to skip: pgbench, service, api, confirm")
+    parser.add_argument("--skip", default="", help="comma-separated steps to skip: pgbench, cpu, service, api, confirm")
     parser.add_argument("--strict", action="store_true", help="exit with status 1 when a target is missed")
     # Only for the worker subprocess (one measured step inside Django); not for people.
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -228,7 +243,9 @@ def worker(args: argparse.Namespace, environment: dict[str, str], task: str, pay
         completed = subprocess.run(
             [sys.executable, str(Path(__file__).resolve()), "--worker", task, "--worker-input", handle.name,
              "--clients", str(args.clients), "--duration", str(args.duration), "--warmup", str(args.warmup),
-             "--accounts", str(args.accounts), "--confirms", str(args.confirms)],
+             "--accounts", str(args.accounts), "--confirms", str(args.confirms),
+             "--service-mode", args.service_mode,
+             "--cpu-transfers", str(args.cpu_transfers)],
             cwd=ROOT, env=environment, capture_output=True, text=True, check=False,
         )  # fmt: skip
     finally:
@@ -250,6 +267,8 @@ def worker_main(args: argparse.Namespace) -> int:
     tasks = {
         "setup": task_setup,
         "service": task_service,
+        "service_processes": task_service_processes,
+        "cpu": task_cpu,
         "confirm": task_confirm,
         "reconcile": task_reconcile,
     }
@@ -298,41 +317,152 @@ def task_setup(args: argparse.Namespace, payload: dict[str, Any]) -> dict[str, A
 
 
 def task_service(args: argparse.Namespace, payload: dict[str, Any]) -> dict[str, Any]:
-    """`transfer_post` from one thread per client, each with its own connection, between random wallets."""
-    import random
+    """`transfer_post` from one thread per client in one process, each thread with its own connection."""
     import uuid
 
     from django.db import connections
+
+    wallets = [uuid.UUID(value) for value in payload["wallets"]]
+
+    def make_client(index: int) -> tuple[Any, Any]:
+        return _transfer_step(wallets, index), connections.close_all
+
+    if args.warmup > 0:
+        run_clients(args.clients, args.warmup, make_client)
+    latencies, errors, elapsed = run_clients(args.clients, args.duration, make_client)
+    result = figures(latencies, clients=args.clients, duration_s=elapsed, errors=errors).as_dict()
+    result["mode"] = "threads"
+    return result
+
+
+def _transfer_step(wallets: list[Any], seed: int) -> Any:
+    """A client's step: one two-posting `transfer_post` between two random wallets."""
+    import random
 
     from azora.finance import public as finance
     from azora.shared.ids import uuid7
     from azora.shared.money import Money
 
+    chooser = random.Random(seed)
+
+    def step() -> None:
+        source, target = chooser.sample(wallets, 2)
+        amount = Money(chooser.randint(1, 100), "AZR")
+        finance.transfer_post(
+            transfer_id=uuid7(),
+            kind="bench",
+            reason="Benchmark transfer",
+            reference="bench",
+            postings=[
+                finance.Posting(account_id=source, side="debit", amount=amount),
+                finance.Posting(account_id=target, side="credit", amount=amount),
+            ],
+        )
+
+    return step
+
+
+def _process_client(index: int, wallets: list[Any], warmup: float, duration: float, barrier: Any, results: Any) -> None:
+    """One service client in its own process (forked after Django's set-up), with its own connection."""
+    from django.db import connections
+
+    step = _transfer_step(wallets, index)
+    latencies: list[float] = []
+    errors = 0
+    try:
+        step()  # connects, and warms the caches, before the clock starts
+        barrier.wait()
+        began = time.perf_counter()
+        warm_until, deadline = began + warmup, began + warmup + duration
+        cpu_began = cpu_ended = time.process_time()
+        measuring = False
+        while (now := time.perf_counter()) < deadline:
+            if not measuring and now >= warm_until:
+                measuring, cpu_began = True, time.process_time()
+            try:
+                step()
+            except Exception as error:  # counted and shown once; the run goes on
+                errors += measuring
+                if errors == 1:
+                    print(f"bench: client {index}: {type(error).__name__}: {str(error)[:300]}", file=sys.stderr)
+                continue
+            if measuring:
+                latencies.append((time.perf_counter() - now) * 1000)
+        cpu_ended = time.process_time()
+        results.put((index, latencies, errors, cpu_ended - cpu_began))
+    except Exception as error:
+        results.put((index, [], -1, 0.0))
+        print(f"bench: client {index} failed: {type(error).__name__}: {error}", file=sys.stderr)
+        barrier.abort()
+    finally:
+        connections.close_all()
+
+
+def task_service_processes(args: argparse.Namespace, payload: dict[str, Any]) -> dict[str, Any]:
+    """`transfer_post` from one process per client (forked after set-up), each with its own connection."""
+    import multiprocessing
+    import uuid
+
+    from django.db import connections
+
     wallets = [uuid.UUID(value) for value in payload["wallets"]]
+    connections.close_all()  # no connection is shared across the fork
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(args.clients + 1)
+    results = context.Queue()
+    processes = [
+        context.Process(
+            target=_process_client, args=(index, wallets, args.warmup, args.duration, barrier, results), daemon=True
+        )
+        for index in range(args.clients)
+    ]
+    for process in processes:
+        process.start()
+    barrier.wait(timeout=120)
+    began = time.perf_counter()
+    answers = [results.get(timeout=args.warmup + args.duration + 120) for _ in processes]
+    elapsed = time.perf_counter() - began - args.warmup
+    for process in processes:
+        process.join(timeout=30)
+    if any(errors < 0 for _, _, errors, _ in answers):
+        raise RuntimeError("a service client process failed before the run")
+    latencies = [value for _, own, _, _ in answers for value in own]
+    cpu_seconds = sum(cpu for _, _, _, cpu in answers)
+    result = figures(
+        latencies, clients=args.clients, duration_s=max(elapsed, args.duration), errors=sum(a[2] for a in answers)
+    ).as_dict()
+    result["mode"] = "processes"
+    result["client_cpu_ms_per_transfer"] = round(cpu_seconds * 1000 / max(len(latencies), 1), 3)
+    return result
 
-    def make_client(index: int) -> tuple[Any, Any]:
-        chooser = random.Random(index)
 
-        def step() -> None:
-            source, target = chooser.sample(wallets, 2)
-            amount = Money(chooser.randint(1, 100), "AZR")
-            finance.transfer_post(
-                transfer_id=uuid7(),
-                kind="bench",
-                reason="Benchmark transfer",
-                reference="bench",
-                postings=[
-                    finance.Posting(account_id=source, side="debit", amount=amount),
-                    finance.Posting(account_id=target, side="credit", amount=amount),
-                ],
-            )
+def task_cpu(args: argparse.Namespace, payload: dict[str, Any]) -> dict[str, Any]:
+    """One client, sequential, in-process: CPU time (process_time) and SQL statements per transfer."""
+    import uuid
 
-        return step, connections.close_all
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    if args.warmup > 0:
-        run_clients(args.clients, args.warmup, make_client)
-    latencies, errors, elapsed = run_clients(args.clients, args.duration, make_client)
-    return figures(latencies, clients=args.clients, duration_s=elapsed, errors=errors).as_dict()
+    wallets = [uuid.UUID(value) for value in payload["wallets"]]
+    step = _transfer_step(wallets, 4242)
+    for _ in range(50):
+        step()
+    with CaptureQueriesContext(connection) as captured:
+        step()
+    statements = [query["sql"].split()[0].upper() for query in captured.captured_queries]
+    count = max(args.cpu_transfers, 1)
+    cpu_began, wall_began = time.process_time(), time.perf_counter()
+    for _ in range(count):
+        step()
+    cpu = time.process_time() - cpu_began
+    wall = time.perf_counter() - wall_began
+    return {
+        "transfers": count,
+        "cpu_ms_per_transfer": round(cpu * 1000 / count, 3),
+        "wall_ms_per_transfer": round(wall * 1000 / count, 3),
+        "statements_per_transfer": len(statements),
+        "statements": statements,
+    }
 
 
 def task_confirm(args: argparse.Namespace, payload: dict[str, Any]) -> dict[str, Any]:
@@ -442,7 +572,8 @@ def report(args: argparse.Namespace, info: dict[str, Any], steps: dict[str, Any]
     ]
     titles = {
         "pgbench": "pgbench TPC-B-like (baseline)",
-        "service": "finance.public.transfer_post",
+        "service": f"transfer_post, {args.clients} processes",
+        "service_threads": f"transfer_post, {args.clients} threads",
         "api": f"POST {TRANSFERS} (HTTP)",
     }
     for name, title in titles.items():
@@ -458,7 +589,11 @@ def report(args: argparse.Namespace, info: dict[str, Any], steps: dict[str, Any]
         )
     lines.append("")
     baseline = steps.get("pgbench", {}).get("per_second")
-    for name, label in (("service", "service function"), ("api", "HTTP API")):
+    for name, label in (
+        ("service", "service function (processes)"),
+        ("service_threads", "service function (threads of one process)"),
+        ("api", "HTTP API"),
+    ):
         measured = steps.get(name, {}).get("per_second")
         if baseline and measured:
             ratio = measured / baseline
@@ -468,6 +603,17 @@ def report(args: argparse.Namespace, info: dict[str, Any], steps: dict[str, Any]
                     "PASS" if ratio >= TARGET_SERVICE_RATIO else "MISS"
                 )
             lines.append(f"{label} / pgbench: {ratio * 100:.1f} %{verdict}")
+    if "client_cpu_ms_per_transfer" in steps.get("service", {}):
+        lines.append(
+            f"service clients' CPU under load: {steps['service']['client_cpu_ms_per_transfer']:.2f} ms per transfer"
+        )
+    cpu = steps.get("cpu", {})
+    if "cpu_ms_per_transfer" in cpu:
+        lines.append(
+            f"one client, sequential, in-process ({cpu['transfers']} transfers): {cpu['cpu_ms_per_transfer']:.2f} ms "
+            f"CPU and {cpu['wall_ms_per_transfer']:.2f} ms wall per transfer; {cpu['statements_per_transfer']} "
+            f"SQL statements ({' '.join(cpu['statements'])})"
+        )
     confirm = steps.get("confirm", {})
     if "p95_ms" in confirm:
         verdict = "PASS" if confirm["p95_ms"] < TARGET_CONFIRM_P95_MS else "MISS"
@@ -532,8 +678,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: money: migrating the scratch database {args.database}", flush=True)
             run.azora(environment, "migrate")
             made = worker(args, worker_environment, "setup", {})
-            if "service" not in args.skipped:
-                step(steps, "service", lambda: worker(args, worker_environment, "service", made))
+            if "cpu" not in args.skipped:
+                step(steps, "cpu", lambda: worker(args, worker_environment, "cpu", made))
+            if "service" not in args.skipped and args.service_mode in ("processes", "both"):
+                step(steps, "service", lambda: worker(args, worker_environment, "service_processes", made))
+            if "service" not in args.skipped and args.service_mode in ("threads", "both"):
+                step(steps, "service_threads", lambda: worker(args, worker_environment, "service", made))
             if "api" not in args.skipped:
                 step(steps, "api", lambda: measure_api(args, environment, made, password, stamp))
             if "confirm" not in args.skipped:

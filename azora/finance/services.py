@@ -23,7 +23,7 @@ from django.db import IntegrityError, connections, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from azora.finance import errors
+from azora.finance import _pgwrite, errors
 from azora.finance.events import TransferHeld, TransferPosted, TransferReversed, TransferVoided
 from azora.finance.models import Account, Posting, Transfer
 from azora.finance.public import AccountView, TransferView
@@ -369,22 +369,28 @@ def _existing_result(transfer_id: uuid.UUID, fingerprint: str) -> TransferView |
 
 # --- Transfers: the write path ------------------------------------------------------------------------------
 
+# A locked account as the checks read it: the model (ORM path) or the row read under its lock (PostgreSQL path).
+_Locked = Account | _pgwrite.LockedAccount
+
 
 def _lock_accounts(account_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Account]:
     wanted = set(account_ids)
     accounts = {
         account.id: account for account in Account.objects.select_for_update().filter(id__in=wanted).order_by("pk")
     }
-    missing = wanted - accounts.keys()
+    _raise_missing(wanted - accounts.keys())
+    return accounts
+
+
+def _raise_missing(missing: set[uuid.UUID]) -> None:
     if missing:
         raise errors.AccountNotFound(
             f"No account {', '.join(sorted(str(m) for m in missing))}.",
             extra={"account_ids": sorted(map(str, missing))},
         )
-    return accounts
 
 
-def _check_currencies(legs: Iterable[_Leg], accounts: Mapping[uuid.UUID, Account]) -> None:
+def _check_currencies(legs: Iterable[_Leg], accounts: Mapping[uuid.UUID, _Locked]) -> None:
     for leg in legs:
         account = accounts[leg.account_id]
         if account.currency != leg.currency:
@@ -394,11 +400,11 @@ def _check_currencies(legs: Iterable[_Leg], accounts: Mapping[uuid.UUID, Account
             )
 
 
-def _lowers_balance(account: Account, side: str) -> bool:
+def _lowers_balance(account: _Locked, side: str) -> bool:
     return (side == "credit") if account.is_debit_normal else (side == "debit")
 
 
-def _check_no_forbidden_negative(legs: Iterable[_Leg], accounts: Mapping[uuid.UUID, Account]) -> None:
+def _check_no_forbidden_negative(legs: Iterable[_Leg], accounts: Mapping[uuid.UUID, _Locked]) -> None:
     """Accounts this transfer lowers must keep posted and available balances at or above zero."""
     for account_id in sorted({leg.account_id for leg in legs if _lowers_balance(accounts[leg.account_id], leg.side)}):
         account = accounts[account_id]
@@ -463,26 +469,34 @@ def _write(
     transfer_id: uuid.UUID,
     request: _Request,
     status: str,
-    check: Callable[[Mapping[uuid.UUID, Account]], None] | None = None,
+    check: Callable[[], None] | None = None,
     announce: bool = True,
     also_publish: Sequence[DomainEvent] = (),
     fingerprint: str | None = None,
 ) -> TransferView:
-    """Writes a new transfer (posted, or pending for a hold) in one savepoint, or returns the first result.
+    """Writes a new transfer (posted, or pending for a hold) in one transaction (a savepoint when nested), or returns
+    the first result of this id.
 
     `fingerprint` defaults to the request's; a reversal passes the fingerprint of what its caller asked for.
+    `check` runs with the accounts locked, before anything is written. PostgreSQL takes the two-statement path
+    of `_pgwrite`; other databases the portable ORM path below. Both lock in primary-key order and check the same.
     """
     fingerprint = fingerprint or request.fingerprint()
+    phase = Posting.Phase.PENDING if status == Transfer.Status.PENDING else Posting.Phase.POSTED
+    if connections[Transfer.objects.db].vendor == "postgresql":
+        return _write_pg(
+            transfer_id=transfer_id, request=request, status=status, phase=phase, check=check,
+            events=_new_events(transfer_id, status, request, announce, also_publish), fingerprint=fingerprint,
+        )  # fmt: skip
     existing = _existing_result(transfer_id, fingerprint)
     if existing is not None:
         return existing
-    phase = Posting.Phase.PENDING if status == Transfer.Status.PENDING else Posting.Phase.POSTED
     try:
         with transaction.atomic():
             accounts = _lock_accounts(leg.account_id for leg in request.legs)
             _check_currencies(request.legs, accounts)
             if check is not None:
-                check(accounts)
+                check()
             for leg in request.legs:
                 _add_totals(accounts[leg.account_id], leg, phase=phase)
             _check_no_forbidden_negative(request.legs, accounts)
@@ -500,9 +514,7 @@ def _write(
             )
             rows = Posting.objects.bulk_create(_posting_rows(transfer, request.legs, phase))
             _save_totals(accounts.values())
-            if announce:
-                _announce_new(transfer, request)
-            for event in also_publish:
+            for event in _new_events(transfer_id, status, request, announce, also_publish):
                 publish(event)
     except IntegrityError:
         # The same id committed by a concurrent call while this one waited: answer as a repeat would.
@@ -513,16 +525,134 @@ def _write(
     return transfer_view(transfer, rows)
 
 
+def _write_pg(
+    *,
+    transfer_id: uuid.UUID,
+    request: _Request,
+    status: str,
+    phase: str,
+    check: Callable[[], None] | None,
+    events: Sequence[DomainEvent],
+    fingerprint: str,
+) -> TransferView:
+    """PostgreSQL: one statement that locks, checks and writes (two, lock then write, when `check` must run
+    in Python with the accounts locked). See azora/finance/_pgwrite.py."""
+    connection = connections[Transfer.objects.db]
+    wanted = sorted({leg.account_id for leg in request.legs})
+    deltas = {account_id: [0, 0, 0, 0] for account_id in wanted}
+    column = 0 if phase == Posting.Phase.POSTED else 2
+    for leg in request.legs:
+        deltas[leg.account_id][column if leg.side == "debit" else column + 1] += leg.amount
+    now = timezone.now()
+    new = _pgwrite.NewTransfer(
+        id=transfer_id, kind=request.kind, reason=request.reason, reference=request.reference,
+        metadata=request.metadata, status=status, is_two_phase=status == Transfer.Status.PENDING,
+        expires_at=request.expires_at, reverses_id=request.reverses_id, fingerprint=fingerprint,
+    )  # fmt: skip
+    postings = [(leg.account_id, leg.side, leg.amount, leg.currency) for leg in request.legs]
+    if check is None:
+        # No savepoint even when nested: a refusal is an answer of the statement, not an error, and writes nothing.
+        written, prior, accounts = _pgwrite.post_transfer(
+            connection, transfer=new, postings=postings, phase=phase, deltas=deltas, events=events, now=now
+        )
+        if not written:
+            return _refused(transfer_id, request, fingerprint, prior, accounts, wanted, phase)
+        return _new_view(transfer_id, request, status, now)
+    with transaction.atomic(using=connection.alias):
+        accounts, prior = _pgwrite.lock_accounts(connection, transfer_id, wanted)
+        if prior is not None or len(accounts) != len(wanted):
+            return _refused(transfer_id, request, fingerprint, prior, accounts, wanted, phase)
+        _check_currencies(request.legs, accounts)
+        try:
+            check()
+            _apply_deltas(accounts, deltas)
+            _check_no_forbidden_negative(request.legs, accounts)
+        except (errors.DailyLimitExceeded, errors.InsufficientFunds):
+            # A duplicate that committed while this call waited for the locks may be why: a repeat answers
+            # with the first result.
+            existing = _existing_result(transfer_id, fingerprint)
+            if existing is not None:
+                return existing
+            raise
+        if not _pgwrite.insert_transfer(
+            connection, transfer=new, postings=postings, phase=phase, deltas=deltas, events=events, now=now
+        ):
+            return _refused(transfer_id, request, fingerprint, prior, {}, [], phase)
+    return _new_view(transfer_id, request, status, now)
+
+
+def _apply_deltas(accounts: Mapping[uuid.UUID, _pgwrite.LockedAccount], deltas: Mapping[uuid.UUID, list[int]]) -> None:
+    for account_id, (posted_debits, posted_credits, pending_debits, pending_credits) in deltas.items():
+        account = accounts[account_id]
+        account.posted_debits += posted_debits
+        account.posted_credits += posted_credits
+        account.pending_debits += pending_debits
+        account.pending_credits += pending_credits
+
+
+def _refused(
+    transfer_id: uuid.UUID,
+    request: _Request,
+    fingerprint: str,
+    prior: str | None,
+    accounts: dict[uuid.UUID, _pgwrite.LockedAccount],
+    wanted: Sequence[uuid.UUID],
+    phase: str,
+) -> TransferView:
+    """The PostgreSQL path wrote nothing: answers as the ORM path would, in its order of checks.
+
+    A transfer with this id (seen by the statement, or committed by a concurrent call meanwhile) answers as a
+    repeat (or is a reused id); else an unknown account, a currency mismatch or missing funds is refused.
+    """
+    existing = _existing_result(transfer_id, fingerprint)
+    if existing is not None:
+        return existing
+    _raise_missing(set(wanted) - accounts.keys())
+    _check_currencies(request.legs, accounts)
+    deltas = {account_id: [0, 0, 0, 0] for account_id in accounts}
+    column = 0 if phase == Posting.Phase.POSTED else 2
+    for leg in request.legs:
+        deltas[leg.account_id][column if leg.side == "debit" else column + 1] += leg.amount
+    _apply_deltas(accounts, deltas)
+    _check_no_forbidden_negative(request.legs, accounts)
+    # Not reached unless the statement and the checks above disagree: fail loudly rather than answer wrongly.
+    raise RuntimeError(f"The ledger refused transfer {transfer_id} for no reason it can name.")
+
+
+def _new_view(transfer_id: uuid.UUID, request: _Request, status: str, created_at: datetime) -> TransferView:
+    return TransferView(
+        id=transfer_id,
+        kind=request.kind,
+        status=status,  # type: ignore[arg-type]  # a TextChoices value of the Literal
+        reason=request.reason,
+        reference=request.reference,
+        metadata=dict(request.metadata),
+        postings=tuple(
+            PostingIn(account_id=leg.account_id, side=leg.side, amount=Money(leg.amount, leg.currency))  # type: ignore[arg-type]
+            for leg in request.legs
+        ),
+        created_at=created_at,
+        expires_at=request.expires_at,
+        reverses_id=request.reverses_id,
+    )
+
+
+def _new_events(
+    transfer_id: uuid.UUID, status: str, request: _Request, announce: bool, also_publish: Sequence[DomainEvent]
+) -> list[DomainEvent]:
+    events: list[DomainEvent] = []
+    if announce:
+        accounts = _account_ids(request.legs)
+        if status == Transfer.Status.PENDING:
+            events.append(TransferHeld(transfer_id=transfer_id, kind=request.kind, account_ids=accounts))
+        else:
+            events.append(TransferPosted(transfer_id=transfer_id, kind=request.kind, account_ids=accounts))
+    events.extend(also_publish)
+    return events
+
+
 def _account_ids(legs: Iterable[_Leg]) -> tuple[uuid.UUID, ...]:
     return tuple(sorted({leg.account_id for leg in legs}))
-
-
-def _announce_new(transfer: Transfer, request: _Request) -> None:
-    accounts = _account_ids(request.legs)
-    if transfer.status == Transfer.Status.PENDING:
-        publish(TransferHeld(transfer_id=transfer.id, kind=transfer.kind, account_ids=accounts))
-    else:
-        publish(TransferPosted(transfer_id=transfer.id, kind=transfer.kind, account_ids=accounts))
 
 
 def transfer_post(
@@ -943,7 +1073,7 @@ def _peer_transfer(
     )  # fmt: skip
     limit = peer_daily_limit_minor()
 
-    def check_daily_limit(_accounts: Mapping[uuid.UUID, Account]) -> None:
+    def check_daily_limit() -> None:
         # Runs with the sender's wallet locked, so two concurrent sends cannot both pass the limit.
         sent = peer_sent_today(wallet_id=sender.id, fee_account_id=fees.id)
         if sent + amount.minor > limit:

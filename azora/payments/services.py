@@ -12,12 +12,12 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal, cast
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
@@ -212,8 +212,7 @@ def payment_intent_confirm(
             adapter.check_payment_method(payment_method)
         except ValueError as error:
             raise InvalidPaymentMethod(str(error)) from error
-        for status in cast(list[IntentStatus], path_to(cast(IntentStatus, intent.status), "processing")):
-            _move(intent, status, source="api")
+        _move_along(intent, cast(list[IntentStatus], path_to(cast(IntentStatus, intent.status), "processing")), "api")
         intent.confirm_idempotency_key = key or f"auto-{uuid7()}"
         intent.failure_code = intent.failure_message = ""
         intent.save()
@@ -361,8 +360,7 @@ def apply_provider_state(intent: PaymentIntent, result: ProviderIntent, *, sourc
         return f"stale: {result.status} after {intent.status}"
     if not path:
         return "unchanged"
-    for status in path:
-        _move(intent, status, source=source)
+    _move_along(intent, path, source)
     intent.next_action = dict(result.next_action) if result.status == "requires_action" and result.next_action else None
     if result.card_last4:
         intent.payment_method_brand, intent.payment_method_last4 = result.card_brand, result.card_last4
@@ -378,11 +376,19 @@ def apply_provider_state(intent: PaymentIntent, result: ProviderIntent, *, sourc
 
 
 def _move(intent: PaymentIntent, status: IntentStatus, *, source: str) -> None:
-    current = cast(IntentStatus, intent.status)
-    if not may_transition(current, status):  # a programming error, never a client's: the callers check first
-        raise InvalidTransition(f"{current} -> {status} is not allowed.")
-    PaymentIntentTransition.objects.create(intent=intent, from_status=current, to_status=status, source=source)
-    intent.status = status
+    _move_along(intent, [status], source)
+
+
+def _move_along(intent: PaymentIntent, path: Sequence[IntentStatus], source: str) -> None:
+    """Moves the intent through each status of `path` in turn, recording every step (one INSERT for them all)."""
+    steps = []
+    for status in path:
+        current = cast(IntentStatus, intent.status)
+        if not may_transition(current, status):  # a programming error, never a client's: the callers check first
+            raise InvalidTransition(f"{current} -> {status} is not allowed.")
+        steps.append(PaymentIntentTransition(intent=intent, from_status=current, to_status=status, source=source))
+        intent.status = status
+    PaymentIntentTransition.objects.bulk_create(steps)
 
 
 def _invalid_transition(intent: PaymentIntent, target: str) -> InvalidTransition:
@@ -456,12 +462,20 @@ def _record_success(intent: PaymentIntent) -> None:
 def allocate_invoice_number(*, year: int) -> tuple[int, str]:
     """The next number of `year`, from its counter row locked FOR UPDATE: gapless, because a rollback of the
     surrounding transaction also rolls back the increment. Must run inside the success transaction."""
-    InvoiceCounter.objects.bulk_create([InvoiceCounter(year=year, last_number=0)], ignore_conflicts=True)
-    counter = InvoiceCounter.objects.select_for_update().get(year=year)
-    counter.last_number += 1  # the row is locked until this transaction ends: no one else can read it meanwhile
-    counter.save(update_fields=["last_number"])
-    sequence = counter.last_number
+    # One statement (PostgreSQL and SQLite alike): create the year's counter at 1, or add one to it. The upsert
+    # locks the row until this transaction ends, so no one else takes a number meanwhile.
+    with connections[InvoiceCounter.objects.db].cursor() as cursor:
+        cursor.execute(_NEXT_INVOICE_SQL, [year])
+        row = cursor.fetchone()
+    sequence = int(row[0])
     return sequence, f"INV-{year}-{sequence:06d}"
+
+
+_NEXT_INVOICE_SQL = (
+    f"INSERT INTO {InvoiceCounter._meta.db_table} (year, last_number) VALUES (%s, 1) "  # noqa: S608 - our table
+    f"ON CONFLICT (year) DO UPDATE SET last_number = {InvoiceCounter._meta.db_table}.last_number + 1 "
+    "RETURNING last_number"
+)
 
 
 def _issue_receipt(intent: PaymentIntent, *, issued_at: dt.datetime) -> Receipt:

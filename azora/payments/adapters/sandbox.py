@@ -102,7 +102,8 @@ class SandboxProvider:
         number = digits_of(payment_method["number"])
 
         def confirm() -> dict[str, Any]:
-            with transaction.atomic():
+            # Runs inside _idempotent's transaction, whose failure undoes all of it: no savepoint of its own.
+            with transaction.atomic(savepoint=False):
                 payment = self._locked(provider_ref)
                 if payment.status not in {"requires_payment_method", "requires_confirmation"}:
                     raise ProviderError(
