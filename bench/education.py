@@ -225,7 +225,21 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--settings", default="config.settings.production", help="Django settings module")
     parser.add_argument("--keep", action="store_true", help="keep the seeded database (for EXPLAIN afterwards)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse a database seeded (and kept) by an earlier run when it holds the seeded courses; implies --keep",
+    )
+    parser.add_argument(
+        "--inprocess",
+        type=int,
+        default=200,
+        help="requests per round for the in-process CPU figures (Django's WSGI handler, 5 rounds; 0: skip)",
+    )
+    parser.add_argument("--skip-http", action="store_true", help="skip the wrk runs (in-process figures only)")
     args = parser.parse_args(argv)
+    if args.reuse:
+        args.keep = True
     # bench/run.py's helpers read these.
     args.blocking_threads = None
     args.backpressure = None
@@ -484,15 +498,58 @@ def seed(args: argparse.Namespace, bench_email: str) -> dict[str, Any]:
         connection.execute("VACUUM ANALYZE")
         counts = {
             table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]  # noqa: S608  # fixed names
-            for table in ("education_course", "education_enrollment", "education_lessonprogress", "education_lesson")
+            for table in SEEDED_TABLES
         }
-        bench_course = next(course_rows[i][6] for _, u, _, i in enrollment_rows if u == bench_user[0])
     return {
         "seconds": round(time.perf_counter() - started, 1),
         "rows": counts,
         "progress_rows_written": progress,
-        "course_slug": bench_course,
+        "course_slug": bench_course_slug(args, bench_email),
     }
+
+
+SEEDED_TABLES = ("education_course", "education_enrollment", "education_lessonprogress", "education_lesson")
+RESET_SCRIPT = """
+import os
+from django.contrib.auth import get_user_model
+user = get_user_model().objects.get(email=os.environ["AZORA_BENCH_EMAIL"])
+user.set_password(os.environ["AZORA_BENCH_PASSWORD"])
+user.save(update_fields=["password"])
+"""
+
+
+def bench_course_slug(args: argparse.Namespace, bench_email: str) -> str:
+    """The newest course the benchmark user is enrolled in (it has progress rows): the course page measured."""
+    with psycopg.connect(run.database_url(args, args.database)) as connection:
+        row = connection.execute(
+            "SELECT c.slug FROM education_enrollment e JOIN education_course c ON c.id = e.course_id"
+            " JOIN accounts_user u ON u.id = e.user_id WHERE u.email = %s ORDER BY c.published_at DESC, c.id LIMIT 1",
+            (bench_email,),
+        ).fetchone()
+    if row is None:
+        raise RuntimeError("the benchmark user has no enrolment")
+    return str(row[0])
+
+
+def reusable(args: argparse.Namespace, bench_email: str) -> dict[str, Any] | None:
+    """The seeded figures of a kept database that holds this run's catalogue, or None (then it is seeded anew)."""
+    try:
+        with psycopg.connect(run.database_url(args, args.database)) as connection:
+            counts = {
+                table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]  # noqa: S608  # fixed names
+                for table in SEEDED_TABLES
+            }
+            user = connection.execute("SELECT 1 FROM accounts_user WHERE email = %s", (bench_email,)).fetchone()
+    except psycopg.Error:
+        return None
+    expected_enrollments = args.learners * ENROLLMENTS_PER_LEARNER
+    if (
+        user is None
+        or counts["education_course"] != args.courses
+        or counts["education_enrollment"] != expected_enrollments
+    ):
+        return None
+    return {"seconds": 0.0, "rows": counts, "reused": True, "course_slug": bench_course_slug(args, bench_email)}
 
 
 # --- Measurements --------------------------------------------------------------------------------
@@ -559,11 +616,108 @@ def measure_http(
     return results
 
 
+INPROCESS_SCRIPT = """
+import json, os, statistics, time
+from django.conf import settings
+from django.test import Client
+
+settings.DEBUG_PROPAGATE_EXCEPTIONS = True  # an error shows its own traceback, not the 500 page's
+
+email, password = os.environ["AZORA_BENCH_EMAIL"], os.environ["AZORA_BENCH_PASSWORD"]
+per_round, rounds = int(os.environ["AZORA_BENCH_PER_ROUND"]), 5
+client = Client(HTTP_HOST="127.0.0.1")
+login = client.post(
+    "/_allauth/app/v1/auth/login", data=json.dumps({"email": email, "password": password}),
+    content_type="application/json",
+)
+assert login.status_code == 200, login.content[:300]
+auth = {"HTTP_AUTHORIZATION": "Bearer " + login.json()["meta"]["access_token"]}
+paths = json.loads(os.environ["AZORA_BENCH_PATHS"])
+cold = json.loads(os.environ["AZORA_BENCH_COLD"])
+result = {}
+
+def get(path):
+    response = client.get(path, **auth)
+    assert response.status_code == 200, (path, response.status_code, response.content[:300])
+
+for name, path in paths.items():
+    for _ in range(20):
+        get(path)
+    per_request = []
+    for _ in range(rounds):
+        started = time.process_time()
+        for _ in range(per_round):
+            get(path)
+        per_request.append((time.process_time() - started) * 1000 / per_round)
+    result[name] = {
+        "cpu_ms_median": round(statistics.median(per_request), 3), "rounds_ms": [round(x, 3) for x in per_request]
+    }
+# Pages seen for the first time (every read misses the per-course and first-page caches, if any).
+for name, cold_paths in cold.items():
+    started = time.process_time()
+    for path in cold_paths:
+        get(path)
+    spent = (time.process_time() - started) * 1000
+    result[name] = {"cpu_ms_median": round(spent / len(cold_paths), 3), "requests": len(cold_paths)}
+print("RESULT " + json.dumps(result))
+"""
+
+
+def inprocess_cpu(
+    args: argparse.Namespace, environment: dict[str, str], email: str, password: str, slug: str
+) -> dict[str, Any]:
+    """CPU per request inside one process (Django's test client through every middleware, JWT auth): the
+    server's own cost without the load generator, queueing or other processes; `time.process_time` per round of
+    `--inprocess` requests, the median of 5 rounds, plus first visits of pages not seen before (cache misses)."""
+    with psycopg.connect(run.database_url(args, args.database)) as connection:
+        slugs = [row[0] for row in connection.execute("SELECT slug FROM education_course ORDER BY slug DESC LIMIT 300")]
+    paths = {
+        "me_baseline": "/api/v1/me",
+        "search": f"/api/v1/courses?q={SEARCH_WORD}&limit=20",
+        "course_page": f"/api/v1/courses/{slug}",
+        "my_enrollments": "/api/v1/me/enrollments?limit=20",
+    }
+    cold = {
+        "search_first_visit": [f"/api/v1/courses?q={word}&limit=20" for word in TOPICS[1:]],
+        "course_page_first_visit": [f"/api/v1/courses/{s}" for s in slugs if s != slug][:200],
+    }
+    if environment.get("PROMETHEUS_MULTIPROC_DIR"):
+        Path(environment["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+    completed = subprocess.run(
+        [sys.executable, "-m", "azora.cli", "manage", "shell", "--no-imports", "-c", INPROCESS_SCRIPT],
+        cwd=ROOT,
+        env={
+            **environment,
+            "AZORA_BENCH_EMAIL": email,
+            "AZORA_BENCH_PASSWORD": password,
+            "AZORA_BENCH_PER_ROUND": str(args.inprocess),
+            "AZORA_BENCH_PATHS": json.dumps(paths),
+            "AZORA_BENCH_COLD": json.dumps(cold),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    line = next((x for x in completed.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if completed.returncode != 0 or line is None:
+        raise RuntimeError(f"in-process measurement failed:\n{completed.stdout[-2000:]}\n{completed.stderr[-6000:]}")
+    figures: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
+    base = figures["me_baseline"]["cpu_ms_median"]
+    for value in figures.values():
+        value["ratio_to_me"] = round(value["cpu_ms_median"] / base, 2) if base else None
+    return figures
+
+
 # --- Report --------------------------------------------------------------------------------------
 
 
 def report(
-    args: argparse.Namespace, info: dict[str, Any], seeded: dict[str, Any], sql: dict[str, Any], http: dict[str, Any]
+    args: argparse.Namespace,
+    info: dict[str, Any],
+    seeded: dict[str, Any],
+    sql: dict[str, Any],
+    http: dict[str, Any],
+    cpu: dict[str, Any] | None = None,
 ) -> str:
     machine = info["machine"]
     lines = [
@@ -571,7 +725,8 @@ def report(
         f"Azora education benchmark  {info['date']}  commit {machine['git_commit']}",
         f"machine: {machine['cpus']} CPUs ({machine['cpu_model']}), {machine['memory_gib']} GiB, "
         f"Python {machine['python']}, PostgreSQL {info.get('postgresql')}, Redis {info.get('redis')}; "
-        f"load average before the run: {' '.join(map(str, machine['load_average_before']))}",
+        f"load average before the run: {' '.join(map(str, machine['load_average_before']))}, after: "
+        f"{' '.join(f'{value:.2f}' for value in machine.get('load_average_after', ()))}",
         f"seeded in {seeded['seconds']} s: "
         + ", ".join(f"{k.removeprefix('education_')} {v:,}" for k, v in seeded["rows"].items()),
         f"load: {info['load_tool']}, {args.connections} connections, {args.duration:g} s per endpoint after "
@@ -603,6 +758,13 @@ def report(
             f"{name:<18}{result['requests_per_second']:>12,.0f}{result['p50_ms']:>10.2f}{result['p95_ms']:>10.2f}"
             f"{result['p99_ms']:>10.2f}{result['non_2xx']:>9}{result['server_cpu_ms_per_request']:>12.2f}  {verdict}"
         )
+    if cpu:
+        lines.append("")
+        lines.append(
+            f"in-process CPU per request (Django test client, JWT, median of 5 x {args.inprocess}; first visits once):"
+        )
+        for name, value in cpu.items():
+            lines.append(f"  {name:<26}{value['cpu_ms_median']:>8.2f} ms  {value['ratio_to_me']:>5.2f}x /me")
     lines.append(
         f"note: by Little's law, {args.connections} connections at P95 < 15 ms need roughly "
         f"> {args.connections / 0.015:,.0f} requests/s."
@@ -627,21 +789,44 @@ def main(argv: list[str] | None = None) -> int:
     seeded: dict[str, Any] = {}
     sql: dict[str, Any] = {}
     http: dict[str, Any] = {}
+    cpu: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="azora-bench-edu-") as data_dir:
         try:
-            info["postgresql"] = run.database_recreate(args)
+            kept = reusable(args, email) if args.reuse else None
+            if kept is None:
+                info["postgresql"] = run.database_recreate(args)
             info["redis"] = run.redis_flush(args.redis)
             (Path(data_dir) / "static").mkdir()
             environment = run.production_environment(args, data_dir)
             print(f"bench: education: migrating the scratch database {args.database}", flush=True)
             run.azora(environment, "migrate")
-            run.user_create(environment, email, password)
-            print("bench: education: seeding (COPY)", flush=True)
-            seeded = seed(args, email)
-            print(f"bench: education: seeded in {seeded['seconds']} s: {seeded['rows']}", flush=True)
+            if kept is None:
+                run.user_create(environment, email, password)
+                print("bench: education: seeding (COPY)", flush=True)
+                seeded = seed(args, email)
+                print(f"bench: education: seeded in {seeded['seconds']} s: {seeded['rows']}", flush=True)
+            else:
+                seeded = kept
+                with psycopg.connect(run.database_url(args, args.database)) as connection:
+                    version = connection.execute("SHOW server_version").fetchone()
+                info["postgresql"] = str(version[0]) if version else ""
+                run.azora(
+                    {**environment, "AZORA_BENCH_EMAIL": email, "AZORA_BENCH_PASSWORD": password},
+                    "manage",
+                    "shell",
+                    "--no-imports",
+                    "-c",
+                    RESET_SCRIPT,
+                )
+                print(f"bench: education: reusing the seeded database {args.database}: {seeded['rows']}", flush=True)
             sql = raw_search_sql(args)
-            log = RESULTS / f"{stamp}-education-server.log"
-            http = measure_http(args, environment, wrk, email, password, seeded["course_slug"], log)
+            if args.inprocess > 0:
+                print("bench: education: in-process CPU per request", flush=True)
+                cpu = inprocess_cpu(args, environment, email, password, seeded["course_slug"])
+                run.redis_flush(args.redis)
+            if not args.skip_http:
+                log = RESULTS / f"{stamp}-education-server.log"
+                http = measure_http(args, environment, wrk, email, password, seeded["course_slug"], log)
         except (RuntimeError, OSError, psycopg.Error, redis.RedisError, subprocess.SubprocessError) as error:
             print(f"bench: education: failed: {error}", file=sys.stderr)
             return 2
@@ -651,9 +836,11 @@ def main(argv: list[str] | None = None) -> int:
                     run.database_drop(args)
             with contextlib.suppress(redis.RedisError):
                 run.redis_flush(args.redis)
-    print(report(args, info, seeded, sql, http))
+    info["machine"]["load_average_after"] = list(os.getloadavg())
+    print(report(args, info, seeded, sql, http, cpu))
     path = RESULTS / f"{stamp}-education.json"
-    path.write_text(json.dumps({**info, "seeded": seeded, "raw_sql": sql, "http": http}, indent=2, default=str) + "\n")
+    result = {**info, "seeded": seeded, "raw_sql": sql, "http": http, "inprocess_cpu": cpu}
+    path.write_text(json.dumps(result, indent=2, default=str) + "\n")
     print(f"\nbench: result written to {path.relative_to(ROOT)}")
     return 0
 

@@ -5,12 +5,20 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from azora.shared.pagination import MAX_CURSOR_LENGTH, MAX_LIMIT
+from azora.education.public.courses import (
+    CategoryView,
+    CourseDetail,
+    CourseSummary,
+    EnrollmentView,
+    ModuleView,
+    ProgressView,
+)
+from azora.shared.pagination import MAX_CURSOR_LENGTH, MAX_LIMIT, Page
 
 Level = Literal["beginner", "intermediate", "advanced", "expert"]
 
@@ -258,3 +266,115 @@ class LessonUpdateIn(StrictIn):
     estimated_minutes: int | None = Field(default=None, ge=0, le=10_000)
     is_required: bool | None = None
     module_id: uuid.UUID | None = None
+
+
+# --- Trusted responses ---
+# The read endpoints build their JSON from the selectors' dataclasses directly instead of validating them again
+# through the response schemas above (pydantic validation of a nested page cost more CPU than its queries). The
+# dicts hold the same keys and Python values the schemas would dump, and the schemas stay the OpenAPI contract:
+# tests/test_courses_trusted_json.py proves that each dict equals the schema's own dump of the same object.
+
+
+def category_json(category: CategoryView | None) -> dict[str, Any] | None:
+    if category is None:
+        return None
+    return {"id": category.id, "name": category.name, "slug": category.slug}
+
+
+def course_summary_json(course: CourseSummary) -> dict[str, Any]:
+    return {
+        "id": course.id,
+        "slug": course.slug,
+        "title": course.title,
+        "summary": course.summary,
+        "language": course.language,
+        "level": course.level,
+        "category": category_json(course.category),
+        "tags": list(course.tags),
+        "estimated_hours": course.estimated_hours,
+        "cover_image_url": course.cover_image_url,
+        "status": course.status,
+        "is_paid": course.is_paid,
+        "enrollment_count": course.enrollment_count,
+        "published_at": course.published_at,
+        "instructors": [{"user_id": i.user_id, "display_name": i.display_name} for i in course.instructors],
+    }
+
+
+def progress_json(progress: ProgressView | None) -> dict[str, Any] | None:
+    if progress is None:
+        return None
+    return {
+        "completed_lessons": progress.completed_lessons,
+        "total_lessons": progress.total_lessons,
+        "completed_required_lessons": progress.completed_required_lessons,
+        "required_lessons": progress.required_lessons,
+        "percent": progress.percent,
+    }
+
+
+def _module_json(module: ModuleView) -> dict[str, Any]:
+    lessons = [
+        {
+            "id": lesson.id,
+            "title": lesson.title,
+            "position": lesson.position,
+            "estimated_minutes": lesson.estimated_minutes,
+            "is_required": lesson.is_required,
+            "has_video": lesson.has_video,
+            "is_completed": lesson.is_completed,
+        }
+        for lesson in module.lessons
+    ]
+    completed = sum(1 for lesson in module.lessons if lesson.is_completed)
+    return {
+        "id": module.id,
+        "course_id": module.course_id,
+        "title": module.title,
+        "summary": module.summary,
+        "position": module.position,
+        "lessons": lessons,
+        "completed_lessons": completed,
+        "is_completed": module.is_completed,
+    }
+
+
+def course_detail_json(detail: CourseDetail) -> dict[str, Any]:
+    return {
+        "course": course_summary_json(detail.course),
+        "description": detail.description,
+        "organisation_id": detail.organisation_id,
+        "prerequisites": [course_summary_json(course) for course in detail.prerequisites],
+        "modules": [_module_json(module) for module in detail.modules],
+        "lesson_count": detail.lesson_count,
+        "total_minutes": detail.total_minutes,
+        "created_at": detail.created_at,
+        "updated_at": detail.updated_at,
+        "viewer_may_edit": detail.viewer_may_edit,
+        "viewer_enrollment_id": detail.viewer_enrollment_id,
+        "viewer_progress": progress_json(detail.viewer_progress),
+        "viewer_resume_lesson_id": detail.viewer_resume_lesson_id,
+    }
+
+
+def enrollment_json(enrollment: EnrollmentView) -> dict[str, Any]:
+    return {
+        "id": enrollment.id,
+        "course": course_summary_json(enrollment.course),
+        "user_id": enrollment.user_id,
+        "source": enrollment.source,
+        "status": enrollment.status,
+        "created_at": enrollment.created_at,
+        "completed_at": enrollment.completed_at,
+        "progress": progress_json(enrollment.progress),
+        "resume_lesson_id": enrollment.resume_lesson_id,
+        "resume_lesson_title": enrollment.resume_lesson_title,
+    }
+
+
+def course_page_json(page: Page[CourseSummary]) -> dict[str, Any]:
+    return {"items": [course_summary_json(course) for course in page.items], "next_cursor": page.next_cursor}
+
+
+def enrollment_page_json(page: Page[EnrollmentView]) -> dict[str, Any]:
+    return {"items": [enrollment_json(enrollment) for enrollment in page.items], "next_cursor": page.next_cursor}

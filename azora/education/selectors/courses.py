@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db.models import OuterRef, Prefetch, Q, QuerySet
+from django.db.models import FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 
 from azora.accounts.public import organisation_role_of, user_has_platform_role
 from azora.education.errors import CourseNotFound, LessonNotFound
@@ -25,8 +25,8 @@ from azora.education.models import (
     LessonAttachment,
     LessonProgress,
     LessonVersion,
-    Module,
 )
+from azora.education.outline_cache import Outline, outlines
 from azora.education.public.courses import (
     AttachmentView,
     CategoryView,
@@ -40,7 +40,7 @@ from azora.education.public.courses import (
     ModuleView,
     ProgressView,
 )
-from azora.shared.pagination import Page, paginate_queryset
+from azora.shared.pagination import InvalidCursor, Page, clamp_limit, decode_cursor, encode_cursor
 
 __all__ = [
     "categories",
@@ -75,12 +75,18 @@ def _int(row: Any, name: str) -> int:
 
 def may_edit_loaded_course(*, user_id: uuid.UUID | None, course: Course, instructor_ids: Iterable[uuid.UUID]) -> bool:
     """Course instructors, owners and admins of the owning organisation, and platform admins may edit."""
+    return _may_edit(user_id=user_id, organisation_id=course.organisation_id, instructor_ids=instructor_ids)
+
+
+def _may_edit(
+    *, user_id: uuid.UUID | None, organisation_id: uuid.UUID | None, instructor_ids: Iterable[uuid.UUID]
+) -> bool:
     if user_id is None:
         return False
     if user_id in set(instructor_ids):
         return True
-    if course.organisation_id is not None:
-        role = organisation_role_of(user_id=user_id, organisation_id=course.organisation_id)
+    if organisation_id is not None:
+        role = organisation_role_of(user_id=user_id, organisation_id=organisation_id)
         if role in ORGANISATION_EDITOR_ROLES:
             return True
     return user_has_platform_role(user_id=user_id, role="platform_admin")
@@ -195,7 +201,9 @@ def progress_view(
 
 
 def _completed_lesson_ids(enrollment_id: uuid.UUID) -> set[uuid.UUID]:
-    return set(LessonProgress.objects.filter(enrollment_id=enrollment_id).values_list("lesson_id", flat=True))
+    # No ordering: the model's default ordering would join the enrolments for nothing.
+    rows = LessonProgress.objects.filter(enrollment_id=enrollment_id).order_by().values_list("lesson_id", flat=True)
+    return set(rows)
 
 
 def _progress_from_lessons(lessons: Iterable[Lesson], completed: set[uuid.UUID]) -> ProgressView:
@@ -220,86 +228,173 @@ def _first_incomplete(lessons: list[Lesson], completed: set[uuid.UUID]) -> Lesso
 
 # --- Course page ---
 
+# The columns a CourseSummary reads from a course row (values() rows: no model instances, no prefetch objects).
+SUMMARY_VALUES = (
+    "id", "slug", "title", "summary", "language", "level", "tags", "estimated_hours", "cover_image", "status",
+    "is_paid", "enrollment_count", "published_at", "category_id", "category__name", "category__slug",
+)  # fmt: skip
+# The course's instructors joined to its row (one row per instructor, in order; NULLs for a course without any).
+INSTRUCTOR_VALUES = (
+    "instructor_links__user_id",
+    "instructor_links__user__display_name",
+    "instructor_links__user__email",
+)
+INSTRUCTOR_ORDER = ("instructor_links__position", "instructor_links__id")
 
-def _course_for_viewer(*, viewer_id: uuid.UUID | None, **lookup: Any) -> tuple[Course, bool]:
-    """The course and whether the viewer may edit it; CourseNotFound when the viewer may not see it."""
-    queryset = with_summary_relations(Course.objects.filter(**lookup), with_description=True)
-    course = queryset.first()
-    if course is None:
+
+def _summary_from_row(row: dict[str, Any], instructors: tuple[InstructorView, ...]) -> CourseSummary:
+    category_id = row["category_id"]
+    return CourseSummary(
+        id=row["id"],
+        slug=row["slug"],
+        title=row["title"],
+        summary=row["summary"],
+        language=row["language"],
+        level=row["level"],
+        category=None
+        if category_id is None
+        else CategoryView(id=category_id, name=row["category__name"], slug=row["category__slug"]),
+        tags=tuple(str(tag) for tag in row["tags"] or ()),
+        estimated_hours=row["estimated_hours"],
+        cover_image_url=cover_url(row["cover_image"]),
+        status=row["status"],
+        is_paid=row["is_paid"],
+        enrollment_count=row["enrollment_count"],
+        published_at=row["published_at"],
+        instructors=instructors,
+    )
+
+
+def _grouped_by_course(rows: Iterable[dict[str, Any]]) -> list[tuple[dict[str, Any], tuple[InstructorView, ...]]]:
+    """Rows of courses joined to their instructors, as (course row, instructors) in the rows' order."""
+    grouped: dict[uuid.UUID, tuple[dict[str, Any], list[InstructorView]]] = {}
+    for row in rows:
+        entry = grouped.get(row["id"])
+        if entry is None:
+            entry = grouped[row["id"]] = (row, [])
+        user_id = row["instructor_links__user_id"]
+        if user_id is not None:
+            name = row["instructor_links__user__display_name"] or row["instructor_links__user__email"]
+            entry[1].append(InstructorView(user_id=user_id, display_name=name))
+    return [(row, tuple(instructors)) for row, instructors in grouped.values()]
+
+
+def _course_row_for_viewer(
+    *, viewer_id: uuid.UUID | None, lookup: dict[str, Any]
+) -> tuple[dict[str, Any], tuple[InstructorView, ...], uuid.UUID | None, bool]:
+    """(course row, instructors, the viewer's enrolment id, whether the viewer may edit) in one query (plus the
+    role lookups of a viewer who is not an instructor); CourseNotFound when the viewer may not see the course."""
+    queryset = Course.objects.filter(**lookup)
+    extra: tuple[str, ...] = ()
+    if viewer_id is not None:
+        queryset = queryset.annotate(
+            viewer_enrollment=FilteredRelation("enrollments", condition=Q(enrollments__user_id=viewer_id))
+        )
+        extra = ("viewer_enrollment__id",)
+    rows = list(
+        queryset.values(
+            *SUMMARY_VALUES, "description", "organisation_id", "created_at", "updated_at", *INSTRUCTOR_VALUES, *extra
+        ).order_by(*INSTRUCTOR_ORDER)
+    )
+    if not rows:
         raise CourseNotFound()
-    instructor_ids = [link.user_id for link in getattr(course, "ordered_instructor_links", [])]
-    may_edit = may_edit_loaded_course(user_id=viewer_id, course=course, instructor_ids=instructor_ids)
-    if may_edit or course.status == CourseStatus.PUBLISHED:
-        return course, may_edit
-    if course.status == CourseStatus.ARCHIVED and viewer_id and is_enrolled(user_id=viewer_id, course_id=course.id):
-        return course, may_edit
+    row, instructors = _grouped_by_course(rows)[0]
+    enrollment_id: uuid.UUID | None = row.get("viewer_enrollment__id")
+    may_edit = _may_edit(
+        user_id=viewer_id,
+        organisation_id=row["organisation_id"],
+        instructor_ids=[instructor.user_id for instructor in instructors],
+    )
+    status = row["status"]
+    if may_edit or status == CourseStatus.PUBLISHED or (status == CourseStatus.ARCHIVED and enrollment_id):
+        return row, instructors, enrollment_id, may_edit
     raise CourseNotFound()
+
+
+def _prerequisite_summaries(
+    *, prerequisite_ids: tuple[uuid.UUID, ...], viewer_id: uuid.UUID | None
+) -> tuple[CourseSummary, ...]:
+    """The prerequisites the viewer may see (published, or archived and the viewer enrolled), with their
+    instructors: one query whatever their number, none for a course without prerequisites."""
+    if not prerequisite_ids:
+        return ()
+    rows = (
+        visible_course_queryset(viewer_id=viewer_id)
+        .filter(pk__in=prerequisite_ids)
+        .values(*SUMMARY_VALUES, *INSTRUCTOR_VALUES)
+        .order_by("title", "id", *INSTRUCTOR_ORDER)
+    )
+    return tuple(_summary_from_row(row, instructors) for row, instructors in _grouped_by_course(rows))
+
+
+def _module_views(
+    course_id: uuid.UUID, outline: Outline, completed: set[uuid.UUID] | frozenset[uuid.UUID]
+) -> tuple[ModuleView, ...]:
+    return tuple(
+        ModuleView(
+            id=module.id,
+            course_id=course_id,
+            title=module.title,
+            summary=module.summary,
+            position=module.position,
+            lessons=tuple(
+                LessonOutline(
+                    id=lesson.id,
+                    title=lesson.title,
+                    position=lesson.position,
+                    estimated_minutes=lesson.estimated_minutes,
+                    is_required=lesson.is_required,
+                    has_video=lesson.has_video,
+                    is_completed=lesson.id in completed,
+                )
+                for lesson in module.lessons
+            ),
+        )
+        for module in outline.modules
+    )
 
 
 def course_detail(
     *, viewer_id: uuid.UUID | None, slug: str | None = None, course_id: uuid.UUID | None = None
 ) -> CourseDetail:
-    """A course page in a fixed number of queries (course, instructors, prerequisites, modules, lessons, viewer)."""
+    """A course page in a fixed number of queries whatever its size: the course with its instructors and the
+    viewer's enrolment (one query), the viewer's role when not an instructor, the prerequisites (when it has any),
+    the viewer's completed lessons; the outline (modules, lessons, prerequisite ids) comes from `outline_cache`."""
     lookup: dict[str, Any] = {"slug": slug} if slug is not None else {"pk": course_id}
-    course, may_edit = _course_for_viewer(viewer_id=viewer_id, **lookup)
-    prerequisites = [
-        course_summary(p)
-        for p in with_summary_relations(
-            visible_course_queryset(viewer_id=viewer_id).filter(pk__in=course.prerequisites.values("pk"))
-        ).order_by("title", "id")
-    ]
-    lessons = list(
-        Lesson.objects.filter(course=course)
-        .order_by(*LESSON_ORDER)
-        .only("id", "module_id", "title", "position", "estimated_minutes", "is_required", "video_url")
-    )
-    enrollment = None
+    row, instructors, enrollment_id, may_edit = _course_row_for_viewer(viewer_id=viewer_id, lookup=lookup)
+    course_id = row["id"]
+    outline = outlines([course_id])[course_id]
+    prerequisites = _prerequisite_summaries(prerequisite_ids=outline.prerequisite_ids, viewer_id=viewer_id)
     completed: set[uuid.UUID] = set()
-    if viewer_id is not None:
-        enrollment = Enrollment.objects.filter(user_id=viewer_id, course=course).only("id").first()
-        if enrollment is not None:
-            completed = _completed_lesson_ids(enrollment.id)
-    by_module: dict[uuid.UUID, list[LessonOutline]] = {}
-    for lesson in lessons:
-        by_module.setdefault(lesson.module_id, []).append(
-            LessonOutline(
-                id=lesson.id,
-                title=lesson.title,
-                position=lesson.position,
-                estimated_minutes=lesson.estimated_minutes,
-                is_required=lesson.is_required,
-                has_video=bool(lesson.video_url),
-                is_completed=lesson.id in completed,
-            )
-        )
-    modules = tuple(
-        ModuleView(
-            id=module.id,
-            course_id=course.id,
-            title=module.title,
-            summary=module.summary,
-            position=module.position,
-            lessons=tuple(by_module.get(module.id, [])),
-        )
-        for module in Module.objects.filter(course=course)
-        .order_by("position", "id")
-        .only("id", "title", "summary", "position")
-    )
-    resume = _first_incomplete(lessons, completed) if enrollment is not None else None
+    if enrollment_id is not None:
+        completed = _completed_lesson_ids(enrollment_id)
+    lessons = outline.lessons
+    resume = next((lesson for lesson in lessons if lesson.id not in completed), None) if enrollment_id else None
     return CourseDetail(
-        course=course_summary(course),
-        description=course.description,
-        organisation_id=course.organisation_id,
-        prerequisites=tuple(prerequisites),
-        modules=modules,
+        course=_summary_from_row(row, instructors),
+        description=row["description"],
+        organisation_id=row["organisation_id"],
+        prerequisites=prerequisites,
+        modules=_module_views(course_id, outline, completed),
         lesson_count=len(lessons),
         total_minutes=sum(lesson.estimated_minutes for lesson in lessons),
-        created_at=course.created_at,
-        updated_at=course.updated_at,
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
         viewer_may_edit=may_edit,
-        viewer_enrollment_id=enrollment.id if enrollment else None,
-        viewer_progress=_progress_from_lessons(lessons, completed) if enrollment else None,
+        viewer_enrollment_id=enrollment_id,
+        viewer_progress=_outline_progress(outline, completed) if enrollment_id else None,
         viewer_resume_lesson_id=resume.id if resume else None,
+    )
+
+
+def _outline_progress(outline: Outline, completed: set[uuid.UUID] | frozenset[uuid.UUID]) -> ProgressView:
+    lessons = outline.lessons
+    required = [lesson.id for lesson in lessons if lesson.is_required]
+    return progress_view(
+        completed_lessons=sum(1 for lesson in lessons if lesson.id in completed),
+        total_lessons=len(lessons),
+        completed_required_lessons=sum(1 for lesson_id in required if lesson_id in completed),
+        required_lessons=len(required),
     )
 
 
@@ -374,52 +469,84 @@ def lesson_versions(*, lesson_id: uuid.UUID, user_id: uuid.UUID) -> list[LessonV
 
 # --- Enrolments ---
 
+ENROLLMENT_VALUES = ("id", "course_id", "user_id", "source", "status", "created_at", "completed_at")
 
-def enrollment_views(enrollments: list[Enrollment], *, created: bool = False) -> list[EnrollmentView]:
-    """Views of loaded enrolments with their progress and resume lesson, in two queries whatever their number.
 
-    Plain lookups by key instead of correlated subqueries per row: PostgreSQL plans them in a fraction of the time.
-    """
-    if not enrollments:
-        return []
-    course_ids = {enrollment.course_id for enrollment in enrollments}
-    outline: dict[uuid.UUID, list[tuple[uuid.UUID, str, bool]]] = {}
-    lessons = Lesson.objects.filter(course_id__in=course_ids).order_by(*LESSON_ORDER)
-    for lesson_id, course_id, title, is_required in lessons.values_list("id", "course_id", "title", "is_required"):
-        outline.setdefault(course_id, []).append((lesson_id, title, is_required))
+def _enrollment_view(
+    row: dict[str, Any], course: CourseSummary, outline: Outline, completed: set[uuid.UUID], *, created: bool
+) -> EnrollmentView:
+    resume = next((lesson for lesson in outline.lessons if lesson.id not in completed), None)
+    return EnrollmentView(
+        id=row["id"],
+        course=course,
+        user_id=row["user_id"],
+        source=row["source"],
+        status=row["status"],
+        created_at=row["created_at"],
+        completed_at=row["completed_at"],
+        progress=_outline_progress(outline, completed),
+        resume_lesson_id=resume.id if resume else None,
+        resume_lesson_title=resume.title if resume else None,
+        created=created,
+    )
+
+
+def _instructors_of(course_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[InstructorView, ...]]:
+    """Every instructor of the courses, in order: one query whatever their number."""
+    found: dict[uuid.UUID, list[InstructorView]] = {}
+    links = CourseInstructor.objects.filter(course_id__in=list(course_ids)).order_by("position", "id")
+    for course_id, user_id, display_name, email in links.values_list(
+        "course_id", "user_id", "user__display_name", "user__email"
+    ):
+        found.setdefault(course_id, []).append(InstructorView(user_id=user_id, display_name=display_name or email))
+    return {course_id: tuple(views) for course_id, views in found.items()}
+
+
+def _completed_by_enrollment(enrollment_ids: list[uuid.UUID]) -> dict[uuid.UUID, set[uuid.UUID]]:
     done: dict[uuid.UUID, set[uuid.UUID]] = {}
-    progress = LessonProgress.objects.filter(enrollment_id__in=[e.id for e in enrollments])
+    progress = LessonProgress.objects.filter(enrollment_id__in=enrollment_ids).order_by()
     for enrollment_id, lesson_id in progress.values_list("enrollment_id", "lesson_id"):
         done.setdefault(enrollment_id, set()).add(lesson_id)
+    return done
+
+
+def _enrollment_views_from_rows(rows: list[dict[str, Any]], *, created: bool = False) -> list[EnrollmentView]:
+    """Views of enrolment rows (with their courses' summary columns under `course__`): the instructors and the
+    progress rows in one query each, the outlines from the outline cache."""
+    if not rows:
+        return []
+    course_ids = [row["course_id"] for row in rows]
+    instructors = _instructors_of(course_ids)
+    course_outlines = outlines(course_ids)
+    done = _completed_by_enrollment([row["id"] for row in rows])
     views = []
-    for enrollment in enrollments:
-        course_lessons = outline.get(enrollment.course_id, [])
-        completed = done.get(enrollment.id, set())
-        required = [lesson_id for lesson_id, _, is_required in course_lessons if is_required]
-        resume = next(
-            ((lesson_id, title) for lesson_id, title, _ in course_lessons if lesson_id not in completed), None
-        )
+    for row in rows:
+        course_row = {name: row[f"course__{name}"] for name in SUMMARY_VALUES}
+        course = _summary_from_row(course_row, instructors.get(row["course_id"], ()))
         views.append(
-            EnrollmentView(
-                id=enrollment.id,
-                course=course_summary(enrollment.course),
-                user_id=enrollment.user_id,
-                source=enrollment.source,
-                status=enrollment.status,
-                created_at=enrollment.created_at,
-                completed_at=enrollment.completed_at,
-                progress=progress_view(
-                    completed_lessons=sum(1 for lesson_id, _, _ in course_lessons if lesson_id in completed),
-                    total_lessons=len(course_lessons),
-                    completed_required_lessons=sum(1 for lesson_id in required if lesson_id in completed),
-                    required_lessons=len(required),
-                ),
-                resume_lesson_id=resume[0] if resume else None,
-                resume_lesson_title=resume[1] if resume else None,
-                created=created,
+            _enrollment_view(
+                row, course, course_outlines[row["course_id"]], done.get(row["id"], set()), created=created
             )
         )
     return views
+
+
+def enrollment_views(enrollments: list[Enrollment], *, created: bool = False) -> list[EnrollmentView]:
+    """Views of loaded enrolments (from `enrollment_queryset`) with their progress and resume lesson."""
+    if not enrollments:
+        return []
+    course_outlines = outlines(enrollment.course_id for enrollment in enrollments)
+    done = _completed_by_enrollment([enrollment.id for enrollment in enrollments])
+    return [
+        _enrollment_view(
+            {name: getattr(enrollment, name) for name in ENROLLMENT_VALUES},
+            course_summary(enrollment.course),
+            course_outlines[enrollment.course_id],
+            done.get(enrollment.id, set()),
+            created=created,
+        )
+        for enrollment in enrollments
+    ]
 
 
 def enrollment_queryset(*, user_id: uuid.UUID) -> QuerySet[Enrollment]:
@@ -434,7 +561,17 @@ def enrollment_queryset(*, user_id: uuid.UUID) -> QuerySet[Enrollment]:
 
 
 def enrollments_of(*, user_id: uuid.UUID, cursor: str | None = None, limit: int | None = None) -> Page[EnrollmentView]:
-    page = paginate_queryset(
-        enrollment_queryset(user_id=user_id), cursor=cursor, limit=limit, to_item=lambda row: row, ordering=("-id",)
+    """The user's enrolments, newest first (UUIDv7 ids are time-ordered), one cursor page at a time: three queries
+    whatever the page size (enrolments with their courses, the courses' instructors, the progress rows)."""
+    size = clamp_limit(limit)
+    queryset = Enrollment.objects.filter(user_id=user_id)
+    if cursor:
+        try:
+            queryset = queryset.filter(id__lt=uuid.UUID(decode_cursor(cursor, size=1)[0]))
+        except ValueError as error:
+            raise InvalidCursor() from error
+    rows = list(
+        queryset.order_by("-id").values(*ENROLLMENT_VALUES, *(f"course__{name}" for name in SUMMARY_VALUES))[: size + 1]
     )
-    return Page(items=enrollment_views(page.items), next_cursor=page.next_cursor)
+    next_cursor = encode_cursor([rows[size - 1]["id"]]) if len(rows) > size else None
+    return Page(items=_enrollment_views_from_rows(rows[:size]), next_cursor=next_cursor)

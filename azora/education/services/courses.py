@@ -50,6 +50,7 @@ from azora.education.models import (
     LessonVersion,
     Module,
 )
+from azora.education.outline_cache import outline_changed
 from azora.education.public.courses import CategoryView, CourseDetail, LessonAuthorView, ModuleView
 from azora.education.selectors.courses import (
     attachment_view,
@@ -492,6 +493,7 @@ def module_reorder(*, course_id: uuid.UUID, user_id: uuid.UUID, module_ids: Sequ
     with transaction.atomic():
         modules = _reorder(list(Module.objects.select_for_update().filter(course=course)), module_ids)
         Module.objects.bulk_update(modules, ["position"])
+        outline_changed(course.id)  # bulk_update sends no signals
     return [_module_view(module) for module in modules]
 
 
@@ -637,6 +639,7 @@ def lesson_reorder(
     with transaction.atomic():
         lessons = _reorder(list(Lesson.objects.select_for_update().filter(module=module)), lesson_ids)
         Lesson.objects.bulk_update(lessons, ["position"])
+        outline_changed(module.course_id)  # bulk_update sends no signals
     return [_lesson_view(lesson) for lesson in lessons]
 
 

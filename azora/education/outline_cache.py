@@ -1,0 +1,192 @@
+"""A cache of course outlines (modules and lessons: titles, order, durations; prerequisite ids) with exact invalidation.
+
+A course page and "my enrolments" need the outline of every course they show; the outline changes only when an
+editor changes a module or a lesson. It is kept in Django's cache (Redis in production, in-process memory
+embedded) under two keys per course:
+
+- `edu:outline-v:<course id>`: the course's current *token*, a random string;
+- `edu:outline:<course id>`: `(token, outline)`, the outline as it was read while that token was current.
+
+An entry is used only while its token is the course's current token. Every change of a module or a lesson sets a
+new token twice: at once (inside the writer's transaction) and again after the transaction commits. A reader that
+read the old rows before the commit therefore stored them under a token that is replaced after the commit, and is
+never read again: no stale outline survives a commit, whatever the interleaving. A missing token (evicted, or a
+new course) is replaced by a new random one, so an old entry can never match it. One cache round trip per read
+(`get_many` of both keys), none per lesson.
+
+Invalidation comes from two places, so that every writer is covered:
+- Django signals for row writes (`post_save`/`post_delete` of Module and Lesson, `m2m_changed` of a course's
+  prerequisites): the authoring services, the admin, factories and fixtures;
+- explicit calls of `outline_changed` where rows change without signals: the reorders (`bulk_update`) in
+  `services/courses.py`.
+The tests in `tests/test_courses_outline_cache.py` prove that every authoring path invalidates.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from azora.education.models import Course, Lesson, Module
+
+__all__ = ["Outline", "OutlineLesson", "OutlineModule", "outline_changed", "outlines"]
+
+VERSION_PREFIX = "edu:outline-v:"
+ENTRY_PREFIX = "edu:outline:"
+# Entries expire after a day without a read of a changed course (space only: correctness comes from the tokens).
+ENTRY_TIMEOUT = 24 * 60 * 60
+TOKEN_TIMEOUT = 7 * 24 * 60 * 60
+LESSON_ORDER = ("module__position", "module_id", "position", "id")
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineLesson:
+    id: uuid.UUID
+    module_id: uuid.UUID
+    title: str
+    position: int
+    estimated_minutes: int
+    is_required: bool
+    has_video: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineModule:
+    id: uuid.UUID
+    title: str
+    summary: str
+    position: int
+    lessons: tuple[OutlineLesson, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """A course's modules in order, each with its lessons in order; `lessons` is every lesson in outline order;
+    `prerequisite_ids` the ids of the courses it names as prerequisites (whether the viewer may see them is
+    decided per request)."""
+
+    modules: tuple[OutlineModule, ...]
+    lessons: tuple[OutlineLesson, ...]
+    prerequisite_ids: tuple[uuid.UUID, ...]
+
+
+def _new_token() -> str:
+    return uuid.uuid4().hex
+
+
+def outline_changed(course_id: uuid.UUID) -> None:
+    """The course's modules or lessons changed (or are about to, in the current transaction): drop its outline."""
+    key = f"{VERSION_PREFIX}{course_id}"
+    cache.set(key, _new_token(), TOKEN_TIMEOUT)
+    # Again after the commit: a reader between the first token and the commit may have stored the old rows.
+    transaction.on_commit(lambda: cache.set(key, _new_token(), TOKEN_TIMEOUT), robust=True)
+
+
+def _read(course_ids: list[uuid.UUID]) -> dict[uuid.UUID, Outline]:
+    """The outlines from the database: three queries whatever the number of courses, modules and lessons."""
+    modules: dict[uuid.UUID, list[tuple[uuid.UUID, str, str, int]]] = {}
+    module_rows = Module.objects.filter(course_id__in=course_ids).order_by("position", "id")
+    for module_id, course_id, title, summary, position in module_rows.values_list(
+        "id", "course_id", "title", "summary", "position"
+    ):
+        modules.setdefault(course_id, []).append((module_id, title, summary, position))
+    lessons: dict[uuid.UUID, list[OutlineLesson]] = {}
+    lesson_rows = Lesson.objects.filter(course_id__in=course_ids).order_by(*LESSON_ORDER)
+    for lesson_id, course_id, module_id, title, position, minutes, required, video in lesson_rows.values_list(
+        "id", "course_id", "module_id", "title", "position", "estimated_minutes", "is_required", "video_url"
+    ):
+        lessons.setdefault(course_id, []).append(
+            OutlineLesson(lesson_id, module_id, title, position, minutes, required, bool(video))
+        )
+    prerequisites: dict[uuid.UUID, list[uuid.UUID]] = {}
+    through = Course.prerequisites.through
+    links = through.objects.filter(from_course_id__in=course_ids).order_by("id")
+    for course_id, prerequisite_id in links.values_list("from_course_id", "to_course_id"):
+        prerequisites.setdefault(course_id, []).append(prerequisite_id)
+    result: dict[uuid.UUID, Outline] = {}
+    for course_id in course_ids:
+        course_lessons = lessons.get(course_id, [])
+        by_module: dict[uuid.UUID, list[OutlineLesson]] = {}
+        for lesson in course_lessons:
+            by_module.setdefault(lesson.module_id, []).append(lesson)
+        result[course_id] = Outline(
+            modules=tuple(
+                OutlineModule(module_id, title, summary, position, tuple(by_module.get(module_id, ())))
+                for module_id, title, summary, position in modules.get(course_id, [])
+            ),
+            lessons=tuple(course_lessons),
+            prerequisite_ids=tuple(prerequisites.get(course_id, ())),
+        )
+    return result
+
+
+def outlines(course_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Outline]:
+    """The outline of each course (an empty one for a course without modules): one cache round trip, and three
+    queries for all the courses whose cached outline is missing or out of date."""
+    ids = list(dict.fromkeys(course_ids))
+    if not ids:
+        return {}
+    keys = [f"{VERSION_PREFIX}{course_id}" for course_id in ids] + [f"{ENTRY_PREFIX}{course_id}" for course_id in ids]
+    found: dict[str, Any] = cache.get_many(keys)
+    result: dict[uuid.UUID, Outline] = {}
+    missing: dict[uuid.UUID, str] = {}
+    new_tokens: dict[str, str] = {}
+    for course_id in ids:
+        token = found.get(f"{VERSION_PREFIX}{course_id}")
+        entry = found.get(f"{ENTRY_PREFIX}{course_id}")
+        if token is not None and isinstance(entry, tuple) and len(entry) == 2 and entry[0] == token:
+            result[course_id] = entry[1]
+            continue
+        if token is None:
+            token = _new_token()
+            new_tokens[f"{VERSION_PREFIX}{course_id}"] = token
+        missing[course_id] = token
+    if not missing:
+        return result
+    for key, token in new_tokens.items():
+        # Another reader may have set a token first; theirs wins, and this read is stored under it only if equal.
+        if not cache.add(key, token, TOKEN_TIMEOUT):
+            course_id = uuid.UUID(key.removeprefix(VERSION_PREFIX))
+            missing[course_id] = cache.get(key) or _new_token()
+    read = _read(list(missing))
+    cache.set_many(
+        {f"{ENTRY_PREFIX}{course_id}": (token, read[course_id]) for course_id, token in missing.items()},
+        ENTRY_TIMEOUT,
+    )
+    result.update(read)
+    return result
+
+
+# --- Invalidation by row writes ---
+
+
+@receiver(post_save, sender=Module, dispatch_uid="education.outline_cache.module_saved")
+@receiver(post_delete, sender=Module, dispatch_uid="education.outline_cache.module_deleted")
+@receiver(post_save, sender=Lesson, dispatch_uid="education.outline_cache.lesson_saved")
+@receiver(post_delete, sender=Lesson, dispatch_uid="education.outline_cache.lesson_deleted")
+def _row_written(sender: type[Module | Lesson], instance: Module | Lesson, **kwargs: Any) -> None:
+    outline_changed(instance.course_id)
+
+
+@receiver(m2m_changed, sender=Course.prerequisites.through, dispatch_uid="education.outline_cache.prerequisites")
+def _prerequisites_changed(
+    sender: type[Any], instance: Course, action: str, reverse: bool, pk_set: set[Any] | None, **kwargs: Any
+) -> None:
+    if not action.startswith(("post_", "pre_clear")):
+        return
+    if not reverse:
+        outline_changed(instance.pk)
+        return
+    # Changed from the prerequisite's side: every course that names (or named) it.
+    names = pk_set if pk_set is not None else set()
+    if action == "pre_clear":
+        names = set(sender.objects.filter(to_course_id=instance.pk).values_list("from_course_id", flat=True))
+    for course_id in names:
+        outline_changed(course_id)
