@@ -1,0 +1,297 @@
+"""Constitutional AI's write side: validating texts (with their audit record), versions, profiles, purge."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from azora.constitution import chain, metrics, selectors
+from azora.constitution.document import DocumentInvalid, parse_document, repo_source, source_sha256
+from azora.constitution.errors import ConstitutionInvalid
+from azora.constitution.models import (
+    AuditChainHead,
+    ConstitutionVersion,
+    DecisionRecord,
+    OrganisationPolicy,
+    VersionOrigin,
+)
+from azora.constitution.policy import Action, Decision, Finding, Profile, Role
+from azora.constitution.public import ConstitutionView, FindingView, ValidationResult
+from azora.constitution.rails.engine import Evaluation, evaluate
+from azora.shared.observability.logging import get_logger
+
+logger = get_logger("azora.constitution")
+
+SURFACES = frozenset({"api", "guard", "critique"})
+
+
+# --- The constitution's versions ------------------------------------------------------------------------------
+
+
+def _next_number() -> int:
+    last = ConstitutionVersion.objects.order_by("-number").values_list("number", flat=True).first()
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def constitution_version_create(
+    *, source: str, origin: str = VersionOrigin.ADMIN, created_by_id: uuid.UUID | None = None, note: str = ""
+) -> ConstitutionView:
+    """Saves `source` as the new current version, after validating it; the previous versions stay as they are."""
+    try:
+        document = parse_document(source)
+    except DocumentInvalid as error:
+        raise ConstitutionInvalid(str(error)) from error
+    # Lock the newest row so that two concurrent edits cannot take the same number (the unique key backs it up).
+    list(ConstitutionVersion.objects.select_for_update().order_by("-number")[:1])
+    ConstitutionVersion.objects.create(
+        number=_next_number(),
+        document_version=document.version,
+        source=source,
+        sha256=source_sha256(source),
+        origin=origin,
+        note=note[:300],
+        created_by_id=created_by_id,
+    )
+    return selectors.constitution_current()
+
+
+def constitution_sync_from_repo() -> bool:
+    """Loads the repository's constitution.yaml as a new version unless its document version is loaded already.
+
+    Runs after `migrate` (apps.py); True when it added a version. An admin's later edit of the same document
+    version is kept: the file is loaded again only when its `version` goes up.
+    """
+    source = repo_source()
+    document = parse_document(source)
+    loaded = ConstitutionVersion.objects.filter(origin=VersionOrigin.REPO, document_version__gte=document.version)
+    if loaded.exists():
+        return False
+    constitution_version_create(source=source, origin=VersionOrigin.REPO, note=f"constitution.yaml v{document.version}")
+    return True
+
+
+# --- Organisations' profiles ----------------------------------------------------------------------------------
+
+
+def organisation_profile_set(*, organisation_id: uuid.UUID, profile: Profile | str, by_user_id: uuid.UUID) -> Profile:
+    chosen = Profile(str(profile).upper())
+    OrganisationPolicy.objects.update_or_create(
+        organisation_id=organisation_id, defaults={"profile": chosen.value, "updated_by_id": by_user_id}
+    )
+    return chosen
+
+
+# --- The decisions audit --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """What one decision record holds besides the decision itself."""
+
+    surface: str
+    user_id: uuid.UUID | None
+    organisation_id: uuid.UUID | None
+    request_id: str
+    purpose: str
+    input_text: str  # hashed; the raw text checked (the request)
+    output_text: str  # hashed; what went on (the redacted request, or the answer sent)
+    stored_input: str  # stored when the retention setting allows: redacted of personal data
+    stored_output: str
+    latency_us: int
+
+
+def _findings_json(findings: Sequence[Finding]) -> list[dict[str, object]]:
+    return [
+        {
+            "detector": f.detector,
+            "principle": f.principle,
+            "severity": int(f.severity),
+            "start": int(f.start),
+            "end": int(f.end),
+            "message": f.message[:200],
+        }
+        for f in findings
+    ]
+
+
+def _keeps_texts(decision: Decision) -> bool:
+    mode = settings.AZORA_CONSTITUTION_AUDIT_TEXTS
+    if mode == "all":
+        return True
+    if mode == "flagged":
+        return decision.action is not Action.ALLOW or bool(decision.violations) or decision.would_block
+    return False
+
+
+def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
+    """Appends the decision to the audit chain (locking the chain head) and counts it; returns the record's id."""
+    if entry.surface not in SURFACES:
+        raise ValueError(f"unknown surface {entry.surface!r}")
+    keep = _keeps_texts(decision)
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        record = DecisionRecord(
+            sequence=head.last_sequence + 1,
+            created_at=timezone.now(),
+            user_id=entry.user_id,
+            organisation_id=entry.organisation_id,
+            request_id=entry.request_id[:64],
+            surface=entry.surface,
+            purpose=entry.purpose[:40],
+            role=decision.role.value,
+            profile=decision.profile.value,
+            action=decision.action.value,
+            score=Decimal(str(decision.score)).quantize(Decimal("0.01")),
+            passed=decision.passed,
+            would_block=decision.would_block,
+            violations=list(decision.violations),
+            findings=_findings_json(decision.findings),
+            input_sha256=chain.text_sha256(entry.input_text),
+            output_sha256=chain.text_sha256(entry.output_text),
+            input_text=entry.stored_input if keep else None,
+            output_text=entry.stored_output if keep else None,
+            latency_us=max(0, min(entry.latency_us, 2**31 - 1)),
+            constitution_number=selectors.current_constitution_number(),
+        )
+        record.previous_hash = head.last_hash
+        record.record_hash = chain.record_hash(head.last_hash, {f: getattr(record, f) for f in chain.HASHED_FIELDS})
+        record.save(force_insert=True)
+        head.last_sequence = record.sequence
+        head.last_hash = record.record_hash
+        head.save(update_fields=["last_sequence", "last_hash"])
+    _count(decision, entry.surface, entry.latency_us)
+    if decision.would_block and not decision.blocked:
+        # LENIENT warns and DEVELOPMENT logs: the text went through, but the record and this line say why it
+        # would have been blocked.
+        logger.warning(
+            "constitution.not_enforced",
+            decision_id=str(record.id),
+            profile=decision.profile.value,
+            violations=list(decision.violations),
+        )
+    return record.id
+
+
+def _count(decision: Decision, surface: str, latency_us: int) -> None:
+    role = decision.role.value
+    metrics.DECISIONS.labels(
+        role=role, action=decision.action.value, profile=decision.profile.value, surface=surface
+    ).inc()
+    metrics.DECISION_SECONDS.labels(role=role).observe(latency_us / 1_000_000)
+    for principle in decision.violations:
+        metrics.VIOLATIONS.labels(principle=principle, role=role).inc()
+
+
+def decisions_purge(*, now: datetime | None = None) -> int:
+    """Deletes the records older than the retention period (a prefix of the chain) and moves the chain's anchor.
+
+    The anchor becomes the last purged record's sequence and hash, so the first kept record still verifies.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.AZORA_CONSTITUTION_RETENTION_DAYS)
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        last_old = (
+            DecisionRecord.objects.filter(created_at__lt=cutoff)
+            .order_by("-sequence")
+            .values("sequence", "record_hash")
+            .first()
+        )
+        if last_old is None:
+            return 0
+        deleted, _ = DecisionRecord.objects.filter(sequence__lte=last_old["sequence"]).delete()
+        head.anchor_sequence = last_old["sequence"]
+        head.anchor_hash = last_old["record_hash"]
+        head.save(update_fields=["anchor_sequence", "anchor_hash"])
+    logger.info("constitution.decisions_purged", deleted=deleted, anchor_sequence=head.anchor_sequence)
+    return deleted
+
+
+# --- Validating a text ----------------------------------------------------------------------------------------
+
+
+def open_questions_of(user_id: uuid.UUID | None) -> list[tuple[str, str]]:
+    """(question id, text) of the learner's open assessment attempts (academic integrity)."""
+    if user_id is None:
+        return []
+    from azora.education.public import open_attempt_questions
+
+    return [(str(q.question_id), q.prompt) for q in open_attempt_questions(user_id=user_id)]
+
+
+def finding_views(evaluation: Evaluation) -> tuple[FindingView, ...]:
+    return tuple(
+        FindingView(
+            detector=f.detector,
+            principle=f.principle,
+            severity=int(f.severity),
+            start=int(f.start),
+            end=int(f.end),
+            message=f.message,
+        )
+        for f in evaluation.decision.findings
+    )
+
+
+def text_validate(
+    *,
+    text: str,
+    role: Role,
+    user_id: uuid.UUID | None,
+    organisation_id: uuid.UUID | None,
+    is_minor: bool,
+    provider_is_external: bool,
+    requested_profile: Profile | None,
+    purpose: str,
+    request_id: str,
+    surface: str = "api",
+) -> ValidationResult:
+    started = time.perf_counter()
+    profile = selectors.profile_resolve(organisation_id=organisation_id, is_minor=is_minor, requested=requested_profile)
+    evaluation = evaluate(
+        text,
+        role=role,
+        profile=profile,
+        redact_personal_data=provider_is_external,
+        open_questions=open_questions_of(user_id),
+    )
+    latency_us = int((time.perf_counter() - started) * 1_000_000)
+    decision = evaluation.decision
+    decision_id = decision_record(
+        decision=decision,
+        entry=AuditEntry(
+            surface=surface,
+            user_id=user_id,
+            organisation_id=organisation_id,
+            request_id=request_id,
+            purpose=purpose,
+            input_text=text,
+            output_text=evaluation.text,
+            stored_input=evaluation.redacted,
+            stored_output=evaluation.redacted,
+            latency_us=latency_us,
+        ),
+    )
+    return ValidationResult(
+        decision_id=decision_id,
+        action=decision.action,
+        score=decision.score,
+        passed=decision.passed,
+        would_block=decision.would_block,
+        profile=decision.profile,
+        role=decision.role,
+        violations=decision.violations,
+        warnings=decision.warnings,
+        findings=finding_views(evaluation),
+        text=evaluation.text,
+        redacted_text=evaluation.redacted,
+    )
