@@ -8,3 +8,6 @@ class AiRoutingConfig(AppConfig):
     label = "ai_routing"
     verbose_name = "AI Routing"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from azora.ai_routing import checks  # noqa: F401 -- importing registers ai_routing.E001

@@ -1,0 +1,146 @@
+"""The circuit breaker on a fake clock, per-minute counters, the response cache bound, the offline provider, E001."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.test import override_settings
+
+from azora.ai_routing import public, resilience
+from azora.ai_routing.adapters import ProviderRequest
+from azora.ai_routing.adapters.local import INDEX, Bm25Index, LocalProvider
+from azora.ai_routing.checks import check_guard_registered
+from azora.ai_routing.public import ChatMessage, Citation
+from azora.ai_routing.response_cache import CachedAnswer, cache_get, cache_put
+from azora.ai_routing.tests.conftest import ScriptedGuard
+from azora.shared import knowledge
+from azora.shared.knowledge import Passage
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(resilience, "clock", fake)
+    import azora.ai_routing.response_cache as response_cache
+
+    monkeypatch.setattr(response_cache, "clock", fake)
+    return fake
+
+
+def test_the_breaker_opens_after_five_failures_half_opens_after_60_s_and_closes_after_two_successes(
+    clock: Clock,
+) -> None:
+    for _ in range(4):
+        assert resilience.breaker_failure("p", failures_to_open=5) == "closed"
+    assert resilience.breaker_failure("p", failures_to_open=5) == "open"
+    assert resilience.breaker_allows("p", open_seconds=60) == (False, "circuit open")
+    clock.now += 59.9
+    assert resilience.breaker_allows("p", open_seconds=60) == (False, "circuit open")
+    clock.now += 0.1
+    assert resilience.breaker_allows("p", open_seconds=60) == (True, "")
+    assert resilience.breaker_status("p").state == "half_open"
+    resilience.breaker_success("p", successes_to_close=2)
+    assert resilience.breaker_status("p").state == "half_open"
+    resilience.breaker_success("p", successes_to_close=2)
+    assert resilience.breaker_status("p") == resilience.BreakerStatus("closed", 0, 0, None)
+
+
+def test_a_failure_while_half_open_opens_the_breaker_again(clock: Clock) -> None:
+    for _ in range(5):
+        resilience.breaker_failure("p", failures_to_open=5)
+    clock.now += 60
+    resilience.breaker_allows("p", open_seconds=60)
+    assert resilience.breaker_failure("p", failures_to_open=5) == "open"
+    assert resilience.breaker_status("p").opened_at == clock.now
+
+
+def test_a_success_resets_the_consecutive_failure_count(clock: Clock) -> None:
+    for _ in range(4):
+        resilience.breaker_failure("p", failures_to_open=5)
+    resilience.breaker_success("p", successes_to_close=2)
+    assert resilience.breaker_failure("p", failures_to_open=5) == "closed"
+
+
+def test_per_minute_counters_reset_each_minute(clock: Clock) -> None:
+    assert resilience.count_within("k", 3, 5)
+    assert resilience.count_within("k", 2, 5)
+    assert not resilience.count_within("k", 1, 5)
+    clock.now += 60
+    assert resilience.count_within("k", 5, 5)
+    assert resilience.count_within("k", 10**9, 0)  # 0 = no limit
+
+
+def test_the_response_cache_is_bounded_per_ttl_window_and_by_size(clock: Clock) -> None:
+    answer = CachedAnswer("text", "m", 1, 2, (Citation("t", "/u/"),))
+    assert cache_put("ai:answer:a", answer, ttl_seconds=3600, max_entries=2, max_characters=10)
+    assert cache_put("ai:answer:b", answer, ttl_seconds=3600, max_entries=2, max_characters=10)
+    assert not cache_put("ai:answer:c", answer, ttl_seconds=3600, max_entries=2, max_characters=10)
+    assert not cache_put("ai:answer:d", CachedAnswer("x" * 11, "m", 1, 1, ()), ttl_seconds=3600, max_entries=9,
+                         max_characters=10)  # fmt: skip
+    assert (cache_get("ai:answer:a"), cache_get("ai:answer:c")) == (answer, None)
+
+
+PASSAGES = (
+    Passage("l1#0", "Biology: Photosynthesis", "/learn/1/", "Plants turn light into sugar in the chloroplast.", None),
+    Passage("l2#0", "Biology: Respiration", "/learn/2/", "Cells release energy from sugar with oxygen.", None),
+    Passage("l3#0", "Maths: Fractions", "/learn/3/", "A fraction names parts of a whole.", None),
+)
+
+
+def test_bm25_ranks_the_passage_that_shares_the_rare_words_first() -> None:
+    hits = Bm25Index(PASSAGES).search("How do plants use light?")
+    assert [hit.passage.source_id for hit in hits] == ["l1#0"]
+    # Both mention sugar once: the shorter passage (7 terms against 8) scores higher.
+    assert [h.passage.source_id for h in Bm25Index(PASSAGES).search("sugar")] == ["l2#0", "l1#0"]
+    assert Bm25Index(PASSAGES).search("volcano") == []
+
+
+@pytest.fixture
+def lessons() -> Iterator[None]:
+    knowledge.register_source("test.lessons", lambda: PASSAGES, lambda: "v1")
+    INDEX.invalidate()
+    yield
+    knowledge.unregister_source("test.lessons")
+    INDEX.invalidate()
+
+
+@pytest.mark.django_db
+def test_the_offline_provider_answers_from_lessons_cites_them_and_says_it_is_offline(lessons: None) -> None:
+    request = ProviderRequest(
+        model="", messages=(ChatMessage("user", "How do plants use light?"),), max_tokens=100, temperature=None,
+        timeout_seconds=1,
+    )  # fmt: skip
+    completion = LocalProvider().complete(request)
+    assert completion.text.startswith("I am Azora's offline assistant")
+    assert "Plants turn light into sugar in the chloroplast." in completion.text
+    assert completion.text.endswith("Sources:\n- Biology: Photosynthesis (/learn/1/)")
+    assert completion.citations == (Citation("Biology: Photosynthesis", "/learn/1/"),)
+
+
+@pytest.mark.django_db
+def test_the_offline_provider_says_so_when_the_lessons_hold_nothing(lessons: None) -> None:
+    request = ProviderRequest(
+        model="", messages=(ChatMessage("user", "volcano eruptions"),), max_tokens=100, temperature=None,
+        timeout_seconds=1,
+    )  # fmt: skip
+    completion = LocalProvider().complete(request)
+    assert "I found nothing in the lessons about that." in completion.text
+    assert completion.citations == ()
+
+
+def test_e001_when_a_guard_is_required_and_none_is_registered() -> None:
+    with override_settings(AZORA_AI_REQUIRE_GUARD=True):
+        assert [message.id for message in check_guard_registered()] == ["ai_routing.E001"]
+        public.register_guard(ScriptedGuard())
+        assert check_guard_registered() == []
+    public.unregister_guard()
+    assert check_guard_registered() == []
