@@ -14,6 +14,7 @@ import azora.accounts.public as accounts
 import azora.education.public as education
 from azora.accounts.models import User
 from azora.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from azora.education.models import Course
 from azora.education.tests.certificate_factories import issued_certificate
 from azora.portals.student.tests.conftest import BuiltCourse, build_course
 from tests.e2e.conftest import DESKTOP, PHONE, SHOTS, Screenshot, axe_violations
@@ -21,6 +22,11 @@ from tests.e2e.conftest import DESKTOP, PHONE, SHOTS, Screenshot, axe_violations
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGE_BUDGET_BYTES = 500 * 1024
+# A 1 x 1 PNG: the course's cover on the catalogue and course pages.
+COVER_PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def sign_in(page: Page, email: str) -> None:
@@ -120,6 +126,20 @@ class World:
             user_id=self.learner.id,
             answers={str(questions[0].id): "b", str(questions[6].id): "Rent and food first."},
         )
+        self.question_id = questions[1].id
+        # A cover, a downloadable file and an earlier version, so that the pages show them.
+        education.course_cover_set(course_id=course_id, user_id=owner, filename="cover.png", content=COVER_PNG)
+        first_lesson = self.course.lesson_ids[0]
+        education.lesson_attachment_add(
+            lesson_id=first_lesson, user_id=owner, filename="worksheet.csv", content=b"item,amount\nrent,4500\n"
+        )
+        education.lesson_update(lesson_id=first_lesson, user_id=owner, title="Needs and wants, revised")
+        # A graduate of this course with a certificate the instructor may revoke, and an override in the audit.
+        graduate = UserFactory(email="naledi@example.test", display_name="Naledi")
+        self.course_certificate_id = issued_certificate(user=graduate, course=Course.objects.get(pk=course_id)).id
+        education.grade_override(
+            course_id=course_id, user_id=self.learner.id, by_user_id=owner, percent="65", reason="Oral follow-up"
+        )
 
     def learner_pages(self) -> list[str]:
         lesson = self.course.lesson_ids[0]
@@ -157,6 +177,12 @@ class World:
             f"/teach/{course_id}/assessments/new/",
             f"/teach/{course_id}/assessments/{self.assessment.id}/",
             f"/teach/{course_id}/grading/",
+            f"/teach/{course_id}/questions/{self.question_id}/",
+            f"/teach/{course_id}/cover/",
+            f"/teach/{course_id}/grades/",
+            f"/teach/{course_id}/grades/{self.learner.id}/",
+            f"/teach/{course_id}/certificates/",
+            f"/teach/{course_id}/certificates/{self.course_certificate_id}/revoke/",
         ]
 
 

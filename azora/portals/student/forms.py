@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
@@ -78,6 +79,16 @@ class CourseForm(forms.Form):
     estimated_hours = forms.DecimalField(
         label=_("Estimated hours"), min_value=0, max_value=10000, max_digits=6, decimal_places=1, required=False
     )
+    prerequisites = forms.CharField(
+        label=_("Prerequisite courses"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Courses to take first: the web address name of each (the part after /courses/), one per line. "
+            "Learners see them on the course page."
+        ),
+    )
 
     def __init__(self, *args: object, categories: Sequence[tuple[str, str]] = (), **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
@@ -90,6 +101,17 @@ class CourseForm(forms.Form):
         if any(len(tag) > 40 for tag in tags):
             raise forms.ValidationError(_("Each tag can have at most 40 characters."))
         return list(dict.fromkeys(tags))
+
+    def clean_prerequisites(self) -> list[str]:
+        slugs = list(dict.fromkeys(_lines(self.cleaned_data.get("prerequisites") or "")))
+        for slug in slugs:
+            if not re.fullmatch(r"[-a-zA-Z0-9_]+", slug):
+                raise forms.ValidationError(
+                    _("“%(slug)s” is not a web address name: use the part after /courses/.") % {"slug": slug}
+                )
+        if len(slugs) > 20:
+            raise forms.ValidationError(_("At most 20 prerequisite courses."))
+        return slugs
 
     def course_fields(self) -> dict[str, object]:
         """The cleaned input as `course_create`/`course_update` keyword arguments."""

@@ -61,10 +61,15 @@ def add_domain_error(form: forms.Form, error: DomainError, aliases: Mapping[str,
     """Show a domain error beside the field it names (the service says which), or above the form.
 
     The service names its own fields ("options[2].text", "time_limit_seconds"); `aliases` maps the first part of
-    such a name to the form field that holds it.
+    such a name to the form field that holds it, and "code:<problem code>" to the field an error of that code
+    is about when the service names no field.
     """
     aliases = aliases or {}
     placed = False
+    named_field = aliases.get(f"code:{getattr(error, 'code', '')}")
+    if named_field and named_field in form.fields:  # an error whose code says which field it is about
+        form.add_error(named_field, str(error.detail))
+        return
     for item in error.extra.get("errors", []):
         named = str(item.get("field", "")) if isinstance(item, Mapping) else ""
         field = re.split(r"[\[.]", named, maxsplit=1)[0]

@@ -62,6 +62,22 @@ def moved(ids: list[uuid.UUID], item_id: uuid.UUID, direction: str) -> list[uuid
     return ids
 
 
+# The Education service's names for the course form's fields.
+COURSE_FIELD_ALIASES = {"prerequisite_ids": "prerequisites", "code:invalid_prerequisite": "prerequisites"}
+
+
+def prerequisite_ids(form: CourseForm, user_id: uuid.UUID) -> list[uuid.UUID] | None:
+    """The ids of the courses the form names as prerequisites; None (with the error on the field) if one is unknown."""
+    ids = []
+    for slug in form.cleaned_data["prerequisites"]:
+        try:
+            ids.append(education.course_detail(slug=slug, viewer_id=user_id).id)
+        except NotFound:
+            form.add_error("prerequisites", _("There is no course at /courses/%(slug)s/.") % {"slug": slug})
+            return None
+    return ids
+
+
 def _category_choices() -> list[tuple[str, str]]:
     return [(category.slug, category.name) for category in education.categories()]
 
@@ -83,13 +99,15 @@ def course_new(request: HtmxRequest) -> HttpResponse:
         form = CourseForm(initial={"level": "beginner", "language": "en"}, categories=_category_choices())
         return render_page(request, "student/teach/course_form.html", {"form": form})
     form = CourseForm(request.POST, categories=_category_choices())
-    if form.is_valid():
+    if form.is_valid() and (prerequisites := prerequisite_ids(form, user_id_of(request))) is not None:
         fields = form.course_fields()
         title = str(fields.pop("title"))
         try:
-            course = education.course_create(user_id=user_id_of(request), title=title, **fields)
+            course = education.course_create(
+                user_id=user_id_of(request), title=title, prerequisite_ids=prerequisites, **fields
+            )
         except DomainError as error:
-            add_domain_error(form, error)
+            add_domain_error(form, error, COURSE_FIELD_ALIASES)
         else:
             messages.success(request, _("The course was created as a draft. Add modules and lessons next."))
             return redirect("student:teach_course", course_id=course.id)
@@ -113,17 +131,20 @@ def course_edit(request: HtmxRequest, course_id: uuid.UUID) -> HttpResponse:
             "language": summary.language,
             "tags": ", ".join(summary.tags),
             "estimated_hours": summary.estimated_hours,
+            "prerequisites": "\n".join(prerequisite.slug for prerequisite in course.prerequisites),
         }
         form = CourseForm(initial=initial, categories=_category_choices())
         return render_page(request, "student/teach/course_form.html", {"form": form, "course": course})
     form = CourseForm(request.POST, categories=_category_choices())
-    if form.is_valid():
+    if form.is_valid() and (prerequisites := prerequisite_ids(form, user_id_of(request))) is not None:
         try:
-            education.course_update(course_id=course.id, user_id=user_id_of(request), **form.course_fields())
+            education.course_update(
+                course_id=course.id, user_id=user_id_of(request), prerequisite_ids=prerequisites, **form.course_fields()
+            )
         except NotFound:
             raise
         except DomainError as error:
-            add_domain_error(form, error)
+            add_domain_error(form, error, COURSE_FIELD_ALIASES)
         else:
             messages.success(request, _("The course details were saved."))
             return redirect("student:teach_course", course_id=course.id)
