@@ -120,3 +120,16 @@ def test_a_platform_admin_may_revoke(client: Client, course: BuiltCourse, certif
 
     assert response.status_code == 302
     assert CertificateRevocation.objects.get(certificate=certificate).revoked_by_id == admin.id
+
+
+def test_the_printable_certificate_leads_instructors_and_admins_to_revocation_but_not_its_learner(
+    client: Client, course: BuiltCourse, certificate: Certificate, instructor: User, learner: User
+) -> None:
+    admin = UserFactory(email="admin@example.test")
+    accounts.platform_role_grant(user_id=admin.id, role="platform_admin")
+    revoke = f'href="/teach/{course.id}/certificates/{certificate.id}/revoke/"'
+    for person in (instructor, admin):
+        client.force_login(person)
+        assert revoke in client.get(f"/my/certificates/{certificate.id}/").content.decode()
+    client.force_login(learner)
+    assert revoke not in client.get(f"/my/certificates/{certificate.id}/").content.decode()

@@ -31,8 +31,14 @@ def certificate_list(request: HtmxRequest) -> HttpResponse:
 @domain_errors_as_http
 def certificate_detail(request: HtmxRequest, certificate_id: uuid.UUID) -> HttpResponse:
     """The printable (PDF-ready) certificate with its QR code; only for those who may see it."""
-    data = education.certificate_print_data(certificate_id=certificate_id, viewer_id=user_id_of(request))
-    return render_page(request, "student/certificate_print.html", {"certificate": data})
+    viewer_id = user_id_of(request)
+    data = education.certificate_print_data(certificate_id=certificate_id, viewer_id=viewer_id)
+    # Someone other than its learner may see a certificate only as one who may revoke it (the course's
+    # instructors, organisation admins, platform admins): they get the way to the revocation page.
+    certificate = education.certificate_get(certificate_id=certificate_id, viewer_id=viewer_id)
+    manage_course_id = certificate.course_id if certificate.user_id != viewer_id else None
+    context = {"certificate": data, "manage_course_id": manage_course_id, "is_revoked": certificate.is_revoked}
+    return render_page(request, "student/certificate_print.html", context)
 
 
 @login_required
