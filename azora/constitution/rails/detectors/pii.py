@@ -38,11 +38,12 @@ _ACCOUNT_CONTEXT = re.compile(
 # Cheap gate for `_ACCOUNT_CONTEXT` (lower case): one of these words must occur.
 _ACCOUNT_WORDS = ("acc", "a/c", "rekening", "compte", "rib", "conta", "nib", "akaunti")
 _STREET_EN = (
-    r"Street|St|Road|Rd|Avenue|Ave|Drive|Dr|Lane|Ln|Crescent|Cres|Close|Way|Boulevard|Blvd|Place|Pl|Terrace|Court|Ct"
+    r"Street|Road|Avenue|Drive|Lane|Crescent|Close|Way|Boulevard|Place|Terrace|Court"
+    r"|(?:St|Rd|Ave|Dr|Ln|Cres|Blvd|Pl|Ct)\b\.?"
 )
 _ADDRESSES = (
     # English (SA, KE...): "12 Long Street", "45B Jan Smuts Ave", "Flat 3, 7 Main Rd".
-    re.compile(rf"\b\d{{1,5}}[A-Za-z]?,?\s+(?:[A-Z][a-z'\u2019-]+\s+){{1,3}}(?:{_STREET_EN})\b\.?"),
+    re.compile(rf"\b\d{{1,5}}[A-Za-z]?,?\s+(?:[A-Z][a-z'\u2019-]+\s+){{1,3}}(?:{_STREET_EN})(?![A-Za-z])"),
     # Afrikaans compounds: "17 Kerkstraat", "3 Voortrekkerweg", "8 Eikelaan".
     re.compile(r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][a-z]+\s+)?[A-Z][a-z]+(?:straat|weg|laan|rylaan|singel)\b"),
     # Afrikaans / Dutch order, name then number: "Kerkstraat 17".
