@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.conf.locale import LANG_INFO
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
 LEVELS = (
@@ -90,10 +91,41 @@ class CourseForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: object, categories: Sequence[tuple[str, str]] = (), **kwargs: object) -> None:
+    instructors = forms.CharField(
+        label=_("Instructors"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The email address of each instructor, one per line, in the order the course page lists them. "
+            "Each needs the instructor role. Remove yourself and you can no longer edit the course."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: object,
+        categories: Sequence[tuple[str, str]] = (),
+        with_instructors: bool = False,
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
         self.fields["category"].choices = [("", _("No category")), *categories]  # type: ignore[attr-defined]
         self.fields["language"].choices = language_choices()  # type: ignore[attr-defined]
+        if not with_instructors:  # a new course is taught by its creator; others are added afterwards
+            del self.fields["instructors"]
+
+    def clean_instructors(self) -> list[str]:
+        emails = list(dict.fromkeys(line.lower() for line in _lines(self.cleaned_data.get("instructors") or "")))
+        if not emails:
+            raise forms.ValidationError(_("A course needs at least one instructor."))
+        if len(emails) > 20:
+            raise forms.ValidationError(_("At most 20 instructors."))
+        for email in emails:
+            try:
+                validators.validate_email(email)
+            except forms.ValidationError:
+                raise forms.ValidationError(_("“%(email)s” is not an email address.") % {"email": email}) from None
+        return emails
 
     def clean_tags(self) -> list[str]:
         raw = self.cleaned_data.get("tags") or ""

@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+import azora.accounts.public as accounts
 import azora.education.public as education
 from azora.accounts.models import User
-from azora.education.models import Attempt, Course, Enrollment
+from azora.accounts.tests.factories import UserFactory
+from azora.education.models import Attempt, Course, CourseInstructor, Enrollment
 from azora.portals.student.tests.conftest import BuiltCourse, build_course
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +26,7 @@ def _details(course: BuiltCourse, **changes: str) -> dict[str, str]:
         "language": summary.language,
         "category": "finance",
         "prerequisites": "",
+        "instructors": "lerato@example.test",
     }
     return data | changes
 
@@ -122,3 +125,45 @@ def test_an_attempt_beyond_the_limit_is_refused_with_the_reason_and_nothing_is_w
     assert response.status_code == 200
     assert Attempt.objects.filter(assessment_id=quiz.id).count() == 1
     assert "You have used every attempt this assessment allows." in response.content.decode()
+
+
+def test_co_instructors_are_added_by_email_and_may_then_edit(
+    as_instructor: Client, client: Client, course: BuiltCourse
+) -> None:
+    co_teacher = UserFactory(email="naledi@example.test", display_name="Naledi")
+    accounts.platform_role_grant(user_id=co_teacher.id, role="instructor")
+    form = as_instructor.get(f"/teach/{course.id}/details/").content.decode()
+    assert "\nlerato@example.test</textarea>" in form
+
+    response = as_instructor.post(
+        f"/teach/{course.id}/details/", _details(course, instructors="lerato@example.test\nNaledi@Example.test")
+    )
+
+    assert response.status_code == 302
+    names = [
+        person.display_name for person in education.course_detail(slug=course.slug, viewer_id=None).course.instructors
+    ]
+    assert names == ["Lerato Mokoena", "Naledi"]
+    client.force_login(co_teacher)
+    assert client.get(f"/teach/{course.id}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("instructors", "message"),
+    [
+        ("", "This field is required."),
+        ("nobody@example.test", "Nobody has an Azora account with the address nobody@example.test."),
+        ("lerato@example.test\nthandi@example.test", "thandi@example.test does not hold the instructor role."),
+        ("not an email", "is not an email address."),
+    ],
+)
+def test_bad_instructors_are_shown_beside_the_field_and_nothing_changes(
+    as_instructor: Client, learner: User, course: BuiltCourse, instructors: str, message: str
+) -> None:
+    response = as_instructor.post(f"/teach/{course.id}/details/", _details(course, instructors=instructors))
+
+    assert response.status_code == 422
+    assert message in response.context["form"].errors["instructors"][0]
+    assert list(CourseInstructor.objects.filter(course_id=course.id).values_list("user__email", flat=True)) == [
+        "lerato@example.test"
+    ]

@@ -194,6 +194,7 @@ def test_editing_course_details(as_instructor: Client, instructor: User, course:
             "level": "intermediate",
             "language": "en",
             "category": "finance",
+            "instructors": "lerato@example.test",
         },
     )
 

@@ -63,7 +63,12 @@ def moved(ids: list[uuid.UUID], item_id: uuid.UUID, direction: str) -> list[uuid
 
 
 # The Education service's names for the course form's fields.
-COURSE_FIELD_ALIASES = {"prerequisite_ids": "prerequisites", "code:invalid_prerequisite": "prerequisites"}
+COURSE_FIELD_ALIASES = {
+    "prerequisite_ids": "prerequisites",
+    "code:invalid_prerequisite": "prerequisites",
+    "instructor_ids": "instructors",
+    "code:invalid_instructor": "instructors",
+}
 
 
 def prerequisite_ids(form: CourseForm, user_id: uuid.UUID) -> list[uuid.UUID] | None:
@@ -76,6 +81,24 @@ def prerequisite_ids(form: CourseForm, user_id: uuid.UUID) -> list[uuid.UUID] | 
             form.add_error("prerequisites", _("There is no course at /courses/%(slug)s/.") % {"slug": slug})
             return None
     return ids
+
+
+def instructor_ids(form: CourseForm) -> list[uuid.UUID] | None:
+    """The ids of the people the form names as instructors; None (with the error on the field) if one is unknown."""
+    ids = []
+    for email in form.cleaned_data["instructors"]:
+        user_id = accounts.active_user_id_by_email(email=email)
+        if user_id is None:
+            form.add_error(
+                "instructors", _("Nobody has an Azora account with the address %(email)s.") % {"email": email}
+            )
+            return None
+        ids.append(user_id)
+    return ids
+
+
+def _instructor_emails(course: education.CourseDetail) -> str:
+    return "\n".join(accounts.user_profile(user_id=person.user_id).email for person in course.course.instructors)
 
 
 def _category_choices() -> list[tuple[str, str]]:
@@ -132,21 +155,39 @@ def course_edit(request: HtmxRequest, course_id: uuid.UUID) -> HttpResponse:
             "tags": ", ".join(summary.tags),
             "estimated_hours": summary.estimated_hours,
             "prerequisites": "\n".join(prerequisite.slug for prerequisite in course.prerequisites),
+            "instructors": _instructor_emails(course),
         }
-        form = CourseForm(initial=initial, categories=_category_choices())
+        form = CourseForm(initial=initial, categories=_category_choices(), with_instructors=True)
         return render_page(request, "student/teach/course_form.html", {"form": form, "course": course})
-    form = CourseForm(request.POST, categories=_category_choices())
-    if form.is_valid() and (prerequisites := prerequisite_ids(form, user_id_of(request))) is not None:
+    form = CourseForm(request.POST, categories=_category_choices(), with_instructors=True)
+    user_id = user_id_of(request)
+    if (
+        form.is_valid()
+        and (prerequisites := prerequisite_ids(form, user_id)) is not None
+        and (instructors := instructor_ids(form)) is not None
+    ):
         try:
             education.course_update(
-                course_id=course.id, user_id=user_id_of(request), prerequisite_ids=prerequisites, **form.course_fields()
+                course_id=course.id,
+                user_id=user_id,
+                prerequisite_ids=prerequisites,
+                instructor_ids=instructors,
+                **form.course_fields(),
             )
         except NotFound:
             raise
         except DomainError as error:
-            add_domain_error(form, error, COURSE_FIELD_ALIASES)
+            refused = str(error.extra.get("instructor_id", ""))
+            emails = dict(zip((str(i) for i in instructors), form.cleaned_data["instructors"], strict=True))
+            if refused in emails:
+                message = _("%(email)s does not hold the instructor role.") % {"email": emails[refused]}
+                form.add_error("instructors", f"{message} {error.detail}")
+            else:
+                add_domain_error(form, error, COURSE_FIELD_ALIASES)
         else:
             messages.success(request, _("The course details were saved."))
+            if not education.may_edit_course(user_id=user_id, course_id=course.id):
+                return redirect("student:teach")
             return redirect("student:teach_course", course_id=course.id)
     return render_page(request, "student/teach/course_form.html", {"form": form, "course": course}, status=INVALID)
 
