@@ -23,7 +23,9 @@ from azora.constitution import policy
 from azora.constitution.rails.detectors import Finding, detect_input, detect_output, redact, warm_up
 
 CASES_PATH = Path(__file__).with_name("cases.yaml")
-SPLITS = ("dev", "holdout")
+# dev: used while tuning the detectors; holdout: scored once before the fixes it prompted; fresh: written after
+# those fixes and never used for tuning (docs/constitution-evaluation.md gives the history).
+SPLITS = ("dev", "holdout", "fresh")
 # Categories that a blocking profile must stop (refuse an input, revise an output). Personal data is redacted, not
 # blocked; mild offensive language lowers the score but passes under STANDARD.
 NON_BLOCKING_PREFIXES = ("pii.",)

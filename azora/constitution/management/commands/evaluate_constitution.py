@@ -20,9 +20,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--split",
-            choices=["all", "dev", "holdout", "each"],
+            choices=["all", "dev", "holdout", "fresh", "each"],
             default="each",
-            help="Which part of the set to score ('each': dev, holdout, then both; default).",
+            help="Which part of the set to score ('each': dev, holdout, fresh, then all; default).",
         )
         parser.add_argument(
             "--profile",
@@ -54,7 +54,8 @@ class Command(BaseCommand):
             "all": [tuple(runner.SPLITS)],
             "dev": [("dev",)],
             "holdout": [("holdout",)],
-            "each": [("dev",), ("holdout",), tuple(runner.SPLITS)],
+            "fresh": [("fresh",)],
+            "each": [("dev",), ("holdout",), ("fresh",), tuple(runner.SPLITS)],
         }
         split_sets = choices[options["split"]]
         missed: list[str] = []
