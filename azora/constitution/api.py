@@ -11,7 +11,7 @@ import azora.accounts.public as accounts
 from azora.accounts.errors import InsufficientScope
 from azora.accounts.public import Principal
 from azora.constitution import public as constitution
-from azora.constitution import selectors
+from azora.constitution import selectors, services
 from azora.constitution.errors import AuditReviewDenied, OrganisationNotFound
 from azora.constitution.policy import PASS_SCORE, PROFILES
 from azora.constitution.schemas import (
@@ -22,6 +22,8 @@ from azora.constitution.schemas import (
     DecisionQuery,
     FindingOut,
     HazardCategoryOut,
+    OrganisationProfileIn,
+    OrganisationProfileOut,
     PrincipleOut,
     ProfileOut,
     ValidateIn,
@@ -30,9 +32,12 @@ from azora.constitution.schemas import (
 
 router = Router(tags=["constitution"])
 
+# Organisation roles that may choose the organisation's profile.
+PROFILE_MANAGER_ROLES = accounts.ORGANISATION_MANAGER_ROLES
 # API keys reach the constitution only with these scopes (no key scope grants them today: sessions and tokens do).
 VALIDATE_SCOPE = "constitution:validate"
 REVIEW_SCOPE = "constitution:review"
+PROFILE_SCOPE = "constitution:profile"
 
 
 def _principal(request: HttpRequest, scope: str) -> Principal:
@@ -176,3 +181,38 @@ def decision_list(request: HttpRequest, filters: Query[DecisionQuery]) -> Decisi
         ],
         next_cursor=page.next_cursor,
     )
+
+
+@router.get(
+    "/organisations/{organisation_id}/profile",
+    response=OrganisationProfileOut,
+    summary="The profile an organisation's AI features run under (members)",
+)
+def organisation_profile_get(request: HttpRequest, organisation_id: uuid.UUID) -> OrganisationProfileOut:
+    principal = _principal(request, PROFILE_SCOPE)
+    if not _member_of(principal, organisation_id):
+        raise OrganisationNotFound()
+    chosen = selectors.organisation_policy(organisation_id=organisation_id)
+    return OrganisationProfileOut(
+        organisation_id=organisation_id,
+        profile=(chosen or selectors.organisation_profile(organisation_id=None)).value,
+        is_default=chosen is None,
+    )
+
+
+@router.put(
+    "/organisations/{organisation_id}/profile",
+    response=OrganisationProfileOut,
+    summary="Choose the organisation's profile (owners and admins; learners under 18 stay STRICT)",
+)
+def organisation_profile_put(
+    request: HttpRequest, organisation_id: uuid.UUID, payload: OrganisationProfileIn
+) -> OrganisationProfileOut:
+    principal = _principal(request, PROFILE_SCOPE)
+    accounts.require_organisation_role(
+        principal=principal, organisation_id=organisation_id, roles=PROFILE_MANAGER_ROLES
+    )
+    profile = services.organisation_profile_set(
+        organisation_id=organisation_id, profile=payload.profile, by_user_id=principal.user_id
+    )
+    return OrganisationProfileOut(organisation_id=organisation_id, profile=profile.value, is_default=False)

@@ -144,3 +144,13 @@ class DecisionOut(Schema):
 class DecisionPageOut(Schema):
     items: list[DecisionOut]
     next_cursor: str | None
+
+
+class OrganisationProfileIn(StrictIn):
+    profile: ProfileName = Field(description="The profile the organisation's AI features run under.")
+
+
+class OrganisationProfileOut(Schema):
+    organisation_id: uuid.UUID
+    profile: ProfileName
+    is_default: bool = Field(description="True when the organisation chose none (the platform default applies).")

@@ -69,6 +69,13 @@ def current_constitution_number() -> int | None:
     return ConstitutionVersion.objects.order_by("-number").values_list("number", flat=True).first()
 
 
+def organisation_policy(*, organisation_id: uuid.UUID) -> Profile | None:
+    """The profile the organisation chose; None when it chose none."""
+    chosen = OrganisationPolicy.objects.filter(organisation_id=organisation_id).values_list("profile", flat=True)
+    first = chosen.first()
+    return Profile(first) if first else None
+
+
 def organisation_profile(*, organisation_id: uuid.UUID | None) -> Profile:
     default = Profile(settings.AZORA_CONSTITUTION_DEFAULT_PROFILE)
     if organisation_id is None:

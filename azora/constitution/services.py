@@ -82,7 +82,9 @@ def constitution_sync_from_repo() -> bool:
 # --- Organisations' profiles ----------------------------------------------------------------------------------
 
 
-def organisation_profile_set(*, organisation_id: uuid.UUID, profile: Profile | str, by_user_id: uuid.UUID) -> Profile:
+def organisation_profile_set(
+    *, organisation_id: uuid.UUID, profile: Profile | str, by_user_id: uuid.UUID | None
+) -> Profile:
     chosen = Profile(str(profile).upper())
     OrganisationPolicy.objects.update_or_create(
         organisation_id=organisation_id, defaults={"profile": chosen.value, "updated_by_id": by_user_id}

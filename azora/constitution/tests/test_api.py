@@ -202,3 +202,33 @@ def test_decisions_are_for_platform_admins_with_cursor_pages(
     assert mine["items"] == []
     assert_problem(reviewer.get("/api/v1/constitution/decisions?cursor=garbage"), 422, "invalid_cursor")
     assert reviewer.get(f"/api/v1/constitution/decisions?user_id={uuid.uuid4()}&limit=0").status_code == 422
+
+
+def test_organisation_profiles_are_read_by_members_and_chosen_by_managers(client: Client, user: User) -> None:
+    owner = UserFactory()
+    organisation = OrganisationFactory(owner=owner)
+    MembershipFactory(organisation=organisation, user=user)
+    path = f"/api/v1/constitution/organisations/{organisation.id}/profile"
+    assert client.get(path).json() == {
+        "organisation_id": str(organisation.id),
+        "profile": "STANDARD",
+        "is_default": True,
+    }
+
+    manager = session_client(owner)
+    response = manager.put(path, data=json.dumps({"profile": "STRICT"}), content_type=JSON)
+    assert response.status_code == 200, response.content
+    assert response.json() == {"organisation_id": str(organisation.id), "profile": "STRICT", "is_default": False}
+    assert client.get(path).json()["profile"] == "STRICT"
+    assert OrganisationPolicy.objects.get().updated_by_id == owner.id
+
+    # A member may not choose; an outsider does not see the organisation; bad input changes nothing.
+    assert_problem(
+        client.put(path, data=json.dumps({"profile": "LENIENT"}), content_type=JSON), 403, "organisation_role_required"
+    )
+    outsider = session_client(UserFactory())
+    assert_problem(outsider.get(path), 404, "organisation_not_found")
+    assert outsider.put(path, data=json.dumps({"profile": "LENIENT"}), content_type=JSON).status_code == 404
+    assert manager.put(path, data=json.dumps({"profile": "LAX"}), content_type=JSON).status_code == 422
+    assert manager.put(path, data=json.dumps({"profile": "LENIENT", "extra": 1}), content_type=JSON).status_code == 422
+    assert OrganisationPolicy.objects.get().profile == "STRICT"

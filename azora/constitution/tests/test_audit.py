@@ -151,3 +151,15 @@ def test_the_purge_job_is_registered() -> None:
     jobs = {job.name: job for job in scheduling.discover_jobs()}
     assert jobs["constitution.purge_decisions"].task is purge_decisions_task
     assert jobs["constitution.purge_decisions"].every == timedelta(hours=6)
+
+
+def test_decisions_are_counted_in_prometheus() -> None:
+    from prometheus_client import REGISTRY
+
+    labels = {"role": "input", "action": "refuse", "profile": "STANDARD", "surface": "api"}
+    before = REGISTRY.get_sample_value("azora_constitution_decisions_total", labels) or 0.0
+    safety = {"principle": "safety", "role": "input"}
+    violations_before = REGISTRY.get_sample_value("azora_constitution_violations_total", safety) or 0.0
+    record("bad", findings=[hazard("weapons", 9)])
+    assert REGISTRY.get_sample_value("azora_constitution_decisions_total", labels) == before + 1
+    assert REGISTRY.get_sample_value("azora_constitution_violations_total", safety) == violations_before + 1
