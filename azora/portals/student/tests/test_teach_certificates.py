@@ -11,6 +11,7 @@ from azora.accounts.tests.factories import UserFactory
 from azora.education.models import Certificate, CertificateRevocation, Course
 from azora.education.tests.certificate_factories import issued_certificate
 from azora.portals.student.tests.conftest import BuiltCourse, build_course
+from azora.portals.student.views import teach_certificates
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +134,22 @@ def test_the_printable_certificate_leads_instructors_and_admins_to_revocation_bu
         assert revoke in client.get(f"/my/certificates/{certificate.id}/").content.decode()
     client.force_login(learner)
     assert revoke not in client.get(f"/my/certificates/{certificate.id}/").content.decode()
+
+
+def test_the_list_pages_with_a_cursor_and_a_foreign_cursor_is_not_found(
+    as_instructor: Client, course: BuiltCourse, learner: User, stranger: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    course_row = Course.objects.get(pk=course.id)
+    made = [issued_certificate(user=person, course=course_row).id for person in (learner, stranger)]
+    monkeypatch.setattr(teach_certificates, "CERTIFICATES_PAGE_SIZE", 1)
+
+    first = as_instructor.get(f"/teach/{course.id}/certificates/")
+    page = first.context["page"]
+    second = as_instructor.get(f"/teach/{course.id}/certificates/", {"cursor": page.next_cursor})
+
+    assert [c.id for c in page.items] == [made[1]]
+    assert f"?cursor={page.next_cursor}" in first.content.decode()
+    assert [c.id for c in second.context["page"].items] == [made[0]]
+    assert second.context["page"].next_cursor is None
+    for cursor in ("not-a-cursor", "WyJ4Il0", "x" * 2000):
+        assert as_instructor.get(f"/teach/{course.id}/certificates/", {"cursor": cursor}).status_code == 404

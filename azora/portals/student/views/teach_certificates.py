@@ -35,9 +35,14 @@ def certificates(request: HtmxRequest, course_id: uuid.UUID) -> HttpResponse:
     cursor = request.GET.get("cursor") or None
     if cursor is not None and len(cursor) > 1024:
         raise Http404
-    page = education.certificates_of_course(
-        course_id=course.id, viewer_id=user_id_of(request), cursor=cursor, limit=CERTIFICATES_PAGE_SIZE
-    )
+    try:
+        page = education.certificates_of_course(
+            course_id=course.id, viewer_id=user_id_of(request), cursor=cursor, limit=CERTIFICATES_PAGE_SIZE
+        )
+    except NotFound:
+        raise
+    except DomainError:  # a cursor that is not this list's: a page that does not exist
+        raise Http404 from None
     return render_page(request, "student/teach/certificates.html", {"course": course, "page": page})
 
 
