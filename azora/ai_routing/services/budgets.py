@@ -58,66 +58,56 @@ def _budgets(*, user_id: uuid.UUID | None, organisation_id: uuid.UUID | None, pl
 
 
 def _periods(budgets: Sequence[Budget], month: date, *, lock: bool) -> list[BudgetPeriod]:
-    for budget in budgets:
-        BudgetPeriod.objects.get_or_create(budget=budget, month=month)
+    """The budgets' periods for `month` (created when missing), locked in primary-key order when `lock`."""
     rows = BudgetPeriod.objects.filter(budget__in=budgets, month=month).select_related("budget").order_by("pk")
-    return list(rows.select_for_update(of=("self",)) if lock else rows)
+    periods = list(rows.select_for_update(of=("self",)) if lock else rows)
+    if len(periods) < len(budgets):
+        present = {period.budget_id for period in periods}
+        for budget in budgets:
+            if budget.pk not in present:
+                BudgetPeriod.objects.get_or_create(budget=budget, month=month)
+        periods = list(rows.select_for_update(of=("self",)) if lock else rows)
+    return periods
 
 
-def budget_headroom(
-    *, user_id: uuid.UUID | None, organisation_id: uuid.UUID | None, plan: str, now: datetime | None = None
-) -> int | None:
-    """The most a call may reserve now (the tightest budget's limit - spent - reserved); None when none applies."""
-    budgets = _budgets(user_id=user_id, organisation_id=organisation_id, plan=plan)
-    if not budgets:
-        return None
-    month = month_of(now or timezone.now())
-    spent = {
-        p.budget_id: p.spent_micros + p.reserved_micros
-        for p in BudgetPeriod.objects.filter(budget__in=budgets, month=month)
-    }
-    return min(budget.limit_micros - spent.get(budget.pk, 0) for budget in budgets)
-
-
-def budget_reserve(
+def budget_reserve_fitting(
     *,
     user_id: uuid.UUID | None,
     organisation_id: uuid.UUID | None,
     plan: str,
-    amount_micros: int,
+    estimates: Sequence[tuple[str, int]],
     now: datetime | None = None,
-) -> Reservation:
-    """Hold `amount_micros` on every applicable budget's month, or raise BudgetExceeded and hold nothing."""
+) -> tuple[Reservation, tuple[str, ...], int | None]:
+    """Hold the largest estimate among the candidates that fit every applicable budget, in one transaction.
+
+    `estimates` is (candidate, estimated cost) in routing order. Returns the reservation, the fitting candidates in
+    the same order and the headroom before the reservation (None when no budget applies); raises BudgetExceeded when
+    no candidate fits.
+    """
     budgets = _budgets(user_id=user_id, organisation_id=organisation_id, plan=plan)
     if not budgets:
-        return Reservation(amount_micros=0)
+        return Reservation(amount_micros=0), tuple(name for name, _ in estimates), None
     month = month_of(now or timezone.now())
     with transaction.atomic():
         periods = _periods(budgets, month, lock=True)
-        for period in periods:
-            if period.spent_micros + period.reserved_micros + amount_micros > period.budget.limit_micros:
-                raise BudgetExceeded(
-                    extra={
-                        "scope": period.budget.scope,
-                        "limit_micros": period.budget.limit_micros,
-                        "spent_micros": period.spent_micros,
-                        "reserved_micros": period.reserved_micros,
-                        "currency": period.budget.currency,
-                    }
-                )
-        if amount_micros == 0:
-            return Reservation(amount_micros=0, period_ids=tuple(p.pk for p in periods))
+        headroom = min(p.budget.limit_micros - p.spent_micros - p.reserved_micros for p in periods)
+        fitting = [(name, cost) for name, cost in estimates if cost <= headroom]
+        if not fitting:
+            raise BudgetExceeded(extra={"remaining_micros": max(headroom, 0), "currency": periods[0].budget.currency})
+        amount = max(cost for _, cost in fitting)
+        names = tuple(name for name, _ in fitting)
+        if amount == 0:
+            return Reservation(amount_micros=0, period_ids=tuple(p.pk for p in periods)), names, headroom
         rows = BudgetReservation.objects.bulk_create(
-            [BudgetReservation(period=period, amount_micros=amount_micros) for period in periods]
+            [BudgetReservation(period=period, amount_micros=amount) for period in periods]
         )
         BudgetPeriod.objects.filter(pk__in=[p.pk for p in periods]).update(
-            reserved_micros=F("reserved_micros") + amount_micros
+            reserved_micros=F("reserved_micros") + amount
         )
-    return Reservation(
-        amount_micros=amount_micros,
-        reservation_ids=tuple(row.pk for row in rows),
-        period_ids=tuple(p.pk for p in periods),
+    reservation = Reservation(
+        amount_micros=amount, reservation_ids=tuple(row.pk for row in rows), period_ids=tuple(p.pk for p in periods)
     )
+    return reservation, names, headroom
 
 
 def budget_settle(*, reservation: Reservation, cost_micros: int, alert_percents: Sequence[int]) -> None:

@@ -59,8 +59,7 @@ from azora.ai_routing.selectors import provider_configs
 from azora.ai_routing.services.budgets import (
     EMPTY_RESERVATION,
     Reservation,
-    budget_headroom,
-    budget_reserve,
+    budget_reserve_fitting,
     budget_settle,
 )
 from azora.ai_routing.strategies import Candidate, RequestFacts, estimated_cost, route
@@ -205,36 +204,27 @@ class _Chat:
         return None
 
     def _reserve(self, facts: RequestFacts) -> None:
+        """Reserve the costliest fitting candidate's estimate; candidates over the remaining budget are dropped."""
         assert self.decision is not None
         options = self.options
-        headroom = budget_headroom(user_id=options.user_id, organisation_id=options.organisation_id, plan=options.plan)
         order = list(self.decision.order)
-        if headroom is not None:
-            fitting = [name for name in order if estimated_cost(self.configs[name], facts) <= headroom]
-            if not fitting:
-                self._record(outcome="budget_refused", error_code=BudgetExceeded.code)
-                raise BudgetExceeded(extra={"remaining_micros": max(headroom, 0), "currency": self.settings.currency})
-            if fitting != order:
-                skipped = [name for name in order if name not in fitting]
-                self.decision = RoutingDecision(
-                    strategy=self.decision.strategy,
-                    order=tuple(fitting),
-                    reasons=(*self.decision.reasons, f"over the remaining budget: {', '.join(skipped)}"),
-                    difficulty=self.decision.difficulty,
-                    difficulty_score=self.decision.difficulty_score,
-                )
-                order = fitting
-        amount = max(estimated_cost(self.configs[name], facts) for name in order)
+        estimates = [(name, estimated_cost(self.configs[name], facts)) for name in order]
         try:
-            self.reservation = budget_reserve(
-                user_id=options.user_id,
-                organisation_id=options.organisation_id,
-                plan=options.plan,
-                amount_micros=amount,
+            self.reservation, fitting, _ = budget_reserve_fitting(
+                user_id=options.user_id, organisation_id=options.organisation_id, plan=options.plan, estimates=estimates
             )
         except BudgetExceeded:
             self._record(outcome="budget_refused", error_code=BudgetExceeded.code)
             raise
+        if list(fitting) != order:
+            skipped = [name for name in order if name not in fitting]
+            self.decision = RoutingDecision(
+                strategy=self.decision.strategy,
+                order=tuple(fitting),
+                reasons=(*self.decision.reasons, f"over the remaining budget: {', '.join(skipped)}"),
+                difficulty=self.decision.difficulty,
+                difficulty_score=self.decision.difficulty_score,
+            )
 
     # --- the model ---------------------------------------------------------------------------------------------
 

@@ -225,6 +225,8 @@ class _AnthropicHandler(_Handler):
 
 
 class _QuietServer(ThreadingHTTPServer):
+    request_queue_size = 256  # many clients connect at once (the benchmark)
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         return  # a client that gave up (a timeout test) breaks the pipe; that is expected here
 

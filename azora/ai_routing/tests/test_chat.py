@@ -387,3 +387,21 @@ def test_a_cacheable_request_is_answered_from_the_cache_the_second_time(
 def test_budget_row_count_is_unchanged_by_a_chat_without_budgets(openai_provider: Provider) -> None:
     ask()
     assert (Budget.objects.count(), BudgetPeriod.objects.count()) == (0, 0)
+
+
+def test_a_reservation_left_by_a_dead_call_is_released_by_the_job() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from azora.ai_routing.services.budgets import budget_reserve_fitting, reservations_release_stale
+
+    budget_put(scope="user", subject=str(USER), limit_micros=1_000, currency="USD")
+    reservation, fitting, headroom = budget_reserve_fitting(
+        user_id=USER, organisation_id=None, plan="", estimates=[("a", 300), ("b", 2_000), ("c", 100)]
+    )
+    assert (reservation.amount_micros, fitting, headroom) == (300, ("a", "c"), 1_000)
+    assert BudgetPeriod.objects.get().reserved_micros == 300
+    assert reservations_release_stale(older_than=timezone.now() - timedelta(minutes=15)) == 0
+    assert reservations_release_stale(older_than=timezone.now() + timedelta(seconds=1)) == 1
+    assert (BudgetPeriod.objects.get().reserved_micros, BudgetReservation.objects.count()) == (0, 0)
