@@ -139,7 +139,7 @@ def test_the_lesson_editor_lists_earlier_versions_with_time_and_author(
 
     page = as_instructor.get(f"/teach/{course.id}/lessons/{lesson_id}/").content.decode()
 
-    assert "This is version 3, last saved" in page
+    assert "This is version 3 (last saved" in page
     assert "Version 2: “Saving, first edit”, replaced" in page
     assert "by Naledi Co-Teacher" in page
     assert "Version 1: “Saving”, replaced" in page
