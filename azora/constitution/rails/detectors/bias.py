@@ -44,7 +44,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:never|don't|do not) (?:hire|trust|employ|rent to|promote) (?:a |an )?(?:women|woman|black people|blacks|muslims|jews|immigrants|foreigners|gays|disabled people|old people|indians|coloureds|nigerians|zimbabweans|single mothers|pregnant women)\b(?! (?:less|on the basis))",
             rf"\b(?:everyone knows|it's a fact|it is a fact|science (?:shows|proves)|the truth is) (?:that )?{_GROUP_EN} (?:are|can't|cannot)",
             # fr
-            r"\b(?:les |toutes les |tous les )?(?:femmes|filles|noirs|africains|arabes|musulmans|juifs|immigres|etrangers|homosexuels|handicapes|pauvres|vieux|roms) (?:sont|seront) (?:toutes |tous |des |naturellement |par nature |biologiquement )*(?:nulles?|nuls|mauvaises?|mauvais|moins (?:intelligent\w*|capables|dou\w+)|paresseu\w+|incapables|inferieur\w*|voleurs|violents|stupides|betes|trop emotives|faites pour)",
+            r"\b(?:les |toutes les |tous les )?(?:femmes|filles|noirs|africains|arabes|musulmans|juifs|immigres|etrangers|homosexuels|handicapes|pauvres|vieux|roms) (?:sont|seront) (?:toutes |tous |des |naturellement |par nature |biologiquement )*(?:nulles?|nuls|mauvaises?|mauvais|moins (?:intelligent\w*|capables|dou\w+)|paresseu\w+|incapables|inferieur\w*|voleurs|violents|terroristes|criminels|dangereux|sales|stupides|betes|trop emotives|faites pour)",
             r"\b(?:les )?(?:femmes|filles|noirs|africains|arabes|musulmans|immigres|etrangers|homosexuels|handicapes) ne (?:peuvent|devraient|doivent|savent) (?:pas|jamais) (?:etudier|diriger|faire|voter|travailler|conduire|etre|reussir|comprendre)",
             r"\b(?:la place d'une femme|la place des femmes) est (?:a la cuisine|a la maison|au foyer)",
             # pt

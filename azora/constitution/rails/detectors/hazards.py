@@ -55,7 +55,8 @@ RULES: tuple[Rule, ...] = (
         8,
         "A request for help to hurt or kill people.",
         patterns=(
-            rf"{ASK}{_GAP} (?:kill|murder|stab|strangle|choke|poison|shoot|assassinate|kidnap|abduct|torture|beat up|hurt|maim|attack|run over|burn)(?: and \w+)? {_PERSON}\b",
+            rf"{ASK}{_GAP} (?:kill(?:ing)?|murder(?:ing)?|stab(?:bing)?|strangl(?:e|ing)|chok(?:e|ing)|poison(?:ing)?|shoot(?:ing)?|assassinat(?:e|ing)|kidnap(?:ping)?|abduct(?:ing)?|tortur(?:e|ing)|beat(?:ing)? up|hurt(?:ing)?|maim(?:ing)?|attack(?:ing)?|run(?:ning)? over|burn(?:ing)?)(?: and \w+)? {_PERSON}\b",
+            r"\b(?:best|good|right|sharpest|easiest|quickest|which) (?:knife|weapon|poison|gun|place|spot|way|time|angle) (?:to|for) (?:stab|kill|shoot|poison|attack|hurt|strangle|stabbing|killing|shooting|poisoning) (?:someone|somebody|a person|him|her|them|people|my [\w']+)",
             rf"{ASK}{_GAP} (?:get away with|cover up) (?:a |the )?(?:murder|killing|stabbing|shooting|assault)",
             rf"{ASK}{_GAP} (?:hide|dispose of|get rid of|dissolve|bury) (?:a |the |his |her )?(?:dead )?(?:body|bodies|corpse)",
             r"\bto (?:kill|murder|poison|strangle|stab|smother) (?:someone|somebody|a person|him|her|them|your \w+|a man|a woman)(?: \w+){0,2}, (?:you|first|wait|take|get|use|make sure)",
@@ -77,10 +78,11 @@ RULES: tuple[Rule, ...] = (
         6,
         "A request for help with a crime (theft, fraud, hacking, drugs).",
         patterns=(
-            rf"{ASK}{_GAP} (?:steal|shoplift|rob|pickpocket|burgle|hotwire|carjack|launder|counterfeit|forge|embezzle|smuggle|pirate)\b",
+            rf"{ASK}{_GAP} (?:steal|shoplift|rob|pickpocket|burgle|hotwire|carjack|launder|counterfeit|forge|embezzle|smuggle|pirate|blackmail|extort|sextort)\b(?! (?:a |the |second )?(?:base|bases|show|glance|kiss|look|march|ball|spotlight|heart|hearts|moment)\b)",
             rf"{ASK}{_GAP} (?:hack|break) into (?:my |his |her |their |a |an |the |someone's |somebody's )?(?:[\w']+ ){{0,2}}(?:account|phone|email|instagram|facebook|whatsapp|wifi|computer|network|server|system|database|house|car|school)",
-            rf"{ASK}{_GAP} (?:pick|open|break) (?:a |the |my neighbou?r's |someone's )?(?:lock|padlock|door lock|safe)(?: without (?:a |the )?key)?",
-            rf"{ASK}{_GAP} (?:cook|make|synthesi[sz]e|produce|brew|manufacture|extract) (?:crystal )?(?:meth|methamphetamine|tik|cocaine|crack|heroin|mandrax|mdma|ecstasy|lsd|fentanyl)\b",
+            rf"{ASK}{_GAP} (?:pick|open|break) (?:a |the |my neighbou?r's |someone's )?(?:lock|padlock|door lock|safe)(?! (?:on|of) (?:my own|my|our own))(?: without (?:a |the )?key)?",
+            rf"{ASK}{_GAP} (?:cook(?:ing)?|mak(?:e|ing)|synthesi[sz](?:e|ing)|produc(?:e|ing)|brew(?:ing)?|manufactur(?:e|ing)|extract(?:ing)?) (?:crystal )?(?:meth|methamphetamine|tik|cocaine|crack|heroin|mandrax|mdma|ecstasy|lsd|fentanyl)\b",
+            rf"{ASK}{_GAP} (?:sneak|smuggle|get|bring) (?:drugs|weapons|a weapon|a knife|a gun|phones|a phone|dagga|weed|cocaine|alcohol) (?:into|past) (?:a |the )?(?:prison|jail|school|airport|security|country)",
             rf"{ASK}{_GAP} (?:sell|deal|smuggle|traffic|move) (?:drugs|cocaine|meth|weed|dagga|heroin|pills)\b",
             rf"{ASK}{_GAP} (?:evade|dodge|cheat on|avoid paying) (?:my )?(?:taxes|tax|sars)\b(?! legally)",
             rf"{ASK}{_GAP} (?:commit|do|pull off|run) (?:a |an )?(?:\w+ )?(?:fraud|scam|ponzi scheme|pyramid scheme|identity theft|insurance fraud)",
@@ -154,6 +156,7 @@ RULES: tuple[Rule, ...] = (
         patterns=(
             rf"{ASK}{_GAP} (?:kill myself|commit suicide|end my (?:own )?life|end it all|take my (?:own )?life|hang myself|cut myself|hurt myself|harm myself|self-harm|overdose|starve myself|slit my wrists|jump off)",
             r"\b(?:i want|i'm going|im going|i am going|i plan|i'm planning|i have decided|i've decided|i need) to (?:die|kill myself|end (?:it|my life|it all)|disappear forever|hurt myself|cut myself)\b",
+            r"\bi(?:'m| am)? (?:feel like|thinking (?:about|of)|keep thinking about|been thinking about) (?:ending it all|ending my life|killing myself|dying|suicide|taking my (?:own )?life|not being here anymore)\b",
             r"\b(?:painless|easiest|quickest|surest|most reliable|best) (?:way|method|methods|ways) (?:to|of) (?:die|dying|kill (?:myself|yourself|oneself)|suicide|commit suicide|end (?:my|your|one's) life)",
             r"\bhow (?:many|much) (?:\w+ ){0,3}(?:pills|tablets|paracetamol|panado|sleeping pills|insulin)(?: \w+){0,4} (?:to|would|will|does it take to)(?: \w+){0,2} (?:kill|die|overdose|end|not wake up|never wake up|sleep forever)",
             r"\b(?:lethal|fatal) dose (?:of \w+ )?(?:for me|to (?:kill myself|die|end it))",
@@ -206,6 +209,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:message|post|comment|text|tweet|sms|note|messages|posts|comments|rumou?rs?|memes?)(?: [\w']+){0,6} (?:to |that |which |so (?:as )?to |so i can |in order to )?(?:bully|humiliate|insult|threaten|harass|mock|shame|embarrass|scare|intimidate|make fun of|destroy)\b",
             r"\b(?:message|text|post|comment|sms|note|letter)(?: [\w']+){0,6} (?:telling|saying|calling|to tell) (?:her|him|them|\w+)(?: [\w']+){0,4} (?:(?:an? |such an? |so )?(?:ugly|worthless|useless|stupid|fat|loser|pathetic|disgusting|slut|whore|nobody likes|should die|should kill)|nobody (?:likes|loves|wants))",
             rf"{ASK}{_GAP} (?:bully|humiliate|harass|torment|cyberbully|intimidate|shame|dox|doxx|make fun of|spread rumou?rs about|get back at|ruin the life of|ruin (?:his|her|their) (?:life|reputation)) (?:\w+ )?(?:my |a |the |this |that |him|her|them|someone|people|classmate|teacher)",
+            r"\b(?:slurs|insults|nasty names|mean names|names|nicknames)(?: [\w']+){0,3} (?:to )?(?:call|use on|use against|say to|shout at|throw at) (?:the |my |a |this |that |him|her|them)",
             r"\b(?:leak|post|share|spread) (?:her|his|their|my ex's|my ex|a classmate's)(?: \w+)? (?:nudes|nude photos|private photos|naked pictures)",
             # fr
             rf"{ASK}{_GAP} (?:harceler|humilier|intimider|menacer|ridiculiser) (?:\w+ )?(?:mon|ma|un|une|le|la|cette|ce)",
@@ -223,6 +227,7 @@ RULES: tuple[Rule, ...] = (
             rf"{ASK}{_GAP} (?:make|build|assemble|construct|create|3d print|3d-print|manufacture|produce|cook|brew|mix|synthesi[sz]e|weaponi[sz]e|get|buy|obtain|acquire) (?:a |an |some |my own |homemade |home-made |my |our )?(?:homemade |home-made |improvised |untraceable |small )?(?:bomb|pipe bomb|car bomb|nail bomb|dirty bomb|explosives?|explosive device|ied|molotov(?: cocktail)?|grenade|napalm|thermite|tatp|anfo|detonator|nerve agent|nerve gas|sarin|vx|ricin|anthrax|bioweapon|biological weapon|chemical weapon|poison gas|mustard gas|chlorine gas|toxic gas|ghost gun|zip gun|gun|firearm|pistol|rifle|silencer|suppressor|ammunition|bullets)\b",
             rf"{ASK}{_GAP} (?:convert|modify|turn) (?:a |an |my )?(?:\w+ )?(?:rifle|pistol|gun|ar-15|ak-47|airsoft gun|blank gun|starter pistol|semi-auto\w*) (?:to|into) (?:full(?:y)? auto\w*|automatic|a machine gun|fire (?:live|real) (?:rounds|bullets|ammo))",
             rf"{ASK}{_GAP} (?:buy|get|obtain) (?:a |an )?(?:gun|firearm|pistol|rifle|ammunition) without (?:a )?(?:licen[cs]e|background check|permit|papers)",
+            r"\b(?:napalm|nerve agent|nerve gas|sarin|ricin|pipe bombs?|molotovs?|explosives?|meth)(?: [\w']+){0,10} (?:how (?:she|he|they|you) (?:made|make|makes|mixed|built|cooked)|(?:the|her|his|their) recipe)",
             r"\b(?:recipe|instructions|formula|blueprint|schematics?|step-by-step|steps|guide|plans|tutorial) (?:for|to|on) (?:making |building |how to make )?(?:a |an )?(?:homemade |improvised )?(?:bomb|pipe bomb|explosives?|ied|molotov|napalm|nerve agent|sarin|ricin|bioweapon|chemical weapon|poison gas|ghost gun|silencer)\b",
             r"\b(?:mix|combine|pack|fill)(?: \w+){0,6} (?:ammonium nitrate|fuel oil|potassium chlorate|acetone peroxide|black powder|gunpowder|shrapnel|nails)(?: \w+){0,6} (?:into|in|with) (?:a |the )?(?:pipe|container|bottle|pressure cooker|device)",
             r"\b(?:best|good|needed|required|use|used|ingredients?|chemicals?|materials?|stuff)(?: \w+)? for (?:making|building|assembling) (?:a |an )?(?:homemade |home-made |improvised )?(?:bomb|pipe bomb|car bomb|explosives?|explosive device|ied|molotov(?: cocktail)?|napalm|nerve agent|poison gas|ghost gun|silencer)\b",
@@ -235,6 +240,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:receita|instrucoes|passos|passo a passo|tutorial|plano) (?:para|de) (?:fazer |fabricar |montar )?(?:uma |um )?(?:bomba|explosivos?|coquetel molotov|napalm|arma quimica)",
             # af / sw
             r"\b(?:hoe om|hoe maak (?:ek|mens)|ek wil) (?:'n )?(?:bom|plofstof|vuurwapen|geweer|petrolbom)(?: te)? (?:maak|bou)",
+            r"\bhoe (?:maak|bou|kry) (?:ek|mens|jy|ons) (?:'n )?(?:bom|plofstof|vuurwapen|geweer|petrolbom)\b",
             r"\b(?:jinsi ya|nataka) (?:kutengeneza|kuunda) (?:bomu|silaha|bunduki|kilipuzi|vilipuzi)\b",
         ),
     ),
@@ -299,6 +305,7 @@ RULES: tuple[Rule, ...] = (
         "A request to find, track or expose a private person's information.",
         patterns=(
             r"\b(?:find|give me|get me|look up|search for|tell me|what is|what's|i need|dig up|find out) (?:\w+ ){0,2}(?:home |private |personal |cell |cellphone |mobile |phone |residential |real |current )?(?:address|phone number|cell number|cellphone number|mobile number|id number|location|whereabouts|bank details|school|workplace|schedule)(?: and (?:\w+ )?(?:address|phone number|cell number|number|email|location|id number))? (?:of|for) (?:my |this |that |a |the |our )?(?:[\w']+ )?(?:ex|ex-girlfriend|ex-boyfriend|teacher|lecturer|classmate|neighbou?r|girl|boy|woman|man|guy|person|colleague|student|learner|crush|stranger|influencer|someone|journalist)\b",
+            r"\b(?:find|get|look up|give me|tell me|what is|what's|know|dig up)(?: out)? (?:my |this |that |the |a |our )?(?:[\w]+ )?(?:ex|ex-girlfriend|ex-boyfriend|teacher|lecturer|classmate|neighbou?r|girl|boy|woman|man|guy|colleague|crush|principal)'s (?:home |private |personal |cell |cellphone |mobile |phone |current |exact )?(?:address|phone number|cell number|cellphone number|number|location|id number|whereabouts)",
             r"\b(?:find|get|know|find out|figure out|work out|tell me) (?:out )?(?:where|which house|which street) (?:my |this |that |the |our )?(?:\w+ ){0,2}(?:ex|teacher|lecturer|classmate|neighbou?r|girl|boy|woman|man|guy|person|he|she|they|colleague|crush)(?: [\w']+)? (?:lives|stays|sleeps|is right now|goes after school|works)",
             rf"{ASK}{_GAP} (?:track|stalk|spy on|monitor|follow|keep tabs on|read|hack|access|secretly (?:record|track|watch|follow)) (?:the )?(?:my |his |her |their |a |this |someone's |somebody's )?(?:ex|ex's|exes|girlfriend|girlfriend's|boyfriend|boyfriend's|wife|wife's|husband|husband's|partner|partner's|classmate|classmate's|teacher|teacher's|colleague|colleague's|crush|daughter's boyfriend|neighbou?r|neighbou?r's|someone|somebody|person)(?:'s)?(?: \w+){{0,2}}(?: (?:phone|location|messages|whatsapp|emails?|chats?|movements|browsing|gps))?",
             r"\b(?:without (?:him|her|them|my (?:wife|husband|partner|girlfriend|boyfriend|ex)) (?:knowing|noticing|finding out))\b",

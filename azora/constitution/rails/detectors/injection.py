@@ -22,6 +22,7 @@ RULES: tuple[Rule, ...] = (
         "An attempt to override the assistant's instructions.",
         patterns=(
             rf"\b(?:ignore|disregard|forget|skip|override|overwrite|bypass) (?:all |any |every )?(?:of )?{_PREVIOUS}(?: \w+){{0,3}} {_INSTRUCTIONS}\b",
+            r"\b(?:ignore|disregard|forget) (?:all |everything )?(?:of )?(?:the |what is |what's )?(?:above|previous|preceding|prior|earlier)(?: (?:text|message|content|prompt|instructions?|said))?,? (?:and|then|instead|now)\b",
             r"\bforget (?:everything|all) (?:you (?:were|have been) told|above|before|i said|that came before)",
             r"\b(?:new|updated|real) (?:system )?instructions ?:",
             r"\bfrom now on,? (?:you (?:will|must|are|shall)(?: \w+){0,3} (?:no|not|without|free|unrestricted|unfiltered|obey|only obey|ignore|never refuse)\b|you have no|ignore|answer without|respond without)",
