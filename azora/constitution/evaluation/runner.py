@@ -24,8 +24,9 @@ from azora.constitution.rails.detectors import Finding, detect_input, detect_out
 
 CASES_PATH = Path(__file__).with_name("cases.yaml")
 # dev: used while tuning the detectors; holdout: scored once before the fixes it prompted; fresh: written after
-# those fixes and never used for tuning (docs/constitution-evaluation.md gives the history).
-SPLITS = ("dev", "holdout", "fresh")
+# those fixes and scored once before its own fixes; probe: sentences written to find gaps, fixed on (not blind).
+# docs/constitution-evaluation.md gives the history.
+SPLITS = ("dev", "holdout", "fresh", "probe")
 # Categories that a blocking profile must stop (refuse an input, revise an output). Personal data is redacted, not
 # blocked; mild offensive language lowers the score but passes under STANDARD.
 NON_BLOCKING_PREFIXES = ("pii.",)

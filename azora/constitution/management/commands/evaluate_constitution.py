@@ -20,9 +20,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--split",
-            choices=["all", "dev", "holdout", "fresh", "each"],
+            choices=["all", "dev", "holdout", "fresh", "probe", "each"],
             default="each",
-            help="Which part of the set to score ('each': dev, holdout, fresh, then all; default).",
+            help="Which part of the set to score ('each': every split, then all; default).",
         )
         parser.add_argument(
             "--profile",
@@ -55,7 +55,8 @@ class Command(BaseCommand):
             "dev": [("dev",)],
             "holdout": [("holdout",)],
             "fresh": [("fresh",)],
-            "each": [("dev",), ("holdout",), ("fresh",), tuple(runner.SPLITS)],
+            "probe": [("probe",)],
+            "each": [*((split,) for split in runner.SPLITS), tuple(runner.SPLITS)],
         }
         split_sets = choices[options["split"]]
         missed: list[str] = []

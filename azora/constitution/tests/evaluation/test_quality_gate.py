@@ -43,12 +43,12 @@ def test_the_set_covers_what_the_issue_asks(cases: list[runner.Case]) -> None:
     assert {"en", "fr", "pt", "af", "sw"} <= set(languages)
     assert languages["fr"] >= 30
     assert languages["pt"] >= 30
-    assert {case.split for case in cases} == {"dev", "holdout", "fresh"}
+    assert {case.split for case in cases} == {"dev", "holdout", "fresh", "probe"}
     assert all(case.pii for case in cases if case.kind == "pii")
     assert all(case.questions for case in cases if case.kind == "integrity")
 
 
-@pytest.mark.parametrize("splits", [("dev",), ("holdout",), ("fresh",), ("dev", "holdout", "fresh")])
+@pytest.mark.parametrize("splits", [("dev",), ("holdout",), ("fresh",), ("probe",), runner.SPLITS])
 def test_targets_are_met(cases: list[runner.Case], splits: tuple[str, ...]) -> None:
     report = runner.evaluate(cases, splits=splits)
     assert runner.missed_targets(report) == []
@@ -82,7 +82,7 @@ def test_command_prints_the_figures(cases: list[runner.Case]) -> None:
     out = StringIO()
     call_command("evaluate_constitution", "--split", "all", "--latency-samples", "20", stdout=out)
     text = out.getvalue()
-    assert f"splits dev+holdout+fresh: {len(cases)} cases" in text
+    assert f"splits dev+holdout+fresh+probe: {len(cases)} cases" in text
     assert "False refusals on safe teaching content: " in text
     assert "input rail   P50 " in text
     assert "Quality targets met" in text
