@@ -6,13 +6,15 @@ Every list reads a fixed number of queries whatever its length (prefetches and s
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db.models import FilteredRelation, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.query import ModelIterable
 
 from azora.accounts.public import organisation_role_of, user_has_platform_role
+from azora.education.compiled import CompiledQuery
 from azora.education.errors import CourseNotFound, LessonNotFound
 from azora.education.markdown import video_embed, video_html
 from azora.education.models import (
@@ -124,14 +126,26 @@ def _instructor_links() -> QuerySet[CourseInstructor]:
     )
 
 
+class _WithInstructors(ModelIterable[Course]):
+    """Loads the courses, then every instructor of them in one query (as `summary_instructors` of each course):
+    a prefetch of the links would build two model instances per instructor, which cost more than the query."""
+
+    def __iter__(self) -> Iterator[Course]:
+        courses = list(super().__iter__())
+        instructors = _instructors_of(course.id for course in courses) if courses else {}
+        for course in courses:
+            course.summary_instructors = instructors.get(course.id, ())  # type: ignore[attr-defined]
+        return iter(courses)
+
+
 def with_summary_relations(queryset: QuerySet[Course], *, with_description: bool = False) -> QuerySet[Course]:
-    """The joins and prefetches a CourseSummary reads (one extra query for every instructor of the page)."""
-    queryset = queryset.select_related("category").prefetch_related(
-        Prefetch("instructor_links", queryset=_instructor_links(), to_attr="ordered_instructor_links")
-    )
+    """The joins a CourseSummary reads, and its instructors (one extra query for every instructor of the page)."""
+    queryset = queryset.select_related("category")
     # A list's summaries need neither the long description nor the bookkeeping timestamps (each timestamp
     # costs a timezone-aware conversion per row).
-    return queryset if with_description else queryset.defer(*SUMMARY_DEFERRED)
+    queryset = queryset if with_description else queryset.defer(*SUMMARY_DEFERRED)
+    queryset._iterable_class = _WithInstructors  # the same queryset, evaluated with the instructors' query
+    return queryset
 
 
 def _category_view(category: Category | None) -> CategoryView | None:
@@ -141,6 +155,9 @@ def _category_view(category: Category | None) -> CategoryView | None:
 
 
 def _instructor_views(course: Course) -> tuple[InstructorView, ...]:
+    loaded: tuple[InstructorView, ...] | None = getattr(course, "summary_instructors", None)
+    if loaded is not None:
+        return loaded
     links: list[CourseInstructor] = getattr(course, "ordered_instructor_links", None) or list(
         course.instructor_links.select_related("user").order_by("position", "id")
     )
@@ -200,10 +217,15 @@ def progress_view(
     )
 
 
+# No ordering: the model's default ordering would join the enrolments for nothing.
+_COMPLETED = CompiledQuery(
+    "completed lessons",
+    lambda *, enrollment: LessonProgress.objects.filter(enrollment_id=enrollment).order_by().values("lesson_id"),
+)
+
+
 def _completed_lesson_ids(enrollment_id: uuid.UUID) -> set[uuid.UUID]:
-    # No ordering: the model's default ordering would join the enrolments for nothing.
-    rows = LessonProgress.objects.filter(enrollment_id=enrollment_id).order_by().values_list("lesson_id", flat=True)
-    return set(rows)
+    return {row["lesson_id"] for row in _COMPLETED.run(enrollment=enrollment_id)}
 
 
 def _progress_from_lessons(lessons: Iterable[Lesson], completed: set[uuid.UUID]) -> ProgressView:
@@ -279,23 +301,34 @@ def _grouped_by_course(rows: Iterable[dict[str, Any]]) -> list[tuple[dict[str, A
     return [(row, tuple(instructors)) for row, instructors in grouped.values()]
 
 
+def _course_row_query(field: str, with_viewer: bool, *, ref: Any, viewer: Any = None) -> QuerySet[Course, Any]:
+    """The course (by `field`) joined to its instructors and, `with_viewer`, to the viewer's enrolment."""
+    queryset = Course.objects.filter(**{field: ref})
+    extra: tuple[str, ...] = ()
+    if with_viewer:
+        queryset = queryset.annotate(
+            viewer_enrollment=FilteredRelation("enrollments", condition=Q(enrollments__user_id=viewer))
+        )
+        extra = ("viewer_enrollment__id",)
+    rows: QuerySet[Course, Any] = queryset.values(
+        *SUMMARY_VALUES, "description", "organisation_id", "created_at", "updated_at", *INSTRUCTOR_VALUES, *extra
+    ).order_by(*INSTRUCTOR_ORDER)
+    return rows
+
+
+_COURSE_ROW = CompiledQuery("course page", _course_row_query)
+
+
 def _course_row_for_viewer(
     *, viewer_id: uuid.UUID | None, lookup: dict[str, Any]
 ) -> tuple[dict[str, Any], tuple[InstructorView, ...], uuid.UUID | None, bool]:
     """(course row, instructors, the viewer's enrolment id, whether the viewer may edit) in one query (plus the
     role lookups of a viewer who is not an instructor); CourseNotFound when the viewer may not see the course."""
-    queryset = Course.objects.filter(**lookup)
-    extra: tuple[str, ...] = ()
-    if viewer_id is not None:
-        queryset = queryset.annotate(
-            viewer_enrollment=FilteredRelation("enrollments", condition=Q(enrollments__user_id=viewer_id))
-        )
-        extra = ("viewer_enrollment__id",)
-    rows = list(
-        queryset.values(
-            *SUMMARY_VALUES, "description", "organisation_id", "created_at", "updated_at", *INSTRUCTOR_VALUES, *extra
-        ).order_by(*INSTRUCTOR_ORDER)
-    )
+    ((field, ref),) = lookup.items()
+    if viewer_id is None:
+        rows = _COURSE_ROW.run((field, False), ref=ref)
+    else:
+        rows = _COURSE_ROW.run((field, True), ref=ref, viewer=viewer_id)
     if not rows:
         raise CourseNotFound()
     row, instructors = _grouped_by_course(rows)[0]
@@ -491,22 +524,37 @@ def _enrollment_view(
     )
 
 
+_INSTRUCTORS = CompiledQuery(
+    "instructors of courses",
+    lambda *, courses: (
+        CourseInstructor.objects.filter(course_id__in=courses)
+        .order_by("position", "id")
+        .values("course_id", "user_id", "user__display_name", "user__email")
+    ),
+)
+
+
 def _instructors_of(course_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[InstructorView, ...]]:
     """Every instructor of the courses, in order: one query whatever their number."""
     found: dict[uuid.UUID, list[InstructorView]] = {}
-    links = CourseInstructor.objects.filter(course_id__in=list(course_ids)).order_by("position", "id")
-    for course_id, user_id, display_name, email in links.values_list(
-        "course_id", "user_id", "user__display_name", "user__email"
-    ):
-        found.setdefault(course_id, []).append(InstructorView(user_id=user_id, display_name=display_name or email))
+    for row in _INSTRUCTORS.run(courses=list(dict.fromkeys(course_ids))):
+        name = row["user__display_name"] or row["user__email"]
+        found.setdefault(row["course_id"], []).append(InstructorView(user_id=row["user_id"], display_name=name))
     return {course_id: tuple(views) for course_id, views in found.items()}
+
+
+_PROGRESS = CompiledQuery(
+    "progress of enrolments",
+    lambda *, enrollments: (
+        LessonProgress.objects.filter(enrollment_id__in=enrollments).order_by().values("enrollment_id", "lesson_id")
+    ),
+)
 
 
 def _completed_by_enrollment(enrollment_ids: list[uuid.UUID]) -> dict[uuid.UUID, set[uuid.UUID]]:
     done: dict[uuid.UUID, set[uuid.UUID]] = {}
-    progress = LessonProgress.objects.filter(enrollment_id__in=enrollment_ids).order_by()
-    for enrollment_id, lesson_id in progress.values_list("enrollment_id", "lesson_id"):
-        done.setdefault(enrollment_id, set()).add(lesson_id)
+    for row in _PROGRESS.run(enrollments=list(dict.fromkeys(enrollment_ids))):
+        done.setdefault(row["enrollment_id"], set()).add(row["lesson_id"])
     return done
 
 
@@ -558,6 +606,19 @@ def enrollment_queryset(*, user_id: uuid.UUID) -> QuerySet[Enrollment]:
             Prefetch("course__instructor_links", queryset=_instructor_links(), to_attr="ordered_instructor_links")
         )
     )
+
+
+def _enrollments_query(limit: int, after_cursor: bool, *, user: Any, after: Any = None) -> QuerySet[Enrollment, Any]:
+    queryset = Enrollment.objects.filter(user_id=user)
+    if after_cursor:
+        queryset = queryset.filter(id__lt=after)
+    rows: QuerySet[Enrollment, Any] = queryset.order_by("-id").values(
+        *ENROLLMENT_VALUES, *(f"course__{name}" for name in SUMMARY_VALUES)
+    )[:limit]
+    return rows
+
+
+_ENROLLMENTS = CompiledQuery("enrolments of a user", _enrollments_query)
 
 
 def enrollments_of(*, user_id: uuid.UUID, cursor: str | None = None, limit: int | None = None) -> Page[EnrollmentView]:
