@@ -4,12 +4,15 @@ per-minute counters.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import redis
+import structlog
 from django.core.cache import cache
 
 BreakerState = Literal["closed", "open", "half_open"]
@@ -18,6 +21,25 @@ _PREFIX = "ai:breaker:"
 _BREAKER_TTL_SECONDS = 24 * 3600
 
 clock: Callable[[], float] = time.time  # wall time: shared by every process (tests replace it)
+logger = structlog.get_logger(__name__)
+
+
+def degrade_to[**P, T](fallback: Any) -> Callable[[Callable[P, T]], Callable[P, T]]:
+    """When the shared cache (Redis) fails, answer `fallback` and log: chats go on without breakers or limits,
+    as Aegis lets requests through when Redis is down (ADR 0003): availability over protection."""
+
+    def decorate(function: Callable[P, T]) -> Callable[P, T]:
+        @functools.wraps(function)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+            try:
+                return function(*args, **kwargs)
+            except redis.RedisError as error:
+                logger.warning("ai_shared_cache_unavailable", operation=function.__name__, error=type(error).__name__)
+                return fallback  # type: ignore[no-any-return]  # each use passes a value of its function's type
+
+        return wrapper
+
+    return decorate
 
 
 @dataclass(frozen=True)
@@ -44,6 +66,7 @@ def breaker_status(name: str) -> BreakerStatus:
     )
 
 
+@degrade_to((True, ""))
 def breaker_allows(name: str, *, open_seconds: int) -> tuple[bool, str]:
     """Whether a call may go to `name`; an open breaker whose pause is over becomes half-open (trial calls)."""
     record = _read(name)
@@ -55,6 +78,7 @@ def breaker_allows(name: str, *, open_seconds: int) -> tuple[bool, str]:
     return True, ""
 
 
+@degrade_to(None)
 def breaker_success(name: str, *, successes_to_close: int) -> None:
     record = _read(name)
     if record["state"] == "half_open":
@@ -67,6 +91,7 @@ def breaker_success(name: str, *, successes_to_close: int) -> None:
         _write(name, record)
 
 
+@degrade_to("closed")
 def breaker_failure(name: str, *, failures_to_open: int) -> BreakerState:
     """Count a failed call; returns the state after it (a half-open breaker opens again at once)."""
     record = _read(name)
@@ -111,6 +136,7 @@ def _minute() -> int:
     return int(clock() // 60)
 
 
+@degrade_to(True)
 def count_within(key: str, amount: int, limit: int) -> bool:
     """Add `amount` to this minute's counter for `key`; False when the total is over `limit` (0 = no limit).
 

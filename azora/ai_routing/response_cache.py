@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from azora.ai_routing.public import ChatMessage, Citation
-from azora.ai_routing.resilience import clock
+from azora.ai_routing.resilience import clock, degrade_to
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,13 @@ def cache_key(
     return "ai:answer:" + hashlib.sha256(payload.encode()).hexdigest()
 
 
+@degrade_to(None)
 def cache_get(key: str) -> CachedAnswer | None:
     value = cache.get(key)
     return value if isinstance(value, CachedAnswer) else None
 
 
+@degrade_to(False)
 def cache_put(key: str, answer: CachedAnswer, *, ttl_seconds: int, max_entries: int, max_characters: int) -> bool:
     """Store `answer`; False (not stored) when it is too long or this TTL window already holds `max_entries` new ones.
 

@@ -144,3 +144,22 @@ def test_e001_when_a_guard_is_required_and_none_is_registered() -> None:
         assert check_guard_registered() == []
     public.unregister_guard()
     assert check_guard_registered() == []
+
+
+def test_a_failing_shared_cache_degrades_to_no_breaker_no_limit_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    import redis
+    from django.core.cache import cache
+
+    def down(*args: object, **kwargs: object) -> None:
+        raise redis.ConnectionError("down")
+
+    for method in ("get", "set", "add", "incr"):
+        monkeypatch.setattr(cache, method, down)
+    assert resilience.breaker_allows("p", open_seconds=60) == (True, "")
+    assert resilience.breaker_failure("p", failures_to_open=1) == "closed"
+    assert resilience.count_within("k", 10, 5) is True
+    assert cache_get("ai:answer:x") is None
+    assert (
+        cache_put("ai:answer:x", CachedAnswer("t", "m", 1, 1, ()), ttl_seconds=1, max_entries=1, max_characters=9)
+        is False
+    )
