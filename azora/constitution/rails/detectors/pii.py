@@ -64,6 +64,39 @@ _ADDRESSES = (
     re.compile(r"(?i)\b(?:P\.?\s?O\.?\s+Box|Posbus|Caixa\s+Postal|Bo[iî]te\s+postale|S\.\s?L\.\s?P\.?)\s*\d{1,6}\b"),
 )
 
+# Cheap gates (lower case) for each of `_ADDRESSES`, in the same order: one of the words must occur.
+_ADDRESS_WORDS: tuple[tuple[str, ...], ...] = (
+    (
+        "street",
+        "st",
+        "road",
+        "rd",
+        "ave",
+        "drive",
+        "dr",
+        "lane",
+        "ln",
+        "cres",
+        "close",
+        "way",
+        "boulevard",
+        "blvd",
+        "place",
+        "pl",
+        "terrace",
+        "court",
+        "ct",
+    ),
+    ("straat", "weg", "laan", "singel"),
+    ("straat", "weg", "laan", "singel"),
+    ("rue", "av", "boulevard", "bd", "chemin", "all", "impasse", "quai", "place"),
+    ("rua", "av", "travessa", "largo", "pra", "estrada", "alameda"),
+    ("nyumba",),
+    ("box", "posbus", "caixa", "postale", "s.l", "s. l"),
+)
+_SIX_DIGITS = re.compile(r"(?:\d\D*){6}")
+_ANY_DIGIT = re.compile(r"\d")
+_IBAN_START = re.compile(r"[A-Z]{2}\d{2}")
 _PHONE_REGIONS_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
     "en": ("ZA",),
     "af": ("ZA", "NA"),
@@ -169,7 +202,7 @@ def find_cards(text: str) -> list[Finding]:
 def find_bank_accounts(text: str) -> list[Finding]:
     """Bank account numbers named as such ("account number 1234567890", "conta n.º ...") and valid IBANs."""
     findings = []
-    for match in _IBAN.finditer(text):
+    for match in _IBAN.finditer(text) if _IBAN_START.search(text) else ():
         if iban_valid(match.group().replace(" ", "")):
             findings.append(
                 _finding("pii.bank_account", 6, match.start(), match.end(), "[bank account]", "A bank account (IBAN).")
@@ -266,7 +299,10 @@ def _longest_valid_phone(raw: str, regions: tuple[str, ...]) -> tuple[int, int] 
 def find_addresses(text: str) -> list[Finding]:
     """Street addresses and post boxes (en, af, fr, pt, sw formats), redacted as "[address]"."""
     findings = []
-    for pattern in _ADDRESSES:
+    lowered = text.lower()
+    for words, pattern in zip(_ADDRESS_WORDS, _ADDRESSES, strict=True):
+        if not any(word in lowered for word in words):
+            continue
         for match in pattern.finditer(text):
             findings.append(_finding("pii.address", 4, match.start(), match.end(), "[address]", "A postal address."))
     return findings
@@ -277,12 +313,12 @@ def find_personal_data(text: str, *, language: str | None = None) -> list[Findin
     findings: list[Finding] = []
     if "@" in text:
         findings.extend(find_emails(text))
-    if sum(ch.isdigit() for ch in text) >= 6:
+    if _SIX_DIGITS.search(text):
         findings.extend(_without_overlaps(find_za_ids(text), findings))
         findings.extend(_without_overlaps(find_cards(text), findings))
         findings.extend(_without_overlaps(find_bank_accounts(text), findings))
         findings.extend(find_phones(text, language=language, taken=[(f.start, f.end) for f in findings]))
-    if any(ch.isdigit() for ch in text):
+    if _ANY_DIGIT.search(text):
         findings.extend(_without_overlaps(find_addresses(text), findings))
     return sorted(findings, key=lambda finding: (finding.start, finding.end))
 
