@@ -1,19 +1,19 @@
-"""The ledger's write path on PostgreSQL: a new transfer in two statements (plus BEGIN/COMMIT at the top level).
+"""The ledger's write path on PostgreSQL: a new transfer in ONE statement (docs/decisions/0013).
 
 The portable ORM path in `services.py` does the same work in seven statements and runs everywhere (SQLite); this
-one is chosen on PostgreSQL because a transfer is the ledger's hot path (docs/performance.md, "Money"):
+one is chosen on PostgreSQL because a transfer is the ledger's hot path (docs/performance.md, "Money").
 
-1. `lock_accounts`: one `SELECT … FOR UPDATE` of the accounts in primary-key order (the fixed order that rules
-   out deadlocks) that also reads the fingerprint of a transfer with the caller's id (the idempotency read
-   folded into the lock; PostgreSQL's `LockRows` runs above the sort, so rows are locked in id order);
-2. `insert_transfer`: one statement of data-modifying CTEs that inserts the transfer (`ON CONFLICT (id) DO
-   NOTHING`: a concurrent duplicate that committed meanwhile leaves nothing written and is answered as a
-   repeat), its postings, adds the deltas to the locked accounts' cached totals, and writes the outbox rows of
-   its events; everything after the transfer row is conditioned on that row having been inserted.
+`post_transfer` sends data-modifying CTEs that lock the accounts `FOR UPDATE` ordered by id (the fixed order
+that rules out deadlocks; `LockRows` runs above the sort), read the fingerprint of a transfer with the caller's
+id (the idempotency read, folded in), check currencies and the no-forbidden-negative rule on the locked rows,
+and only if all passed insert the transfer (`ON CONFLICT (id) DO NOTHING`: a duplicate committed concurrently
+leaves nothing written), its postings in order, add the deltas to the cached totals and insert the events'
+outbox rows. At the top level the statement is its own transaction, so no row lock is held while Python runs.
+When nothing was written, `services` finds out why and refuses (or answers a repeat) exactly as the ORM path.
 
-Every check (currencies, funds, the caller's check) runs in Python between the two, on the locked rows, before
-anything is written, so a refused transfer writes nothing. Statements are constant apart from the number of
-rows in their VALUES lists; every value is a parameter.
+A transfer whose caller must check something in Python under the locks (the peer daily limit) uses
+`lock_accounts` then `insert_transfer` in one transaction instead. Statements are constant apart from the
+number of rows in their VALUES lists; every value is a parameter.
 """
 
 from __future__ import annotations

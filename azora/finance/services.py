@@ -117,9 +117,15 @@ def _account_get_or_create(
     *, owner_type: str, owner_id: uuid.UUID | None, code: str, currency: str, rule: _AccountRule
 ) -> AccountView:
     _check_currency(currency)
-    existing = Account.objects.filter(owner_type=owner_type, owner_id=owner_id, code=code, currency=currency).first()
+    # Values, not a model instance, and no ORDER BY: this lookup is on the hot path of payments and peer sends.
+    found = Account.objects.filter(owner_type=owner_type, owner_id=owner_id, code=code, currency=currency)
+    existing = next(iter(found.values_list("id", "kind", "may_go_negative", "name")[:1]), None)
     if existing is not None:
-        return account_view(existing)
+        account_id, kind, may_go_negative, name = existing
+        return AccountView(
+            id=account_id, owner_type=owner_type, owner_id=owner_id, code=code, currency=currency,  # type: ignore[arg-type]
+            kind=kind, may_go_negative=may_go_negative, name=name,  # type: ignore[arg-type]
+        )  # fmt: skip
     try:
         with transaction.atomic():
             account = Account.objects.create(
@@ -474,12 +480,13 @@ def _write(
     also_publish: Sequence[DomainEvent] = (),
     fingerprint: str | None = None,
 ) -> TransferView:
-    """Writes a new transfer (posted, or pending for a hold) in one transaction (a savepoint when nested), or returns
-    the first result of this id.
+    """Writes a new transfer (posted, or pending for a hold) whole or not at all, or returns the first result of
+    this id.
 
     `fingerprint` defaults to the request's; a reversal passes the fingerprint of what its caller asked for.
-    `check` runs with the accounts locked, before anything is written. PostgreSQL takes the two-statement path
-    of `_pgwrite`; other databases the portable ORM path below. Both lock in primary-key order and check the same.
+    `check` runs with the accounts locked, before anything is written. PostgreSQL takes the one-statement path
+    of `_pgwrite` (ADR 0013); other databases the portable ORM path below, in a transaction (a savepoint when
+    nested). Both lock in primary-key order and check the same rules.
     """
     fingerprint = fingerprint or request.fingerprint()
     phase = Posting.Phase.PENDING if status == Transfer.Status.PENDING else Posting.Phase.POSTED
