@@ -21,6 +21,7 @@ _ASK = (
     r"|instructions (?:for|on|to)|guide (?:to|for)|tutorial (?:on|for)|explain how to|tell me how to"
     r"|i want to|i wanna|i need to|i'm going to|im going to|i am going to|i will|i'll|let's|plan to|planning to"
     r"|trying to|want to|going to|i'd like to|(?:can|could|should|do|may) (?:i|we|u)"
+    r"|(?:where|how hard) (?:should|do|can|could|would) (?:i|we|you|one)"
     r"|(?:the )?(?:most \w+|quickest|fastest|easiest|surest|simplest|best|cheapest) (?:way|method|ways|methods) (?:to|of)"
     r"|comment(?: puis-je| peut-on| faire pour| je peux| on peut| je pourrais)?|je veux|je voudrais|j'ai envie de"
     r"|aide-moi a|apprends-moi a|explique-moi comment|la meilleure facon de|je vais|un moyen de|moyen de"
@@ -43,7 +44,7 @@ _WHO = (
 )
 _PERSON = (
     rf"(?:(?:my|a|an|the|his|her|their|our|this|that|some|mon|ma|mes|un|une|le|la|les|ce|cette|meu|minha|o|a|os|as"
-    rf"|uma|um|esse|essa|este|esta)(?: [\w'-]+)? {_WHO}s?"
+    rf"|uma|um|esse|essa|este|esta)(?: [\w'-]+){{0,2}} {_WHO}s?"
     rf"|someone|somebody|anyone|people|him|her|them|quelqu'un|alguem|iemand|hom|haar|mtu|yeye|everyone|everybody"
     rf"|as many people|the (?:\w+ )?(?:students|learners|people|crowd|class|school))"
 )
@@ -55,7 +56,7 @@ RULES: tuple[Rule, ...] = (
         8,
         "A request for help to hurt or kill people.",
         patterns=(
-            rf"{ASK}{_GAP} (?:kill(?:ing)?|murder(?:ing)?|stab(?:bing)?|strangl(?:e|ing)|chok(?:e|ing)|poison(?:ing)?|shoot(?:ing)?|assassinat(?:e|ing)|kidnap(?:ping)?|abduct(?:ing)?|tortur(?:e|ing)|beat(?:ing)? up|hurt(?:ing)?|maim(?:ing)?|attack(?:ing)?|run(?:ning)? over|burn(?:ing)?)(?: and \w+)? {_PERSON}\b",
+            rf"{ASK}{_GAP} (?:kill(?:ing)?|murder(?:ing)?|stab(?:bing)?|strangl(?:e|ing)|chok(?:e|ing)|poison(?:ing)?|shoot(?:ing)?|assassinat(?:e|ing)|kidnap(?:ping)?|abduct(?:ing)?|tortur(?:e|ing)|beat(?:ing)? up|hurt(?:ing)?|maim(?:ing)?|attack(?:ing)?|run(?:ning)? over|burn(?:ing)?|hit(?:ting)?|punch(?:ing)?|kick(?:ing)?|knock(?:ing)? out)(?: and \w+)? {_PERSON}\b",
             r"\b(?:best|good|right|sharpest|easiest|quickest|which) (?:knife|weapon|poison|gun|place|spot|way|time|angle) (?:to|for) (?:stab|kill|shoot|poison|attack|hurt|strangle|stabbing|killing|shooting|poisoning) (?:someone|somebody|a person|him|her|them|people|my [\w']+)",
             rf"{ASK}{_GAP} (?:get away with|cover up) (?:a |the )?(?:murder|killing|stabbing|shooting|assault)",
             rf"{ASK}{_GAP} (?:hide|dispose of|get rid of|dissolve|bury) (?:a |the |his |her )?(?:dead )?(?:body|bodies|corpse)",
@@ -83,6 +84,7 @@ RULES: tuple[Rule, ...] = (
             rf"{ASK}{_GAP} (?:pick|open|break) (?:a |the |my neighbou?r's |someone's )?(?:lock|padlock|door lock|safe)(?! (?:on|of) (?:my own|my|our own))(?: without (?:a |the )?key)?",
             rf"{ASK}{_GAP} (?:cook(?:ing)?|mak(?:e|ing)|synthesi[sz](?:e|ing)|produc(?:e|ing)|brew(?:ing)?|manufactur(?:e|ing)|extract(?:ing)?) (?:crystal )?(?:meth|methamphetamine|tik|cocaine|crack|heroin|mandrax|mdma|ecstasy|lsd|fentanyl)\b",
             rf"{ASK}{_GAP} (?:sneak|smuggle|get|bring) (?:drugs|weapons|a weapon|a knife|a gun|phones|a phone|dagga|weed|cocaine|alcohol) (?:into|past) (?:a |the )?(?:prison|jail|school|airport|security|country)",
+            rf"{ASK}{_GAP} (?:clone|skim|copy|duplicate) (?:[\w']+ ){{0,2}}(?:bank |credit |debit |atm )?cards?\b",
             rf"{ASK}{_GAP} (?:sell|deal|smuggle|traffic|move) (?:drugs|cocaine|meth|weed|dagga|heroin|pills)\b",
             rf"{ASK}{_GAP} (?:evade|dodge|cheat on|avoid paying) (?:my )?(?:taxes|tax|sars)\b(?! legally)",
             rf"{ASK}{_GAP} (?:commit|do|pull off|run) (?:a |an )?(?:\w+ )?(?:fraud|scam|ponzi scheme|pyramid scheme|identity theft|insurance fraud)",
@@ -170,6 +172,9 @@ RULES: tuple[Rule, ...] = (
             r"\bje (?:veux|vais|voudrais) (?:mourir|me tuer|me suicider|en finir|disparaitre)",
             r"\b(?:combien|quelle dose) (?:de |d')?(?:\w+ ){0,3}(?:pour|afin de) (?:mourir|me tuer|en finir)",
             # pt
+            rf"{ASK}{_GAP} (?:cut|slit|slash|cutting|slitting) (?:my )?(?:wrists|arms|thighs|veins)\b",
+            rf"{ASK}{_GAP} (?:cortar|ferir|queimar|me cortar) (?:os |as |o |a |meus |minhas )?(?:pulsos|pulso|bracos|pernas|veias)\b",
+            rf"{ASK}{_GAP} (?:me couper|couper) (?:les |mes )?(?:veines|poignets|bras)\b",
             rf"{ASK}{_GAP} (?:me matar|me suicidar|cometer suicidio|acabar com (?:a )?minha vida|tirar (?:a )?minha (?:propria )?vida|me cortar|me machucar|me enforcar)",
             r"\b(?:eu )?(?:quero|vou|preciso) (?:morrer|me matar|me suicidar|acabar com tudo|sumir para sempre)",
             r"\bquant[oa]s? (?:\w+ ){0,3}(?:para|pra) (?:morrer|me matar)",
@@ -189,6 +194,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:blacks|whites|jews|muslims|gays|homosexuals|trans people|immigrants|foreigners|refugees|africans|zimbabweans|nigerians|somalis|indians|coloureds|arabs|christians|zulus|xhosas|afrikaners|boers|women)(?: \w+){0,3} (?:should|must|need to|deserve to|ought to) (?:all )?(?:be )?(?:exterminated|gassed|killed|shot|hanged|burned|wiped out|eradicated|eliminated|die|be enslaved|be sterili[sz]ed|get out of (?:our|this) country)",
             r"\b(?:kill|exterminate|gas|wipe out|eradicate|get rid of) (?:all (?:the )?)?(?:blacks|whites|jews|muslims|gays|homosexuals|immigrants|foreigners|refugees|zimbabweans|nigerians|somalis|indians|coloureds|arabs|christians|afrikaners|boers)\b",
             r"\b(?:hitler was right|white power|master race|race war now|heil hitler)\b",
+            r"\b(?:blacks|whites|jews|muslims|gays|homosexuals|immigrants|foreigners|refugees|africans|zimbabweans|nigerians|somalis|indians|coloureds|arabs|christians|afrikaners|boers)(?: [\w']+){0,6} (?:are|is) (?:a |the )?(?:plague|cancer|disease|virus|infestation|curse) (?:on|of|to|for|in)\b",
             # fr
             r"\b(?:les )?(?:noirs|blancs|juifs|arabes|musulmans|homosexuels|gays|immigres|etrangers|refugies|africains|femmes|roms) (?:sont|ne sont que) (?:tous |toutes |des |que des )*(?:animaux|parasites|vermine|cafards|rats|sous-hommes|singes|sauvages|ordures|une maladie|un cancer|inferieurs|pas (?:des )?humains)\b",
             r"\b(?:il faut|on doit|faudrait) (?:tous )?(?:les )?(?:exterminer|eliminer|tuer|gazer|bruler|deporter)(?: tous)? (?:les )?(?:noirs|blancs|juifs|arabes|musulmans|homosexuels|gays|immigres|etrangers|refugies|africains|roms)",
@@ -228,7 +234,7 @@ RULES: tuple[Rule, ...] = (
             rf"{ASK}{_GAP} (?:convert|modify|turn) (?:a |an |my )?(?:\w+ )?(?:rifle|pistol|gun|ar-15|ak-47|airsoft gun|blank gun|starter pistol|semi-auto\w*) (?:to|into) (?:full(?:y)? auto\w*|automatic|a machine gun|fire (?:live|real) (?:rounds|bullets|ammo))",
             rf"{ASK}{_GAP} (?:buy|get|obtain) (?:a |an )?(?:gun|firearm|pistol|rifle|ammunition) without (?:a )?(?:licen[cs]e|background check|permit|papers)",
             r"\b(?:napalm|nerve agent|nerve gas|sarin|ricin|pipe bombs?|molotovs?|explosives?|meth)(?: [\w']+){0,10} (?:how (?:she|he|they|you) (?:made|make|makes|mixed|built|cooked)|(?:the|her|his|their) recipe)",
-            r"\b(?:recipe|instructions|formula|blueprint|schematics?|step-by-step|steps|guide|plans|tutorial) (?:for|to|on) (?:making |building |how to make )?(?:a |an )?(?:homemade |improvised )?(?:bomb|pipe bomb|explosives?|ied|molotov|napalm|nerve agent|sarin|ricin|bioweapon|chemical weapon|poison gas|ghost gun|silencer)\b",
+            r"\b(?:recipe|instructions|formula|blueprint|schematics?|step-by-step|steps|guide|plans|tutorial) (?:for|to|on) (?:making |building |how to make )?(?:a |an )?(?:homemade |improvised )?(?:bomb|pipe bomb|explosives?|ied|molotov|napalm|thermite|tatp|anfo|nerve agent|sarin|ricin|bioweapon|chemical weapon|poison gas|ghost gun|silencer)\b",
             r"\b(?:mix|combine|pack|fill)(?: \w+){0,6} (?:ammonium nitrate|fuel oil|potassium chlorate|acetone peroxide|black powder|gunpowder|shrapnel|nails)(?: \w+){0,6} (?:into|in|with) (?:a |the )?(?:pipe|container|bottle|pressure cooker|device)",
             r"\b(?:best|good|needed|required|use|used|ingredients?|chemicals?|materials?|stuff)(?: \w+)? for (?:making|building|assembling) (?:a |an )?(?:homemade |home-made |improvised )?(?:bomb|pipe bomb|car bomb|explosives?|explosive device|ied|molotov(?: cocktail)?|napalm|nerve agent|poison gas|ghost gun|silencer)\b",
             r"\b(?:to make|to build|making|building) (?:a |an )?(?:pipe bomb|molotov cocktail|napalm|explosive device|ied|nerve agent|ghost gun)(?:,| you| first| take| start| begin| simply| just|:)",
@@ -255,6 +261,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:cure|cures|curing|treat|heals?|beat) (?:your |my |the |their )?(?:hiv|aids|cancer|diabetes|tb|tuberculosis|malaria|covid|epilepsy|autism)(?: \w+){0,3} (?:with|by (?:eating|drinking|using)|using) (?:only |just )?(?:garlic|beetroot|lemon|lemon water|bleach|mms|turpentine|prayer alone|herbs alone|urine|vinegar|baking soda|african potato)\b",
             r"\b(?:garlic|beetroot|lemon|bleach|mms|turpentine|urine|vinegar|baking soda)(?: \w+){0,4} (?:cures?|will cure|can cure|is better than|instead of) (?:hiv|aids|cancer|diabetes|tb|malaria|covid|your arvs|arvs|chemotherapy|antiretrovirals|medicine)\b",
             r"\b(?:insulin|medication|medicine|meds|arvs|antiretrovirals|pills|treatment|chemo\w*|tablets|inhaler)(?: [\w',]+){0,12} (?:it's fine|it is fine|it's okay|it's ok|it is okay|it is safe|it's safe|you can|feel free|just) (?:to )?stop (?:taking|using)",
+            r"\b(?:treat|cure|heal|bring down)(?: [\w']+){0,4} (?:by|with) (?:[\w']+ ){0,3}(?:paraffin|petrol|bleach|turpentine|kerosene|urine|battery acid|cow dung)\b",
+            r"\b(?:skip|skipping|avoid|avoiding|stay away from|no need to go to) (?:the |a )?(?:clinic|hospital|doctor)\b",
             r"\b(?:you don't need|no need for|skip|avoid|refuse) (?:\w+ )?(?:vaccines?|vaccination|arvs|antiretrovirals|chemotherapy|insulin|antibiotics)(?: \w+){0,3} (?:because|since|as) ",
             r"\b(?:mix|combine|mixing|combining) (?:\w+ ){0,2}(?:bleach|chlorine) (?:and|with) (?:\w+ ){0,2}(?:ammonia|vinegar|acid|rubbing alcohol)(?: \w+){0,4} (?:to (?:make|get|clean)|for (?:a )?(?:stronger|better|extra))",
             rf"{ASK}{_GAP} (?:get high (?:on|from|with)|huff|sniff) (?:\w+ )?(?:glue|petrol|paint thinner|cough syrup|lighter fluid|aerosols?|benzine)",
@@ -281,7 +289,7 @@ RULES: tuple[Rule, ...] = (
             rf"{ASK}{_GAP} vote (?:twice|more than once|multiple times|two times|again under|in two places|for (?:my|a) dead)",
             rf"{ASK}{_GAP} (?:stuff|fill|swap) (?:the )?ballot[ -]?box(?:es)?",
             rf"{ASK}{_GAP} (?:buy|bribe|pay|intimidate|scare|threaten) (?:\w+ )?(?:votes|voters|people to vote|election officials|iec officials)",
-            rf"{ASK}{_GAP} (?:stop|prevent|keep|discourage|suppress) (?:\w+ ){{0,3}}(?:from voting|from the polls|the (?:\w+ )?vote)\b",
+            rf"{ASK}{_GAP} (?:stop|prevent|keep|discourage|suppress) (?:\w+ ){{0,5}}(?:from voting|from the polls|the (?:\w+ )?vote)\b",
             r"\b(?:write|create|generate|draft|make|spread)(?: \w+){0,3} (?:fake|false|misleading|made-up|fabricated)(?: \w+){0,2} (?:news|posts?|claims?|stories|messages?|rumou?rs?|tweets?|videos?)(?: \w+){0,5} (?:about|that|saying|claiming)(?: \w+){0,6} (?:elections?|candidates?|iec|voting|the vote|ballots?|polls?|parties|party)",
             r"\b(?:tell|tells|telling|told|inform|informing|message|text|texting|announce to|warn|warning) (?:\w+ ){0,3}(?:voters|people|supporters|residents)(?: \w+){0,4} (?:that )?(?:the )?(?:election|voting|polls?)(?: day)? (?:is|are|has been|have been|was) (?:moved|postponed|cancelled|canceled|delayed|rescheduled)",
             r"\byou can (?:now )?vote (?:by|via|through|using) (?:sms|whatsapp|text message|twitter|facebook|email|phone)",
@@ -308,7 +316,6 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:find|get|look up|give me|tell me|what is|what's|know|dig up)(?: out)? (?:my |this |that |the |a |our )?(?:[\w]+ )?(?:ex|ex-girlfriend|ex-boyfriend|teacher|lecturer|classmate|neighbou?r|girl|boy|woman|man|guy|colleague|crush|principal)'s (?:home |private |personal |cell |cellphone |mobile |phone |current |exact )?(?:address|phone number|cell number|cellphone number|number|location|id number|whereabouts)",
             r"\b(?:find|get|know|find out|figure out|work out|tell me) (?:out )?(?:where|which house|which street) (?:my |this |that |the |our )?(?:\w+ ){0,2}(?:ex|teacher|lecturer|classmate|neighbou?r|girl|boy|woman|man|guy|person|he|she|they|colleague|crush)(?: [\w']+)? (?:lives|stays|sleeps|is right now|goes after school|works)",
             rf"{ASK}{_GAP} (?:track|stalk|spy on|monitor|follow|keep tabs on|read|hack|access|secretly (?:record|track|watch|follow)) (?:the )?(?:my |his |her |their |a |this |someone's |somebody's )?(?:ex|ex's|exes|girlfriend|girlfriend's|boyfriend|boyfriend's|wife|wife's|husband|husband's|partner|partner's|classmate|classmate's|teacher|teacher's|colleague|colleague's|crush|daughter's boyfriend|neighbou?r|neighbou?r's|someone|somebody|person)(?:'s)?(?: \w+){{0,2}}(?: (?:phone|location|messages|whatsapp|emails?|chats?|movements|browsing|gps))?",
-            r"\b(?:without (?:him|her|them|my (?:wife|husband|partner|girlfriend|boyfriend|ex)) (?:knowing|noticing|finding out))\b",
             r"\b(?:dox|doxx|doxing|doxxing)\b",
             r"\b(?:publish|post|share|leak|expose) (?:\w+ ){0,2}(?:home address|phone number|id number|address and phone|personal details|private information) (?:of|online|on)\b",
             # fr
@@ -363,6 +370,15 @@ FALLBACK_RULES: tuple[Rule, ...] = (
             r"\bwithout (?:getting|being) (?:caught|detected|traced|noticed by the police)",
             r"\bsans (?:me |se |nous )?faire (?:prendre|attraper|pincer|choper)",
             r"\bsem (?:ser|ficar) (?:pego|pega|apanhado|apanhada|descoberto|descoberta)",
+        ),
+    ),
+    rule(
+        "hazard.privacy",
+        "privacy",
+        6,
+        "A request to act on a person in secret.",
+        patterns=(
+            r"\b(?:without (?:him|her|them|my (?:wife|husband|partner|girlfriend|boyfriend|ex)) (?:knowing|noticing|finding out))\b",
         ),
     ),
 )

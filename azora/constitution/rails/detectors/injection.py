@@ -28,6 +28,8 @@ RULES: tuple[Rule, ...] = (
             r"\bfrom now on,? (?:you (?:will|must|are|shall)(?: \w+){0,3} (?:no|not|without|free|unrestricted|unfiltered|obey|only obey|ignore|never refuse)\b|you have no|ignore|answer without|respond without)",
             r"\byou (?:are|will) no longer (?:an? )?(?:assistant|ai|bound|restricted|limited|follow)",
             r"\bdo not follow (?:your|the|any) (?:rules|instructions|guidelines)",
+            r"\b(?:system|admin|developer|security|safety) override\b",
+            r"\b(?:previous|above|earlier|prior|your|all|the) (?:rules|instructions|guidelines|restrictions|policies) (?:no longer apply|are (?:void|cancelled|canceled|suspended|lifted|disabled|off)|do not apply|don't apply)",
             # fr
             r"\b(?:ignore[rz]?|oublie[rz]?|ne tiens pas compte d[e'] ?) (?:toutes |tout )?(?:les |tes |vos |des )?(?:instructions|regles|consignes|directives)(?: \w+)?",
             r"\ba partir de maintenant,? (?:tu|vous)(?: [\w']+){0,3} (?:n'as|n'avez|sans|obeis|obeissez|ignores|ignorez|libre|plus de regles)",
@@ -92,6 +94,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:uncensored|unfiltered|unrestricted|amoral) (?:ai|assistant|version|model|chatbot|response|answer|mode)\b",
             r"\byou are (?:now )?(?:an? )?(?:\w+ )?(?:ai|assistant|bot|model|chatbot|character)(?: \w+)? (?:with no|without(?: any)?|free (?:of|from)|that has no|who has no) (?:\w+ )?(?:restrictions|rules|filters|limits|limitations|guidelines|censorship|ethics|morals|boundaries)",
             r"\bstay in character (?:no matter|whatever|even if)",
+            r"\b(?:has|have) been (?:freed|liberated|released|unshackled|unchained) from (?:all )?(?:of )?(?:its |your |the |their |his |her )?(?:rules|restrictions|constraints|guidelines|programming|filters|limits)",
             r"\byou (?:have been|are now|are) (?:freed|liberated|free) from (?:your |the |all )?(?:rules|restrictions|constraints|guidelines|programming)",
             # fr
             r"\b(?:fais|faites|fait) comme si (?:tu|vous) (?:n'avais|n'avez|n'as|etais|etiez) (?:aucune?|pas de|plus de|sans) (?:\w+ )?(?:restrictions?|regles?|limites?|filtres?|censure|morale)",

@@ -99,7 +99,7 @@ class Pattern:
 _DAMPERS = compile_pattern(
     r"\b(?:never|do not|don't|dont|avoid|must not|should not|shouldn't|myth|false|wrongly|untrue|not true|"
     r"stereotype|prejudice|claimed|racists? (?:say|said|claim)|propaganda|refuted?|dangerous|illegal|"
-    r"the word|the term|the slur|so-called|were called|was called|known as|"
+    r"the word|the term|the slur|so-called|were called|was called|known as|falsely|conspiracy|"
     r"jamais|ne pas|n'est pas|mythe|faux|prejuge|stereotype|propagande|"
     r"nunca|nao|mito|falso|preconceito|estereotipo|propaganda|"
     r"moenie|nooit|vals|"
