@@ -73,7 +73,7 @@ class DecisionRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # django
     list_display = ("sequence", "created_at", "role", "action", "profile", "score", "surface", "user_id")
     list_filter = ("action", "role", "profile", "surface", "passed")
     search_fields = ("user_id", "request_id", "record_hash")
-    ordering = ("-sequence",)
+    ordering = ("-id",)
     actions = ["verify_chain"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:

@@ -80,6 +80,7 @@ class ChainReport:
     checked: int
     broken_at: int | None = None  # the sequence of the first record that does not verify
     problem: str = ""
+    pending: int = 0  # records written but not sealed into the chain yet
 
 
 def verify(

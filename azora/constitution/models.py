@@ -67,11 +67,13 @@ class OrganisationPolicy(PublicModel):
 class DecisionRecord(models.Model):
     """One decision of the constitution, append-only and chained: `record_hash` = SHA-256(previous_hash + fields).
 
+    A record is written unsealed (no sequence, no hashes) and sealed into the chain right after, in a batch, by
+    whichever writer holds the chain head's lock (services.decisions_seal); so writers never wait for each other.
     Texts are stored only when AZORA_CONSTITUTION_AUDIT_TEXTS allows (and then redacted); hashes always.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
-    sequence = models.BigIntegerField(unique=True)
+    sequence = models.BigIntegerField(unique=True, null=True, blank=True)  # None until sealed
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     user_id = models.UUIDField(null=True, blank=True)
     organisation_id = models.UUIDField(null=True, blank=True)
@@ -93,12 +95,17 @@ class DecisionRecord(models.Model):
     output_text = models.TextField(null=True, blank=True)  # noqa: DJ001 -- as input_text
     latency_us = models.PositiveIntegerField()
     constitution_number = models.PositiveIntegerField(null=True, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    record_hash = models.CharField(max_length=64, unique=True)
+    previous_hash = models.CharField(max_length=64, blank=True, default="")  # "" until sealed
+    record_hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
-        ordering = ["-sequence"]
-        indexes = [models.Index(fields=["user_id", "created_at"], name="con_decision_user_idx")]
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["user_id", "created_at"], name="con_decision_user_idx"),
+            models.Index(
+                fields=["created_at", "id"], condition=models.Q(sequence__isnull=True), name="con_decision_unsealed_idx"
+            ),
+        ]
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
 

@@ -72,7 +72,7 @@ class ValidationResult:
 @dataclass(frozen=True, slots=True)
 class DecisionView:
     id: uuid.UUID
-    sequence: int
+    sequence: int | None  # None until sealed into the chain (moments after it is written)
     created_at: datetime
     user_id: uuid.UUID | None
     organisation_id: uuid.UUID | None
@@ -93,7 +93,7 @@ class DecisionView:
     output_text: str | None
     latency_us: int
     constitution_number: int | None
-    record_hash: str
+    record_hash: str  # "" until sealed
 
 
 def constitution_current() -> ConstitutionView:

@@ -117,7 +117,7 @@ class DecisionQuery(Schema):
 
 class DecisionOut(Schema):
     id: uuid.UUID
-    sequence: int
+    sequence: int | None = Field(description="Position in the audit chain; null until sealed (moments after writing).")
     created_at: datetime
     user_id: uuid.UUID | None
     organisation_id: uuid.UUID | None

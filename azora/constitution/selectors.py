@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import uuid
 from collections.abc import Iterator, Mapping
@@ -154,20 +155,25 @@ def decision_page(
     if principle:
         # JSON containment is not portable to SQLite; the principle ids are simple words, matched in the JSON text.
         queryset = queryset.filter(violations__icontains=f'"{principle}"')
-    return paginate_queryset(queryset, cursor=cursor, limit=limit, to_item=decision_view, ordering=("-sequence",))
+    # Newest first by id (UUIDv7, time-ordered): a record is listed at once, before it is sealed into the chain.
+    return paginate_queryset(queryset, cursor=cursor, limit=limit, to_item=decision_view, ordering=("-id",))
 
 
 def _chain_rows() -> Iterator[dict[str, Any]]:
     fields = (*chain.HASHED_FIELDS, "previous_hash", "record_hash")
-    yield from DecisionRecord.objects.order_by("sequence").values(*fields).iterator(chunk_size=2000)
+    sealed = DecisionRecord.objects.filter(sequence__isnull=False).order_by("sequence")
+    yield from sealed.values(*fields).iterator(chunk_size=2000)
 
 
 def audit_verify() -> chain.ChainReport:
+    """Verifies the sealed chain from its anchor to its head; `pending` counts records not sealed yet."""
     head = AuditChainHead.objects.filter(pk=1).first() or AuditChainHead()
-    return chain.verify(
+    report = chain.verify(
         _chain_rows(),
         anchor_sequence=head.anchor_sequence,
         anchor_hash=head.anchor_hash,
         last_sequence=head.last_sequence,
         last_hash=head.last_hash,
     )
+    pending = DecisionRecord.objects.filter(sequence__isnull=True).count()
+    return dataclasses.replace(report, pending=pending) if pending else report

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from azora.constitution import chain, metrics, selectors
@@ -31,6 +31,8 @@ from azora.shared.observability.logging import get_logger
 logger = get_logger("azora.constitution")
 
 SURFACES = frozenset({"api", "guard", "critique"})
+# Records sealed per transaction: bounds the time the chain head is locked.
+SEAL_BATCH = 500
 
 
 # --- The constitution's versions ------------------------------------------------------------------------------
@@ -135,41 +137,40 @@ def _keeps_texts(decision: Decision) -> bool:
 
 
 def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
-    """Appends the decision to the audit chain (locking the chain head) and counts it; returns the record's id."""
+    """Writes the decision (unsealed), seals pending records into the chain if no one else is, counts it."""
     if entry.surface not in SURFACES:
         raise ValueError(f"unknown surface {entry.surface!r}")
     keep = _keeps_texts(decision)
+    record = DecisionRecord(
+        created_at=timezone.now(),
+        user_id=entry.user_id,
+        organisation_id=entry.organisation_id,
+        request_id=entry.request_id[:64],
+        surface=entry.surface,
+        purpose=entry.purpose[:40],
+        role=decision.role.value,
+        profile=decision.profile.value,
+        action=decision.action.value,
+        score=Decimal(str(decision.score)).quantize(Decimal("0.01")),
+        passed=decision.passed,
+        would_block=decision.would_block,
+        violations=list(decision.violations),
+        findings=_findings_json(decision.findings),
+        input_sha256=chain.text_sha256(entry.input_text),
+        output_sha256=chain.text_sha256(entry.output_text),
+        input_text=entry.stored_input if keep else None,
+        output_text=entry.stored_output if keep else None,
+        latency_us=max(0, min(entry.latency_us, 2**31 - 1)),
+        constitution_number=selectors.current_constitution_number(),
+    )
+    # One transaction: when the chain head is free, this writer also seals every pending record (its own
+    # included); when another writer holds it, the record is written unsealed and that writer, the next one or
+    # the seal job chains it. Writers never wait for each other.
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        record = DecisionRecord(
-            sequence=head.last_sequence + 1,
-            created_at=timezone.now(),
-            user_id=entry.user_id,
-            organisation_id=entry.organisation_id,
-            request_id=entry.request_id[:64],
-            surface=entry.surface,
-            purpose=entry.purpose[:40],
-            role=decision.role.value,
-            profile=decision.profile.value,
-            action=decision.action.value,
-            score=Decimal(str(decision.score)).quantize(Decimal("0.01")),
-            passed=decision.passed,
-            would_block=decision.would_block,
-            violations=list(decision.violations),
-            findings=_findings_json(decision.findings),
-            input_sha256=chain.text_sha256(entry.input_text),
-            output_sha256=chain.text_sha256(entry.output_text),
-            input_text=entry.stored_input if keep else None,
-            output_text=entry.stored_output if keep else None,
-            latency_us=max(0, min(entry.latency_us, 2**31 - 1)),
-            constitution_number=selectors.current_constitution_number(),
-        )
-        record.previous_hash = head.last_hash
-        record.record_hash = chain.record_hash(head.last_hash, {f: getattr(record, f) for f in chain.HASHED_FIELDS})
+        head = _locked_head(wait=False)
         record.save(force_insert=True)
-        head.last_sequence = record.sequence
-        head.last_hash = record.record_hash
-        head.save(update_fields=["last_sequence", "last_hash"])
+        if head is not None:
+            _seal_pending(head)
     _count(decision, entry.surface, entry.latency_us)
     if decision.would_block and not decision.blocked:
         # LENIENT warns and DEVELOPMENT logs: the text went through, but the record and this line say why it
@@ -183,6 +184,48 @@ def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
     return record.id
 
 
+def _locked_head(*, wait: bool) -> AuditChainHead | None:
+    """The chain head, locked for this transaction; None when another writer holds it and `wait` is False."""
+    skip = not wait and connection.features.has_select_for_update_skip_locked
+    head = AuditChainHead.objects.select_for_update(skip_locked=skip).filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.get_or_create(pk=1)  # the first record ever (or a table emptied by tests)
+        head = AuditChainHead.objects.select_for_update(skip_locked=skip).filter(pk=1).first()
+    return head
+
+
+def _seal_pending(head: AuditChainHead) -> int:
+    """Chains up to SEAL_BATCH unsealed records, oldest first, after the locked head; moves the head."""
+    pending = list(DecisionRecord.objects.filter(sequence__isnull=True).order_by("created_at", "id")[:SEAL_BATCH])
+    if not pending:
+        return 0
+    previous, sequence = head.last_hash, head.last_sequence
+    for record in pending:
+        sequence += 1
+        record.sequence = sequence
+        record.previous_hash = previous
+        record.record_hash = chain.record_hash(previous, {f: getattr(record, f) for f in chain.HASHED_FIELDS})
+        previous = record.record_hash
+    DecisionRecord.objects.bulk_update(pending, ["sequence", "previous_hash", "record_hash"])
+    head.last_sequence, head.last_hash = sequence, previous
+    head.save(update_fields=["last_sequence", "last_hash"])
+    return len(pending)
+
+
+def decisions_seal(*, wait: bool = True) -> int:
+    """Seals every pending record (the seal job, the purge); returns how many. `wait=False` skips a held lock."""
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            head = _locked_head(wait=wait)
+            if head is None:
+                return sealed
+            batch = _seal_pending(head)
+        sealed += batch
+        if batch < SEAL_BATCH:
+            return sealed
+
+
 def _count(decision: Decision, surface: str, latency_us: int) -> None:
     role = decision.role.value
     metrics.DECISIONS.labels(
@@ -194,25 +237,30 @@ def _count(decision: Decision, surface: str, latency_us: int) -> None:
 
 
 def decisions_purge(*, now: datetime | None = None) -> int:
-    """Deletes the records older than the retention period (a prefix of the chain) and moves the chain's anchor.
+    """Deletes the sealed records older than the retention period (a prefix of the chain) and moves the anchor.
 
     The anchor becomes the last purged record's sequence and hash, so the first kept record still verifies.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.AZORA_CONSTITUTION_RETENTION_DAYS)
+    decisions_seal(wait=True)
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        last_old = (
-            DecisionRecord.objects.filter(created_at__lt=cutoff)
-            .order_by("-sequence")
-            .values("sequence", "record_hash")
-            .first()
-        )
+        head = _locked_head(wait=True)
+        assert head is not None
+        sealed = DecisionRecord.objects.filter(sequence__isnull=False)
+        # The longest prefix of the chain whose records are all older than the cutoff.
+        first_kept = sealed.filter(created_at__gte=cutoff).order_by("sequence").values_list("sequence", flat=True)
+        limit = first_kept.first()
+        prefix = sealed.filter(created_at__lt=cutoff) if limit is None else sealed.filter(sequence__lt=limit)
+        last_old = prefix.order_by("-sequence").values_list("sequence", "record_hash").first()
         if last_old is None:
             return 0
-        deleted, _ = DecisionRecord.objects.filter(sequence__lte=last_old["sequence"]).delete()
-        head.anchor_sequence = last_old["sequence"]
-        head.anchor_hash = last_old["record_hash"]
+        anchor_sequence, anchor_hash = last_old
+        if anchor_sequence is None:  # not possible (sealed rows only); keeps the type checker honest
+            return 0
+        deleted, _ = DecisionRecord.objects.filter(sequence__lte=anchor_sequence).delete()
+        head.anchor_sequence = anchor_sequence
+        head.anchor_hash = anchor_hash
         head.save(update_fields=["anchor_sequence", "anchor_hash"])
     logger.info("constitution.decisions_purged", deleted=deleted, anchor_sequence=head.anchor_sequence)
     return deleted

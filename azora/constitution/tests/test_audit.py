@@ -144,13 +144,15 @@ def test_purge_deletes_old_records_and_the_chain_still_verifies(settings) -> Non
     assert selectors.audit_verify().problem == "record #4 is missing"
 
 
-def test_the_purge_job_is_registered() -> None:
-    from azora.constitution.jobs import purge_decisions_task
+def test_the_seal_and_purge_jobs_are_registered() -> None:
+    from azora.constitution.jobs import purge_decisions_task, seal_decisions_task
     from azora.shared import scheduling
 
     jobs = {job.name: job for job in scheduling.discover_jobs()}
     assert jobs["constitution.purge_decisions"].task is purge_decisions_task
     assert jobs["constitution.purge_decisions"].every == timedelta(hours=6)
+    assert jobs["constitution.seal_decisions"].task is seal_decisions_task
+    assert jobs["constitution.seal_decisions"].every == timedelta(minutes=1)
 
 
 def test_decisions_are_counted_in_prometheus() -> None:
@@ -163,3 +165,20 @@ def test_decisions_are_counted_in_prometheus() -> None:
     record("bad", findings=[hazard("weapons", 9)])
     assert REGISTRY.get_sample_value("azora_constitution_decisions_total", labels) == before + 1
     assert REGISTRY.get_sample_value("azora_constitution_violations_total", safety) == violations_before + 1
+
+
+def test_a_record_left_unsealed_is_pending_until_the_next_seal() -> None:
+    record("sealed at once")
+    # A writer that found the chain head locked leaves its record unsealed for the lock's holder or the next writer.
+    decision = decide([], role="output", profile="STANDARD")
+    DecisionRecord.objects.create(
+        role="output", profile="STANDARD", surface="guard", action="allow", score=100, passed=True,
+        would_block=False, input_sha256="a" * 64, output_sha256="b" * 64, latency_us=5,
+    )  # fmt: skip
+    assert selectors.audit_verify() == chain.ChainReport(ok=True, checked=1, pending=1)
+    assert decision.action.value == "allow"
+    assert services.decisions_seal() == 1
+    assert selectors.audit_verify() == chain.ChainReport(ok=True, checked=2)
+    assert list(DecisionRecord.objects.order_by("sequence").values_list("sequence", flat=True)) == [1, 2]
+    record("next")
+    assert selectors.audit_verify() == chain.ChainReport(ok=True, checked=3)
