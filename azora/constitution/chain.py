@@ -2,7 +2,7 @@
 
 Each record's hash is SHA-256 over the previous record's hash and the record's canonical JSON, so editing,
 inserting or deleting a record breaks every later link. The chain head (one row) holds the last hash, so removing
-the newest records is detected too; a purge moves the head's anchor to the last purged record (ADR 0013).
+the newest records is detected too; a purge moves the head's anchor to the last purged record (ADR 0015).
 """
 
 from __future__ import annotations

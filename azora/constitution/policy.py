@@ -1,7 +1,7 @@
 """The constitution's pure decision function: findings + role + profile -> a scored, explained Decision.
 
 No database, no settings, no I/O: the rails, the API, the streaming guard and the evaluation runner all call
-`decide(...)`, so every surface makes the same decision for the same findings (ADR 0013).
+`decide(...)`, so every surface makes the same decision for the same findings (ADR 0015).
 
 Scoring. The four weighted principles (Ubuntu 30, fairness 25, privacy 25, safety 20) each get a compliance in
 [0, 1]: ``1 - min(1, sum of the severities of their findings / 10)``; the score is the weighted sum (0..100).
