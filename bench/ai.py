@@ -128,7 +128,14 @@ def _client(
 
 
 def measure(
-    port: int, path: str, body: dict[str, Any], headers: dict[str, str], *, clients: int, seconds: float
+    port: int,
+    path: str,
+    body: dict[str, Any],
+    headers: dict[str, str],
+    *,
+    clients: int,
+    seconds: float,
+    minimum: int = 20,
 ) -> dict[str, Any]:
     payload = json.dumps(body).encode()
     sent = {"Content-Type": "application/json", "Accept": "application/json", **headers}
@@ -143,7 +150,7 @@ def measure(
         thread.start()
     for thread in threads:
         thread.join()
-    if len(latencies) < 20:
+    if len(latencies) < max(minimum, 2):
         raise RuntimeError(f"too few answers ({len(latencies)}); errors: {sorted(set(errors))[:5]}")
     cuts = statistics.quantiles(latencies, n=100, method="inclusive")
     return {
@@ -202,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     with model_server(args.delay_ms) as model_port, tempfile.TemporaryDirectory(prefix="azora-bench-ai-") as data_dir:
         direct_path = "/v1/chat/completions"
         direct_body = {"model": "bench-model", **QUESTION}
-        measure(model_port, direct_path, direct_body, {}, clients=args.clients, seconds=args.warmup)
+        measure(model_port, direct_path, direct_body, {}, clients=args.clients, seconds=args.warmup, minimum=1)
         results["direct"] = measure(
             model_port, direct_path, direct_body, {}, clients=args.clients, seconds=args.duration
         )
@@ -244,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
                 info["sample_answer"] = {
                     key: answer.get(key) for key in ("outcome", "provider", "input_action", "output_action")
                 }
-                measure(running.port, CHAT, QUESTION, auth, clients=args.clients, seconds=args.warmup)
+                measure(running.port, CHAT, QUESTION, auth, clients=args.clients, seconds=args.warmup, minimum=1)
                 results["azora"] = measure(
                     running.port, CHAT, QUESTION, auth, clients=args.clients, seconds=args.duration
                 )
