@@ -12,11 +12,20 @@ What one run does:
    learner, the benchmark user among them) and 2,000,000 lesson-progress rows (10 per enrolment), then ANALYZE;
 3. the baseline: the catalogue search's SQL (the same full-text match and ranking the selector runs) timed
    directly with psycopg on one connection;
+   then the in-process CPU per request (`--inprocess N`): Django's test client through every middleware with a
+   JWT, `time.process_time` over 5 rounds of N requests per endpoint (median), beside `GET /api/v1/me` in the same
+   process, plus first visits of pages not seen before (outline and other caches cold);
 4. starts `azora serve` (WSGI, as bench/run.py starts it), signs in over allauth headless, and measures
    `GET /api/v1/me` (the same edge's one-query endpoint, as a baseline of this run), then
    `GET /api/v1/courses?q=...`, `GET /api/v1/courses/{slug}` and `GET /api/v1/me/enrollments` with wrk at 64
    connections (a warm-up run first, discarded);
-5. always drops the scratch database and flushes its Redis database, even when a step fails.
+5. always drops the scratch database (unless `--keep` or `--reuse`) and flushes its Redis database, even when a
+   step fails.
+
+`--reuse` skips steps 1-2 when the database kept by an earlier `--keep`/`--reuse` run holds the seeded catalogue
+(same --courses and --learners): `./dev bench --scenario education --keep` once, then `... --reuse` for each
+measurement (`--skip-http` for the in-process figures alone). A run from another work tree (a "before" commit)
+can reuse the same database as long as the migrations are the same.
 """
 
 from __future__ import annotations
