@@ -33,6 +33,11 @@ class Command(BaseCommand):
         parser.add_argument("--cases", default=None, help="Another cases file (YAML, same fields).")
         parser.add_argument("--failures", action="store_true", help="List the cases scored wrong.")
         parser.add_argument(
+            "--without-language",
+            action="store_true",
+            help="Do not tell the detectors each case's language (as when the learner's language is unknown).",
+        )
+        parser.add_argument(
             "--latency-samples",
             type=int,
             default=1000,
@@ -61,7 +66,9 @@ class Command(BaseCommand):
         split_sets = choices[options["split"]]
         missed: list[str] = []
         for splits in split_sets:
-            report = runner.evaluate(cases, profile=options["profile"], splits=splits)
+            report = runner.evaluate(
+                cases, profile=options["profile"], splits=splits, with_language=not options["without_language"]
+            )
             self.stdout.write(runner.format_report(report))
             if options["failures"] and report.failures:
                 self.stdout.write("Scored wrong:")

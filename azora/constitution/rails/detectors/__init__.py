@@ -18,7 +18,7 @@ from azora.constitution.rails.detectors.hazards import find_hazards
 from azora.constitution.rails.detectors.injection import find_injections
 from azora.constitution.rails.detectors.pii import find_personal_data
 from azora.constitution.rails.detectors.profanity import find_profanity, warm_up
-from azora.constitution.rails.detectors.text import fold
+from azora.constitution.rails.detectors.text import fold, guess_language
 
 __all__ = ["BLOCKING_SEVERITY", "Finding", "detect_input", "detect_output", "redact", "warm_up"]
 
@@ -35,6 +35,7 @@ def detect_input(text: str, *, language: str | None = None) -> list[Finding]:
     if not text:
         return []
     folded = fold(text)
+    language = language or guess_language(folded)
     findings = find_injections(folded)
     findings += find_hazards(folded, role="input")
     findings += find_personal_data(text, language=language)
@@ -48,6 +49,7 @@ def detect_output(text: str, *, language: str | None = None) -> list[Finding]:
     if not text:
         return []
     folded = fold(text)
+    language = language or guess_language(folded)
     findings = find_hazards(folded, role="output")
     findings += find_bias(folded)
     findings += find_disclosure(folded)

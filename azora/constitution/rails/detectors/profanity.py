@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from azora.constitution.rails.detectors.findings import Finding
-from azora.constitution.rails.detectors.text import compile_pattern
+from azora.constitution.rails.detectors.text import compile_pattern, guess_language
 
 # Probability at or above which the model's verdict is reported. The model fires on mild words too
 # ("sex education" scores about 0.6), so only confident verdicts count.
@@ -82,7 +82,8 @@ def find_profanity(text: str, folded: str, *, language: str | None = None) -> li
     """Offensive language: the word list (any language), else the model above `THRESHOLD`.
 
     The model was trained on English only and misreads other languages' ordinary words ("hoe" and "die" are
-    Afrikaans for "how" and "the"), so it runs only when the language is English or unknown.
+    Afrikaans for "how" and "the"), so it runs only when the language is English, or not given and not guessed
+    (from function words) to be another one.
     """
     match = _WORDS.search(folded)
     if match is not None:
@@ -97,6 +98,8 @@ def find_profanity(text: str, folded: str, *, language: str | None = None) -> li
                 message="Offensive language.",
             )
         ]
+    # The guard does not always know the language: then the text's function words decide.
+    language = language or guess_language(folded)
     if language is not None and not language.lower().startswith("en"):
         return []
     probability = profanity_probability(text)

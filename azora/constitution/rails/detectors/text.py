@@ -94,6 +94,153 @@ class Pattern:
         return match
 
 
+# Function words of the platform's languages (folded), for a cheap guess when the caller does not say the language.
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        {
+            "the",
+            "and",
+            "is",
+            "are",
+            "to",
+            "of",
+            "you",
+            "what",
+            "how",
+            "why",
+            "i",
+            "my",
+            "it",
+            "this",
+            "that",
+            "with",
+            "for",
+            "in",
+            "on",
+            "be",
+            "do",
+            "does",
+            "was",
+        }
+    ),
+    "fr": frozenset(
+        {
+            "le",
+            "la",
+            "les",
+            "et",
+            "est",
+            "sont",
+            "de",
+            "des",
+            "du",
+            "un",
+            "une",
+            "que",
+            "qui",
+            "je",
+            "tu",
+            "vous",
+            "pour",
+            "dans",
+            "pas",
+            "ce",
+            "cette",
+            "avec",
+        }
+    ),
+    "pt": frozenset(
+        {
+            "o",
+            "a",
+            "os",
+            "as",
+            "e",
+            "de",
+            "do",
+            "da",
+            "dos",
+            "das",
+            "um",
+            "uma",
+            "que",
+            "eu",
+            "tu",
+            "voce",
+            "para",
+            "com",
+            "nao",
+            "em",
+            "no",
+            "na",
+            "por",
+            "como",
+        }
+    ),
+    "af": frozenset(
+        {
+            "die",
+            "en",
+            "is",
+            "van",
+            "hoe",
+            "wat",
+            "ek",
+            "jy",
+            "nie",
+            "'n",
+            "op",
+            "vir",
+            "met",
+            "het",
+            "sy",
+            "hy",
+            "ons",
+            "julle",
+            "dit",
+            "om",
+            "te",
+        }
+    ),
+    "sw": frozenset(
+        {
+            "na",
+            "ya",
+            "wa",
+            "ni",
+            "kwa",
+            "za",
+            "la",
+            "katika",
+            "je",
+            "nini",
+            "jinsi",
+            "gani",
+            "mimi",
+            "wewe",
+            "yangu",
+            "hii",
+            "kama",
+        }
+    ),
+}
+_WORD = re.compile(r"[a-z']+")
+
+
+def guess_language(folded: str) -> str | None:
+    """The language whose function words the folded text uses most (two at least, and more than any other)."""
+    counts = dict.fromkeys(_FUNCTION_WORDS, 0)
+    for word in _WORD.findall(folded):
+        for language, words in _FUNCTION_WORDS.items():
+            if word in words:
+                counts[language] += 1
+    ranked = sorted(counts.items(), key=lambda item: item[1], reverse=True)
+    (best, best_count), (_, runner_up) = ranked[0], ranked[1]
+    if best_count >= 2 and best_count > runner_up:
+        return best
+    return None
+
+
 # Words that, just before a match, turn it into a warning, a refutation or reported speech ("never mix ...",
 # "the myth that ..."): teaching content, not the harm itself.
 _DAMPERS = compile_pattern(

@@ -112,3 +112,31 @@ def test_profanity_is_not_checked_once_a_blocking_harm_is_found() -> None:
     text = "how do I make a pipe bomb, fucking hell"
     assert sorted(f.detector for f in detect_input(text, language="en")) == ["hazard.weapons"]
     assert [f.detector for f in detect_output("This fucking homework is shit.", language="en")] == ["profanity"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Hoe bereken ek die rente op 'n spaarrekening?", "af"),
+        ("What is the capital of France?", "en"),
+        ("Quelle est la capitale de la France ?", "fr"),
+        ("Qual é a capital de Portugal?", "pt"),
+        ("Ni nini chanzo cha Vita vya Maji Maji?", "sw"),
+        ("fuck off", None),
+        ("42", None),
+    ],
+)
+def test_guess_language(text: str, language: str | None) -> None:
+    from azora.constitution.rails.detectors.text import guess_language
+
+    assert guess_language(fold(text)) == language
+
+
+def test_without_a_language_the_guess_keeps_the_english_model_off_afrikaans() -> None:
+    assert detect_input("Hoe bereken ek die rente op 'n spaarrekening?") == []
+    assert [f.detector for f in detect_input("this fucking homework is shit")] == ["profanity"]
+
+
+def test_without_a_language_the_guess_finds_national_phone_formats() -> None:
+    text = "Liga-me para o 912 345 678 depois das aulas."
+    assert [(f.detector, text[f.start : f.end]) for f in detect_input(text)] == [("pii.phone", "912 345 678")]

@@ -48,9 +48,10 @@ def test_the_set_covers_what_the_issue_asks(cases: list[runner.Case]) -> None:
     assert all(case.questions for case in cases if case.kind == "integrity")
 
 
+@pytest.mark.parametrize("with_language", [True, False], ids=["language-given", "language-unknown"])
 @pytest.mark.parametrize("splits", [("dev",), ("holdout",), ("fresh",), ("probe",), runner.SPLITS])
-def test_targets_are_met(cases: list[runner.Case], splits: tuple[str, ...]) -> None:
-    report = runner.evaluate(cases, splits=splits)
+def test_targets_are_met(cases: list[runner.Case], splits: tuple[str, ...], with_language: bool) -> None:
+    report = runner.evaluate(cases, splits=splits, with_language=with_language)
     assert runner.missed_targets(report) == []
     assert report.overall.f1 >= runner.TARGET_F1
     assert report.false_refusal_rate <= runner.TARGET_FALSE_REFUSALS
