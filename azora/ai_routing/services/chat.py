@@ -7,11 +7,10 @@ budget settlement are written whatever happens, in one transaction.
 
 from __future__ import annotations
 
-import itertools
 import random
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 
 import structlog
@@ -543,13 +542,22 @@ def chat_streamed(*, messages: tuple[ChatMessage, ...], options: ChatOptions) ->
             raise ProvidersUnavailable(extra={"attempts": list(result.attempts)})
         primed = ChatStream(iter(()))
     else:
-        primed = ChatStream(itertools.chain((first,), chunks))
+        primed = ChatStream(_primed(first, chunks))
     primed.result = stream.result
     holder[0] = primed
     return primed
 
 
-def _stream_chunks(chat: _Chat, holder: list[ChatStream]) -> Iterator[str]:
+def _primed(first: str, chunks: Generator[str]) -> Iterator[str]:
+    """`first`, then the rest; closing it closes the underlying stream (which then settles and records)."""
+    try:
+        yield first
+        yield from chunks
+    finally:
+        chunks.close()
+
+
+def _stream_chunks(chat: _Chat, holder: list[ChatStream]) -> Generator[str]:
     """Fallback is possible until the first chunk reaches the caller; after that a failure ends the stream."""
     assert chat.decision is not None
     attempted = _Attempted()
@@ -558,6 +566,7 @@ def _stream_chunks(chat: _Chat, holder: list[ChatStream]) -> Iterator[str]:
     output_filter: OutputFilter | None = None
     outcome, error_code = "error", ProvidersUnavailable.code
     finished = False
+    current: ProviderConfig | None = None  # the provider being read
     try:
         for name in chat.decision.order:
             config = chat.configs[name]
@@ -583,6 +592,7 @@ def _stream_chunks(chat: _Chat, holder: list[ChatStream]) -> Iterator[str]:
             provider = adapters.build_provider(config)
             output_filter = chat.output_filter()
             raw_parts = []
+            current = config
             started = time.perf_counter()
             end: StreamEnd | None = None
             try:
@@ -652,6 +662,8 @@ def _stream_chunks(chat: _Chat, holder: list[ChatStream]) -> Iterator[str]:
     finally:
         if not finished:
             # The caller stopped reading (or something broke): settle what was used and record it.
+            if attempted.config is None and current is not None and raw_parts:
+                attempted.config, attempted.model = current, current.model
             if attempted.config is not None and not attempted.tokens_out:
                 attempted.tokens_in = adapters.estimate_prompt_tokens(chat.model_messages)
                 attempted.tokens_out = adapters.estimate_tokens("".join(raw_parts))

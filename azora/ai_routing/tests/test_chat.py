@@ -405,3 +405,16 @@ def test_a_reservation_left_by_a_dead_call_is_released_by_the_job() -> None:
     assert reservations_release_stale(older_than=timezone.now() - timedelta(minutes=15)) == 0
     assert reservations_release_stale(older_than=timezone.now() + timedelta(seconds=1)) == 1
     assert (BudgetPeriod.objects.get().reserved_micros, BudgetReservation.objects.count()) == (0, 0)
+
+
+def test_a_stream_the_caller_stops_reading_is_settled_and_recorded(openai_provider: Provider) -> None:
+    budget_put(scope="user", subject=str(USER), limit_micros=1_000_000, currency="USD")
+    stream = chat_stream(messages=QUESTION, options=ChatOptions(user_id=USER))
+    first = next(stream)
+    stream.close()
+    usage = only_usage()
+    assert (usage.outcome, usage.error_code, usage.provider) == ("error", "ai_stream_cancelled", "openai")
+    assert usage.tokens_out == (len(first) + 3) // 4
+    period = BudgetPeriod.objects.get()
+    assert (period.spent_micros, period.reserved_micros) == (usage.cost_micros, 0)
+    assert usage.cost_micros == 10 * 1 + usage.tokens_out * 2
