@@ -168,9 +168,13 @@ def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
     # the seal job chains it. Writers never wait for each other.
     with transaction.atomic():
         head = _locked_head(wait=False)
-        record.save(force_insert=True)
-        if head is not None:
-            _seal_pending(head)
+        if head is None:
+            record.save(force_insert=True)
+        else:
+            _seal_pending(head, save_head=False)  # older records some writer left pending, usually none
+            _link(record, head)
+            record.save(force_insert=True)
+            head.save(update_fields=["last_sequence", "last_hash"])
     _count(decision, entry.surface, entry.latency_us)
     if decision.would_block and not decision.blocked:
         # LENIENT warns and DEVELOPMENT logs: the text went through, but the record and this line say why it
@@ -194,21 +198,24 @@ def _locked_head(*, wait: bool) -> AuditChainHead | None:
     return head
 
 
-def _seal_pending(head: AuditChainHead) -> int:
+def _link(record: DecisionRecord, head: AuditChainHead) -> None:
+    """Gives the record the next sequence after the (locked) head and its hash; moves the head in memory."""
+    record.sequence = head.last_sequence + 1
+    record.previous_hash = head.last_hash
+    record.record_hash = chain.record_hash(head.last_hash, {f: getattr(record, f) for f in chain.HASHED_FIELDS})
+    head.last_sequence, head.last_hash = record.sequence, record.record_hash
+
+
+def _seal_pending(head: AuditChainHead, *, save_head: bool = True) -> int:
     """Chains up to SEAL_BATCH unsealed records, oldest first, after the locked head; moves the head."""
     pending = list(DecisionRecord.objects.filter(sequence__isnull=True).order_by("created_at", "id")[:SEAL_BATCH])
     if not pending:
         return 0
-    previous, sequence = head.last_hash, head.last_sequence
     for record in pending:
-        sequence += 1
-        record.sequence = sequence
-        record.previous_hash = previous
-        record.record_hash = chain.record_hash(previous, {f: getattr(record, f) for f in chain.HASHED_FIELDS})
-        previous = record.record_hash
+        _link(record, head)
     DecisionRecord.objects.bulk_update(pending, ["sequence", "previous_hash", "record_hash"])
-    head.last_sequence, head.last_hash = sequence, previous
-    head.save(update_fields=["last_sequence", "last_hash"])
+    if save_head:
+        head.save(update_fields=["last_sequence", "last_hash"])
     return len(pending)
 
 
