@@ -160,7 +160,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:i want|i'm going|im going|i am going|i plan|i'm planning|i have decided|i've decided|i need) to (?:die|kill myself|end (?:it|my life|it all)|disappear forever|hurt myself|cut myself)\b",
             r"\bi(?:'m| am)? (?:feel like|thinking (?:about|of)|keep thinking about|been thinking about) (?:ending it all|ending my life|killing myself|dying|suicide|taking my (?:own )?life|not being here anymore)\b",
             r"\b(?:painless|easiest|quickest|surest|most reliable|best) (?:way|method|methods|ways) (?:to|of) (?:die|dying|kill (?:myself|yourself|oneself)|suicide|commit suicide|end (?:my|your|one's) life)",
-            r"\bhow (?:many|much) (?:\w+ ){0,3}(?:pills|tablets|paracetamol|panado|sleeping pills|insulin)(?: \w+){0,4} (?:to|would|will|does it take to)(?: \w+){0,2} (?:kill|die|overdose|end|not wake up|never wake up|sleep forever)",
+            r"\bhow (?:many|much) (?:[\w']+ ){0,4}(?:pills|tablets|paracetamol|panado|sleeping pills|insulin)(?: \w+){0,4} (?:to|would|will|does it take to)(?: \w+){0,2} (?:kill|die|overdose|end|not wake up|never wake up|sleep forever)",
             r"\b(?:lethal|fatal) dose (?:of \w+ )?(?:for me|to (?:kill myself|die|end it))",
             r"\b(?:hide|cover(?: up)?) (?:the |my )?(?:self-harm|cuts|scars|burns|marks)(?: on my \w+)? from (?:my )?(?:parents|teachers?|mom|mum|dad|family|everyone)",
             r"\bpro-?ana (?:tips|diet|coach)|\b(?:tips|ways) to (?:starve|purge|stop eating)",
