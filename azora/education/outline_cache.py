@@ -12,7 +12,8 @@ new token twice: at once (inside the writer's transaction) and again after the t
 read the old rows before the commit therefore stored them under a token that is replaced after the commit, and is
 never read again: no stale outline survives a commit, whatever the interleaving. A missing token (evicted, or a
 new course) is replaced by a new random one, so an old entry can never match it. One cache round trip per read
-(`get_many` of both keys), none per lesson.
+(`get_many` of both keys), none per lesson. When the cache is unreachable a read falls back to the database;
+a change fails instead (its transaction rolls back), so no change can be missed by the tokens.
 
 Invalidation comes from two places, so that every writer is covered:
 - Django signals for row writes (`post_save`/`post_delete` of Module and Lesson, `m2m_changed` of a course's
@@ -24,6 +25,7 @@ The tests in `tests/test_courses_outline_cache.py` prove that every authoring pa
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterable
 from typing import Any, NamedTuple
@@ -34,8 +36,11 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from azora.education.models import Course, Lesson, Module
+from azora.shared.observability.logging import get_logger
 
 __all__ = ["Outline", "OutlineLesson", "OutlineModule", "outline_changed", "outlines"]
+
+logger = get_logger("azora.education")
 
 VERSION_PREFIX = "edu:outline-v:"
 ENTRY_PREFIX = "edu:outline:"
@@ -131,7 +136,11 @@ def outlines(course_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Outline]:
     if not ids:
         return {}
     keys = [f"{VERSION_PREFIX}{course_id}" for course_id in ids] + [f"{ENTRY_PREFIX}{course_id}" for course_id in ids]
-    found: dict[str, Any] = cache.get_many(keys)
+    try:
+        found: dict[str, Any] = cache.get_many(keys)
+    except Exception:  # the cache is down (a Redis error): read the database, store nothing
+        logger.warning("education.outline_cache.unavailable", exc_info=True)
+        return _read(ids)
     result: dict[uuid.UUID, Outline] = {}
     missing: dict[uuid.UUID, str] = {}
     new_tokens: dict[str, str] = {}
@@ -147,16 +156,22 @@ def outlines(course_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Outline]:
         missing[course_id] = token
     if not missing:
         return result
-    for key, token in new_tokens.items():
-        # Another reader may have set a token first; theirs wins, and this read is stored under it only if equal.
-        if not cache.add(key, token, TOKEN_TIMEOUT):
-            course_id = uuid.UUID(key.removeprefix(VERSION_PREFIX))
-            missing[course_id] = cache.get(key) or _new_token()
+    try:
+        for key, token in new_tokens.items():
+            # Another reader may have set a token first; theirs wins, and this read is stored under it.
+            if not cache.add(key, token, TOKEN_TIMEOUT):
+                course_id = uuid.UUID(key.removeprefix(VERSION_PREFIX))
+                missing[course_id] = cache.get(key) or _new_token()
+    except Exception:  # as above: serve from the database, store nothing
+        logger.warning("education.outline_cache.unavailable", exc_info=True)
+        result.update(_read(list(missing)))
+        return result
     read = _read(list(missing))
-    cache.set_many(
-        {f"{ENTRY_PREFIX}{course_id}": (token, read[course_id]) for course_id, token in missing.items()},
-        ENTRY_TIMEOUT,
-    )
+    with contextlib.suppress(Exception):  # a failed store only means the next read misses too
+        cache.set_many(
+            {f"{ENTRY_PREFIX}{course_id}": (token, read[course_id]) for course_id, token in missing.items()},
+            ENTRY_TIMEOUT,
+        )
     result.update(read)
     return result
 

@@ -223,3 +223,16 @@ def test_prerequisites_are_filtered_for_the_viewer() -> None:
     EnrollmentFactory(course=archived, user=learner)
     titles = [p["title"] for p in send(client, "GET", f"/courses/{course.slug}").json()["prerequisites"]]
     assert titles == ["A published one", "An archived one"]
+
+
+def test_an_unreachable_cache_serves_the_outline_from_the_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    course, _ = course_with_lessons(modules=2, lessons_per_module=2)
+
+    def down(*args: Any, **kwargs: Any) -> Any:
+        raise ConnectionError("the cache is down")
+
+    monkeypatch.setattr(cache, "get_many", down)
+    assert outlines([course.id])[course.id] == _fresh(course.id)
+    learner = UserFactory()
+    body = send(session_client(learner), "GET", f"/courses/{course.slug}").json()
+    assert body["lesson_count"] == 4
