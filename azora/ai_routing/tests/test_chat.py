@@ -418,3 +418,18 @@ def test_a_stream_the_caller_stops_reading_is_settled_and_recorded(openai_provid
     period = BudgetPeriod.objects.get()
     assert (period.spent_micros, period.reserved_micros) == (usage.cost_micros, 0)
     assert usage.cost_micros == 10 * 1 + usage.tokens_out * 2
+
+
+@override_settings(AZORA_AI_TIER_LATENCY_MS={"simple": 100, "moderate": 1000, "complex": 3000})
+def test_difficulty_tiers_fall_back_upward_when_a_tier_exceeds_its_latency_budget(
+    openai_provider: Provider, anthropic_provider: Provider, openai_server: OpenAIServer
+) -> None:
+    Provider.objects.filter(name="openai").update(tier="simple")
+    Provider.objects.filter(name="claude").update(tier="moderate")
+    Provider.objects.filter(name="local").update(is_active=False)
+    openai_server.script.queue.extend([Behaviour(delay_seconds=0.3), Behaviour(delay_seconds=0.3)])
+    result = ask(strategy="difficulty")
+    assert result.decision is not None
+    assert (result.decision.difficulty, result.decision.order) == ("simple", ("openai", "claude"))
+    assert (result.provider, result.attempts) == ("claude", ("openai:timeout", "openai:timeout", "claude:ok"))
+    assert only_usage().decision["difficulty"] == "simple"
