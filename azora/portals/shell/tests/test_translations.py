@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 from django.utils.html import escape
 
@@ -223,3 +224,32 @@ def test_the_mo_is_what_msgfmt_makes_of_the_po(language: str, tmp_path: Path) ->
     )
 
     assert compiled.read_bytes() == (directory / "django.mo").read_bytes()
+
+
+def test_the_catalogs_hold_every_message_of_the_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A string marked in code or a template but missing from the catalogs would show in English in every language.
+
+    makemessages runs over a copy of the catalogs, in a folder that links to the code (it writes to `./locale`),
+    with the same options as the command in docs/i18n.md; every message must then still be translated.
+    """
+    if shutil.which("xgettext") is None:
+        pytest.skip("gettext's xgettext is not installed")
+    root = Path(settings.BASE_DIR)
+    for package in ("azora", "config"):
+        (tmp_path / package).symlink_to(root / package, target_is_directory=True)
+    shutil.copytree(LOCALE_DIR, tmp_path / "locale")
+    monkeypatch.chdir(tmp_path)
+
+    call_command(
+        "makemessages",
+        locale=TRANSLATED_LANGUAGES,
+        symlinks=True,
+        ignore_patterns=["tests", "migrations"],
+        no_obsolete=True,
+        verbosity=0,
+    )
+
+    for language in TRANSLATED_LANGUAGES:
+        entries = parse_po(tmp_path / "locale" / language / "LC_MESSAGES" / "django.po")
+        missing = [entry.msgid for entry in entries[1:] if "fuzzy" in entry.flags or not all(entry.translations)]
+        assert missing == [], language
