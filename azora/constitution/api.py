@@ -15,6 +15,7 @@ from azora.constitution import selectors, services
 from azora.constitution.errors import AuditReviewDenied, OrganisationNotFound
 from azora.constitution.policy import PASS_SCORE, PROFILES
 from azora.constitution.schemas import (
+    ChainReportOut,
     CheckOut,
     ConstitutionOut,
     DecisionOut,
@@ -135,13 +136,17 @@ def constitution_get(request: HttpRequest) -> ConstitutionOut:
     )
 
 
-@router.get("/decisions", response=DecisionPageOut, summary="The decisions audit, newest first (platform admins)")
-def decision_list(request: HttpRequest, filters: Query[DecisionQuery]) -> DecisionPageOut:
+def _require_reviewer(request: HttpRequest) -> None:
     principal = _principal(request, REVIEW_SCOPE)
     if principal.user_id is None or not accounts.user_has_platform_role(
         user_id=principal.user_id, role="platform_admin"
     ):
         raise AuditReviewDenied()
+
+
+@router.get("/decisions", response=DecisionPageOut, summary="The decisions audit, newest first (platform admins)")
+def decision_list(request: HttpRequest, filters: Query[DecisionQuery]) -> DecisionPageOut:
+    _require_reviewer(request)
     page = selectors.decision_page(
         cursor=filters.cursor,
         limit=filters.limit,
@@ -216,3 +221,12 @@ def organisation_profile_put(
         organisation_id=organisation_id, profile=payload.profile, by_user_id=principal.user_id
     )
     return OrganisationProfileOut(organisation_id=organisation_id, profile=profile.value, is_default=False)
+
+
+@router.get("/decisions/verify", response=ChainReportOut, summary="Verify the audit's hash chain (platform admins)")
+def decision_chain_verify(request: HttpRequest) -> ChainReportOut:
+    _require_reviewer(request)
+    report = constitution.audit_verify()
+    return ChainReportOut(
+        ok=report.ok, checked=report.checked, broken_at=report.broken_at, problem=report.problem, pending=report.pending
+    )

@@ -154,3 +154,11 @@ class OrganisationProfileOut(Schema):
     organisation_id: uuid.UUID
     profile: ProfileName
     is_default: bool = Field(description="True when the organisation chose none (the platform default applies).")
+
+
+class ChainReportOut(Schema):
+    ok: bool = Field(description="Every sealed record follows the previous one and hashes to its stored hash.")
+    checked: int
+    broken_at: int | None = Field(description="The sequence of the first record that does not verify.")
+    problem: str
+    pending: int = Field(description="Records written but not sealed into the chain yet.")

@@ -232,3 +232,22 @@ def test_organisation_profiles_are_read_by_members_and_chosen_by_managers(client
     assert manager.put(path, data=json.dumps({"profile": "LAX"}), content_type=JSON).status_code == 422
     assert manager.put(path, data=json.dumps({"profile": "LENIENT", "extra": 1}), content_type=JSON).status_code == 422
     assert OrganisationPolicy.objects.get().profile == "STRICT"
+
+
+def test_admins_verify_the_chain_over_the_api(client: Client) -> None:
+    post(client, "/validate", {"text": "What is a budget?", "role": "input"})
+    post(client, "/validate", {"text": "And a loan?", "role": "input"})
+    assert_problem(client.get("/api/v1/constitution/decisions/verify"), 403, "audit_review_denied")
+    admin = UserFactory()
+    accounts.platform_role_grant(user_id=admin.id, role="platform_admin")
+    reviewer = session_client(admin)
+    ok = {"ok": True, "checked": 2, "broken_at": None, "problem": "", "pending": 0}
+    assert reviewer.get("/api/v1/constitution/decisions/verify").json() == ok
+    DecisionRecord.objects.filter(sequence=1).update(score=1)
+    assert reviewer.get("/api/v1/constitution/decisions/verify").json() == {
+        "ok": False,
+        "checked": 0,
+        "broken_at": 1,
+        "problem": "record #1 was altered",
+        "pending": 0,
+    }
