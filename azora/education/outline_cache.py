@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from azora.education.compiled import CompiledQuery
 from azora.education.models import Course, Lesson, Module
 from azora.shared.observability.logging import get_logger
 
@@ -91,27 +92,53 @@ def outline_changed(course_id: uuid.UUID) -> None:
     transaction.on_commit(lambda: cache.set(key, _new_token(), TOKEN_TIMEOUT), robust=True)
 
 
+_MODULES = CompiledQuery(
+    "outline modules",
+    lambda *, courses: (
+        Module.objects.filter(course_id__in=courses)
+        .order_by("position", "id")
+        .values("id", "course_id", "title", "summary", "position")
+    ),
+)
+_LESSONS = CompiledQuery(
+    "outline lessons",
+    lambda *, courses: (
+        Lesson.objects.filter(course_id__in=courses)
+        .order_by(*LESSON_ORDER)
+        .values("id", "course_id", "module_id", "title", "position", "estimated_minutes", "is_required", "video_url")
+    ),
+)
+_PREREQUISITES = CompiledQuery(
+    "outline prerequisites",
+    lambda *, courses: (
+        Course.prerequisites.through.objects.filter(from_course_id__in=courses)
+        .order_by("id")
+        .values("from_course_id", "to_course_id")
+    ),
+)
+
+
 def _read(course_ids: list[uuid.UUID]) -> dict[uuid.UUID, Outline]:
     """The outlines from the database: three queries whatever the number of courses, modules and lessons."""
-    modules: dict[uuid.UUID, list[tuple[uuid.UUID, str, str, int]]] = {}
-    module_rows = Module.objects.filter(course_id__in=course_ids).order_by("position", "id")
-    for module_id, course_id, title, summary, position in module_rows.values_list(
-        "id", "course_id", "title", "summary", "position"
-    ):
-        modules.setdefault(course_id, []).append((module_id, title, summary, position))
+    modules: dict[uuid.UUID, list[dict[str, Any]]] = {}
+    for row in _MODULES.run(courses=course_ids):
+        modules.setdefault(row["course_id"], []).append(row)
     lessons: dict[uuid.UUID, list[OutlineLesson]] = {}
-    lesson_rows = Lesson.objects.filter(course_id__in=course_ids).order_by(*LESSON_ORDER)
-    for lesson_id, course_id, module_id, title, position, minutes, required, video in lesson_rows.values_list(
-        "id", "course_id", "module_id", "title", "position", "estimated_minutes", "is_required", "video_url"
-    ):
-        lessons.setdefault(course_id, []).append(
-            OutlineLesson(lesson_id, module_id, title, position, minutes, required, bool(video))
+    for row in _LESSONS.run(courses=course_ids):
+        lessons.setdefault(row["course_id"], []).append(
+            OutlineLesson(
+                row["id"],
+                row["module_id"],
+                row["title"],
+                row["position"],
+                row["estimated_minutes"],
+                row["is_required"],
+                bool(row["video_url"]),
+            )
         )
     prerequisites: dict[uuid.UUID, list[uuid.UUID]] = {}
-    through = Course.prerequisites.through
-    links = through.objects.filter(from_course_id__in=course_ids).order_by("id")
-    for course_id, prerequisite_id in links.values_list("from_course_id", "to_course_id"):
-        prerequisites.setdefault(course_id, []).append(prerequisite_id)
+    for row in _PREREQUISITES.run(courses=course_ids):
+        prerequisites.setdefault(row["from_course_id"], []).append(row["to_course_id"])
     result: dict[uuid.UUID, Outline] = {}
     for course_id in course_ids:
         course_lessons = lessons.get(course_id, [])
@@ -120,8 +147,8 @@ def _read(course_ids: list[uuid.UUID]) -> dict[uuid.UUID, Outline]:
             by_module.setdefault(lesson.module_id, []).append(lesson)
         result[course_id] = Outline(
             modules=tuple(
-                OutlineModule(module_id, title, summary, position, tuple(by_module.get(module_id, ())))
-                for module_id, title, summary, position in modules.get(course_id, [])
+                OutlineModule(m["id"], m["title"], m["summary"], m["position"], tuple(by_module.get(m["id"], ())))
+                for m in modules.get(course_id, [])
             ),
             lessons=tuple(course_lessons),
             prerequisite_ids=tuple(prerequisites.get(course_id, ())),

@@ -14,7 +14,7 @@ from azora.accounts.tests.conftest import session_client
 from azora.accounts.tests.factories import UserFactory
 from azora.education import outline_cache
 from azora.education.models import Course, Lesson, Module
-from azora.education.outline_cache import Outline, outline_changed, outlines
+from azora.education.outline_cache import Outline, OutlineLesson, OutlineModule, outline_changed, outlines
 from azora.education.public import courses as education
 from azora.education.tests.factories import (
     CourseFactory,
@@ -31,7 +31,37 @@ pytestmark = pytest.mark.django_db
 
 
 def _fresh(course_id: uuid.UUID) -> Outline:
-    return outline_cache._read([course_id])[course_id]
+    """The outline straight from the ORM's models (independently of the cache's own read)."""
+    lessons = [
+        OutlineLesson(
+            lesson.id,
+            lesson.module_id,
+            lesson.title,
+            lesson.position,
+            lesson.estimated_minutes,
+            lesson.is_required,
+            bool(lesson.video_url),
+        )
+        for lesson in Lesson.objects.filter(course_id=course_id).order_by(
+            "module__position", "module_id", "position", "id"
+        )
+    ]
+    modules = tuple(
+        OutlineModule(
+            module.id,
+            module.title,
+            module.summary,
+            module.position,
+            tuple(lesson for lesson in lessons if lesson.module_id == module.id),
+        )
+        for module in Module.objects.filter(course_id=course_id).order_by("position", "id")
+    )
+    prerequisites = Course.prerequisites.through.objects.filter(from_course_id=course_id).order_by("id")
+    return Outline(
+        modules=modules,
+        lessons=tuple(lessons),
+        prerequisite_ids=tuple(prerequisites.values_list("to_course_id", flat=True)),
+    )
 
 
 def _lessons(course: Course) -> list[Lesson]:
