@@ -23,6 +23,7 @@ API_KEY_SCOPES: frozenset[str] = frozenset(
         "organisations:write",
         "api_keys:read",
         "api_keys:write",
+        "ai:chat",
     }
 )
 

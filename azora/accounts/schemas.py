@@ -12,7 +12,13 @@ from pydantic import AwareDatetime, ConfigDict, field_validator
 
 OrganisationRoleName = Literal["owner", "admin", "instructor", "member", "billing"]
 ApiKeyScope = Literal[
-    "profile:read", "profile:write", "organisations:read", "organisations:write", "api_keys:read", "api_keys:write"
+    "profile:read",
+    "profile:write",
+    "organisations:read",
+    "organisations:write",
+    "api_keys:read",
+    "api_keys:write",
+    "ai:chat",
 ]
 
 

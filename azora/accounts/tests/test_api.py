@@ -528,6 +528,14 @@ def test_post_api_key_shows_the_key_once_and_it_authenticates(owner: User) -> No
     assert_problem(send(key_client(created["key"]), "GET", "/organisations"), 403, "insufficient_scope")
 
 
+def test_post_api_key_with_the_ai_chat_scope(owner: User) -> None:
+    response = send(session_client(owner), "POST", "/api-keys", {"name": "Tutor bot", "scopes": ["ai:chat"]})
+
+    assert response.status_code == 201
+    assert response.json()["scopes"] == ["ai:chat"]
+    assert ApiKey.objects.get().scopes == ["ai:chat"]
+
+
 def test_post_organisation_api_key_by_an_owner(owner: User, organisation: Organisation) -> None:
     response = send(
         session_client(owner),

@@ -115,10 +115,23 @@ def test_an_exhausted_budget_is_a_402_problem(user: User, openai_provider: Provi
     assert list(Usage.objects.values_list("outcome", flat=True)) == ["budget_refused"]
 
 
-def test_an_api_key_needs_the_ai_scope(user: User) -> None:
-    key = ApiKeyFactory(user=user)
-    assert_problem(post(key_client(key.key), "/chat", QUESTION), 403, "insufficient_scope")
+def test_an_api_key_needs_the_ai_scope(user: User, openai_provider: Provider) -> None:
+    key = ApiKeyFactory(user=user, scopes=sorted(accounts.API_KEY_SCOPES - {"ai:chat"}))
+    body = assert_problem(post(key_client(key.key), "/chat", QUESTION), 403, "insufficient_scope")
+    assert body["required_scope"] == "ai:chat"
     assert Usage.objects.count() == 0
+
+
+def test_an_api_key_with_the_ai_scope_chats_and_its_usage_names_the_key(
+    user: User, openai_provider: Provider, openai_server: OpenAIServer
+) -> None:
+    key = ApiKeyFactory(user=user, scopes=["ai:chat"])
+    response = post(key_client(key.key), "/chat", QUESTION)
+    assert response.status_code == 200, response.content
+    assert (response.json()["outcome"], response.json()["text"]) == ("ok", ANSWER)
+    assert len(openai_server.script.received) == 1
+    usage = Usage.objects.get()
+    assert (usage.user_id, usage.api_key_id, usage.outcome) == (user.id, key.id, "ok")
 
 
 def test_providers_are_for_admins_and_never_show_a_secret(user: User, admin: User, openai_provider: Provider) -> None:

@@ -30,6 +30,7 @@ SCOPE_LABELS = {
     "organisations:write": _("Manage organisations, members and invitations"),
     "api_keys:read": _("List API keys"),
     "api_keys:write": _("Create and revoke API keys"),
+    "ai:chat": _("Chat with the platform's AI"),
 }
 
 

@@ -179,3 +179,14 @@ def test_revoking_needs_a_post(signed_in: Client, person: User) -> None:
     assert signed_in.get(f"/account/api-keys/{key.id}/revoke/").status_code == 405
     key.refresh_from_db()
     assert key.revoked_at is None
+
+
+def test_the_ai_chat_scope_is_offered_and_a_key_can_be_made_with_it(signed_in: Client, person: User) -> None:
+    html = signed_in.get(URL).content.decode()
+    assert 'value="ai:chat"' in html
+    assert "Chat with the platform&#x27;s AI (ai:chat)" in html
+
+    response = signed_in.post(URL, {"name": "Tutor bot", "scopes": ["ai:chat"]})
+
+    assert response.status_code == 201
+    assert list(ApiKey.objects.values_list("user_id", "scopes")) == [(person.id, ["ai:chat"])]
