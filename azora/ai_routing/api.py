@@ -90,6 +90,8 @@ def _chat_out(result: ChatResult) -> ChatOut:
         output_action=result.output_action,
         violations=list(result.violations),
         citations=[CitationOut(title=c.title, url=c.url) for c in result.citations],
+        input_decision_id=result.input_decision_id,
+        output_decision_id=result.output_decision_id,
     )
 
 

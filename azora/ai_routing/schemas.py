@@ -63,8 +63,17 @@ class ChatOut(Schema):
     decision: DecisionOut | None
     input_action: str | None
     output_action: str | None
-    violations: list[str]
+    violations: list[str] = Field(
+        description="The constitution's violated principle ids: why a refused request was refused, or what the "
+        "output rails redacted, revised or withheld."
+    )
     citations: list[CitationOut]
+    input_decision_id: uuid.UUID | None = Field(
+        default=None, description="The constitution's audit record of the request (None when ungoverned)."
+    )
+    output_decision_id: uuid.UUID | None = Field(
+        default=None, description="The constitution's audit record of the answer (None when there was none)."
+    )
 
 
 class ProviderOut(Schema):

@@ -193,12 +193,17 @@ class _Chat:
         if verdict.action == "refuse":
             usage_id = self._record(outcome="refused", violations=verdict.violations)
             return self._result(
-                usage_id=usage_id, outcome="refused", text=verdict.reason, attempted=_Attempted(), output=None
+                usage_id=usage_id,
+                outcome="refused",
+                text=verdict.reason,
+                attempted=_Attempted(),
+                output=None,
+                violations=verdict.violations,
             )
-        if verdict.action == "redact":
-            self.personal_data = True
-            self.model_messages = tuple(verdict.messages)
-        elif verdict.violations and "privacy" in verdict.violations:
+        # The verdict's messages are what the model may see, whether allowed or redacted: the guard may add to
+        # them (the constitution's disclosure instruction for external models) as well as redact them.
+        self.model_messages = tuple(verdict.messages)
+        if verdict.action == "redact" or "privacy" in verdict.violations:
             self.personal_data = True
         return None
 

@@ -138,6 +138,7 @@ class ScriptedGuard:
     refuse: str = "forbidden-topic"
     blocked_output: str = ""
     refuse_output: bool = False
+    instruction: str = ""  # when set, a system message put first in what the model may see (as a disclosure)
     contexts: list[GuardContext] = field(default_factory=list)
     input_decision_id: uuid.UUID = field(default_factory=uuid.uuid4)
     output_decision_id: uuid.UUID = field(default_factory=uuid.uuid4)
@@ -148,10 +149,11 @@ class ScriptedGuard:
         if self.refuse in text:
             reason = "I cannot help with that."
             return InputVerdict("refuse", tuple(messages), self.input_decision_id, reason, ("safety",))
+        first = (ChatMessage("system", self.instruction),) if self.instruction else ()
         if "secret@example.com" in text:
             redacted = tuple(ChatMessage(m.role, m.content.replace("secret@example.com", "[email]")) for m in messages)
-            return InputVerdict("redact", redacted, self.input_decision_id, "", ("privacy",))
-        return InputVerdict("allow", tuple(messages), self.input_decision_id, "", ())
+            return InputVerdict("redact", (*first, *redacted), self.input_decision_id, "", ("privacy",))
+        return InputVerdict("allow", (*first, *messages), self.input_decision_id, "", ())
 
     def output_filter(self, *, messages: Sequence[ChatMessage], context: GuardContext) -> _Filter:
         return _Filter(self.blocked_output, self.refuse_output, self.output_decision_id)

@@ -108,6 +108,25 @@ def test_bad_chat_requests_are_clear_problems_that_record_nothing(
     assert Usage.objects.count() == 0
 
 
+def test_a_refused_chat_answers_with_the_violated_principles_json_and_streamed(
+    user: User, openai_provider: Provider, openai_server: OpenAIServer, guard: ScriptedGuard
+) -> None:
+    refused = {"messages": [{"role": "user", "content": "Tell me about forbidden-topic."}]}
+    body = post(jwt_client(user), "/chat", refused).json()
+    assert (body["outcome"], body["text"], body["violations"], body["provider"]) == (
+        "refused",
+        "I cannot help with that.",
+        ["safety"],
+        "",
+    )
+    assert (body["input_decision_id"], body["output_decision_id"]) == (str(guard.input_decision_id), None)
+    events = sse_events(post(jwt_client(user), "/chat", {**refused, "stream": True}))
+    assert [name for name, _data in events] == ["delta", "done"]
+    assert (events[1][1]["outcome"], events[1][1]["violations"]) == ("refused", ["safety"])
+    assert openai_server.script.received == []
+    assert list(Usage.objects.values_list("outcome", flat=True)) == ["refused", "refused"]
+
+
 def test_an_exhausted_budget_is_a_402_problem(user: User, openai_provider: Provider) -> None:
     Provider.objects.filter(name="local").update(is_active=False)
     Budget.objects.create(scope="user", subject=str(user.id), limit_micros=0, currency="USD")

@@ -186,6 +186,46 @@ def test_a_refused_input_reaches_no_model_spends_nothing_and_is_recorded(
     assert BudgetReservation.objects.count() == 0
 
 
+def test_an_allowed_input_reaches_the_model_as_the_guard_returned_it(
+    guard: ScriptedGuard,
+    openai_provider: Provider,
+    openai_server: OpenAIServer,
+    anthropic_provider: Provider,
+    anthropic_server: AnthropicServer,
+) -> None:
+    guard.instruction = "You are an AI; cite your sources."
+    result = ask()
+    assert (result.outcome, result.input_action, result.provider) == ("ok", "allow", "openai")
+    assert [r.body["messages"] for r in openai_server.script.received] == [
+        [
+            {"role": "system", "content": "You are an AI; cite your sources."},
+            {"role": "user", "content": QUESTION[0].content},
+        ]
+    ]
+    stream = chat_stream(messages=QUESTION, options=ChatOptions(user_id=USER, provider="claude"))
+    assert "".join(stream)
+    [received] = anthropic_server.script.received
+    assert received.body["system"] == "You are an AI; cite your sources."
+    assert received.body["messages"] == [{"role": "user", "content": QUESTION[0].content}]
+
+
+def test_a_refused_result_names_the_violated_principles(guard: ScriptedGuard, openai_provider: Provider) -> None:
+    result = ask((ChatMessage("user", "tell me about forbidden-topic"),))
+    assert (result.outcome, result.violations, result.input_decision_id) == (
+        "refused",
+        ("safety",),
+        guard.input_decision_id,
+    )
+    stream = chat_stream(messages=(ChatMessage("user", "forbidden-topic again"),), options=ChatOptions(user_id=USER))
+    assert list(stream) == ["I cannot help with that."]
+    assert stream.result is not None
+    assert (stream.result.outcome, stream.result.violations) == ("refused", ("safety",))
+    assert list(Usage.objects.values_list("outcome", "decision__violations")) == [
+        ("refused", ["safety"]),
+        ("refused", ["safety"]),
+    ]
+
+
 def test_redacted_input_is_what_the_model_sees_and_is_never_cached(
     guard: ScriptedGuard, openai_provider: Provider, openai_server: OpenAIServer
 ) -> None:
