@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -9,6 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from azora.constitution.rails.detectors.findings import Finding
+
+# The stdlib's own regular-expression parser (what `re.compile` uses); private, so typeshed does not describe it.
+_RE_PARSER: Any = importlib.import_module("re._parser")
+_RE_CONSTANTS: Any = importlib.import_module("re._constants")
 
 
 def _build_fold_table() -> dict[int, str]:
@@ -272,7 +277,7 @@ def leading_literals(pattern: str) -> tuple[str, ...]:
     checking; a pattern that may start with anything (a class, `\\w`, a digit) gets no anchors and always runs.
     """
     try:
-        parsed = re._parser.parse(pattern)  # type: ignore[attr-defined]
+        parsed = _RE_PARSER.parse(pattern)
     except re.error:
         return ()
     anchors = _leads(list(parsed), _ANCHOR_LENGTH)
@@ -292,7 +297,7 @@ _MAX_ANCHORS = 256
 
 def _leads(items: list[Any], budget: int) -> list[str] | None:
     """Prefixes (up to `budget` characters) of every string the sequence `items` can match; None: unknown."""
-    constants = re._constants  # type: ignore[attr-defined]
+    constants = _RE_CONSTANTS
     if budget <= 0 or not items:
         return [""]
     op, argument = items[0]
