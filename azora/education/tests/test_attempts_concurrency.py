@@ -2,48 +2,24 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 
 from azora.education import public
 from azora.education.errors import AttemptClosed
 from azora.education.models import Attempt, CourseGrade
 from azora.education.tests.factories_assessments import classroom
 from azora.shared.models import OutboxEvent
+from azora.shared.testing.concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _race(*calls: Callable[[], object]) -> list[object | BaseException]:
-    """Runs each call in its own thread (and connection), released together; their results or errors in order."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object | BaseException] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = call()
-        except BaseException as error:  # the test inspects every outcome
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 def test_two_starts_at_once_make_one_attempt() -> None:
     room = classroom()
     assessment = room.assessment([room.question(), room.question()], max_attempts=1)
-    outcomes = _race(
+    outcomes = race(
         lambda: public.attempt_start(assessment_id=assessment.id, user_id=room.learner.id),
         lambda: public.attempt_start(assessment_id=assessment.id, user_id=room.learner.id),
     )
@@ -58,7 +34,7 @@ def test_two_submits_at_once_score_once() -> None:
     assessment = room.assessment([question])
     attempt = public.attempt_start(assessment_id=assessment.id, user_id=room.learner.id)
     answers = {str(question.id): True}
-    outcomes = _race(
+    outcomes = race(
         lambda: public.attempt_submit(attempt_id=attempt.id, user_id=room.learner.id, answers=answers),
         lambda: public.attempt_submit(attempt_id=attempt.id, user_id=room.learner.id, answers=answers),
     )
@@ -72,7 +48,7 @@ def test_two_attempts_closing_at_once_store_a_grade_that_counts_both() -> None:
     quiz_a, quiz_b = room.assessment([first], is_required=False), room.assessment([second], is_required=False)
     attempt_a = public.attempt_start(assessment_id=quiz_a.id, user_id=room.learner.id)
     attempt_b = public.attempt_start(assessment_id=quiz_b.id, user_id=room.learner.id)
-    outcomes = _race(
+    outcomes = race(
         lambda: public.attempt_submit(attempt_id=attempt_a.id, user_id=room.learner.id, answers={str(first.id): True}),
         lambda: public.attempt_submit(
             attempt_id=attempt_b.id, user_id=room.learner.id, answers={str(second.id): False}

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Callable
 
 import pytest
-from django.db import connections
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -16,6 +14,7 @@ from azora.finance import errors, public, services
 from azora.finance.models import Account, Posting, Transfer
 from azora.finance.tests.factories import UserFactory, simple_transfer, wallet_with
 from azora.shared.money import Money
+from azora.shared.testing.concurrency import race_errors
 
 
 @pytest.fixture
@@ -41,28 +40,6 @@ def test_the_ledger_admin_pages_render_and_refuse_changes(operator: Client) -> N
     assert Posting.objects.filter(transfer_id=view.id).count() == 2
 
 
-def _race(*calls: Callable[[], object]) -> list[BaseException | None]:
-    """Runs each call in its own thread and database connection, released together; their outcomes in order."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[BaseException | None] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            call()
-        except BaseException as error:  # the test inspects every outcome
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @override_settings(AZORA_AZR_PEER_DAILY_LIMIT=100)
@@ -78,7 +55,7 @@ def test_racing_peer_sends_cannot_pass_the_daily_limit_or_the_balance_together()
             note="race",
         )  # fmt: skip
 
-    outcomes = _race(*(send(recipient) for recipient in recipients))
+    outcomes = race_errors(*(send(recipient) for recipient in recipients))
 
     # 100 AZR a day: two sends of 40 fit, a third would not.
     assert sum(outcome is None for outcome in outcomes) == 2
@@ -95,7 +72,7 @@ def test_racing_transfers_with_one_id_apply_once_and_never_overdraw() -> None:
     same = [lambda: simple_transfer(source, target, 3_00, transfer_id=transfer_id) for _ in range(4)]
     others = [lambda: simple_transfer(source, target, 3_00) for _ in range(4)]
 
-    outcomes = _race(*same, *others)
+    outcomes = race_errors(*same, *others)
 
     # Five distinct transfers of 3.00 compete for 10.00: exactly three land, whichever order the race took,
     # and the id shared by four calls lands at most once. Every refusal is for want of funds.

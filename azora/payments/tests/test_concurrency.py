@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connections
 
 from azora.accounts.models import User
 from azora.accounts.public import platform_role_grant
@@ -17,30 +15,9 @@ from azora.payments.errors import RefundExceedsRemaining
 from azora.payments.models import PaymentIntent, Receipt, Refund
 from azora.payments.tests.conftest import SUCCESS_CARD
 from azora.shared.money import Money
+from azora.shared.testing.concurrency import race_errors
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(*calls: Callable[[], object]) -> list[BaseException | None]:
-    """Each call in its own thread and connection, released together; their outcomes in order."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[BaseException | None] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            call()
-        except BaseException as error:  # the test inspects every outcome
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 def confirm_call(customer: User, intent_id: object) -> Callable[[], object]:
@@ -59,7 +36,9 @@ def test_concurrent_successes_get_gapless_unique_invoice_numbers() -> None:
         )
         for index, customer in enumerate(customers)
     ]
-    outcomes = race(*(confirm_call(customer, intent.id) for customer, intent in zip(customers, intents, strict=True)))
+    outcomes = race_errors(
+        *(confirm_call(customer, intent.id) for customer, intent in zip(customers, intents, strict=True))
+    )
     assert outcomes == [None] * 8
     assert set(PaymentIntent.objects.values_list("status", flat=True)) == {"succeeded"}
     sequences = sorted(Receipt.objects.values_list("sequence", flat=True))
@@ -82,7 +61,7 @@ def test_concurrent_refunds_never_exceed_what_was_paid() -> None:
         customer_id=customer.id, amount=Money(10000, "ZAR"), purpose="wallet_top_up", description="Top-up"
     )
     services.payment_intent_confirm(intent_id=intent.id, customer_id=customer.id, payment_method=SUCCESS_CARD)
-    outcomes = race(
+    outcomes = race_errors(
         *(
             lambda admin=admin: services.refund_create(
                 intent_id=intent.id, amount=Money(4000, "ZAR"), reason="race", requested_by=admin.id
