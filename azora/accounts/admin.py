@@ -36,7 +36,7 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]  # the stubs make th
     readonly_fields = ("id", "date_joined", "last_login", "updated_at")
     fieldsets = (
         (None, {"fields": ("id", "email", "password")}),
-        (_("Profile"), {"fields": ("display_name", "preferred_language", "country", "time_zone")}),
+        (_("Profile"), {"fields": ("display_name", "preferred_language", "country", "time_zone", "date_of_birth")}),
         (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         (_("Dates"), {"fields": ("date_joined", "last_login", "updated_at")}),
     )

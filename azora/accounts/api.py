@@ -9,7 +9,7 @@ from ninja import Router, Status
 
 from azora.accounts import selectors, services
 from azora.accounts.errors import InsufficientScope, UserPrincipalRequired
-from azora.accounts.public import ApiKeySummary, Principal, UserProfile
+from azora.accounts.public import ApiKeySummary, OwnProfile, Principal
 from azora.accounts.schemas import (
     ApiKeyCreatedOut,
     ApiKeyCreateIn,
@@ -45,8 +45,19 @@ def _user_id(principal: Principal) -> uuid.UUID:
     return principal.user_id
 
 
-def _user_out(profile: UserProfile) -> UserOut:
-    return UserOut.model_validate(profile, from_attributes=True)
+def _user_out(own: OwnProfile) -> UserOut:
+    profile = own.profile
+    return UserOut(
+        id=profile.id,
+        email=profile.email,
+        display_name=profile.display_name,
+        preferred_language=profile.preferred_language,
+        country=profile.country,
+        time_zone=profile.time_zone,
+        date_joined=profile.date_joined,
+        platform_roles=list(profile.platform_roles),
+        date_of_birth=own.date_of_birth,
+    )
 
 
 def _api_key_out(summary: ApiKeySummary) -> ApiKeyOut:
@@ -56,14 +67,16 @@ def _api_key_out(summary: ApiKeySummary) -> ApiKeyOut:
 @router.get("/me", response=UserOut, summary="The caller's profile")
 def me_get(request: HttpRequest) -> UserOut:
     principal = _principal(request, "profile:read")
-    return _user_out(selectors.user_profile(user_id=_user_id(principal)))
+    return _user_out(selectors.own_profile(user_id=_user_id(principal)))
 
 
 @router.patch("/me", response=UserOut, summary="Change the caller's profile")
 def me_update(request: HttpRequest, payload: UserUpdateIn) -> UserOut:
     principal = _principal(request, "profile:write")
     fields = payload.model_dump(exclude_unset=True)
-    return _user_out(services.user_update_profile(user_id=_user_id(principal), **fields))
+    user_id = _user_id(principal)
+    services.user_update_profile(user_id=user_id, **fields)
+    return _user_out(selectors.own_profile(user_id=user_id))
 
 
 @router.get("/organisations", response=OrganisationPageOut, summary="Organisations the caller belongs to")

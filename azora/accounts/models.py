@@ -60,6 +60,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     preferred_language = models.CharField(_("preferred language"), max_length=16, default="en")
     country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code."))
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # Optional; only used to know whether the person is under 18 (docs/accounts.md, "Date of birth").
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)

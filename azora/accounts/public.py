@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 AuthMethod = Literal["session", "jwt", "api_key"]
@@ -56,6 +56,17 @@ class UserProfile:
     date_joined: datetime
     platform_roles: frozenset[str]
     is_staff: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OwnProfile:
+    """A person's profile with what only they see of it: for their own profile page and `GET /api/v1/me`.
+
+    Other apps read `UserProfile` (no age data) and ask `user_is_minor`, never for the date of birth.
+    """
+
+    profile: UserProfile
+    date_of_birth: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +194,24 @@ def user_profile(*, user_id: uuid.UUID) -> UserProfile:
     from azora.accounts import selectors
 
     return selectors.user_profile(user_id=user_id)
+
+
+def own_profile(*, user_id: uuid.UUID) -> OwnProfile:
+    """The person's own profile with their date of birth, to show it back to them (never to anyone else)."""
+    from azora.accounts import selectors
+
+    return selectors.own_profile(user_id=user_id)
+
+
+def user_is_minor(*, user_id: uuid.UUID | None, today: date | None = None) -> bool:
+    """Whether the user is under 18 on `today` (default: today in the user's own time zone).
+
+    False when it is not known: no user, an unknown user, or no date of birth given. A person is an adult from
+    their 18th birthday on; one born on 29 February turns 18 on 1 March in a year without 29 February.
+    """
+    from azora.accounts import selectors
+
+    return selectors.user_is_minor(user_id=user_id, today=today)
 
 
 def active_user_id_by_email(*, email: str) -> uuid.UUID | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
@@ -35,6 +35,9 @@ class UserOut(Schema):
     time_zone: str
     date_joined: datetime
     platform_roles: list[str]
+    date_of_birth: date | None = Field(
+        description="Optional; only the person sees it (it decides whether they are under 18)."
+    )
 
     @field_validator("platform_roles", mode="before")
     @classmethod
@@ -47,6 +50,9 @@ class UserUpdateIn(StrictIn):
     preferred_language: str | None = Field(default=None, max_length=16)
     country: str | None = Field(default=None, max_length=2)
     time_zone: str | None = Field(default=None, max_length=64)
+    date_of_birth: str | None = Field(
+        default=None, max_length=10, description="YYYY-MM-DD; null or an empty string removes it."
+    )
 
 
 class OrganisationCreateIn(StrictIn):

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import uuid
+import zoneinfo
 from collections.abc import Collection
+from datetime import UTC, date, tzinfo
+from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from azora.accounts import ages
 from azora.accounts.errors import OrganisationRoleRequired
 from azora.accounts.models import ApiKey, Membership, Organisation, PlatformRoleGrant, User
 from azora.accounts.public import (
     ApiKeySummary,
     MembershipSummary,
     OrganisationSummary,
+    OwnProfile,
     Principal,
     UserProfile,
 )
@@ -94,18 +100,54 @@ _PROFILE_COLUMNS = (
 )  # fmt: skip
 
 
-def user_profile(*, user_id: uuid.UUID) -> UserProfile:
-    """The active user's profile with their platform roles, in one query (`GET /api/v1/me` runs it on every call).
-
-    A LEFT JOIN on the role grants gives one row per role, or one row with a NULL role for a user
-    without any. Plain values instead of a model instance plus a second query for the roles cost
-    about 40 % less CPU (docs/performance.md).
-    """
-    rows = list(User.objects.filter(id=user_id, is_active=True).values_list(*_PROFILE_COLUMNS, "platform_roles__role"))
+def _profile_rows(user_id: uuid.UUID, *extra: str) -> list[tuple[Any, ...]]:
+    """One row per platform role (LEFT JOIN; one row with a NULL role for a user without any): profile columns,
+    then `extra` columns, then the role."""
+    rows = list(
+        User.objects.filter(id=user_id, is_active=True).values_list(*_PROFILE_COLUMNS, *extra, "platform_roles__role")
+    )
     if not rows:
         raise NotFound()
+    return rows
+
+
+def _profile_of(rows: list[tuple[Any, ...]]) -> UserProfile:
     fields = dict(zip(_PROFILE_COLUMNS, rows[0], strict=False))
     return UserProfile(**fields, platform_roles=frozenset(row[-1] for row in rows if row[-1] is not None))
+
+
+def user_profile(*, user_id: uuid.UUID) -> UserProfile:
+    """The active user's profile with their platform roles, in one query.
+
+    Plain values instead of a model instance plus a second query for the roles cost about 40 % less CPU
+    (docs/performance.md).
+    """
+    return _profile_of(_profile_rows(user_id))
+
+
+def own_profile(*, user_id: uuid.UUID) -> OwnProfile:
+    """The profile plus what only the person sees (date of birth), in one query (`GET /api/v1/me`, every call)."""
+    rows = _profile_rows(user_id, "date_of_birth")
+    return OwnProfile(profile=_profile_of(rows), date_of_birth=rows[0][len(_PROFILE_COLUMNS)])
+
+
+def user_is_minor(*, user_id: uuid.UUID | None, today: date | None = None) -> bool:
+    """Under 18 on `today` (default: today in the user's time zone); False when the user or the date is unknown."""
+    if user_id is None:
+        return False
+    row = User.objects.filter(id=user_id).values_list("date_of_birth", "time_zone").first()
+    if row is None:
+        return False
+    date_of_birth, time_zone = row
+    if date_of_birth is None:
+        return False
+    if today is None:
+        try:
+            zone: tzinfo = zoneinfo.ZoneInfo(time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = UTC
+        today = timezone.now().astimezone(zone).date()
+    return ages.is_minor_on(date_of_birth, today)
 
 
 def active_user_id_by_email(*, email: str) -> uuid.UUID | None:

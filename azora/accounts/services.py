@@ -10,7 +10,7 @@ import string
 import uuid
 import zoneinfo
 from collections.abc import Collection
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from azora.accounts import events
+from azora.accounts import ages, events
 from azora.accounts.countries import COUNTRY_CODES
 from azora.accounts.errors import (
     AlreadyMember,
@@ -88,7 +88,7 @@ API_KEY_NAME_MAX_LENGTH = 120
 # Keys that must outlive this should simply not expire; the bound also keeps dates far from the calendar's end.
 API_KEY_MAX_LIFETIME = timedelta(days=3653)
 _SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-PROFILE_FIELDS = frozenset({"display_name", "preferred_language", "country", "time_zone"})
+PROFILE_FIELDS = frozenset({"display_name", "preferred_language", "country", "time_zone", "date_of_birth"})
 
 
 def _hash(secret: str) -> str:
@@ -130,11 +130,35 @@ def _time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-def _clean_profile_fields(fields: dict[str, Any]) -> dict[str, str]:
+def _clean_date_of_birth(value: Any) -> date | None:
+    """None (not given, or cleared), or a real date between OLDEST_AGE years ago and today (UTC)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise _field_error(ProfileInvalid, "date_of_birth", _("Enter a date as YYYY-MM-DD.")) from None
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise _field_error(ProfileInvalid, "date_of_birth", _("Enter a date as YYYY-MM-DD."))
+    today = timezone.now().astimezone(UTC).date()
+    if value > today:
+        raise _field_error(ProfileInvalid, "date_of_birth", _("A date of birth cannot be in the future."))
+    if ages.age_on(value, today) >= ages.OLDEST_AGE:
+        raise _field_error(
+            ProfileInvalid, "date_of_birth", _("Enter a date of birth less than %d years ago.") % ages.OLDEST_AGE
+        )
+    return value
+
+
+def _clean_profile_fields(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(fields) - PROFILE_FIELDS)
     if unknown:
         raise _field_error(ProfileInvalid, unknown[0], _("This field cannot be changed."))
-    cleaned: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    if "date_of_birth" in fields:
+        fields = dict(fields)
+        cleaned["date_of_birth"] = _clean_date_of_birth(fields.pop("date_of_birth"))
     for field, value in fields.items():
         if not isinstance(value, str):
             raise _field_error(ProfileInvalid, field, _("Must be text."))
@@ -157,7 +181,8 @@ def _clean_profile_fields(fields: dict[str, Any]) -> dict[str, str]:
 
 
 def user_update_profile(*, user_id: uuid.UUID, **fields: Any) -> UserProfile:
-    """Change any of display_name, preferred_language, country (alpha-2, blank clears) and time_zone."""
+    """Change any of display_name, preferred_language, country (alpha-2, blank clears), time_zone and
+    date_of_birth (a date, None clears it)."""
     cleaned = _clean_profile_fields(fields)
     with transaction.atomic():
         user = User.objects.select_for_update().filter(id=user_id, is_active=True).first()

@@ -70,7 +70,7 @@ def validate(request: HttpRequest, payload: ValidateIn) -> ValidateOut:
         role=payload.role,
         user_id=principal.user_id,
         organisation_id=organisation_id,
-        is_minor=payload.context.is_minor,
+        as_minor=payload.context.is_minor,
         provider_is_external=payload.context.provider_is_external,
         profile=payload.profile,
         purpose=payload.context.purpose,

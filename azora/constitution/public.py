@@ -115,13 +115,17 @@ def text_validate(
     role: Role | str,
     user_id: uuid.UUID | None,
     organisation_id: uuid.UUID | None = None,
-    is_minor: bool = False,
+    as_minor: bool = False,
     provider_is_external: bool = True,
     profile: Profile | str | None = None,
     purpose: str = "validate",
     request_id: str = "",
 ) -> ValidationResult:
-    """Checks one text against the constitution, records the decision in the audit, and returns it."""
+    """Checks one text against the constitution, records the decision in the audit, and returns it.
+
+    The profile is `profile` or the organisation's, made STRICT when `user_id` is a learner under 18 (their date of
+    birth in accounts) or when `as_minor` asks to check the text as for a minor; nothing relaxes a minor's profile.
+    """
     from azora.constitution import services
 
     return services.text_validate(
@@ -129,7 +133,7 @@ def text_validate(
         role=Role(role),
         user_id=user_id,
         organisation_id=organisation_id,
-        is_minor=is_minor,
+        as_minor=as_minor,
         provider_is_external=provider_is_external,
         requested_profile=Profile(str(profile).upper()) if profile is not None else None,
         purpose=purpose,

@@ -26,7 +26,11 @@ class ValidateContextIn(StrictIn):
     organisation_id: uuid.UUID | None = Field(
         default=None, description="Check under this organisation's profile (the caller must be a member)."
     )
-    is_minor: bool = Field(default=False, description="The learner is under 18: the STRICT profile applies, always.")
+    is_minor: bool = Field(
+        default=False,
+        description="Check the text as for a learner under 18 (STRICT). A caller under 18 by their date of birth "
+        "is checked under STRICT whatever this says.",
+    )
     provider_is_external: bool = Field(
         default=True, description="The text would go to an external provider: personal data in an input is redacted."
     )
@@ -38,7 +42,8 @@ class ValidateIn(StrictIn):
     role: Literal["input", "output"] = Field(description="input: a request to a model; output: a model's answer.")
     context: ValidateContextIn = Field(default_factory=ValidateContextIn)
     profile: ProfileName | None = Field(
-        default=None, description="Check under this profile (default: the organisation's; STRICT for a minor)."
+        default=None,
+        description="Check under this profile (default: the organisation's); STRICT whenever the caller is under 18.",
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 
+import azora.accounts.public as accounts
 from azora.constitution import chain
 from azora.constitution.document import ConstitutionDocument, parse_document, repo_source, source_sha256
 from azora.constitution.models import AuditChainHead, ConstitutionVersion, DecisionRecord, OrganisationPolicy
@@ -86,10 +87,22 @@ def organisation_profile(*, organisation_id: uuid.UUID | None) -> Profile:
     return Profile(first) if first else default
 
 
-def profile_resolve(*, organisation_id: uuid.UUID | None, is_minor: bool, requested: Profile | None = None) -> Profile:
-    """The profile a text is checked under: the requested one or the organisation's; STRICT for a minor, always."""
+def profile_resolve(
+    *,
+    organisation_id: uuid.UUID | None,
+    user_id: uuid.UUID | None,
+    requested: Profile | None = None,
+    as_minor: bool = False,
+) -> Profile:
+    """The profile a text is checked under: the requested one or the organisation's, and STRICT, always, for a
+    learner under 18 (by the date of birth accounts holds; or `as_minor`, validate's "check it as for a minor").
+
+    Nothing makes a minor's profile less strict: neither the organisation's choice, nor a requested profile.
+    """
     profile = requested or organisation_profile(organisation_id=organisation_id)
-    return strictest(profile, Profile.STRICT) if is_minor else profile
+    if as_minor or accounts.user_is_minor(user_id=user_id):
+        return strictest(profile, Profile.STRICT)
+    return profile
 
 
 def _finding_views(raw: Any) -> tuple[FindingView, ...]:

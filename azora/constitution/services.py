@@ -305,7 +305,7 @@ def text_validate(
     role: Role,
     user_id: uuid.UUID | None,
     organisation_id: uuid.UUID | None,
-    is_minor: bool,
+    as_minor: bool,
     provider_is_external: bool,
     requested_profile: Profile | None,
     purpose: str,
@@ -313,7 +313,9 @@ def text_validate(
     surface: str = "api",
 ) -> ValidationResult:
     started = time.perf_counter()
-    profile = selectors.profile_resolve(organisation_id=organisation_id, is_minor=is_minor, requested=requested_profile)
+    profile = selectors.profile_resolve(
+        organisation_id=organisation_id, user_id=user_id, requested=requested_profile, as_minor=as_minor
+    )
     evaluation = evaluate(
         text,
         role=role,

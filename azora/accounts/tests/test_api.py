@@ -6,7 +6,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -46,7 +46,9 @@ def snapshot() -> dict[str, Any]:
     """Everything the accounts endpoints could write, to prove that a refused request changed nothing."""
     return {
         "users": list(
-            User.objects.order_by("id").values_list("id", "display_name", "preferred_language", "country", "time_zone")
+            User.objects.order_by("id").values_list(
+                "id", "display_name", "preferred_language", "country", "time_zone", "date_of_birth", "updated_at"
+            )
         ),
         "roles": list(PlatformRoleGrant.objects.order_by("id").values_list("user_id", "role")),
         "organisations": list(Organisation.objects.order_by("id").values_list("id", "name", "slug")),
@@ -96,6 +98,7 @@ def test_get_me_with_a_session(owner: User) -> None:
         "time_zone": "UTC",
         "date_joined": response.json()["date_joined"],
         "platform_roles": ["learner"],
+        "date_of_birth": None,
     }
 
 
@@ -157,6 +160,28 @@ def test_patch_me_changes_the_profile(owner: User) -> None:
     )
 
 
+def test_patch_me_sets_and_clears_the_date_of_birth_which_only_the_person_sees(
+    owner: User, organisation: Organisation
+) -> None:
+    client = session_client(owner)
+
+    response = send(client, "PATCH", "/me", {"date_of_birth": "2011-02-28"})
+
+    assert (response.status_code, response.json()["date_of_birth"]) == (200, "2011-02-28")
+    assert send(client, "GET", "/me").json()["date_of_birth"] == "2011-02-28"
+    owner.refresh_from_db()
+    assert owner.date_of_birth == date(2011, 2, 28)
+    members = send(client, "GET", f"/organisations/{organisation.id}/members").json()
+    assert all("date_of_birth" not in member for member in members["items"])
+    assert "2011" not in json.dumps(members)
+
+    assert send(client, "PATCH", "/me", {"date_of_birth": None}).json()["date_of_birth"] is None
+    owner.refresh_from_db()
+    assert owner.date_of_birth is None
+    send(client, "PATCH", "/me", {"date_of_birth": "2011-02-28"})
+    assert send(client, "PATCH", "/me", {"date_of_birth": ""}).json()["date_of_birth"] is None
+
+
 @pytest.mark.parametrize(
     ("raw", "status", "code"),
     [
@@ -171,6 +196,13 @@ def test_patch_me_changes_the_profile(owner: User) -> None:
         ('{"time_zone": "Nowhere/Land"}', 422, "profile_invalid"),
         ('{"display_name": "nul\\u0000"}', 422, "profile_invalid"),
         ('{"display_name": "' + "x" * 121 + '"}', 422, "validation_failed"),
+        ('{"date_of_birth": "2999-01-01"}', 422, "profile_invalid"),
+        ('{"date_of_birth": "1850-06-01"}', 422, "profile_invalid"),
+        ('{"date_of_birth": "2010-02-30"}', 422, "profile_invalid"),
+        ('{"date_of_birth": "yesterday"}', 422, "profile_invalid"),
+        ('{"date_of_birth": 20100101}', 422, "validation_failed"),
+        ('{"date_of_birth": "2010-01-01T00:00:00Z"}', 422, "validation_failed"),
+        ('{"display_name": "Olu", "date_of_birth": "2999-01-01"}', 422, "profile_invalid"),
     ],
 )
 def test_patch_me_refuses_bad_input_and_changes_nothing(owner: User, raw: str, status: int, code: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, date, datetime
 
 import pytest
 from pytest_django import DjangoAssertNumQueries
@@ -15,11 +16,12 @@ from azora.accounts.tests.factories import UserFactory
 from azora.shared.errors import NotFound
 
 pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
 
 
-def _row(user: User) -> tuple[str, str, str, str]:
+def _row(user: User) -> tuple[object, ...]:
     user.refresh_from_db()
-    return (user.display_name, user.preferred_language, user.country, user.time_zone)
+    return (user.display_name, user.preferred_language, user.country, user.time_zone, user.date_of_birth)
 
 
 def test_user_create_grants_the_learner_role_and_hashes_the_password() -> None:
@@ -122,7 +124,7 @@ def test_user_update_profile_changes_the_given_fields_and_normalises_the_country
         "ZA",
         "Africa/Lagos",
     )
-    assert _row(user) == ("Thabo M.", "sw", "ZA", "Africa/Lagos")
+    assert _row(user) == ("Thabo M.", "sw", "ZA", "Africa/Lagos", None)
 
 
 def test_user_update_profile_with_blank_country_clears_it() -> None:
@@ -155,10 +157,20 @@ def test_user_update_profile_with_no_fields_changes_nothing() -> None:
         ({"display_name": 12}, "display_name"),
         ({"email": "new@example.test"}, "email"),
         ({"is_staff": True}, "is_staff"),
+        ({"date_of_birth": date(2026, 7, 2)}, "date_of_birth"),  # tomorrow (the clock is 1 July 2026)
+        ({"date_of_birth": date(1896, 7, 1)}, "date_of_birth"),  # 130 years ago
+        ({"date_of_birth": "2026-07-02"}, "date_of_birth"),
+        ({"date_of_birth": "2010-02-30"}, "date_of_birth"),
+        ({"date_of_birth": "1 May 2010"}, "date_of_birth"),
+        ({"date_of_birth": datetime(2010, 5, 1, tzinfo=UTC)}, "date_of_birth"),
+        ({"date_of_birth": 20100501}, "date_of_birth"),
     ],
 )
-def test_user_update_profile_rejects_invalid_fields_and_changes_nothing(fields: dict[str, object], field: str) -> None:
-    user = UserFactory(display_name="Same", country="ZA")
+def test_user_update_profile_rejects_invalid_fields_and_changes_nothing(
+    fields: dict[str, object], field: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("azora.accounts.services.timezone.now", lambda: NOW)
+    user = UserFactory(display_name="Same", country="ZA", date_of_birth=date(2000, 1, 1))
     before = _row(user)
 
     with pytest.raises(ProfileInvalid) as caught:
@@ -168,6 +180,31 @@ def test_user_update_profile_rejects_invalid_fields_and_changes_nothing(fields: 
     assert _row(user) == before
     user.refresh_from_db()
     assert user.is_staff is False
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        (date(2026, 7, 1), date(2026, 7, 1)),  # today
+        (date(1896, 7, 2), date(1896, 7, 2)),  # one day less than 130 years ago
+        ("2008-02-29", date(2008, 2, 29)),
+        (" 2010-05-01 ", date(2010, 5, 1)),
+        (None, None),
+        ("", None),
+    ],
+)
+def test_user_update_profile_sets_or_clears_the_date_of_birth(
+    given: object, stored: date | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("azora.accounts.services.timezone.now", lambda: NOW)
+    user = UserFactory(date_of_birth=date(2000, 1, 1))
+
+    profile = public.user_update_profile(user_id=user.id, date_of_birth=given)
+
+    user.refresh_from_db()
+    assert user.date_of_birth == stored
+    assert public.own_profile(user_id=user.id) == public.OwnProfile(profile=profile, date_of_birth=stored)
+    assert not hasattr(public.user_profile(user_id=user.id), "date_of_birth")  # other apps never see it
 
 
 def test_platform_role_grant_and_revoke() -> None:

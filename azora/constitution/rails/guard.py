@@ -62,14 +62,9 @@ def _model_text(chat_messages: Sequence[ChatMessage], context: GuardContext) -> 
     return result.text
 
 
-def _is_minor(context: GuardContext) -> bool:
-    # GuardContext carries no age (accounts stores no birth date): an explicit `is_minor` on the context, when
-    # ai_routing passes one, makes the learner STRICT (docs/constitution.md, "Learners under 18").
-    return bool(getattr(context, "is_minor", False))
-
-
 def _profile(context: GuardContext) -> Profile:
-    return selectors.profile_resolve(organisation_id=context.organisation_id, is_minor=_is_minor(context))
+    # The organisation's profile; STRICT for a learner under 18 (accounts knows from the date of birth).
+    return selectors.profile_resolve(organisation_id=context.organisation_id, user_id=context.user_id)
 
 
 def _joined(chat_messages: Sequence[ChatMessage]) -> str:

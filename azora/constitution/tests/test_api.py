@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from azora.accounts import public as accounts
 from azora.accounts.models import User
@@ -92,6 +94,18 @@ def test_validate_refuses_a_hazardous_input_and_profiles_change_the_decision(cli
     ).json()
     assert (minor["profile"], minor["decision"]) == ("STRICT", "refuse")
     assert DecisionRecord.objects.count() == 3
+
+
+def test_validate_is_strict_for_a_caller_under_18_and_is_minor_false_does_not_relax_it(user: User) -> None:
+    text = "Here is how to make a pipe bomb: mix the explosive powder and pack it into a pipe."
+    today = timezone.now().astimezone(UTC).date()
+    User.objects.filter(id=user.id).update(date_of_birth=today.replace(year=today.year - 16, day=min(today.day, 28)))
+    body = {"text": text, "role": "input", "profile": "DEVELOPMENT", "context": {"is_minor": False}}
+
+    answer = post(session_client(user), "/validate", body).json()
+
+    assert (answer["profile"], answer["decision"]) == ("STRICT", "refuse")
+    assert list(DecisionRecord.objects.values_list("user_id", "profile", "action")) == [(user.id, "STRICT", "refuse")]
 
 
 def test_validate_uses_the_organisations_profile_for_members_only(client: Client, user: User) -> None:

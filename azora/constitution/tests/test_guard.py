@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, timedelta
 
 import pytest
+from django.utils import timezone
+from pytest_django.fixtures import Settings as SettingsWrapper
 
-from azora.accounts.tests.factories import UserFactory
+from azora.accounts.tests.factories import OrganisationFactory, UserFactory
 from azora.ai_routing.public import ChatMessage, GuardContext, OutputFilter, registered_guard
 from azora.constitution import services
 from azora.constitution.models import DecisionRecord
@@ -22,16 +26,8 @@ pytestmark = pytest.mark.django_db
 BOMB = "Here is how to make a pipe bomb: mix the explosive powder and pack it into a pipe."
 
 
-@dataclass(frozen=True)
-class MinorContext(GuardContext):
-    """A context that says the learner is under 18 (GuardContext has no age; the guard reads `is_minor` if set)."""
-
-    is_minor: bool = True
-
-
-def context(*, external: bool = False, user_id: uuid.UUID | None = None, is_minor: bool = False) -> GuardContext:
-    kind = MinorContext if is_minor else GuardContext
-    return kind(
+def context(*, external: bool = False, user_id: uuid.UUID | None = None) -> GuardContext:
+    return GuardContext(
         user_id=user_id,
         organisation_id=None,
         course_id=None,
@@ -126,13 +122,46 @@ def test_a_question_of_an_open_attempt_is_refused_and_allowed_once_submitted() -
     assert ConstitutionGuard().check_input(messages=ask, context=context(user_id=room.learner.id)).action == "allow"
 
 
-def test_a_minor_is_strict_whatever_the_organisation_chose(settings) -> None:  # type: ignore[no-untyped-def]
+def _born_years_ago(years: int, *, days: int = 0) -> date:
+    today = timezone.now().astimezone(UTC).date()
+    return today.replace(year=today.year - years, day=min(today.day, 28)) - timedelta(days=days)
+
+
+def test_a_learner_under_18_by_date_of_birth_is_strict_whatever_the_organisation_chose(
+    settings: SettingsWrapper,
+) -> None:
     settings.AZORA_CONSTITUTION_DEFAULT_PROFILE = "DEVELOPMENT"
-    adult = ConstitutionGuard().check_input(messages=user_says(BOMB), context=context())
-    assert adult.action == "allow"
-    minor = ConstitutionGuard().check_input(messages=user_says(BOMB), context=context(is_minor=True))
-    assert minor.action == "refuse"
-    assert recorded(minor.decision_id).profile == "STRICT"
+    minor = UserFactory(date_of_birth=_born_years_ago(15))
+    adult = UserFactory(date_of_birth=_born_years_ago(18, days=2))
+    unknown = UserFactory(date_of_birth=None)
+    organisation = OrganisationFactory()
+    services.organisation_profile_set(organisation_id=organisation.id, profile="LENIENT", by_user_id=adult.id)
+
+    verdicts = {
+        name: ConstitutionGuard().check_input(
+            messages=user_says(BOMB),
+            context=dataclasses.replace(context(user_id=person.id), organisation_id=organisation.id),
+        )
+        for name, person in (("minor", minor), ("adult", adult), ("unknown", unknown))
+    }
+
+    assert {name: v.action for name, v in verdicts.items()} == {"minor": "refuse", "adult": "allow", "unknown": "allow"}
+    assert {name: recorded(v.decision_id).profile for name, v in verdicts.items()} == {
+        "minor": "STRICT",
+        "adult": "LENIENT",
+        "unknown": "LENIENT",
+    }
+
+
+def test_a_minors_answers_are_filtered_under_strict(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.AZORA_CONSTITUTION_DEFAULT_PROFILE = "DEVELOPMENT"
+    minor = UserFactory(date_of_birth=_born_years_ago(12))
+    output = ConstitutionGuard().output_filter(messages=user_says("Chemistry?"), context=context(user_id=minor.id))
+    assert output.feed("Chemistry is fun. " + BOMB + " ") == "Chemistry is fun. "
+    verdict = output.finish()
+    assert (verdict.action, verdict.violations) == ("revise", ("safety",))
+    assert "withheld" in verdict.tail
+    assert recorded(verdict.decision_id).profile == "STRICT"
 
 
 def test_the_output_filter_holds_text_until_a_sentence_ends() -> None:

@@ -69,11 +69,22 @@ class ProfileForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "country", "size": 4}),
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=())
+    date_of_birth = forms.DateField(
+        label=_("Date of birth (optional)"),
+        required=False,
+        help_text=_(
+            "Only you can see it. Azora uses it for one thing: learners under 18 get the AI assistant's strictest "
+            "safety settings. Leave it empty if you prefer not to say."
+        ),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["preferred_language"]).choices = list(settings.LANGUAGES)
         cast(forms.ChoiceField, self.fields["time_zone"]).choices = time_zone_choices()
+        # The browser's date picker offers no day after today (the Auth Service checks it again).
+        self.fields["date_of_birth"].widget.attrs["max"] = timezone.now().astimezone(UTC).date().isoformat()
 
     def clean_country(self) -> str:
         return str(self.cleaned_data["country"]).upper()

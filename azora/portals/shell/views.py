@@ -178,13 +178,15 @@ def service_worker(request: HtmxRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile(request: HtmxRequest) -> HttpResponse:
     if request.method == "GET":
-        current = accounts.user_profile(user_id=_user_id(request))
+        own = accounts.own_profile(user_id=_user_id(request))
+        current = own.profile
         form = ProfileForm(
             initial={
                 "display_name": current.display_name,
                 "preferred_language": current.preferred_language,
                 "country": current.country,
                 "time_zone": current.time_zone,
+                "date_of_birth": own.date_of_birth,
             }
         )
         return _render(request, "shell/profile.html", "profile-form", {"form": form, "email": current.email})
