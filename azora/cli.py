@@ -46,15 +46,27 @@ def _granian(host: str, port: int, workers: int, interface: str, threads: int = 
     ]  # fmt: skip
 
 
+# Processes that take traffic load their models at start (the constitution's rails; config AZORA_WARM_UP), so the
+# first request does not wait for them. Only these commands turn it on; an operator's own value is kept.
+WARM_UP = "AZORA_WARM_UP"
+
+
+def _serving_environment() -> dict[str, str]:
+    """This process's environment with AZORA_WARM_UP on, unless the operator set it."""
+    return {**os.environ, WARM_UP: os.environ.get(WARM_UP, "1")}
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _supervise(commands: dict[str, list[str]]) -> int:
-    """Starts each command; when one stops (or on Ctrl-C or SIGTERM) stops the others and returns its status."""
+def _supervise(commands: dict[str, list[str]], environments: dict[str, dict[str, str]] | None = None) -> int:
+    """Starts each command (with its environment, if given; else this one); when one stops (or on Ctrl-C or
+    SIGTERM) stops the others and returns its status."""
     # A container runtime stops the supervisor with SIGTERM: treat it like Ctrl-C so the children stop too.
     signal.signal(signal.SIGTERM, _interrupt)
-    processes = {name: subprocess.Popen(command) for name, command in commands.items()}
+    environments = environments or {}
+    processes = {name: subprocess.Popen(command, env=environments.get(name)) for name, command in commands.items()}
     status = 0
     try:
         while True:
@@ -91,13 +103,15 @@ def command_run(args: argparse.Namespace) -> int:
     return _supervise(
         {
             "web": _granian(args.host, args.port, 1, "wsgi"),
-            "worker": [*manage, "worker"],
-        }
+            "worker": [*manage, "worker"],  # warms its task process itself
+        },
+        {"web": _serving_environment()},
     )
 
 
 def command_serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", PRODUCTION)
+    os.environ.setdefault(WARM_UP, "1")  # each granian worker loads the models as it loads the app, before traffic
     command = _granian(args.host, args.port, args.workers, args.interface, args.threads)
     os.execv(command[0], command)
     return 0  # pragma: no cover -- execv does not return
@@ -107,13 +121,15 @@ def command_worker(args: argparse.Namespace) -> int:
     """Runs queued tasks; with the scheduler (default) also enqueues periodic jobs when they fall due."""
     settings = os.environ.setdefault("DJANGO_SETTINGS_MODULE", EMBEDDED)
     if args.no_scheduler:
+        os.environ.setdefault(WARM_UP, "1")  # this process runs the tasks
         return _manage(["db_worker", "--queue-name", "*"], settings)
     manage = [sys.executable, "-m", "azora.cli"]
     return _supervise(
         {
             "tasks": [*manage, "manage", "db_worker", "--queue-name", "*"],
-            "scheduler": [*manage, "scheduler"],
-        }
+            "scheduler": [*manage, "scheduler"],  # only enqueues jobs: no models to load
+        },
+        {"tasks": _serving_environment()},
     )
 
 

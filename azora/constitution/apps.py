@@ -1,5 +1,6 @@
 """App configuration for Constitutional AI: the constitution, its rails, and the decisions audit."""
 
+import time
 from typing import Any
 
 from django.apps import AppConfig
@@ -19,6 +20,22 @@ class ConstitutionConfig(AppConfig):
         # Every governed chat of ai_routing runs through the constitution's rails (AI-CONTRACTS §1).
         register_guard(ConstitutionGuard())
         post_migrate.connect(load_constitution_after_migrate, sender=self, dispatch_uid="constitution.load")
+        warm_up_if_serving()
+
+
+def warm_up_if_serving() -> None:
+    """In a process that takes traffic (AZORA_WARM_UP, set by `azora serve`/`run`/`worker`), load the rails' models
+    now, before the first request, instead of making the first chat wait for them (~3 s)."""
+    from django.conf import settings
+
+    if not settings.AZORA_WARM_UP:
+        return
+    from azora.constitution.rails import detectors
+    from azora.shared.observability.logging import get_logger
+
+    started = time.perf_counter()
+    detectors.warm_up()
+    get_logger("azora.constitution").info("constitution.warmed_up", seconds=round(time.perf_counter() - started, 2))
 
 
 def load_constitution_after_migrate(*, using: str = "default", **_: Any) -> None:

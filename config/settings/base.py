@@ -466,4 +466,8 @@ if AZORA_CONSTITUTION_RETENTION_DAYS < 1 or not 0 <= AZORA_CONSTITUTION_REVISE_R
     raise ImproperlyConfigured(
         "AZORA_CONSTITUTION_RETENTION_DAYS must be >= 1 and AZORA_CONSTITUTION_REVISE_ROUNDS between 0 and 2."
     )
+# Load the rails' models (the profanity model, ~3 s) when the process starts instead of on its first chat. `azora
+# serve`, `azora run` (web) and `azora worker` (tasks) turn it on for the processes that take traffic; tests and
+# other management commands leave it off. Set AZORA_WARM_UP=0 to turn it off there too.
+AZORA_WARM_UP = env.flag("AZORA_WARM_UP", False)
 # --- end Constitutional AI -------------------------------------------------------------------------------------
