@@ -8,7 +8,9 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime, ConfigDict, field_validator
+from pydantic import AwareDatetime, field_validator
+
+from azora.shared.schemas import StrictIn
 
 OrganisationRoleName = Literal["owner", "admin", "instructor", "member", "billing"]
 ApiKeyScope = Literal[
@@ -20,10 +22,6 @@ ApiKeyScope = Literal[
     "api_keys:write",
     "ai:chat",
 ]
-
-
-class StrictIn(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class UserOut(Schema):

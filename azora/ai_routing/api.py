@@ -26,8 +26,8 @@ from azora.ai_routing.schemas import (
     ChatIn,
     ChatOut,
     CitationOut,
-    DecisionOut,
     ProviderOut,
+    RoutingDecisionOut,
     UsageQuery,
     UsageReportOut,
     UsageRowOut,
@@ -77,7 +77,7 @@ def _chat_out(result: ChatResult) -> ChatOut:
         currency=result.currency,
         latency_ms=result.latency_ms,
         cache_hit=result.cache_hit,
-        decision=DecisionOut(
+        decision=RoutingDecisionOut(
             strategy=decision.strategy,
             order=list(decision.order),
             reasons=list(decision.reasons),

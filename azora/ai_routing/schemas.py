@@ -7,14 +7,11 @@ from datetime import date
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+
+from azora.shared.schemas import StrictIn
 
 MAX_MESSAGES = 100
 MAX_MESSAGE_CHARACTERS = 100_000
-
-
-class StrictIn(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class MessageIn(StrictIn):
@@ -40,7 +37,7 @@ class CitationOut(Schema):
     url: str
 
 
-class DecisionOut(Schema):
+class RoutingDecisionOut(Schema):
     strategy: str
     order: list[str]
     reasons: list[str]
@@ -60,7 +57,7 @@ class ChatOut(Schema):
     currency: str
     latency_ms: int
     cache_hit: bool
-    decision: DecisionOut | None
+    decision: RoutingDecisionOut | None
     input_action: str | None
     output_action: str | None
     violations: list[str] = Field(

@@ -17,7 +17,7 @@ class ConstitutionConfig(AppConfig):
         from azora.ai_routing.public import register_guard
         from azora.constitution.rails.guard import ConstitutionGuard
 
-        # Every governed chat of ai_routing runs through the constitution's rails (AI-CONTRACTS §1).
+        # Every governed chat of ai_routing runs through the constitution's rails (ADR 0014).
         register_guard(ConstitutionGuard())
         post_migrate.connect(load_constitution_after_migrate, sender=self, dispatch_uid="constitution.load")
         warm_up_if_serving()

@@ -131,7 +131,7 @@ class IntegrityMatch:
 
 @dataclass(frozen=True, slots=True)
 class IntegrityFinding:
-    """A finding (AI-CONTRACTS §4 shape) for the integrity principle; never echoes the question text."""
+    """A finding (the Finding shape of ADR 0015) for the integrity principle; never echoes the question text."""
 
     detector: str
     principle: str

@@ -28,7 +28,7 @@ from typing import Protocol
 
 
 class Finding(Protocol):
-    """What the policy needs of a detector finding (AI-CONTRACTS §4; `rails.detectors.Finding` satisfies it)."""
+    """What the policy needs of a detector finding (ADR 0015; `rails.detectors.Finding` satisfies it)."""
 
     @property
     def detector(self) -> str: ...

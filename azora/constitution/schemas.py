@@ -7,19 +7,15 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
 from azora.shared.pagination import MAX_CURSOR_LENGTH, MAX_LIMIT
+from azora.shared.schemas import StrictIn
 
 # Long enough for a lesson or a long answer; the rails' latency target is set on 1,000 characters.
 MAX_TEXT_LENGTH = 20_000
 
 ProfileName = Literal["STRICT", "STANDARD", "LENIENT", "DEVELOPMENT"]
 ActionName = Literal["allow", "redact", "revise", "refuse"]
-
-
-class StrictIn(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ValidateContextIn(StrictIn):

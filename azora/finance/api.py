@@ -30,11 +30,11 @@ from azora.finance.schemas import (
     TransferOut,
     WalletListOut,
     WalletOut,
-    amount_out,
 )
 from azora.shared.errors import NotFound, ValidationFailed
 from azora.shared.ids import uuid7
 from azora.shared.money import Money
+from azora.shared.schemas import amount_out
 
 router = Router(tags=["finance"])
 

@@ -7,26 +7,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
 from azora.payments.public import PaymentIntentView, ReceiptView, RefundView
-from azora.shared.money import Money
-
-
-class StrictIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class AmountOut(Schema):
-    """An amount three ways: the exact decimal string, its currency and the integer in minor units."""
-
-    amount: str = Field(description='Exact decimal string with the currency\'s decimals, e.g. "12.50".')
-    currency: str
-    minor: int = Field(description="The amount in minor units (cents), an integer.")
-
-
-def amount_out(money: Money) -> AmountOut:
-    return AmountOut(amount=f"{money.to_decimal():.{money.exponent}f}", currency=money.currency, minor=money.minor)
+from azora.shared.schemas import AmountOut, StrictIn, amount_out
 
 
 class PaymentIntentCreateIn(StrictIn):

@@ -417,7 +417,7 @@ if not all(0 <= bps <= 10_000 for bps in _finance_rates):
     raise ImproperlyConfigured("Finance rates in basis points must be between 0 and 10000.")
 # --- end Finance ------------------------------------------------------------------------------
 
-# --- AI Routing (AI-ROUTING) ------------------------------------------------------------------
+# --- AI Routing ---------------------------------------------------------------------------
 # docs/ai-routing.md lists every option. Providers are data (admin); their API keys are read from the environment
 # variable each provider names, at call time, and never stored or logged.
 AZORA_AI_CURRENCY = env.text("AZORA_AI_CURRENCY", "USD")  # costs and budgets in integer micro-units of it

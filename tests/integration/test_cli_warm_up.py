@@ -46,7 +46,7 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
     recording = Recorder()
     monkeypatch.setattr(cli, "_manage", recording.manage)
     monkeypatch.setattr(cli, "_supervise", recording.supervise)
-    monkeypatch.setattr(cli.os, "execv", recording.execv)
+    monkeypatch.setattr(os, "execv", recording.execv)
     return recording
 
 

@@ -1,4 +1,4 @@
-"""The constitution's Guard (AI-CONTRACTS §1): input rails before a model sees a chat, output rails on its stream.
+"""The constitution's Guard (ADR 0014): input rails before a model sees a chat, output rails on its stream.
 
 `ConstitutionGuard` is registered with `ai_routing.public.register_guard` in the app's ready(). The output filter
 holds the model's text back until a sentence is complete, checks each sentence, and stops the stream at the first
@@ -156,7 +156,7 @@ class ConstitutionGuard:
 
 
 class SentenceFilter:
-    """Sentence-buffered output rail for one answer (OutputFilter of AI-CONTRACTS §1)."""
+    """Sentence-buffered output rail for one answer (OutputFilter of ADR 0014)."""
 
     def __init__(
         self,

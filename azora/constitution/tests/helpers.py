@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class StubFinding:
-    """A finding with the shape of AI-CONTRACTS §4, built by hand so policy tests do not depend on detector wording."""
+    """A finding with the shape of ADR 0015, built by hand so policy tests do not depend on detector wording."""
 
     detector: str
     principle: str

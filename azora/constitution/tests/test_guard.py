@@ -1,4 +1,4 @@
-"""The Guard of AI-CONTRACTS §1: input rails, the sentence-buffered output filter, critique-and-revise, the audit."""
+"""The Guard of ADR 0014: input rails, the sentence-buffered output filter, critique-and-revise, the audit."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Education's public contract for academic integrity: the question texts of a learner's open assessment attempts.
 
 The constitution (a higher layer) compares an AI request with these texts so that the assistant never answers a
-question of an attempt that is still open for that learner (docs/constitution.md, AI-CONTRACTS §3).
+question of an attempt that is still open for that learner (docs/constitution.md, ADR 0015).
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+
+from azora.shared.schemas import StrictIn
 
 type ExactNumber = str | int
 
@@ -21,9 +22,7 @@ QuestionKindName = Literal[
 ]
 
 
-class QuestionCreateIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class QuestionCreateIn(StrictIn):
     kind: QuestionKindName
     prompt: str = Field(max_length=5000)
     definition: dict[str, Any] = Field(
@@ -38,9 +37,7 @@ class QuestionCreateIn(Schema):
     feedback: str = Field(default="", max_length=5000, description="Shown with the right answer after an attempt.")
 
 
-class QuestionUpdateIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class QuestionUpdateIn(StrictIn):
     prompt: str | None = Field(default=None, max_length=5000)
     definition: dict[str, Any] | None = None
     points: ExactNumber | None = None
@@ -61,9 +58,7 @@ class QuestionOut(Schema):
     updated_at: datetime
 
 
-class GradeCategoryIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class GradeCategoryIn(StrictIn):
     weight: ExactNumber = Field(description="Relative weight, above 0.")
     drop_lowest: int = Field(default=0, ge=0, le=50, description="How many of the lowest scores to leave out.")
 
@@ -76,9 +71,7 @@ class GradeCategoryOut(Schema):
     drop_lowest: int
 
 
-class AssessmentFieldsIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class AssessmentFieldsIn(StrictIn):
     description: str | None = None
     module_id: uuid.UUID | None = None
     selection: Literal["fixed", "random"] | None = None
@@ -180,15 +173,11 @@ class AttemptOut(Schema):
     questions: list[AttemptQuestionOut]
 
 
-class AnswersIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class AnswersIn(StrictIn):
     answers: dict[str, Any] = Field(description="Question id -> answer; null clears an answer.")
 
 
-class AttemptSubmitIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class AttemptSubmitIn(StrictIn):
     answers: dict[str, Any] = Field(default_factory=dict, description="Saved before the attempt is scored.")
 
 
@@ -205,16 +194,12 @@ class FreeTextAnswerOut(Schema):
     submitted_at: datetime | None
 
 
-class FreeTextGradeIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class FreeTextGradeIn(StrictIn):
     points: dict[str, ExactNumber] = Field(description="Rubric criterion id -> points awarded.")
     comment: str = Field(default="", max_length=5000)
 
 
-class GradeOverrideIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class GradeOverrideIn(StrictIn):
     percent: ExactNumber = Field(description="The grade to set, 0 to 100 with 2 decimals at most.")
     reason: str = Field(max_length=1000)
 

@@ -7,18 +7,15 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+
+from azora.shared.schemas import StrictIn
 
 
-class CertificateRevokeIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class CertificateRevokeIn(StrictIn):
     reason: str = Field(min_length=1, max_length=1000, description="Why the certificate is revoked (shown publicly).")
 
 
-class CertificateTokenVerifyIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class CertificateTokenVerifyIn(StrictIn):
     token: str = Field(min_length=1, max_length=20_000, description="The certificate's signed JWT (VC-JWT).")
 
 

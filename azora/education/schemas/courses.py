@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
 from azora.education.public.courses import (
     CategoryView,
@@ -19,12 +18,9 @@ from azora.education.public.courses import (
     ProgressView,
 )
 from azora.shared.pagination import MAX_CURSOR_LENGTH, MAX_LIMIT, Page
+from azora.shared.schemas import StrictIn
 
 Level = Literal["beginner", "intermediate", "advanced", "expert"]
-
-
-class StrictIn(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 # --- Responses ---

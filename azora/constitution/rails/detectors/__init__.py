@@ -1,6 +1,6 @@
 """Rails detectors: pure functions over text (no database) that report personal data, injections and harms.
 
-The policy engine (`azora.constitution.policy.decide`) turns the findings into a decision; see AI-CONTRACTS §4.
+The policy engine (`azora.constitution.policy.decide`) turns the findings into a decision; see ADR 0015.
 Order: cheap checks first. Regular expressions gated by substring triggers (injection, hazards, bias, disclosure),
 then checksums and the phone-number parser on digit runs (personal data), and the profanity model last — only when
 nothing cheaper has already found a blocking harm (severity >= `BLOCKING_SEVERITY`).

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing a detector found in a text (AI-CONTRACTS §4).
+    """One thing a detector found in a text (ADR 0015).
 
     `detector` names the check ("pii.email", "injection", "hazard.weapons", ...), `principle` the constitution
     principle it touches, `severity` 0..10, `start`/`end` the span in the text (0, 0 when not a span),
