@@ -447,6 +447,10 @@ def attempt_start(*, assessment_id: uuid.UUID, user_id: uuid.UUID) -> AttemptVie
         _close_expired(open_attempt.id)
     used = Attempt.objects.filter(assessment=assessment, user_id=user_id).count()
     if assessment.max_attempts is not None and used >= assessment.max_attempts:
+        # A start that raced this one may have committed between the two reads above: resume its attempt.
+        concurrent = Attempt.objects.filter(assessment=assessment, user_id=user_id, status=AttemptStatus.OPEN).first()
+        if concurrent is not None and not _is_expired(concurrent, now):
+            return _view(concurrent.id)
         raise AttemptLimitReached(extra={"max_attempts": assessment.max_attempts, "attempts_used": used})
     seed = secrets.token_hex(16)
     question_ids = _draw(assessment, seed)
