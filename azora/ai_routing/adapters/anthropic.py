@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import anthropic
 
 from azora.ai_routing.adapters.base import (
+    ClientCache,
     Completion,
     ProviderError,
     ProviderRequest,
@@ -18,21 +17,11 @@ from azora.ai_routing.adapters.base import (
     StreamEvent,
 )
 
-_clients: dict[tuple[str, str], anthropic.Anthropic] = {}
-_clients_lock = threading.Lock()
 _CONTEXT_MARKERS = ("prompt is too long", "context window", "context_length", "too many tokens")
-
-
-def _client(base_url: str, api_key: str) -> anthropic.Anthropic:
-    key = (base_url, hashlib.sha256(api_key.encode()).hexdigest())
-    client = _clients.get(key)
-    if client is None:
-        with _clients_lock:
-            client = _clients.get(key)
-            if client is None:
-                client = anthropic.Anthropic(api_key=api_key, base_url=base_url or None, max_retries=0)
-                _clients[key] = client
-    return client
+# Retries are the router's job (it knows when a retry is safe), so the client never retries.
+_clients = ClientCache(
+    lambda base_url, api_key: anthropic.Anthropic(api_key=api_key, base_url=base_url or None, max_retries=0)
+)
 
 
 def _error(error: Exception) -> ProviderError:
@@ -61,7 +50,7 @@ def _error(error: Exception) -> ProviderError:
 
 class AnthropicProvider:
     def __init__(self, *, base_url: str, api_key: str) -> None:
-        self._client = _client(base_url, api_key)
+        self._client = _clients.get(base_url, api_key)
 
     def _arguments(self, request: ProviderRequest) -> dict[str, Any]:
         system = "\n\n".join(message.content for message in request.messages if message.role == "system")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import hashlib
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -80,3 +82,26 @@ def estimate_tokens(text: str) -> int:
 
 def estimate_prompt_tokens(messages: Sequence[ChatMessage]) -> int:
     return sum(estimate_tokens(message.content) + 4 for message in messages)
+
+
+class ClientCache[Client]:
+    """One SDK client (and its connection pool) per endpoint and key, built once per process.
+
+    The key is held only as its SHA-256, so the cache never keeps a secret as a dictionary key that a debugger or
+    a log of the cache would show.
+    """
+
+    def __init__(self, build: Callable[[str, str], Client]) -> None:
+        self._build = build
+        self._clients: dict[tuple[str, str], Client] = {}
+        self._lock = threading.Lock()
+
+    def get(self, base_url: str, api_key: str) -> Client:
+        key = (base_url, hashlib.sha256(api_key.encode()).hexdigest())
+        client = self._clients.get(key)
+        if client is None:
+            with self._lock:
+                client = self._clients.get(key)
+                if client is None:
+                    client = self._clients[key] = self._build(base_url, api_key)
+        return client

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import openai
 
 from azora.ai_routing.adapters.base import (
+    ClientCache,
     Completion,
     ProviderError,
     ProviderRequest,
@@ -20,23 +19,11 @@ from azora.ai_routing.adapters.base import (
     estimate_tokens,
 )
 
-_clients: dict[tuple[str, str], openai.OpenAI] = {}
-_clients_lock = threading.Lock()
 _CONTEXT_MARKERS = ("context_length_exceeded", "maximum context length", "context window", "too many tokens")
-
-
-def _client(base_url: str, api_key: str) -> openai.OpenAI:
-    """One client (and connection pool) per endpoint and key; the key is looked up by its hash, never logged."""
-    key = (base_url, hashlib.sha256(api_key.encode()).hexdigest())
-    client = _clients.get(key)
-    if client is None:
-        with _clients_lock:
-            client = _clients.get(key)
-            if client is None:
-                # Retries are the router's job (it knows when a retry is safe), so the client never retries.
-                client = openai.OpenAI(api_key=api_key or "not-needed", base_url=base_url or None, max_retries=0)
-                _clients[key] = client
-    return client
+# Retries are the router's job (it knows when a retry is safe), so the client never retries.
+_clients = ClientCache(
+    lambda base_url, api_key: openai.OpenAI(api_key=api_key or "not-needed", base_url=base_url or None, max_retries=0)
+)
 
 
 def _error(error: Exception) -> ProviderError:
@@ -65,7 +52,7 @@ def _error(error: Exception) -> ProviderError:
 
 class OpenAICompatibleProvider:
     def __init__(self, *, base_url: str, api_key: str) -> None:
-        self._client = _client(base_url, api_key)
+        self._client = _clients.get(base_url, api_key)
 
     def _arguments(self, request: ProviderRequest) -> dict[str, Any]:
         arguments: dict[str, Any] = {
