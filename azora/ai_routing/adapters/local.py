@@ -47,8 +47,22 @@ TOP_PASSAGES = 3
 VERSION_CHECK_SECONDS = 5.0
 
 
+# English inflections folded so that "budgeting", "budgets" and "budget" meet (a stem keeps four letters or more).
+_SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
+
+
+def stem(word: str) -> str:
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and not word.endswith("ss"):
+            root = word[: -len(suffix)] + replacement
+            if len(root) >= 4:
+                return root
+    return word
+
+
 def tokenize(text: str) -> list[str]:
-    return [word for word in (match.group().lower() for match in _WORD.finditer(text)) if word not in STOP_WORDS]
+    words = (match.group().lower() for match in _WORD.finditer(text))
+    return [stem(word) for word in words if word not in STOP_WORDS]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from azora.ai_routing import public, resilience
 from azora.ai_routing.adapters import ProviderRequest
-from azora.ai_routing.adapters.local import INDEX, Bm25Index, LocalProvider
+from azora.ai_routing.adapters.local import INDEX, Bm25Index, LocalProvider, stem
 from azora.ai_routing.checks import check_guard_registered
 from azora.ai_routing.public import ChatMessage, Citation
 from azora.ai_routing.response_cache import CachedAnswer, cache_get, cache_put
@@ -102,6 +102,18 @@ def test_bm25_ranks_the_passage_that_shares_the_rare_words_first() -> None:
     # Both mention sugar once: the shorter passage (7 terms against 8) scores higher.
     assert [h.passage.source_id for h in Bm25Index(PASSAGES).search("sugar")] == ["l2#0", "l1#0"]
     assert Bm25Index(PASSAGES).search("volcano") == []
+
+
+def test_bm25_meets_inflections_of_a_word() -> None:
+    passages = (
+        Passage("b#0", "Money: Personal budgeting", "/learn/b/", "Plan what you spend before payday.", None),
+        Passage("c#0", "Work: Your CV", "/learn/c/", "List achievements with numbers.", None),
+    )
+    assert [hit.passage.source_id for hit in Bm25Index(passages).search("What is a budget?")] == ["b#0"]
+    assert [hit.passage.source_id for hit in Bm25Index(passages).search("achievement")] == ["c#0"]
+    assert [stem(word) for word in ("budgeting", "budgets", "studies", "planned", "class", "thing")] == [
+        "budget", "budget", "study", "plann", "class", "thing",
+    ]  # fmt: skip
 
 
 @pytest.fixture
