@@ -124,7 +124,7 @@ class _OpenAIHandler(_Handler):
                 "message": "This model's maximum context length is 4096 tokens. However, you requested 9000 tokens.",
                 "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded",
             }})  # fmt: skip
-        elif behaviour.kind == "malformed":
+        elif behaviour.kind == "malformed" and not body.get("stream"):
             self._json(200, None, raw=b'{"id": "chatcmpl-1", "choices": [{"message": ')
         elif body.get("stream"):
             self._stream(body, behaviour, model)
@@ -149,6 +149,9 @@ class _OpenAIHandler(_Handler):
             return f"data: {json.dumps(payload)}\n\n"
 
         self._send(chunk({"role": "assistant", "content": ""}))
+        if behaviour.kind == "malformed":
+            self._send('data: {"id": "chatcmpl-1", "choices": [{"delta": \n\n')
+            return
         for index, word in enumerate(words):
             if behaviour.kind == "error_mid_stream" and index == len(words) // 2:
                 error = {"error": {"message": "The server is overloaded", "type": "server_error"}}
@@ -188,7 +191,7 @@ class _AnthropicHandler(_Handler):
             self._json(400, {"type": "error", "error": {
                 "type": "invalid_request_error", "message": "prompt is too long: 250000 tokens > 200000 maximum",
             }})  # fmt: skip
-        elif behaviour.kind == "malformed":
+        elif behaviour.kind == "malformed" and not body.get("stream"):
             self._json(200, None, raw=b'{"id": "msg_1", "content": [')
         elif body.get("stream"):
             self._stream(behaviour, model)
@@ -213,6 +216,9 @@ class _AnthropicHandler(_Handler):
         self._event("content_block_start", {"type": "content_block_start", "index": 0,
                                              "content_block": {"type": "text", "text": ""}})  # fmt: skip
         self._event("ping", {"type": "ping"})
+        if behaviour.kind == "malformed":
+            self._send('event: content_block_delta\ndata: {"type": "content_block_delta", "index": 0, \n\n')
+            return
         words = _words(behaviour.text)
         for index, word in enumerate(words):
             if behaviour.kind == "error_mid_stream" and index == len(words) // 2:

@@ -104,8 +104,6 @@ def remote(request: pytest.FixtureRequest, openai_server: OpenAIServer, anthropi
 @pytest.mark.parametrize("mode", ["complete", "stream"])
 def test_failures_become_provider_errors(remote: Any, kind: str, expected: str, retryable: bool, mode: str) -> None:
     provider, server = remote
-    if mode == "stream" and kind == "malformed":
-        pytest.skip("a stream's malformed body is covered by the mid-stream error test")
     server.script.queue.append(Behaviour(kind=kind))
 
     def call() -> object:
