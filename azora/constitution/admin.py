@@ -14,7 +14,7 @@ from azora.constitution.document import DocumentInvalid, parse_document
 from azora.constitution.models import ConstitutionVersion, DecisionRecord, OrganisationPolicy
 
 
-class ConstitutionVersionForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs generic over the model
+class ConstitutionVersionForm(forms.ModelForm[ConstitutionVersion]):
     class Meta:
         model = ConstitutionVersion
         fields = ("source", "note")
@@ -30,7 +30,7 @@ class ConstitutionVersionForm(forms.ModelForm):  # type: ignore[type-arg]  # dja
 
 
 @admin.register(ConstitutionVersion)
-class ConstitutionVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # django-stubs generic over the model
+class ConstitutionVersionAdmin(admin.ModelAdmin[ConstitutionVersion]):
     """Saving (a new one, or an edit of any version) always adds a new version; versions are never changed."""
 
     form = ConstitutionVersionForm
@@ -55,7 +55,7 @@ class ConstitutionVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # d
 
 
 @admin.register(OrganisationPolicy)
-class OrganisationPolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # django-stubs generic over the model
+class OrganisationPolicyAdmin(admin.ModelAdmin[OrganisationPolicy]):
     list_display = ("organisation_id", "profile", "updated_at")
     list_filter = ("profile",)
     search_fields = ("organisation_id",)
@@ -67,7 +67,7 @@ class OrganisationPolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # dj
 
 
 @admin.register(DecisionRecord)
-class DecisionRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # django-stubs generic over the model
+class DecisionRecordAdmin(admin.ModelAdmin[DecisionRecord]):
     """The audit, read-only: records are append-only and chained (any edit would break the chain)."""
 
     list_display = ("sequence", "created_at", "role", "action", "profile", "score", "surface", "user_id")

@@ -5,21 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model
 from django.http import HttpRequest
 
 from azora.finance.models import Account, Posting, Transfer
-
-
-class ReadOnlyAdmin[M: Model](admin.ModelAdmin[M]):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from azora.shared.admin import ReadOnlyAdmin
 
 
 class PostingInline(admin.TabularInline[Posting, Transfer]):

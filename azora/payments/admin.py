@@ -8,20 +8,10 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from azora.payments.models import PaymentIntent, PaymentIntentTransition, Receipt, Refund, WebhookEvent
+from azora.shared.admin import ReadOnlyAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # admin generics vary by model
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class TransitionInline(admin.TabularInline):  # type: ignore[type-arg]
+class TransitionInline(admin.TabularInline[PaymentIntentTransition, PaymentIntent]):
     model = PaymentIntentTransition
     extra = 0
     can_delete = False
@@ -32,7 +22,7 @@ class TransitionInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(PaymentIntent)
-class PaymentIntentAdmin(ReadOnlyAdmin):
+class PaymentIntentAdmin(ReadOnlyAdmin[PaymentIntent]):
     list_display = ("id", "customer_id", "amount_minor", "currency", "status", "purpose", "provider", "created_at")
     list_filter = ("status", "provider", "purpose", "currency")
     search_fields = ("=id", "=customer_id", "=provider_ref")
@@ -40,20 +30,20 @@ class PaymentIntentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(ReadOnlyAdmin):
+class RefundAdmin(ReadOnlyAdmin[Refund]):
     list_display = ("id", "intent_id", "amount_minor", "currency", "status", "requested_by", "created_at")
     list_filter = ("status",)
     search_fields = ("=id", "=intent__id")
 
 
 @admin.register(Receipt)
-class ReceiptAdmin(ReadOnlyAdmin):
+class ReceiptAdmin(ReadOnlyAdmin[Receipt]):
     list_display = ("number", "customer_email", "total_minor", "currency", "provider", "issued_at", "emailed_at")
     search_fields = ("number", "customer_email")
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(ReadOnlyAdmin):
+class WebhookEventAdmin(ReadOnlyAdmin[WebhookEvent]):
     list_display = ("provider", "event_id", "event_type", "status", "deliveries", "created_at", "processed_at")
     list_filter = ("provider", "status", "event_type")
     search_fields = ("event_id", "provider_ref")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from azora.shared.events import deliveries_retry_now
 from azora.shared.models import EventDelivery, HandledEvent, OutboxEvent, PeriodicJobRun
 
 
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+class ReadOnlyAdmin[M: Model](admin.ModelAdmin[M]):
     """Append-only records: visible to operators, never edited or added by hand."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -38,7 +38,7 @@ class EventDeliveryInline(admin.TabularInline[EventDelivery, OutboxEvent]):
 
 
 @admin.register(OutboxEvent)
-class OutboxEventAdmin(ReadOnlyAdmin):
+class OutboxEventAdmin(ReadOnlyAdmin[OutboxEvent]):
     list_display = ("id", "event_type", "status", "occurred_at", "dispatched_at", "request_id")
     list_filter = ("status", "event_type")
     search_fields = ("=id", "event_type", "=request_id", "=trace_id")
@@ -47,7 +47,7 @@ class OutboxEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(EventDelivery)
-class EventDeliveryAdmin(ReadOnlyAdmin):
+class EventDeliveryAdmin(ReadOnlyAdmin[EventDelivery]):
     list_display = (
         "subscriber_name", "event", "status", "attempts", "next_attempt_at", "last_attempted_at", "last_error_class",
     )  # fmt: skip
@@ -70,14 +70,14 @@ class EventDeliveryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(HandledEvent)
-class HandledEventAdmin(ReadOnlyAdmin):
+class HandledEventAdmin(ReadOnlyAdmin[HandledEvent]):
     list_display = ("subscriber_name", "event", "handled_at")
     list_filter = ("subscriber_name",)
     search_fields = ("=event__id", "subscriber_name")
 
 
 @admin.register(PeriodicJobRun)
-class PeriodicJobRunAdmin(ReadOnlyAdmin):
+class PeriodicJobRunAdmin(ReadOnlyAdmin[PeriodicJobRun]):
     list_display = ("job_name", "slot_start", "claimed_at", "task_result_id")
     list_filter = ("job_name",)
     date_hierarchy = "slot_start"

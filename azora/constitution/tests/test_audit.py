@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -17,7 +18,7 @@ from azora.constitution.tests.helpers import email, hazard
 pytestmark = pytest.mark.django_db
 
 
-def record(text: str = "hello", *, findings: list | None = None, role: str = "input") -> uuid.UUID:  # type: ignore[type-arg]
+def record(text: str = "hello", *, findings: list[Any] | None = None, role: str = "input") -> uuid.UUID:
     decision = decide(findings or [], role=role, profile="STANDARD")
     return services.decision_record(
         decision=decision,

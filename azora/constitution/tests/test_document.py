@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import yaml
 
 from azora.constitution.document import REQUIRED_PRINCIPLES, DocumentInvalid, parse_document, repo_source
 
 
-def _repo() -> dict:  # type: ignore[type-arg]  # a YAML mapping
-    data: dict = yaml.safe_load(repo_source())  # type: ignore[type-arg]
+def _repo() -> dict[str, Any]:  # a YAML mapping
+    data: dict[str, Any] = yaml.safe_load(repo_source())
     return data
 
 
