@@ -15,6 +15,7 @@ from azora.ai_routing.adapters.base import (
     StreamDelta,
     StreamEnd,
     StreamEvent,
+    sdk_error,
 )
 
 _CONTEXT_MARKERS = ("prompt is too long", "context window", "context_length", "too many tokens")
@@ -25,27 +26,7 @@ _clients = ClientCache(
 
 
 def _error(error: Exception) -> ProviderError:
-    if isinstance(error, anthropic.APITimeoutError):
-        return ProviderError("timeout", "the provider did not answer in time")
-    if isinstance(error, anthropic.APIConnectionError):
-        return ProviderError("connection", "the provider could not be reached")
-    if isinstance(error, anthropic.APIStatusError):
-        status = error.status_code
-        text = str(error).lower()
-        if any(marker in text for marker in _CONTEXT_MARKERS):
-            return ProviderError("context_window", "the request is over the model's context window", status=status)
-        if status == 429:
-            return ProviderError("rate_limited", "the provider is rate limiting", status=status)
-        if status in (401, 403):
-            return ProviderError("auth", "the provider refused the API key", status=status)
-        if status >= 500 or status < 400:  # 529 "overloaded"; an error event in a 200 stream
-            return ProviderError("server", f"the provider failed (HTTP {status})", status=status)
-        return ProviderError("bad_request", f"the provider refused the request (HTTP {status})", status=status)
-    if isinstance(error, anthropic.APIResponseValidationError):
-        return ProviderError("malformed", "the provider's answer did not have the documented shape")
-    if isinstance(error, anthropic.APIError):
-        return ProviderError("server", "the provider reported an error")
-    return ProviderError("malformed", f"the provider's answer could not be read ({type(error).__name__})")
+    return sdk_error(error, sdk=anthropic, context_markers=_CONTEXT_MARKERS)
 
 
 class AnthropicProvider:

@@ -6,6 +6,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Literal, Protocol
 
 from azora.ai_routing.public import ChatMessage, Citation
@@ -105,3 +106,31 @@ class ClientCache[Client]:
                 if client is None:
                     client = self._clients[key] = self._build(base_url, api_key)
         return client
+
+
+def sdk_error(error: Exception, *, sdk: ModuleType, context_markers: Sequence[str]) -> ProviderError:
+    """A provider SDK's exception as a ProviderError; `openai` and `anthropic` share one exception hierarchy.
+
+    `context_markers` are the provider's words for a request over the context window (it answers 400 for it).
+    """
+    if isinstance(error, sdk.APITimeoutError):
+        return ProviderError("timeout", "the provider did not answer in time")
+    if isinstance(error, sdk.APIConnectionError):
+        return ProviderError("connection", "the provider could not be reached")
+    if isinstance(error, sdk.APIStatusError):
+        status: int = error.status_code
+        text = str(error).lower()
+        if any(marker in text for marker in context_markers):
+            return ProviderError("context_window", "the request is over the model's context window", status=status)
+        if status == 429:
+            return ProviderError("rate_limited", "the provider is rate limiting", status=status)
+        if status in (401, 403):
+            return ProviderError("auth", "the provider refused the API key", status=status)
+        if status >= 500 or status < 400:  # 529 "overloaded"; an error event inside a 200 stream
+            return ProviderError("server", f"the provider failed (HTTP {status})", status=status)
+        return ProviderError("bad_request", f"the provider refused the request (HTTP {status})", status=status)
+    if isinstance(error, sdk.APIResponseValidationError):
+        return ProviderError("malformed", "the provider's answer did not have the documented shape")
+    if isinstance(error, sdk.APIError):
+        return ProviderError("server", "the provider reported an error")
+    return ProviderError("malformed", f"the provider's answer could not be read ({type(error).__name__})")

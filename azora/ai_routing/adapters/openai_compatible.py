@@ -17,6 +17,7 @@ from azora.ai_routing.adapters.base import (
     StreamEvent,
     estimate_prompt_tokens,
     estimate_tokens,
+    sdk_error,
 )
 
 _CONTEXT_MARKERS = ("context_length_exceeded", "maximum context length", "context window", "too many tokens")
@@ -27,27 +28,7 @@ _clients = ClientCache(
 
 
 def _error(error: Exception) -> ProviderError:
-    if isinstance(error, openai.APITimeoutError):
-        return ProviderError("timeout", "the provider did not answer in time")
-    if isinstance(error, openai.APIConnectionError):
-        return ProviderError("connection", "the provider could not be reached")
-    if isinstance(error, openai.APIStatusError):
-        status = error.status_code
-        text = str(error).lower()
-        if any(marker in text for marker in _CONTEXT_MARKERS):
-            return ProviderError("context_window", "the request is over the model's context window", status=status)
-        if status == 429:
-            return ProviderError("rate_limited", "the provider is rate limiting", status=status)
-        if status in (401, 403):
-            return ProviderError("auth", "the provider refused the API key", status=status)
-        if status >= 500 or status < 400:  # an error event inside a 200 stream is the provider failing
-            return ProviderError("server", f"the provider failed (HTTP {status})", status=status)
-        return ProviderError("bad_request", f"the provider refused the request (HTTP {status})", status=status)
-    if isinstance(error, openai.APIResponseValidationError):
-        return ProviderError("malformed", "the provider's answer did not have the documented shape")
-    if isinstance(error, openai.APIError):
-        return ProviderError("server", "the provider reported an error")
-    return ProviderError("malformed", f"the provider's answer could not be read ({type(error).__name__})")
+    return sdk_error(error, sdk=openai, context_markers=_CONTEXT_MARKERS)
 
 
 class OpenAICompatibleProvider:
