@@ -21,6 +21,7 @@ from azora.gateway.auth import default_auth
 from azora.gateway.errors import MalformedJson
 from azora.gateway.handlers import install_exception_handlers
 from azora.payments.api import router as payments_router
+from azora.revenue.api import router as revenue_router
 
 API_DESCRIPTION = """\
 The Azora platform API. Authenticate with `Authorization: Bearer <access token>` (allauth headless JWT),
@@ -40,6 +41,7 @@ def app_routers() -> list[tuple[str, Router]]:
         ("/ai", ai_routing_router),
         ("", payments_router),
         ("/constitution", constitution_router),
+        ("", revenue_router),
     ]
 
 

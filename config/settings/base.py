@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "azora.ai_routing",
     "azora.payments",
     "azora.constitution",
+    "azora.revenue",
     "azora.gateway",
     "azora.portals.shell",
     "azora.portals.student",

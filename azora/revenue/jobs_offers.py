@@ -1,0 +1,1 @@
+"""The revenue engine's periodic offer job: expiring upgrade offers."""

@@ -1,0 +1,1 @@
+"""The Education Revenue Engine's contract for other apps and the portals: each area's functions and dataclasses."""

@@ -1,0 +1,1 @@
+"""Request and response schemas of the revenue API, one module per area."""
