@@ -140,6 +140,14 @@ def user_earnings_account(*, user_id: uuid.UUID, currency: str) -> AccountView:
     return services.user_earnings_account(user_id=user_id, currency=currency)
 
 
+def user_held_earnings_account(*, user_id: uuid.UUID, currency: str) -> AccountView:
+    """The user's "earnings_held" account in a fiat `currency` (a liability, never negative): a sale's instructor
+    share waits here during the refund hold, then a transfer releases it into "earnings". Created on first use."""
+    from azora.finance import services
+
+    return services.user_held_earnings_account(user_id=user_id, currency=currency)
+
+
 def earnings_currencies() -> tuple[str, ...]:
     """Fiat currencies of earnings accounts (AZORA_EARNINGS_CURRENCIES); the first is the default."""
     from azora.finance import services
@@ -154,8 +162,8 @@ def organisation_account(*, organisation_id: uuid.UUID, code: str, currency: str
 
 
 def platform_account(*, code: str, currency: str) -> AccountView:
-    """A platform account: "treasury", "burn", "mint", "fees:peer", "clearing:<provider>",
-    "provider_fees:<provider>", "revenue:sales", ... with the kind and flag its code implies."""
+    """A platform account: "treasury", "burn", "mint", "rewards_pool" (AZR only), "fees:peer", "clearing:<provider>",
+    "provider_fees:<provider>", "revenue:sales", "payouts:<provider>", ... with the kind and flag its code implies."""
     from azora.finance import services
 
     return services.platform_account(code=code, currency=currency)
@@ -415,5 +423,6 @@ __all__ = [
     "transfer_settle",
     "transfer_void",
     "user_earnings_account",
+    "user_held_earnings_account",
     "user_wallet",
 ]

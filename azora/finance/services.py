@@ -68,7 +68,12 @@ _PLATFORM_EXACT: dict[str, _AccountRule] = {
     "treasury": _AccountRule("equity", False, "Treasury"),
     "burn": _AccountRule("equity", False, "Burned AZR"),
     "withdrawals": _AccountRule("liability", False, "Withdrawals awaiting payout"),
+    # Learn-to-earn rewards are paid from here; it is funded from the treasury, never from the mint, so the
+    # supply check still holds (credit-normal, like every AZR account except the mint).
+    "rewards_pool": _AccountRule("equity", False, "Rewards pool"),
 }
+# Platform codes that exist in one currency only.
+_PLATFORM_CURRENCY: dict[str, str] = {"rewards_pool": AZR}
 _PLATFORM_PREFIXES: dict[str, _AccountRule] = {
     "fees": _AccountRule("income", False, "Fees"),
     "revenue": _AccountRule("income", False, "Revenue"),
@@ -157,6 +162,14 @@ def user_earnings_account(*, user_id: uuid.UUID, currency: str) -> AccountView:
     )  # fmt: skip
 
 
+def user_held_earnings_account(*, user_id: uuid.UUID, currency: str) -> AccountView:
+    """Earnings not yet released (a sale's share during its refund hold); released into "earnings" later."""
+    return _account_get_or_create(
+        owner_type="user", owner_id=user_id, code="earnings_held", currency=currency,
+        rule=_AccountRule("liability", False, "Earnings on hold"),
+    )  # fmt: skip
+
+
 def earnings_currencies() -> tuple[str, ...]:
     return tuple(str(currency) for currency in settings.AZORA_EARNINGS_CURRENCIES)
 
@@ -171,6 +184,11 @@ def organisation_account(*, organisation_id: uuid.UUID, code: str, currency: str
 
 def platform_account(*, code: str, currency: str) -> AccountView:
     _check_code(code)
+    only = _PLATFORM_CURRENCY.get(code)
+    if only is not None and currency != only:
+        raise errors.CurrencyMismatch(
+            f"The {code} account holds {only} only, not {currency}.", extra={"currency": currency}
+        )
     return _account_get_or_create(
         owner_type="platform", owner_id=None, code=code, currency=currency, rule=_platform_rule(code)
     )
@@ -1111,5 +1129,6 @@ __all__ = [
     "transfer_void",
     "transfers_expire_due",
     "user_earnings_account",
+    "user_held_earnings_account",
     "user_wallet",
 ]
