@@ -1,0 +1,5 @@
+"""The revenue /api/v1 routes for subscriptions."""
+
+from ninja import Router
+
+router = Router()
