@@ -10,6 +10,7 @@ from azora.revenue.models.plans import BillingInterval, Coupon, Plan
 from azora.shared.models import PublicModel
 
 __all__ = [
+    "HELD_STATUSES",
     "LIVE_STATUSES",
     "ChargeKind",
     "ChargeStatus",
@@ -21,13 +22,18 @@ __all__ = [
 
 
 class SubscriptionStatus(models.TextChoices):
+    INCOMPLETE = "incomplete", _("Awaiting the first payment")
     TRIALING = "trialing", _("Trial")
     ACTIVE = "active", _("Active")
     PAST_DUE = "past_due", _("Past due")
     CANCELED = "canceled", _("Canceled")
 
 
+# The statuses that give the plan's entitlements.
 LIVE_STATUSES = (SubscriptionStatus.TRIALING, SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE)
+# The statuses that hold the one-per-user (or organisation) slot: a start whose first payment is still in flight
+# keeps a concurrent second start out, as Stripe's "incomplete" subscription does.
+HELD_STATUSES = (SubscriptionStatus.INCOMPLETE, *LIVE_STATUSES)
 
 
 class Subscription(PublicModel):
@@ -56,19 +62,29 @@ class Subscription(PublicModel):
     discount_bp = models.PositiveIntegerField(default=0, help_text="A lasting discount (student pricing).")
     dunning_attempts = models.PositiveSmallIntegerField(default=0)
     next_retry_at = models.DateTimeField(null=True, blank=True)
+    credit_minor = models.BigIntegerField(
+        default=0, help_text="Credit from downgrades and removed seats, taken off the next charges (never negative)."
+    )
+    cancel_reason = models.CharField(max_length=32, blank=True, default="")
+    granted_reason = models.CharField(
+        max_length=200, blank=True, default="", help_text="Why a trial was granted without a card (an offer)."
+    )
 
     class Meta:
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user"],
-                condition=models.Q(status__in=LIVE_STATUSES, organisation_id__isnull=True),
+                condition=models.Q(status__in=HELD_STATUSES, organisation_id__isnull=True),
                 name="rev_one_live_subscription_per_user",
             ),
             models.UniqueConstraint(
                 fields=["organisation_id"],
-                condition=models.Q(status__in=LIVE_STATUSES, organisation_id__isnull=False),
+                condition=models.Q(status__in=HELD_STATUSES, organisation_id__isnull=False),
                 name="rev_one_live_subscription_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(credit_minor__gte=0), name="rev_subscription_credit_not_negative"
             ),
         ]
         indexes = [
