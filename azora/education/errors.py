@@ -49,6 +49,16 @@ class PaidCourseRequiresPurchase(Conflict):
     title = "This course is sold; it is enrolled through a purchase, not by self-enrolment."
 
 
+class EnrollmentNotFound(NotFound):
+    code = "enrollment_not_found"
+    title = "This learner is not enrolled in this course."
+
+
+class EnrollmentRevokeReasonInvalid(ValidationFailed):
+    code = "enrollment_revoke_reason_invalid"
+    title = "A revocation needs a reason of 1 to 200 characters."
+
+
 class InvalidInstructor(ValidationFailed):
     code = "invalid_instructor"
     title = "Instructors must hold the instructor role in the course's organisation or on the platform."

@@ -40,6 +40,8 @@ class CourseStatus(models.TextChoices):
 class EnrollmentStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     COMPLETED = "completed", _("Completed")
+    # Access withdrawn (a refunded purchase, an admin's decision); the row, its progress and history are kept.
+    REVOKED = "revoked", _("Revoked")
 
 
 class Category(PublicModel):
@@ -194,6 +196,9 @@ class Enrollment(PublicModel):
     completed_at = models.DateTimeField(null=True, blank=True)
     last_lesson = models.ForeignKey(Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    # Set by enrollment_revoke and cleared when a new enrolment (a re-purchase) reactivates the row.
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-id"]
@@ -208,6 +213,9 @@ class LessonProgress(models.Model):
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="lesson_progress")
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
     completed_at = models.DateTimeField()
+    # An estimate, not a measurement: the time since the learner's previous activity in the enrolment, capped
+    # (services.progress.lesson_seconds_spent); rows written before it existed hold 0.
+    seconds_spent = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["enrollment", "id"]

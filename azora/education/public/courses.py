@@ -19,6 +19,7 @@ __all__ = [
     "AttachmentView",
     "CategoryView",
     "CourseDetail",
+    "CourseFacts",
     "CourseSort",
     "CourseSummary",
     "EnrollmentView",
@@ -38,11 +39,16 @@ __all__ = [
     "course_create",
     "course_detail",
     "course_detail_by_id",
+    "course_facts",
+    "course_progress_percent",
     "course_publish",
     "course_search",
+    "course_set_paid",
     "course_update",
     "courses_taught_by",
     "enrollment_create",
+    "enrollment_revoke",
+    "enrollments_created_since",
     "enrollments_of",
     "is_enrolled",
     "lesson_attachment_add",
@@ -252,6 +258,21 @@ class EnrollmentView:
 
 
 @dataclass(frozen=True, slots=True)
+class CourseFacts:
+    """A course's facts for the revenue engine, whatever its status and whoever asks (no viewer filtering)."""
+
+    id: uuid.UUID
+    title: str
+    slug: str
+    level: str  # beginner, intermediate, advanced or expert
+    status: str  # draft, published or archived
+    is_paid: bool
+    organisation_id: uuid.UUID | None
+    instructor_ids: tuple[uuid.UUID, ...]  # in the course page's order
+    created_by_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
 class LessonCompletion:
     lesson_id: uuid.UUID
     course_id: uuid.UUID
@@ -355,17 +376,61 @@ def lesson_complete(*, lesson_id: uuid.UUID, user_id: uuid.UUID) -> LessonComple
 
 
 def enrollment_create(*, course_id: uuid.UUID, user_id: uuid.UUID, source: str = "self") -> EnrollmentView:
-    """Enrol (idempotent). Self-enrolment needs a free published course; other sources (a purchase) skip the price."""
+    """Enrol (idempotent). Self-enrolment needs a free published course; other sources (a purchase) skip the price.
+
+    A new enrolment (or the reactivation of a revoked one) first passes every registered enrolment gate.
+    """
     from azora.education.services import enrollment
 
     return enrollment.enrollment_create(course_id=course_id, user_id=user_id, source=source)
 
 
 def enrollments_of(*, user_id: uuid.UUID, cursor: str | None = None, limit: int | None = None) -> Page[EnrollmentView]:
-    """The user's enrolments, most recent first, each with progress and the lesson to resume."""
+    """The user's enrolments, most recent first, each with progress and the lesson to resume (revoked ones left out)."""
     from azora.education.selectors import courses
 
     return courses.enrollments_of(user_id=user_id, cursor=cursor, limit=limit)
+
+
+# --- For the revenue engine (docs/education.md, "For the revenue engine") ---
+
+
+def enrollment_revoke(*, course_id: uuid.UUID, user_id: uuid.UUID, reason: str) -> None:
+    """Withdraw access (a full refund, an admin): status "revoked", EnrollmentRevoked published; idempotent.
+
+    EnrollmentNotFound when the user never enrolled; ValidationFailed for an empty or over-long reason.
+    """
+    from azora.education.services import enrollment
+
+    enrollment.enrollment_revoke(course_id=course_id, user_id=user_id, reason=reason)
+
+
+def enrollments_created_since(*, user_id: uuid.UUID, since: datetime) -> int:
+    """Enrolments the user started at or after `since` (every source; revoked ones still count)."""
+    from azora.education.selectors import courses
+
+    return courses.enrollments_created_since(user_id=user_id, since=since)
+
+
+def course_facts(*, course_id: uuid.UUID) -> CourseFacts:
+    """The course's facts whatever its status (no viewer filtering); CourseNotFound for an unknown id."""
+    from azora.education.selectors import courses
+
+    return courses.course_facts(course_id=course_id)
+
+
+def course_set_paid(*, course_id: uuid.UUID, is_paid: bool) -> None:
+    """Mark the course as sold or free (the revenue engine, when prices are set or removed); CourseNotFound."""
+    from azora.education.services import enrollment
+
+    enrollment.course_set_paid(course_id=course_id, is_paid=is_paid)
+
+
+def course_progress_percent(*, user_id: uuid.UUID, course_id: uuid.UUID) -> int:
+    """The learner's progress percent as the course page shows it; 0 when not enrolled (or revoked)."""
+    from azora.education.selectors import courses
+
+    return courses.course_progress_percent(user_id=user_id, course_id=course_id)
 
 
 # --- Authoring (course instructors, organisation owners/admins, platform admins) ---

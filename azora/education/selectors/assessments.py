@@ -29,6 +29,7 @@ from azora.education.models import (
     Course,
     CourseGrade,
     Enrollment,
+    EnrollmentStatus,
     FreeTextGrade,
     GradeCategory,
     GradeOverride,
@@ -57,6 +58,7 @@ __all__ = [
     "assessments_for_author",
     "assessments_of_course",
     "attempt_get",
+    "attempt_seconds",
     "attempt_view",
     "attempts_of",
     "engine_question",
@@ -67,6 +69,7 @@ __all__ = [
     "grade_overrides_of",
     "grade_view",
     "grades_of_course",
+    "passed_attempt_seconds",
     "question_view",
     "questions_of_course",
     "required_assessments_passed",
@@ -86,8 +89,9 @@ def require_editor(*, course_id: uuid.UUID, user_id: uuid.UUID) -> None:
 
 
 def may_take(*, user_id: uuid.UUID, course_id: uuid.UUID) -> bool:
-    """Enrolled learners take a course's assessments."""
-    return Enrollment.objects.filter(user_id=user_id, course_id=course_id).exists()
+    """Enrolled learners take a course's assessments (a revoked enrolment gives no access)."""
+    enrolled = Enrollment.objects.filter(user_id=user_id, course_id=course_id)
+    return enrolled.exclude(status=EnrollmentStatus.REVOKED).exists()
 
 
 # --- Conversions ---
@@ -349,6 +353,24 @@ def required_assessments_passed(*, user_id: uuid.UUID, course_id: uuid.UUID) -> 
         attempts__in=Attempt.objects.filter(user_id=user_id, status=AttemptStatus.CLOSED, is_passed=True)
     )
     return not missing.exists()
+
+
+def attempt_seconds(*, started_at: datetime, submitted_at: datetime | None) -> int:
+    """How long an attempt took: submitted minus started, in whole seconds (0 while it is open)."""
+    if submitted_at is None:
+        return 0
+    return max(0, int((submitted_at - started_at).total_seconds()))
+
+
+def passed_attempt_seconds(*, user_id: uuid.UUID, course_id: uuid.UUID) -> int:
+    """The time the learner's passed attempts of the course took, summed (part of CourseCompleted.seconds_spent)."""
+    passed = Attempt.objects.filter(
+        assessment__course_id=course_id, user_id=user_id, status=AttemptStatus.CLOSED, is_passed=True
+    )
+    return sum(
+        attempt_seconds(started_at=started_at, submitted_at=submitted_at)
+        for started_at, submitted_at in passed.order_by().values_list("started_at", "submitted_at")
+    )
 
 
 # --- Instructors grading ---

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -23,6 +24,7 @@ from azora.education.models import (
     CourseInstructor,
     CourseStatus,
     Enrollment,
+    EnrollmentStatus,
     Lesson,
     LessonAttachment,
     LessonProgress,
@@ -33,6 +35,7 @@ from azora.education.public.courses import (
     AttachmentView,
     CategoryView,
     CourseDetail,
+    CourseFacts,
     CourseSummary,
     EnrollmentView,
     InstructorView,
@@ -45,11 +48,15 @@ from azora.education.public.courses import (
 from azora.shared.pagination import InvalidCursor, Page, clamp_limit, decode_cursor, encode_cursor
 
 __all__ = [
+    "ACCESS_STATUSES",
     "categories",
     "course_detail",
+    "course_facts",
+    "course_progress_percent",
     "course_summary",
     "courses_taught_by",
     "enrollment_views",
+    "enrollments_created_since",
     "enrollments_of",
     "is_enrolled",
     "lesson_for_learner",
@@ -65,6 +72,8 @@ __all__ = [
 ORGANISATION_EDITOR_ROLES = frozenset({"owner", "admin"})
 LESSON_ORDER = ("module__position", "module_id", "position", "id")
 SUMMARY_DEFERRED = ("description", "created_at", "updated_at", "archived_at")
+# The enrolment statuses that give access to a course; a revoked enrolment is kept for its history only.
+ACCESS_STATUSES = (EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED)
 
 
 def _int(row: Any, name: str) -> int:
@@ -103,14 +112,15 @@ def may_edit_course(*, user_id: uuid.UUID, course_id: uuid.UUID) -> bool:
 
 
 def is_enrolled(*, user_id: uuid.UUID, course_id: uuid.UUID) -> bool:
-    return Enrollment.objects.filter(user_id=user_id, course_id=course_id).exists()
+    """An active or completed enrolment; a revoked one does not count."""
+    return Enrollment.objects.filter(user_id=user_id, course_id=course_id, status__in=ACCESS_STATUSES).exists()
 
 
 def visible_course_queryset(*, viewer_id: uuid.UUID | None) -> QuerySet[Course]:
     """Courses a viewer may read without editing them: published, or archived with the viewer enrolled."""
     visible = Q(status=CourseStatus.PUBLISHED)
     if viewer_id is not None:
-        enrolled = Enrollment.objects.filter(user_id=viewer_id, course_id=OuterRef("pk"))
+        enrolled = Enrollment.objects.filter(user_id=viewer_id, course_id=OuterRef("pk"), status__in=ACCESS_STATUSES)
         visible |= Q(status=CourseStatus.ARCHIVED) & Q(pk__in=enrolled.values("course_id"))
     return Course.objects.filter(visible)
 
@@ -307,7 +317,9 @@ def _course_row_query(field: str, with_viewer: bool, *, ref: Any, viewer: Any = 
     extra: tuple[str, ...] = ()
     if with_viewer:
         queryset = queryset.annotate(
-            viewer_enrollment=FilteredRelation("enrollments", condition=Q(enrollments__user_id=viewer))
+            viewer_enrollment=FilteredRelation(
+                "enrollments", condition=Q(enrollments__user_id=viewer, enrollments__status__in=ACCESS_STATUSES)
+            )
         )
         extra = ("viewer_enrollment__id",)
     rows: QuerySet[Course, Any] = queryset.values(
@@ -450,7 +462,7 @@ def lesson_for_learner(*, lesson_id: uuid.UUID, user_id: uuid.UUID) -> LessonVie
     if lesson is None:
         raise LessonNotFound()
     course = lesson.course
-    enrollment = Enrollment.objects.filter(user_id=user_id, course=course).first()
+    enrollment = Enrollment.objects.filter(user_id=user_id, course=course, status__in=ACCESS_STATUSES).first()
     readable = enrollment is not None and course.status in (CourseStatus.PUBLISHED, CourseStatus.ARCHIVED)
     if not readable and not may_edit_course(user_id=user_id, course_id=course.id):
         raise LessonNotFound()
@@ -609,7 +621,7 @@ def enrollment_queryset(*, user_id: uuid.UUID) -> QuerySet[Enrollment]:
 
 
 def _enrollments_query(limit: int, after_cursor: bool, *, user: Any, after: Any = None) -> QuerySet[Enrollment, Any]:
-    queryset = Enrollment.objects.filter(user_id=user)
+    queryset = Enrollment.objects.filter(user_id=user, status__in=ACCESS_STATUSES)
     if after_cursor:
         queryset = queryset.filter(id__lt=after)
     rows: QuerySet[Enrollment, Any] = queryset.order_by("-id").values(
@@ -623,9 +635,12 @@ _ENROLLMENTS = CompiledQuery("enrolments of a user", _enrollments_query)
 
 def enrollments_of(*, user_id: uuid.UUID, cursor: str | None = None, limit: int | None = None) -> Page[EnrollmentView]:
     """The user's enrolments, newest first (UUIDv7 ids are time-ordered), one cursor page at a time: three queries
-    whatever the page size (enrolments with their courses, the courses' instructors, the progress rows)."""
+    whatever the page size (enrolments with their courses, the courses' instructors, the progress rows).
+
+    "My courses" lists what the learner may open: a revoked enrolment is left out (its row and progress are kept,
+    and come back if the learner buys the course again)."""
     size = clamp_limit(limit)
-    queryset = Enrollment.objects.filter(user_id=user_id)
+    queryset = Enrollment.objects.filter(user_id=user_id, status__in=ACCESS_STATUSES)
     if cursor:
         try:
             queryset = queryset.filter(id__lt=uuid.UUID(decode_cursor(cursor, size=1)[0]))
@@ -636,3 +651,37 @@ def enrollments_of(*, user_id: uuid.UUID, cursor: str | None = None, limit: int 
     )
     next_cursor = encode_cursor([rows[size - 1]["id"]]) if len(rows) > size else None
     return Page(items=_enrollment_views_from_rows(rows[:size]), next_cursor=next_cursor)
+
+
+# --- Facts for the revenue engine (no viewer: the caller decides who may see what) ---
+
+
+def course_facts(*, course_id: uuid.UUID) -> CourseFacts:
+    """The facts the revenue engine prices, splits and rewards by, whatever the course's status; CourseNotFound."""
+    row = (
+        Course.objects.filter(pk=course_id)
+        .values("id", "title", "slug", "level", "status", "is_paid", "organisation_id", "created_by_id")
+        .first()
+    )
+    if row is None:
+        raise CourseNotFound()
+    instructor_ids = CourseInstructor.objects.filter(course_id=course_id).order_by("position", "id")
+    return CourseFacts(**row, instructor_ids=tuple(instructor_ids.values_list("user_id", flat=True)))
+
+
+def enrollments_created_since(*, user_id: uuid.UUID, since: datetime) -> int:
+    """How many enrolments the user started at or after `since`, from any source, revoked ones included (giving
+    a course back does not give an enrolment back); reactivating a revoked enrolment starts none."""
+    return Enrollment.objects.filter(user_id=user_id, created_at__gte=since).count()
+
+
+def course_progress_percent(*, user_id: uuid.UUID, course_id: uuid.UUID) -> int:
+    """The learner's progress as the course page shows it (ProgressView.percent); 0 when not enrolled or revoked."""
+    enrollment_id = (
+        Enrollment.objects.filter(user_id=user_id, course_id=course_id, status__in=ACCESS_STATUSES)
+        .values_list("id", flat=True)
+        .first()
+    )
+    if enrollment_id is None:
+        return 0
+    return progress_of_enrollment(enrollment_id=enrollment_id, course_id=course_id).percent

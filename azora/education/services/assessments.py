@@ -11,6 +11,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import DateTimeField, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from azora.education import grading
@@ -38,6 +40,7 @@ from azora.education.models import (
     AttemptStatus,
     CourseGrade,
     Enrollment,
+    EnrollmentStatus,
     FreeTextGrade,
     GradeCategory,
     GradeOverride,
@@ -54,6 +57,7 @@ from azora.education.public.assessments import (
 )
 from azora.education.selectors.assessments import (
     assessment_author_view,
+    attempt_seconds,
     attempt_view,
     author_queryset,
     category_config,
@@ -506,6 +510,11 @@ def _locked_open_attempt(*, attempt_id: uuid.UUID, user_id: uuid.UUID) -> Attemp
     return attempt
 
 
+def _course_of(attempt: Attempt) -> uuid.UUID:
+    course_id: uuid.UUID = Assessment.objects.filter(pk=attempt.assessment_id).values_list("course_id", flat=True).get()
+    return course_id
+
+
 def _merge(attempt: Attempt, parsed: Mapping[str, Any]) -> None:
     answers = dict(attempt.answers)
     for key, value in parsed.items():
@@ -527,6 +536,8 @@ def _write_open_attempt(
     deadline = None
     with transaction.atomic():
         attempt = _locked_open_attempt(attempt_id=attempt_id, user_id=user_id)
+        if not may_take(user_id=user_id, course_id=_course_of(attempt)):
+            raise AttemptNotFound()  # the enrolment was revoked while the attempt was open
         now = timezone.now()
         if _is_expired(attempt, now):
             deadline = attempt.deadline
@@ -638,19 +649,43 @@ def _close(attempt: Attempt, *, submitted_by: str, now: datetime) -> None:
         attempt.score_percent = result.percent
         attempt.is_passed = result.percent >= assessment.passing_percent
     attempt.save()
+    # The submission is the learner's latest activity in the enrolment: the next lesson's time is counted from it
+    # (services.progress.lesson_seconds_spent). An instructor grading later must not move it back, hence the
+    # greatest of the two. No row updated means the enrolment was revoked meanwhile.
+    submitted = Value(attempt.submitted_at, output_field=DateTimeField())
+    enrolled = (
+        Enrollment.objects.filter(user_id=attempt.user_id, course_id=assessment.course_id)
+        .exclude(status=EnrollmentStatus.REVOKED)
+        .update(last_activity_at=Greatest(Coalesce("last_activity_at", submitted), submitted))
+    )
     if attempt.status != AttemptStatus.CLOSED:
         return
-    event_type = AssessmentPassed if attempt.is_passed else AssessmentFailed
-    publish(
-        event_type(
-            attempt_id=attempt.id,
-            assessment_id=assessment.id,
-            course_id=assessment.course_id,
-            user_id=attempt.user_id,
-            score_percent=str(result.percent),
-        )
-    )
     grade_store(course_id=assessment.course_id, user_id=attempt.user_id)
+    if not enrolled:
+        # Closed by the expiry job after the learner lost access: kept in the history, but no pass or failure is
+        # announced (nothing rewards it) and the course cannot be completed by it.
+        return
+    if attempt.is_passed:
+        publish(
+            AssessmentPassed(
+                attempt_id=attempt.id,
+                assessment_id=assessment.id,
+                course_id=assessment.course_id,
+                user_id=attempt.user_id,
+                score_percent=str(result.percent),
+                seconds_spent=attempt_seconds(started_at=attempt.started_at, submitted_at=attempt.submitted_at),
+            )
+        )
+    else:
+        publish(
+            AssessmentFailed(
+                attempt_id=attempt.id,
+                assessment_id=assessment.id,
+                course_id=assessment.course_id,
+                user_id=attempt.user_id,
+                score_percent=str(result.percent),
+            )
+        )
     if attempt.is_passed:
         _evaluate_completion(user_id=attempt.user_id, course_id=assessment.course_id)
 

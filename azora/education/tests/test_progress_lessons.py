@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -82,7 +83,10 @@ def test_completing_every_required_lesson_completes_the_course_once() -> None:
     optional = LessonFactory(module=lessons[0].module, is_required=False, position=99)
     learner = UserFactory()
     enrollment = enrollment_create(course_id=course.id, user_id=learner.id)
+    # Enrolled two hours ago (the first lesson's estimate is capped at 30 minutes), back 20 minutes before the next.
+    Enrollment.objects.filter(pk=enrollment.id).update(created_at=timezone.now() - timedelta(hours=2))
     assert lesson_complete(lesson_id=lessons[0].id, user_id=learner.id).course_completed is False
+    Enrollment.objects.filter(pk=enrollment.id).update(last_activity_at=timezone.now() - timedelta(minutes=20))
     result = lesson_complete(lesson_id=lessons[1].id, user_id=learner.id)
     assert result.course_completed is True
     assert result.progress.percent == 100
@@ -94,7 +98,12 @@ def test_completing_every_required_lesson_completes_the_course_once() -> None:
     assert row.status == EnrollmentStatus.COMPLETED
     assert row.completed_at is not None
     assert published("education.course_completed") == [
-        {"enrollment_id": str(enrollment.id), "course_id": str(course.id), "user_id": str(learner.id)}
+        {
+            "enrollment_id": str(enrollment.id),
+            "course_id": str(course.id),
+            "user_id": str(learner.id),
+            "seconds_spent": 30 * 60 + 20 * 60,
+        }
     ]
 
 
