@@ -53,6 +53,9 @@ class Subscription(PublicModel):
     status = models.CharField(max_length=16, choices=SubscriptionStatus.choices)
     current_period_start = models.DateTimeField()
     current_period_end = models.DateTimeField()
+    billing_anchor_day = models.PositiveSmallIntegerField(
+        default=1, help_text="The day of the month periods end on (the month's last day when it is shorter)."
+    )
     trial_end = models.DateTimeField(null=True, blank=True)
     cancel_at_period_end = models.BooleanField(default=False)
     canceled_at = models.DateTimeField(null=True, blank=True)
