@@ -61,6 +61,16 @@ class Order(PublicModel):
     release_transfer_id = models.UUIDField(null=True, blank=True, unique=True)
     refunded_minor = models.BigIntegerField(default=0)
     paid_at = models.DateTimeField(null=True, blank=True)
+    # The course's owner and their plan's instructor share when the order was placed: a later plan change does
+    # not change what this sale pays.
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    seller_share_bp = models.PositiveIntegerField(null=True, blank=True)
+    # The pending ledger transfer that reserves the AZR to redeem until the payment settles (voided either way).
+    azr_reservation_id = models.UUIDField(null=True, blank=True, unique=True)
+    # A plan checkout's subscription (H2's), when the order is for a plan.
+    subscription_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
