@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from azora.shared.models import PublicModel
@@ -120,6 +121,7 @@ class Coupon(PublicModel):
     """A discount code: percent (basis points) or a fixed amount in one currency, with expiry and limits.
 
     Restrictions: when `plan_codes` or `course_ids` hold anything, the coupon applies only to those.
+    Codes are stored upper-case and matched case-insensitively; no two codes differ only by case.
     """
 
     code = models.CharField(max_length=40, unique=True)
@@ -147,6 +149,10 @@ class Coupon(PublicModel):
                     | models.Q(kind="fixed", amount_off_minor__gte=1)
                 ),
                 name="rev_coupon_amount_matches_kind",
+            ),
+            models.UniqueConstraint(Upper("code"), name="rev_coupon_code_case_insensitive"),
+            models.CheckConstraint(
+                condition=models.Q(kind="percent") | ~models.Q(currency=""), name="rev_coupon_fixed_has_currency"
             ),
         ]
 
