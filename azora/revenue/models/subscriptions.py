@@ -123,9 +123,15 @@ class SubscriptionCharge(PublicModel):
     payment_intent_id = models.UUIDField(null=True, blank=True, unique=True)
     attempt = models.PositiveSmallIntegerField(default=1)
     failure_code = models.CharField(max_length=100, blank=True, default="")
+    change = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="For a prorated charge: the plan, interval and seats it pays for, applied once it is paid.",
+    )
 
     class Meta:
         ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="rev_charge_status_idx")]
 
 
 class SeatAssignment(PublicModel):
