@@ -40,6 +40,8 @@ class UpgradeOffer(PublicModel):
     event_id = models.UUIDField()
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # What used a discount offer (checkout's order id); empty until used. A trial offer is used by its acceptance.
+    used_reference = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-id"]
