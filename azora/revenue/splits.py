@@ -14,11 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
 BASIS_POINTS = 10_000
-
-Key = TypeVar("Key", bound=Hashable)
 
 
 class SplitConfigInvalid(ValueError):
@@ -26,7 +23,7 @@ class SplitConfigInvalid(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class SaleSplit(Generic[Key]):
+class SaleSplit[Key: Hashable]:
     gross: int
     fee: int
     instructor_total: int
@@ -38,10 +35,10 @@ class SaleSplit(Generic[Key]):
         return self.gross - self.fee
 
 
-def largest_remainder(total: int, weights: Sequence[tuple[Key, int]]) -> tuple[tuple[Key, int], ...]:
+def largest_remainder[Key: Hashable](total: int, weights: Sequence[tuple[Key, int]]) -> tuple[tuple[Key, int], ...]:
     """`total` divided in proportion to the weights; the parts sum to `total` exactly.
 
-    Each part is first floor(total × weight / sum); the units left over go one each to the largest remainders,
+    Each part is first floor(total * weight / sum); the units left over go one each to the largest remainders,
     ties broken by the order given (so the result is deterministic).
     """
     if total < 0:
@@ -58,7 +55,9 @@ def largest_remainder(total: int, weights: Sequence[tuple[Key, int]]) -> tuple[t
     return tuple((key, part) for (key, _), part in zip(weights, floors, strict=True))
 
 
-def sale_split(*, gross: int, fee: int, share_bp: int, instructors: Sequence[tuple[Key, int]]) -> SaleSplit[Key]:
+def sale_split[Key: Hashable](
+    *, gross: int, fee: int, share_bp: int, instructors: Sequence[tuple[Key, int]]
+) -> SaleSplit[Key]:
     """Splits one sale of `gross` minor units; `instructors` are (who, basis points) summing to 10000."""
     if gross < 0 or fee < 0:
         raise ValueError("The gross and the fee are never negative.")

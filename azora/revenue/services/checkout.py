@@ -1,0 +1,431 @@
+"""Checkout: pricing a course or plan for one buyer (coupon, AZR redemption) and creating the order and its intent.
+
+Decisions (docs/revenue.md "Checkout and revenue shares"):
+- Everything is checked before anything is written, so a refused checkout leaves no order, intent or transfer.
+- A coupon is consumed only when the payment succeeds (shares.order_pay redeems it); a payment that fails or is
+  abandoned uses nothing. A coupon that reached its limit in between is honoured for an order already paid.
+- AZR to redeem is RESERVED at checkout by a pending ledger transfer (wallet -> treasury, expiring with the
+  intent's window) so it cannot be spent twice; on success the reservation is voided and the AZR redeemed (burned)
+  in the same transaction, on failure it is voided. Hence "reserve and release" for AZR, "consume on success"
+  for coupons.
+- A course total of 0 (a 100% coupon, or AZR covering all) completes at once: no intent, no split transfer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+import azora.education.public as education
+import azora.finance.public as finance
+import azora.payments.public as payments
+from azora.payments.errors import InvalidTransition
+from azora.revenue.models import Order, OrderItem, OrderStatus, Plan
+from azora.revenue.public import pricing as pricing_public
+from azora.revenue.public import rewards as rewards_public
+from azora.revenue.public import subscriptions as subscriptions_public
+from azora.revenue.public.checkout import (
+    CheckoutItemInvalid,
+    CheckoutView,
+    CourseAlreadyOwned,
+    CourseIsFree,
+    CourseNotForSale,
+    RedemptionExceedsPrice,
+)
+from azora.shared.errors import ValidationFailed
+from azora.shared.money import Money
+
+AZR = "AZR"
+SALES_CLEARING_CODE = "clearing:course_sales"
+# How long reserved AZR stays reserved for an unpaid order; a payment after that redeems without the reservation.
+AZR_RESERVATION_LIFETIME = dt.timedelta(days=1)
+INTERVALS = ("month", "year")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutQuote:
+    """The priced order before anything is written (checkout_preview shows it; checkout_create writes it)."""
+
+    item: str
+    course_id: uuid.UUID | None
+    course_title: str
+    plan_code: str | None
+    interval: str
+    currency: str
+    country: str
+    list_amount: Money
+    coupon_id: uuid.UUID | None
+    coupon_discount: Money
+    student_discount: Money
+    azr_redeemed: Money
+    azr_discount: Money
+    seller_id: uuid.UUID | None
+    seller_share_bp: int | None
+
+    @property
+    def total(self) -> Money:
+        return self.list_amount - self.coupon_discount - self.student_discount - self.azr_discount
+
+
+def _check_item(item: str, course_id: uuid.UUID | None, plan_code: str | None) -> None:
+    if item == "course" and course_id is not None and plan_code is None:
+        return
+    if item == "plan" and plan_code and course_id is None:
+        return
+    raise CheckoutItemInvalid()
+
+
+def _check_azr(redeem_azr: Money | None) -> None:
+    if redeem_azr is None:
+        return
+    if redeem_azr.currency != AZR or redeem_azr.minor <= 0:
+        raise ValidationFailed(
+            "The AZR to redeem is a positive amount of AZR.",
+            extra={"errors": [{"field": "body.redeem_azr", "message": "A positive AZR amount."}]},
+        )
+
+
+def _azr_discount(
+    *, user_id: uuid.UUID, redeem_azr: Money | None, currency: str, remaining: Money
+) -> tuple[Money, Money]:
+    """(AZR given up, discount in the order's currency); refused when the discount exceeds what is left to pay."""
+    if redeem_azr is None:
+        return Money.zero(AZR), Money.zero(currency)
+    preview = rewards_public.azr_redemption_preview(user_id=user_id, azr=redeem_azr, currency=currency)
+    if remaining < preview.discount:
+        raise RedemptionExceedsPrice(
+            f"{preview.azr} AZR is worth {preview.discount}; only {remaining} is left to pay.",
+            extra={"discount": str(preview.discount), "remaining": str(remaining)},
+        )
+    return preview.azr, preview.discount
+
+
+def _course_quote(
+    *,
+    user_id: uuid.UUID,
+    course_id: uuid.UUID,
+    currency: str,
+    coupon_code: str | None,
+    redeem_azr: Money | None,
+    country: str | None,
+) -> CheckoutQuote:
+    facts = education.course_facts(course_id=course_id)
+    if user_id in facts.instructor_ids or education.is_enrolled(user_id=user_id, course_id=course_id):
+        raise CourseAlreadyOwned(extra={"course_id": str(course_id)})
+    if facts.status != "published":
+        raise CourseNotForSale("Only published courses are sold.", extra={"course_id": str(course_id)})
+    if not pricing_public.course_prices(course_id=course_id):
+        raise CourseIsFree(extra={"course_id": str(course_id)})
+    price = pricing_public.course_price(course_id=course_id, currency=currency)
+    if price is None:  # the contract raises PriceNotAvailable; a None is treated the same way
+        raise CourseIsFree(extra={"course_id": str(course_id)})
+    seller_id = facts.created_by_id
+    share_bp = pricing_public.seller_share_bp(user_id=seller_id)
+    if share_bp is None:
+        raise CourseNotForSale(
+            "The course's owner is not on a plan that may sell.", extra={"course_id": str(course_id)}
+        )
+    coupon_id, coupon_discount = None, Money.zero(currency)
+    if coupon_code:
+        preview = pricing_public.coupon_apply_preview(
+            code=coupon_code, user_id=user_id, plan_code=None, course_id=course_id, amount=price
+        )
+        coupon_id, coupon_discount = preview.coupon_id, preview.discount
+    azr, azr_discount = _azr_discount(
+        user_id=user_id, redeem_azr=redeem_azr, currency=currency, remaining=price - coupon_discount
+    )
+    return CheckoutQuote(
+        item="course",
+        course_id=course_id,
+        course_title=facts.title,
+        plan_code=None,
+        interval="",
+        currency=currency,
+        country=(country or "").upper(),
+        list_amount=price,
+        coupon_id=coupon_id,
+        coupon_discount=coupon_discount,
+        student_discount=Money.zero(currency),
+        azr_redeemed=azr,
+        azr_discount=azr_discount,
+        seller_id=seller_id,
+        seller_share_bp=share_bp,
+    )
+
+
+def _plan_quote(
+    *,
+    user_id: uuid.UUID,
+    plan_code: str,
+    interval: str,
+    currency: str,
+    coupon_code: str | None,
+    redeem_azr: Money | None,
+    country: str | None,
+) -> CheckoutQuote:
+    if interval not in INTERVALS:
+        raise ValidationFailed(
+            "The interval is month or year.", extra={"errors": [{"field": "body.interval", "message": "month|year"}]}
+        )
+    if redeem_azr is not None:
+        # H2's subscription_start takes no AZR discount yet; refusing is better than a discount nobody charges for.
+        raise ValidationFailed(
+            "AZR can be redeemed on courses only for now.",
+            extra={"errors": [{"field": "body.redeem_azr", "message": "Courses only."}]},
+        )
+    plan = pricing_public.plan_get(code=plan_code)
+    price = pricing_public.plan_price(plan_code=plan.code, interval=interval, currency=currency, country=country)
+    student_bp = pricing_public.student_discount_bp(user_id=user_id, plan_code=plan.code)
+    student_discount = Money(price.minor * student_bp // 10_000, currency)
+    coupon_id, coupon_discount = None, Money.zero(currency)
+    if coupon_code:
+        preview = pricing_public.coupon_apply_preview(
+            code=coupon_code, user_id=user_id, plan_code=plan.code, course_id=None, amount=price - student_discount
+        )
+        coupon_id, coupon_discount = preview.coupon_id, preview.discount
+    return CheckoutQuote(
+        item="plan",
+        course_id=None,
+        course_title="",
+        plan_code=plan.code,
+        interval=interval,
+        currency=currency,
+        country=(country or "").upper(),
+        list_amount=price,
+        coupon_id=coupon_id,
+        coupon_discount=coupon_discount,
+        student_discount=student_discount,
+        azr_redeemed=Money.zero(AZR),
+        azr_discount=Money.zero(currency),
+        seller_id=None,
+        seller_share_bp=None,
+    )
+
+
+def checkout_quote(
+    *,
+    user_id: uuid.UUID,
+    item: str,
+    course_id: uuid.UUID | None = None,
+    plan_code: str | None = None,
+    interval: str = "month",
+    currency: str,
+    coupon_code: str | None = None,
+    redeem_azr: Money | None = None,
+    country: str | None = None,
+) -> CheckoutQuote:
+    """Prices the checkout with every check checkout_create makes, writing nothing."""
+    _check_item(item, course_id, plan_code)
+    _check_azr(redeem_azr)
+    if item == "course":
+        assert course_id is not None  # _check_item
+        return _course_quote(
+            user_id=user_id,
+            course_id=course_id,
+            currency=currency,
+            coupon_code=coupon_code,
+            redeem_azr=redeem_azr,
+            country=country,
+        )
+    assert plan_code is not None  # _check_item
+    return _plan_quote(
+        user_id=user_id,
+        plan_code=plan_code,
+        interval=interval,
+        currency=currency,
+        coupon_code=coupon_code,
+        redeem_azr=redeem_azr,
+        country=country,
+    )
+
+
+def checkout_url(intent_id: uuid.UUID) -> str:
+    """The Pay UI's checkout page for the intent (named route, so the domain never imports the portal)."""
+    return reverse("pay:checkout", kwargs={"intent_id": intent_id})
+
+
+def _cancel_pending_orders(*, user_id: uuid.UUID, course_id: uuid.UUID) -> None:
+    """An earlier unpaid checkout of the same course is abandoned: cancel its intent so it cannot be paid twice.
+
+    An intent already in flight (processing) cannot be canceled; then that order stays, and the earlier payment,
+    if it succeeds, enrols the learner (the later one is refused as already owned only after that).
+    """
+    pending = Order.objects.select_for_update().filter(
+        buyer_id=user_id, course_id=course_id, status=OrderStatus.PENDING
+    )
+    for order in pending.order_by("pk"):
+        if order.payment_intent_id is not None:
+            try:
+                payments.payment_intent_cancel(intent_id=order.payment_intent_id, customer_id=user_id)
+            except InvalidTransition:
+                continue
+        _release_reservation(order, reason="Checkout replaced by a new one")
+        order.status = OrderStatus.CANCELED
+        order.save(update_fields=["status", "updated_at"])
+
+
+def _release_reservation(order: Order, *, reason: str) -> None:
+    if order.azr_reservation_id is None:
+        return
+    reservation = finance.transfer_get(transfer_id=order.azr_reservation_id)
+    if reservation is not None and reservation.status == "pending":
+        finance.transfer_void(transfer_id=order.azr_reservation_id, reason=reason)
+
+
+def _reserve_azr(order: Order, *, user_id: uuid.UUID, azr: Money) -> uuid.UUID:
+    wallet = finance.user_wallet(user_id=user_id, currency=AZR)
+    treasury = finance.platform_account(code="treasury", currency=AZR)
+    reservation_id = uuid.uuid5(uuid.NAMESPACE_URL, f"https://azora.local/revenue/orders/{order.id}/azr-reservation")
+    finance.transfer_hold(
+        transfer_id=reservation_id,
+        kind="azr_redemption_reserve",
+        reason="AZR reserved for a checkout",
+        reference=f"order:{order.id}",
+        postings=[
+            finance.Posting(account_id=wallet.id, side="debit", amount=azr),
+            finance.Posting(account_id=treasury.id, side="credit", amount=azr),
+        ],
+        expires_at=timezone.now() + AZR_RESERVATION_LIFETIME,
+        metadata={"order_id": str(order.id)},
+    )
+    return reservation_id
+
+
+def _view(
+    order: Order | None, quote: CheckoutQuote, *, status: str, subscription_id: uuid.UUID | None = None
+) -> CheckoutView:
+    intent_id = order.payment_intent_id if order is not None else None
+    return CheckoutView(
+        order_id=order.id if order is not None else None,
+        item="course" if quote.item == "course" else "plan",
+        status=status,
+        course_id=quote.course_id,
+        plan_code=quote.plan_code,
+        list_amount=quote.list_amount,
+        coupon_discount=quote.coupon_discount,
+        student_discount=quote.student_discount,
+        azr_redeemed=quote.azr_redeemed,
+        azr_discount=quote.azr_discount,
+        total=quote.total,
+        payment_intent_id=intent_id,
+        checkout_url=checkout_url(intent_id) if intent_id is not None else None,
+        subscription_id=subscription_id,
+    )
+
+
+def checkout_create(
+    *,
+    user_id: uuid.UUID,
+    item: str,
+    course_id: uuid.UUID | None = None,
+    plan_code: str | None = None,
+    interval: str = "month",
+    currency: str,
+    coupon_code: str | None = None,
+    redeem_azr: Money | None = None,
+    country: str | None = None,
+    payment_method_id: uuid.UUID | None = None,
+) -> CheckoutView:
+    quote = checkout_quote(
+        user_id=user_id,
+        item=item,
+        course_id=course_id,
+        plan_code=plan_code,
+        interval=interval,
+        currency=currency,
+        coupon_code=coupon_code,
+        redeem_azr=redeem_azr,
+        country=country,
+    )
+    if quote.item == "plan":
+        return _plan_checkout(
+            user_id=user_id, quote=quote, coupon_code=coupon_code, payment_method_id=payment_method_id
+        )
+    return _course_checkout(user_id=user_id, quote=quote)
+
+
+def _course_checkout(*, user_id: uuid.UUID, quote: CheckoutQuote) -> CheckoutView:
+    from azora.revenue.services import shares
+
+    assert quote.course_id is not None
+    with transaction.atomic():
+        _cancel_pending_orders(user_id=user_id, course_id=quote.course_id)
+        order = Order.objects.create(
+            buyer_id=user_id,
+            item=OrderItem.COURSE,
+            course_id=quote.course_id,
+            currency=quote.currency,
+            country=quote.country,
+            list_amount_minor=quote.list_amount.minor,
+            coupon_id=quote.coupon_id,
+            coupon_discount_minor=quote.coupon_discount.minor,
+            student_discount_minor=quote.student_discount.minor,
+            azr_redeemed_minor=quote.azr_redeemed.minor,
+            azr_discount_minor=quote.azr_discount.minor,
+            total_minor=quote.total.minor,
+            seller_id=quote.seller_id,
+            seller_share_bp=quote.seller_share_bp,
+        )
+        if quote.total.is_zero():
+            shares.order_complete_without_payment(order_id=order.id)
+            order.refresh_from_db()
+            return _view(order, quote, status=order.status)
+        if quote.azr_redeemed.minor > 0:
+            order.azr_reservation_id = _reserve_azr(order, user_id=user_id, azr=quote.azr_redeemed)
+        intent = payments.payment_intent_create(
+            customer_id=user_id,
+            amount=quote.total,
+            purpose="course_purchase",
+            description=f"Course: {quote.course_title}"[:200],
+            credit_account_id=finance.platform_account(code=SALES_CLEARING_CODE, currency=quote.currency).id,
+            metadata={"order_id": str(order.id), "course_id": str(quote.course_id)},
+            idempotency_key=f"revenue-order:{order.id}",
+        )
+        order.payment_intent_id = intent.id
+        order.save(update_fields=["payment_intent_id", "azr_reservation_id", "updated_at"])
+    return _view(order, quote, status=OrderStatus.PENDING)
+
+
+def _plan_checkout(
+    *, user_id: uuid.UUID, quote: CheckoutQuote, coupon_code: str | None, payment_method_id: uuid.UUID | None
+) -> CheckoutView:
+    """A plan is a subscription: H2's subscription_start prices and charges it (the saved payment method, or a trial
+    when the plan has one); the order records the hand-over and the first charge's intent."""
+    assert quote.plan_code is not None
+    subscription = subscriptions_public.subscription_start(
+        user_id=user_id,
+        plan_code=quote.plan_code,
+        interval="year" if quote.interval == "year" else "month",
+        currency=quote.currency,
+        payment_method_id=payment_method_id,
+        coupon_code=coupon_code,
+        trial=False,
+        country=quote.country or None,
+    )
+    charge = subscription.latest_charge
+    intent_id = charge.payment_intent_id if charge is not None else None
+    paid = charge is not None and charge.status == "paid"
+    with transaction.atomic():
+        order = Order.objects.create(
+            buyer_id=user_id,
+            item=OrderItem.PLAN,
+            plan=Plan.objects.get(code=quote.plan_code),
+            interval=quote.interval,
+            currency=quote.currency,
+            country=quote.country,
+            list_amount_minor=quote.list_amount.minor,
+            coupon_id=quote.coupon_id,
+            coupon_discount_minor=quote.coupon_discount.minor,
+            student_discount_minor=quote.student_discount.minor,
+            total_minor=charge.amount.minor if charge is not None and charge.amount.minor >= 0 else quote.total.minor,
+            payment_intent_id=intent_id,
+            subscription_id=subscription.id,
+            status=OrderStatus.PAID if paid else OrderStatus.PENDING,
+            paid_at=timezone.now() if paid else None,
+        )
+    return _view(order, quote, status=str(subscription.status), subscription_id=subscription.id)
