@@ -15,6 +15,23 @@ class ReceiptNotFound(NotFound):
     title = "The receipt does not exist."
 
 
+class PaymentMethodNotFound(NotFound):
+    code = "payment_method_not_found"
+    title = "The saved payment method does not exist."
+
+
+class PaymentMethodDeclined(ValidationFailed):
+    """The provider refused to keep the card (declined, expired, wrong number); `failure_code` says why."""
+
+    code = "payment_method_declined"
+    title = "The card cannot be saved."
+
+
+class PaymentMethodLimitReached(Conflict):
+    code = "payment_method_limit_reached"
+    title = "No more payment methods can be saved; delete one first."
+
+
 class InvalidTransition(Conflict):
     code = "invalid_transition"
     title = "The payment intent cannot make that change in its current state."

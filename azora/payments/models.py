@@ -99,6 +99,33 @@ class PaymentIntentTransition(models.Model):
         return f"{self.intent_id}: {self.from_status} -> {self.to_status}"
 
 
+class SavedPaymentMethod(PublicModel):
+    """A customer's payment method kept at the provider for charges without them present (renewals).
+
+    Holds the provider's token and what may be shown (brand, last four digits, expiry); never the card number
+    or the CVC, which only the provider ever sees.
+    """
+
+    customer_id = models.UUIDField()
+    provider = models.CharField(max_length=32)
+    provider_token = models.CharField(max_length=200)
+    provider_customer_ref = models.CharField(max_length=200, blank=True, default="")
+    brand = models.CharField(max_length=32, blank=True, default="")
+    last4 = models.CharField(max_length=4, blank=True, default="")
+    exp_month = models.PositiveSmallIntegerField()
+    exp_year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "provider_token"], name="payments_saved_method_token_unique"),
+        ]
+        indexes = [models.Index(fields=["customer_id", "id"], name="payments_saved_method_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.brand} ••{self.last4} of {self.customer_id}"
+
+
 class RefundStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SUCCEEDED = "succeeded", "Succeeded"
@@ -216,6 +243,21 @@ class SandboxPayment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.id} {self.status}"
+
+
+class SandboxSavedCard(TimeStampedModel):
+    """The sandbox's side of a saved card: its token remembers how the test card behaves, not its number."""
+
+    id = models.CharField(primary_key=True, max_length=64)
+    outcome = models.CharField(max_length=32)  # a SANDBOX_TEST_CARDS outcome ("succeeded", "card_declined", ...)
+    brand = models.CharField(max_length=32)
+    last4 = models.CharField(max_length=4)
+    exp_month = models.PositiveSmallIntegerField()
+    exp_year = models.PositiveSmallIntegerField()
+    is_detached = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.outcome}"
 
 
 class SandboxIdempotencyRecord(models.Model):

@@ -31,12 +31,17 @@ __all__ = [
     "ReceiptView",
     "RefundStatus",
     "RefundView",
+    "SavedPaymentMethodView",
     "payment_intent_cancel",
     "payment_intent_complete_action",
     "payment_intent_confirm",
+    "payment_intent_confirm_saved",
     "payment_intent_create",
     "payment_intent_get",
     "payment_intents_of",
+    "payment_method_delete",
+    "payment_method_save",
+    "payment_methods_of",
     "providers_enabled",
     "receipt_for_intent",
     "receipt_get",
@@ -83,6 +88,19 @@ class RefundView:
     failure_code: str | None
     created_at: datetime
     succeeded_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedPaymentMethodView:
+    """A saved card as it may be shown: never its number or CVC (only the provider holds those)."""
+
+    id: uuid.UUID
+    provider: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +171,48 @@ def payment_intent_confirm(
     return services.payment_intent_confirm(
         intent_id=intent_id, customer_id=customer_id, payment_method=payment_method, idempotency_key=idempotency_key
     )
+
+
+def payment_intent_confirm_saved(
+    *,
+    intent_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    method_id: uuid.UUID,
+    idempotency_key: str | None = None,
+) -> PaymentIntentView:
+    """Charges the customer's saved payment method without them present (a renewal). The outcome is the intent's
+    status: a card that needs 3-D Secure fails with failure_code "authentication_required". Success posts to the
+    ledger and publishes PaymentSucceeded exactly as `payment_intent_confirm` does."""
+    from azora.payments import services
+
+    return services.payment_intent_confirm_saved(
+        intent_id=intent_id, customer_id=customer_id, method_id=method_id, idempotency_key=idempotency_key
+    )
+
+
+def payment_method_save(
+    *, customer_id: uuid.UUID, payment_method: Mapping[str, str], provider: str | None = None
+) -> SavedPaymentMethodView:
+    """Tokenises the payment method at the provider (default: the default provider) for off-session charges.
+    Sandbox: a card as for a confirm; Stripe: {"type": "card", "payment_method": "pm_..."}; Paystack:
+    {"type": "paystack_transaction", "reference": "<a paid transaction of this customer>"}."""
+    from azora.payments import services
+
+    return services.payment_method_save(customer_id=customer_id, payment_method=payment_method, provider=provider)
+
+
+def payment_methods_of(*, customer_id: uuid.UUID) -> list[SavedPaymentMethodView]:
+    """The customer's saved payment methods, newest first."""
+    from azora.payments import selectors
+
+    return selectors.payment_methods_of(customer_id=customer_id)
+
+
+def payment_method_delete(*, customer_id: uuid.UUID, method_id: uuid.UUID) -> None:
+    """The provider forgets the token, then the method is deleted; PaymentMethodNotFound unless it is the customer's."""
+    from azora.payments import services
+
+    services.payment_method_delete(customer_id=customer_id, method_id=method_id)
 
 
 def payment_intent_complete_action(

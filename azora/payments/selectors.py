@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from azora.accounts.public import user_has_platform_role
 from azora.payments.errors import PaymentIntentNotFound, ReceiptNotFound
-from azora.payments.models import PaymentIntent, Receipt, Refund, WebhookEvent
+from azora.payments.models import PaymentIntent, Receipt, Refund, SavedPaymentMethod, WebhookEvent
 from azora.payments.public import (
     IntentStatus,
     PaymentIntentView,
@@ -19,6 +19,7 @@ from azora.payments.public import (
     ReceiptView,
     RefundStatus,
     RefundView,
+    SavedPaymentMethodView,
 )
 from azora.shared.money import Money
 from azora.shared.pagination import Page, paginate_queryset
@@ -153,6 +154,22 @@ def receipt_for_intent(*, intent_id: uuid.UUID, viewer_id: uuid.UUID) -> Receipt
     if receipt is None or (receipt.customer_id != viewer_id and not is_finance_admin(user_id=viewer_id)):
         return None
     return receipt_view(receipt)
+
+
+def saved_method_view(method: SavedPaymentMethod) -> SavedPaymentMethodView:
+    return SavedPaymentMethodView(
+        id=method.id,
+        provider=method.provider,
+        brand=method.brand,
+        last4=method.last4,
+        exp_month=method.exp_month,
+        exp_year=method.exp_year,
+        created_at=method.created_at,
+    )
+
+
+def payment_methods_of(*, customer_id: uuid.UUID) -> list[SavedPaymentMethodView]:
+    return [saved_method_view(method) for method in SavedPaymentMethod.objects.filter(customer_id=customer_id)]
 
 
 WEBHOOK_BACKLOG_AGE = dt.timedelta(minutes=5)

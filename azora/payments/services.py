@@ -30,6 +30,7 @@ from azora.payments.adapters import (
     ProviderIntent,
     ProviderRefund,
     RetryPolicy,
+    SaveRequest,
     SignatureError,
     build_provider,
 )
@@ -41,6 +42,9 @@ from azora.payments.errors import (
     InvalidPurpose,
     InvalidTransition,
     PaymentIntentNotFound,
+    PaymentMethodDeclined,
+    PaymentMethodLimitReached,
+    PaymentMethodNotFound,
     PaymentNotRefundable,
     ProviderRejected,
     ProviderUnavailable,
@@ -60,11 +64,12 @@ from azora.payments.models import (
     Receipt,
     Refund,
     RefundStatus,
+    SavedPaymentMethod,
     WebhookEvent,
     WebhookStatus,
 )
-from azora.payments.public import PaymentIntentView, RefundView
-from azora.payments.selectors import intent_view, is_finance_admin, refund_view
+from azora.payments.public import PaymentIntentView, RefundView, SavedPaymentMethodView
+from azora.payments.selectors import intent_view, is_finance_admin, refund_view, saved_method_view
 from azora.payments.state import IntentStatus, may_transition, path_to
 from azora.shared.errors import DomainError, ValidationFailed
 from azora.shared.events import publish
@@ -200,6 +205,72 @@ def payment_intent_confirm(
 
     Called again with the same key it returns the intent as it is now and charges nothing again.
     """
+
+    def check(adapter: PaymentProvider, intent: PaymentIntent) -> None:
+        try:
+            adapter.check_payment_method(payment_method)
+        except ValueError as error:
+            raise InvalidPaymentMethod(str(error)) from error
+
+    def charge(adapter: PaymentProvider, intent: PaymentIntent, provider_key: str) -> ProviderIntent:
+        return adapter.confirm_intent(
+            provider_ref=intent.provider_ref,
+            payment_method=payment_method,
+            idempotency_key=provider_key,
+            return_url=payments_config().return_url_template.format(intent_id=intent.id),
+        )
+
+    return _confirm(
+        intent_id=intent_id, customer_id=customer_id, idempotency_key=idempotency_key, check=check, charge=charge
+    )
+
+
+def payment_intent_confirm_saved(
+    *,
+    intent_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    method_id: uuid.UUID,
+    idempotency_key: str | None = None,
+) -> PaymentIntentView:
+    """Charges the customer's saved payment method off-session, through the same steps as a confirm: the same
+    transitions, and on success the same ledger transfer, receipt and PaymentSucceeded in one transaction."""
+    saved: list[SavedPaymentMethod] = []
+
+    def check(adapter: PaymentProvider, intent: PaymentIntent) -> None:
+        method = SavedPaymentMethod.objects.filter(pk=method_id, customer_id=customer_id).first()
+        if method is None:
+            raise PaymentMethodNotFound()
+        if method.provider != intent.provider:
+            raise InvalidPaymentMethod(
+                f"The saved payment method is kept by {method.provider}; this payment goes through {intent.provider}.",
+                extra={"errors": [{"field": "method_id", "message": f"A {intent.provider} payment method."}]},
+            )
+        saved.append(method)
+
+    def charge(adapter: PaymentProvider, intent: PaymentIntent, provider_key: str) -> ProviderIntent:
+        return adapter.confirm_intent_saved(
+            provider_ref=intent.provider_ref,
+            token=saved[0].provider_token,
+            customer_ref=saved[0].provider_customer_ref,
+            idempotency_key=provider_key,
+        )
+
+    return _confirm(
+        intent_id=intent_id, customer_id=customer_id, idempotency_key=idempotency_key, check=check, charge=charge
+    )
+
+
+def _confirm(
+    *,
+    intent_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    idempotency_key: str | None,
+    check: Callable[[PaymentProvider, PaymentIntent], None],
+    charge: Callable[[PaymentProvider, PaymentIntent, str], ProviderIntent],
+) -> PaymentIntentView:
+    """The steps of every confirm: lock, replay a repeated key, `check` the payment method (refusals write
+    nothing), move to processing and commit; then `charge` at the provider outside any transaction and apply
+    its answer in a second one."""
     key = _clean_key(idempotency_key)
     with transaction.atomic():
         intent = _locked_intent(intent_id=intent_id, customer_id=customer_id)
@@ -208,27 +279,96 @@ def payment_intent_confirm(
         if intent.status not in {"requires_payment_method", "requires_confirmation"}:
             raise _invalid_transition(intent, "processing")
         adapter = provider_named(intent.provider)
-        try:
-            adapter.check_payment_method(payment_method)
-        except ValueError as error:
-            raise InvalidPaymentMethod(str(error)) from error
+        check(adapter, intent)
         _move_along(intent, cast(list[IntentStatus], path_to(cast(IntentStatus, intent.status), "processing")), "api")
         intent.confirm_idempotency_key = key or f"auto-{uuid7()}"
         intent.failure_code = intent.failure_message = ""
         intent.save()
     provider_key = f"azora-confirm-{intent.id}-{intent.confirm_idempotency_key}"
     try:
-        result = _call(
-            lambda: adapter.confirm_intent(
-                provider_ref=intent.provider_ref,
-                payment_method=payment_method,
-                idempotency_key=provider_key,
-                return_url=payments_config().return_url_template.format(intent_id=intent.id),
-            )
-        )
+        result = _call(lambda: charge(adapter, intent, provider_key))
     except ProviderRejected as error:
         return _fail_after_rejection(intent_id=intent.id, code="provider_rejected", message=error.detail)
     return _apply_result(intent_id=intent.id, result=result, adapter=adapter, source="provider")
+
+
+# --- saved payment methods -------------------------------------------------------------------------------
+
+# A customer keeps a handful of cards at most; the limit is checked before the provider is called.
+MAX_SAVED_METHODS = 10
+
+
+def payment_method_save(
+    *, customer_id: uuid.UUID, payment_method: Mapping[str, str], provider: str | None = None
+) -> SavedPaymentMethodView:
+    """Tokenises the payment method at the provider and keeps the token with what may be shown (brand, last four
+    digits, expiry); the card number and CVC go to the provider only and are never stored."""
+    provider_name = provider or payments_config().default_provider
+    adapter = provider_named(provider_name)
+    if not isinstance(payment_method, Mapping):
+        raise InvalidPaymentMethod("The payment method must be a mapping of names to text.")
+    kept = SavedPaymentMethod.objects.filter(customer_id=customer_id)
+    if kept.count() >= MAX_SAVED_METHODS:
+        raise PaymentMethodLimitReached(extra={"limit": MAX_SAVED_METHODS})
+    customer_ref = (
+        kept.filter(provider=provider_name)
+        .exclude(provider_customer_ref="")
+        .values_list("provider_customer_ref", flat=True)
+        .first()
+        or ""
+    )
+    profile = user_profile(user_id=customer_id)
+    method_id = uuid7()
+    request = SaveRequest(
+        payment_method=payment_method,
+        customer_ref=customer_ref,
+        customer_email=profile.email,
+        reference=str(customer_id),
+        idempotency_key=f"azora-save-{method_id}",
+    )
+    try:
+        result = adapter.save_payment_method(request)
+    except ValueError as error:
+        raise InvalidPaymentMethod(str(error)) from error
+    except ProviderError as error:
+        if not error.retryable and error.status in {400, 402, 404}:
+            # The provider refused this card or reference: the customer's problem to fix, not ours.
+            raise PaymentMethodDeclined(str(error), extra={"failure_code": error.code or "card_declined"}) from error
+        raise _provider_failure(error) from error
+    method = SavedPaymentMethod.objects.create(
+        id=method_id,
+        customer_id=customer_id,
+        provider=provider_name,
+        provider_token=result.token,
+        provider_customer_ref=result.customer_ref,
+        brand=result.brand[:32],
+        last4=result.last4[-4:],
+        exp_month=result.exp_month,
+        exp_year=result.exp_year,
+    )
+    logger.info("payment_method_saved", method_id=str(method.id), provider=provider_name)
+    return saved_method_view(method)
+
+
+def payment_method_delete(*, customer_id: uuid.UUID, method_id: uuid.UUID) -> None:
+    """The provider forgets the token first; only then is the method deleted here (a provider that cannot be
+    reached leaves it in place, so the customer can try again)."""
+    method = SavedPaymentMethod.objects.filter(pk=method_id, customer_id=customer_id).first()
+    if method is None:
+        raise PaymentMethodNotFound()
+    try:
+        adapter = provider_named(method.provider)
+    except UnknownProvider:
+        # The provider was switched off since: nothing can charge the token any more.
+        adapter = None
+    if adapter is not None:
+        _call(
+            lambda: adapter.delete_payment_method(
+                token=method.provider_token, customer_ref=method.provider_customer_ref
+            )
+        )
+    SavedPaymentMethod.objects.filter(pk=method.pk).delete()
+    logger.info("payment_method_deleted", method_id=str(method.id), provider=method.provider)
 
 
 def payment_intent_complete_action(
@@ -798,12 +938,16 @@ def _call[T](operation: Callable[[], T]) -> T:
     try:
         return operation()
     except ProviderError as error:
-        logger.warning(
-            "payment_provider_error", retryable=error.retryable, status=error.status, code=error.code, reason=str(error)
-        )
-        if error.retryable:
-            raise ProviderUnavailable() from error
-        raise ProviderRejected(f"The payment provider refused the request ({error.code or error.status}).") from error
+        raise _provider_failure(error) from error
+
+
+def _provider_failure(error: ProviderError) -> DomainError:
+    logger.warning(
+        "payment_provider_error", retryable=error.retryable, status=error.status, code=error.code, reason=str(error)
+    )
+    if error.retryable:
+        return ProviderUnavailable()
+    return ProviderRejected(f"The payment provider refused the request ({error.code or error.status}).")
 
 
 def _check_amount(amount: Money) -> None:

@@ -9,6 +9,8 @@ from azora.payments.adapters.base import (
     ProviderEvent,
     ProviderIntent,
     ProviderRefund,
+    ProviderSavedMethod,
+    SaveRequest,
     SignatureError,
 )
 from azora.payments.adapters.retry import RetryPolicy
@@ -21,7 +23,9 @@ __all__ = [
     "ProviderEvent",
     "ProviderIntent",
     "ProviderRefund",
+    "ProviderSavedMethod",
     "RetryPolicy",
+    "SaveRequest",
     "SignatureError",
     "build_provider",
 ]

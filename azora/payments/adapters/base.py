@@ -62,6 +62,28 @@ class ProviderEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class ProviderSavedMethod:
+    """A payment method the provider keeps for charges without the customer present: its reusable token and what
+    may be shown. Never the card number or the CVC."""
+
+    token: str  # the sandbox's sbx_pm_..., Stripe's pm_..., Paystack's AUTH_...
+    customer_ref: str  # the provider's customer the token belongs to (Stripe cus_..., Paystack the email), or ""
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+
+
+@dataclass(frozen=True, slots=True)
+class SaveRequest:
+    payment_method: Mapping[str, str]
+    customer_ref: str  # the provider customer of this customer's earlier saved methods, "" for the first
+    customer_email: str
+    reference: str  # our customer id, for the provider's metadata
+    idempotency_key: str
+
+
+@dataclass(frozen=True, slots=True)
 class CreateRequest:
     amount: Money
     reference: str  # our intent id: the provider's reference/metadata, for reconciliation
@@ -87,6 +109,22 @@ class PaymentProvider(Protocol):
     ) -> ProviderIntent: ...
 
     def complete_action(self, *, provider_ref: str, outcome: Literal["approve", "deny"]) -> ProviderIntent: ...
+
+    def save_payment_method(self, request: SaveRequest) -> ProviderSavedMethod:
+        """Tokenises a payment method for later off-session charges. ValueError when its shape is wrong for this
+        provider (nothing is sent); ProviderError with status 402 when the card itself is refused."""
+        ...
+
+    def delete_payment_method(self, *, token: str, customer_ref: str) -> None:
+        """The provider forgets the token (detach / deactivate); forgetting an unknown token is not an error."""
+        ...
+
+    def confirm_intent_saved(
+        self, *, provider_ref: str, token: str, customer_ref: str, idempotency_key: str
+    ) -> ProviderIntent:
+        """Charges a saved method with the customer absent (off-session). Nobody can answer a challenge, so a
+        card that needs one fails with failure_code "authentication_required" instead of requiring action."""
+        ...
 
     def retrieve_intent(self, *, provider_ref: str) -> ProviderIntent: ...
 

@@ -20,7 +20,9 @@ from azora.payments.adapters.base import (
     ProviderEvent,
     ProviderIntent,
     ProviderRefund,
+    ProviderSavedMethod,
     RefundStatus,
+    SaveRequest,
 )
 from azora.payments.adapters.cards import digits_of
 from azora.payments.adapters.retry import RetryPolicy
@@ -132,6 +134,76 @@ class PaystackProvider:
             }
             path = "/charge"
         return _to_intent(self._request("POST", path, json_body=body))
+
+    def save_payment_method(self, request: SaveRequest) -> ProviderSavedMethod:
+        """Paystack cannot tokenise a card without charging it: what is saved is the reusable authorization of a
+        transaction the customer paid, `{"type": "paystack_transaction", "reference": "..."}`."""
+        reference = str(request.payment_method.get("reference", ""))
+        if request.payment_method.get("type") != "paystack_transaction" or not reference or "/" in reference:
+            raise ValueError('Paystack saves {"type": "paystack_transaction", "reference": "<a paid transaction>"}.')
+        data = self._request("GET", f"/transaction/verify/{reference}")
+        authorization = data.get("authorization") or {}
+        customer = data.get("customer") or {}
+        email = str(customer.get("email", "")) if isinstance(customer, Mapping) else ""
+        if data.get("status") != "success" or not isinstance(authorization, Mapping):
+            raise ProviderError("The transaction was not paid.", retryable=False, status=402, code="not_paid")
+        if not authorization.get("reusable") or not str(authorization.get("authorization_code", "")):
+            message = "The card of that transaction cannot be charged again."
+            raise ProviderError(message, retryable=False, status=402, code="not_reusable")
+        if email.lower() != request.customer_email.lower():
+            # Paystack charges an authorization only with its customer's email: another person's card is refused.
+            raise ProviderError("The transaction is another customer's.", retryable=False, status=400, code="not_yours")
+        return ProviderSavedMethod(
+            token=str(authorization["authorization_code"]),
+            customer_ref=email,
+            brand=str(authorization.get("brand", "")).lower(),
+            last4=str(authorization.get("last4", "")),
+            exp_month=int(authorization.get("exp_month") or 0),
+            exp_year=int(authorization.get("exp_year") or 0),
+        )
+
+    def delete_payment_method(self, *, token: str, customer_ref: str) -> None:
+        """customer/deactivate_authorization, whose answer has no `data`; an unknown authorization is gone already."""
+
+        def attempt() -> None:
+            try:
+                response = self._client.post("/customer/deactivate_authorization", json={"authorization_code": token})
+            except httpx.TransportError as error:
+                raise ProviderError("Paystack could not be reached.", retryable=True) from error
+            if response.status_code == 429 or response.status_code >= 500:
+                raise ProviderError(
+                    f"Paystack answered {response.status_code}.", retryable=True, status=response.status_code
+                )
+            if response.status_code >= 400 and response.status_code != 404:
+                raise ProviderError(
+                    "Paystack refused to deactivate the authorization.", retryable=False, status=response.status_code
+                )
+
+        self._retry.call(attempt)
+
+    def confirm_intent_saved(
+        self, *, provider_ref: str, token: str, customer_ref: str, idempotency_key: str
+    ) -> ProviderIntent:
+        """transaction/charge_authorization with the saved authorization. Should Paystack ask for the customer
+        (an OTP, a bank page), nobody is there to answer: the charge counts as failed, authentication_required."""
+        if customer_ref:
+            self._emails.setdefault(provider_ref, customer_ref)
+        result = self.confirm_intent(
+            provider_ref=provider_ref,
+            payment_method={"type": "authorization_code", "authorization_code": token},
+            idempotency_key=idempotency_key,
+        )
+        if result.status != "requires_action":
+            return result
+        return ProviderIntent(
+            provider_ref=result.provider_ref,
+            status="failed",
+            amount=result.amount,
+            failure_code="authentication_required",
+            failure_message="The card needs its holder to authenticate, and they were not present.",
+            card_brand=result.card_brand,
+            card_last4=result.card_last4,
+        )
 
     def complete_action(self, *, provider_ref: str, outcome: Literal["approve", "deny"]) -> ProviderIntent:
         # The customer finished the bank's step (OTP, 3-D Secure page) with Paystack: ask Paystack how it went.

@@ -22,10 +22,12 @@ from azora.payments.adapters.base import (
     ProviderEvent,
     ProviderIntent,
     ProviderRefund,
+    ProviderSavedMethod,
+    SaveRequest,
 )
 from azora.payments.adapters.cards import SANDBOX_TEST_CARDS, brand_of, digits_of, luhn_valid
 from azora.payments.adapters.signatures import DEFAULT_TOLERANCE_SECONDS, stripe_style_sign, stripe_style_verify
-from azora.payments.models import SandboxIdempotencyRecord, SandboxPayment
+from azora.payments.models import SandboxIdempotencyRecord, SandboxPayment, SandboxSavedCard
 from azora.payments.state import IntentStatus
 from azora.shared.money import Money
 
@@ -36,6 +38,7 @@ FAILURE_MESSAGES: Mapping[str, str] = {
     "expired_card": "Your card has expired.",
     "incorrect_number": "Your card number is incorrect.",
     "authentication_failed": "The card holder did not pass the authentication challenge.",
+    "authentication_required": "The card needs its holder to authenticate, and they were not present.",
 }
 EVENT_TYPES: Mapping[IntentStatus, str] = {
     "succeeded": "payment_intent.succeeded",
@@ -128,6 +131,68 @@ class SandboxProvider:
 
     def retrieve_intent(self, *, provider_ref: str) -> ProviderIntent:
         return _intent(_as_json(self._get(provider_ref)))
+
+    def save_payment_method(self, request: SaveRequest) -> ProviderSavedMethod:
+        """Keeps a token that remembers the test card's outcome (so a saved decline card fails a renewal), as
+        Stripe's attach does; an invalid number or an expired date is refused as a card error (402)."""
+        self.check_payment_method(request.payment_method)
+        number = digits_of(request.payment_method["number"])
+        month, year = int(request.payment_method["exp_month"]), int(request.payment_method["exp_year"])
+        if not luhn_valid(number):
+            raise ProviderError(
+                FAILURE_MESSAGES["incorrect_number"], retryable=False, status=402, code="incorrect_number"
+            )
+        today = self._today()
+        if (year, month) < (today.year, today.month):
+            raise ProviderError(FAILURE_MESSAGES["expired_card"], retryable=False, status=402, code="expired_card")
+
+        def save() -> dict[str, Any]:
+            card = SandboxSavedCard.objects.create(
+                id=f"sbx_pm_{secrets.token_hex(12)}",
+                outcome=SANDBOX_TEST_CARDS.get(number, "succeeded"),
+                brand=brand_of(number),
+                last4=number[-4:],
+                exp_month=month,
+                exp_year=year,
+            )
+            return {"id": card.id, "brand": card.brand, "last4": card.last4, "exp_month": month, "exp_year": year}
+
+        fingerprint = _fingerprint(["save", request.reference, number[-4:], month, year])
+        data = self._idempotent(request.idempotency_key, fingerprint, save)
+        return ProviderSavedMethod(
+            token=str(data["id"]),
+            customer_ref="",
+            brand=str(data["brand"]),
+            last4=str(data["last4"]),
+            exp_month=int(data["exp_month"]),
+            exp_year=int(data["exp_year"]),
+        )
+
+    def delete_payment_method(self, *, token: str, customer_ref: str) -> None:
+        SandboxSavedCard.objects.filter(pk=token).update(is_detached=True)
+
+    def confirm_intent_saved(
+        self, *, provider_ref: str, token: str, customer_ref: str, idempotency_key: str
+    ) -> ProviderIntent:
+        def confirm() -> dict[str, Any]:
+            with transaction.atomic(savepoint=False):
+                payment = self._locked(provider_ref)
+                card = SandboxSavedCard.objects.filter(pk=token, is_detached=False).first()
+                if card is None:
+                    raise ProviderError(
+                        f"No such payment method: {token}.", retryable=False, status=404, code="payment_method_missing"
+                    )
+                if payment.status not in {"requires_payment_method", "requires_confirmation"}:
+                    raise ProviderError(
+                        f"The payment is {payment.status}.", retryable=False, status=400, code="unexpected_state"
+                    )
+                payment.card_brand, payment.card_last4 = card.brand, card.last4
+                payment.status, payment.failure_code = self._saved_outcome(card)
+                payment.save()
+                return _as_json(payment)
+
+        fingerprint = _fingerprint(["confirm_saved", provider_ref, token])
+        return _intent(self._idempotent(idempotency_key, fingerprint, confirm))
 
     def cancel_intent(self, *, provider_ref: str, idempotency_key: str) -> ProviderIntent:
         with transaction.atomic():
@@ -231,6 +296,17 @@ class SandboxProvider:
         if outcome in {"succeeded", "requires_action", "processing"}:
             return outcome, ""
         return "failed", outcome
+
+    def _saved_outcome(self, card: SandboxSavedCard) -> tuple[str, str]:
+        today = self._today()
+        if (card.exp_year, card.exp_month) < (today.year, today.month):
+            return "failed", "expired_card"
+        if card.outcome == "requires_action":
+            # Off-session: nobody is there to pass the challenge.
+            return "failed", "authentication_required"
+        if card.outcome in {"succeeded", "processing"}:
+            return card.outcome, ""
+        return "failed", card.outcome
 
     @staticmethod
     def _get(provider_ref: str) -> SandboxPayment:

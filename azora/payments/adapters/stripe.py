@@ -19,7 +19,9 @@ from azora.payments.adapters.base import (
     ProviderEvent,
     ProviderIntent,
     ProviderRefund,
+    ProviderSavedMethod,
     RefundStatus,
+    SaveRequest,
 )
 from azora.payments.adapters.retry import RetryPolicy
 from azora.payments.adapters.signatures import DEFAULT_TOLERANCE_SECONDS, stripe_style_verify
@@ -92,6 +94,72 @@ class StripeProvider:
         if return_url:
             # Where the bank's 3-D Secure page sends the customer back; Stripe then answers redirect_to_url.
             params["return_url"] = return_url
+        return self._intent_call(
+            lambda: self._client.v1.payment_intents.confirm(
+                provider_ref, params=cast(Any, params), options={"idempotency_key": idempotency_key}
+            )
+        )
+
+    def save_payment_method(self, request: SaveRequest) -> ProviderSavedMethod:
+        """Attaches the Stripe.js PaymentMethod to the customer's Stripe Customer (created with the first one),
+        which is what lets a later PaymentIntent charge it off-session."""
+        self.check_payment_method(request.payment_method)
+        customer = request.customer_ref
+        if not customer:
+            params = {"email": request.customer_email, "metadata": {"azora_customer_id": request.reference}}
+            created = self._retry.call(
+                lambda: _translate(
+                    lambda: self._client.v1.customers.create(
+                        params=cast(Any, params), options={"idempotency_key": f"{request.idempotency_key}-customer"}
+                    )
+                )
+            )
+            customer = str(_as_dict(created)["id"])
+        method = request.payment_method["payment_method"]
+        attached = _as_dict(
+            self._retry.call(
+                lambda: _translate(
+                    lambda: self._client.v1.payment_methods.attach(
+                        method,
+                        params=cast(Any, {"customer": customer}),
+                        options={"idempotency_key": f"{request.idempotency_key}-attach"},
+                    )
+                )
+            )
+        )
+        card = attached.get("card") or {}
+        return ProviderSavedMethod(
+            token=str(attached["id"]),
+            customer_ref=customer,
+            brand=str(card.get("brand", "")),
+            last4=str(card.get("last4", "")),
+            exp_month=int(card.get("exp_month") or 0),
+            exp_year=int(card.get("exp_year") or 0),
+        )
+
+    def delete_payment_method(self, *, token: str, customer_ref: str) -> None:
+        try:
+            self._retry.call(lambda: _translate(lambda: self._client.v1.payment_methods.detach(token)))
+        except ProviderError as error:
+            # Already detached (or deleted at Stripe): the token is gone either way.
+            if error.retryable or error.status not in {400, 404}:
+                raise
+
+    def confirm_intent_saved(
+        self, *, provider_ref: str, token: str, customer_ref: str, idempotency_key: str
+    ) -> ProviderIntent:
+        """Stripe's recipe for charging a saved card: the intent names the Customer, then confirms with the
+        PaymentMethod and off_session=true. A card that needs authentication is declined (authentication_required)."""
+        self._retry.call(
+            lambda: _translate(
+                lambda: self._client.v1.payment_intents.update(
+                    provider_ref,
+                    params=cast(Any, {"customer": customer_ref}),
+                    options={"idempotency_key": f"{idempotency_key}-customer"},
+                )
+            )
+        )
+        params: dict[str, Any] = {"payment_method": token, "off_session": True, "expand": ["payment_method"]}
         return self._intent_call(
             lambda: self._client.v1.payment_intents.confirm(
                 provider_ref, params=cast(Any, params), options={"idempotency_key": idempotency_key}

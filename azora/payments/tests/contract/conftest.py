@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 import stripe
 
-from azora.payments.adapters.base import PaymentProvider
+from azora.payments.adapters.base import CreateRequest, PaymentProvider
 from azora.payments.adapters.paystack import PaystackProvider
 from azora.payments.adapters.retry import RetryPolicy
 from azora.payments.adapters.sandbox import SandboxProvider
@@ -27,6 +27,7 @@ from azora.payments.tests.contract.servers import (
     StripeHandler,
     serve,
 )
+from azora.shared.money import Money
 
 SANDBOX_SECRET = "whsec_sandbox_contract"
 STRIPE_WEBHOOK_SECRET = "whsec_stripe_contract"
@@ -61,6 +62,28 @@ class Case:
     signed_webhook: Callable[[str], tuple[bytes, dict[str, str]]]  # for the payment's current status
     server: FakeProvider | None
     sleeps: Sleeps
+    # "succeeded", "card_declined" (saves, fails when charged later), "authentication_required" (needs 3-D Secure)
+    # -> what save_payment_method takes for such a card; Paystack's needs a paid transaction of the customer first.
+    method_to_save: Callable[[str], Mapping[str, str]]
+
+
+SAVED_SANDBOX_NUMBERS = {
+    "succeeded": "4242424242424242",
+    "card_declined": "4000000000000002",
+    "authentication_required": "4000000000003220",
+}
+SAVED_STRIPE_METHODS = {
+    "succeeded": "pm_card_visa",
+    "card_declined": "pm_card_chargeCustomerFail",
+    "authentication_required": "pm_card_authenticationRequired",
+}
+# Paystack saves the authorization of a first, successful charge; servers.PAYSTACK_RECURRING fails the later ones.
+SAVED_PAYSTACK_NUMBERS = {
+    "succeeded": "4242424242424242",
+    "card_declined": "4000000000000341",
+    "authentication_required": "4000002760003184",
+}
+CUSTOMER_EMAIL = "thandi@example.test"
 
 
 def sandbox_case(sleeps: Sleeps) -> Case:
@@ -74,6 +97,7 @@ def sandbox_case(sleeps: Sleeps) -> Case:
         signed_webhook=lambda ref: provider.signed_event(provider_ref=ref),
         server=None,
         sleeps=sleeps,
+        method_to_save=lambda outcome: card(SAVED_SANDBOX_NUMBERS[outcome]),
     )
 
 
@@ -114,6 +138,7 @@ def stripe_case(server: FakeProvider, sleeps: Sleeps) -> Case:
         signed_webhook=signed_webhook,
         server=server,
         sleeps=sleeps,
+        method_to_save=lambda outcome: {"type": "card", "payment_method": SAVED_STRIPE_METHODS[outcome]},
     )
 
 
@@ -134,6 +159,19 @@ def paystack_case(server: FakeProvider, sleeps: Sleeps) -> Case:
         signature = hmac.new(PAYSTACK_KEY.encode(), body, hashlib.sha512).hexdigest()
         return body, {"x-paystack-signature": signature}
 
+    def paid_transaction(outcome: str) -> Mapping[str, str]:
+        reference = f"first-{secrets.token_hex(6)}"
+        first = CreateRequest(
+            amount=Money(100, "ZAR"), reference=reference, description="First payment", customer_email=CUSTOMER_EMAIL,
+            metadata={}, idempotency_key=reference,
+        )  # fmt: skip
+        provider.create_intent(first)
+        paid = provider.confirm_intent(
+            provider_ref=reference, payment_method=card(SAVED_PAYSTACK_NUMBERS[outcome]), idempotency_key=reference
+        )
+        assert paid.status == "succeeded"
+        return {"type": "paystack_transaction", "reference": reference}
+
     return Case(
         name="paystack",
         provider=provider,
@@ -143,6 +181,7 @@ def paystack_case(server: FakeProvider, sleeps: Sleeps) -> Case:
         signed_webhook=signed_webhook,
         server=server,
         sleeps=sleeps,
+        method_to_save=paid_transaction,
     )
 
 

@@ -29,6 +29,15 @@ STRIPE_METHODS: dict[str, tuple[str, str]] = {
     "pm_card_authenticationRequired": ("requires_action", "4000002760003184"),
     "pm_card_async_settlement": ("processing", "4000000000000077"),
 }
+# Stripe's test PaymentMethods that attach to a Customer but fail when charged later (docs.stripe.com/testing).
+STRIPE_SAVED_ONLY: dict[str, tuple[str, str]] = {
+    "pm_card_chargeCustomerFail": ("card_declined", "4000000000000341"),
+}
+# Cards that a first charge accepts but whose saved authorization fails a recurring charge (this server's own).
+PAYSTACK_RECURRING: dict[str, str] = {
+    "4000000000000341": "Declined",
+    "4000002760003184": "send_otp",
+}
 PAYSTACK_CARDS: dict[str, str] = {
     "4242424242424242": "success",
     "4000000000000002": "Declined",
@@ -57,6 +66,9 @@ class FakeProvider:
     # (method, path prefix, status): the next matching request is carried out, then answered with the status.
     faults_after: list[tuple[str, str, int]] = field(default_factory=list)
     idempotent: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    # Stripe: attached PaymentMethods and Customers; Paystack: reusable authorizations.
+    methods: dict[str, dict[str, Any]] = field(default_factory=dict)
+    customers: dict[str, dict[str, Any]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     url: str = ""
 
@@ -157,7 +169,11 @@ class StripeHandler(_Handler):
                 return _stripe_error(404, "invalid_request_error", "resource_missing", "No such payment_intent.")
             if method == "GET" and len(parts) == 3:
                 return 200, self._view(intent, form)
+            if method == "POST" and len(parts) == 3:
+                return self._update(intent, form)
             if method == "POST" and parts[3:] == ["confirm"]:
+                if form.get("off_session") == "true":
+                    return self._confirm_off_session(intent, form)
                 return self._confirm(intent, form)
             if method == "POST" and parts[3:] == ["cancel"]:
                 if intent["status"] in {"succeeded", "processing", "canceled"}:
@@ -168,6 +184,16 @@ class StripeHandler(_Handler):
                 return 200, self._view(intent, form)
         if parts == ["v1", "refunds"] and method == "POST":
             return self._refund(form)
+        if parts == ["v1", "customers"] and method == "POST":
+            customer_id = f"cus_{secrets.token_hex(12)}"
+            customer = {"id": customer_id, "object": "customer", "email": form.get("email")}
+            self.state.customers[customer_id] = customer
+            return 200, customer
+        if parts[:2] == ["v1", "payment_methods"] and method == "POST" and len(parts) == 4:
+            if parts[3] == "attach":
+                return self._attach(parts[2], form)
+            if parts[3] == "detach":
+                return self._detach(parts[2])
         return _stripe_error(404, "invalid_request_error", "resource_missing", f"Unrecognized request URL ({path}).")
 
     def _create(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
@@ -219,6 +245,76 @@ class StripeHandler(_Handler):
         if outcome == "requires_action":
             url = f"{self.state.url}/3ds/{intent['id']}"
             intent["next_action"] = {"type": "redirect_to_url", "redirect_to_url": {"url": url, "return_url": ""}}
+        if outcome == "succeeded":
+            intent["amount_received"] = intent["amount"]
+        return 200, self._view(intent, form)
+
+    def _update(self, intent: dict[str, Any], form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        customer = form.get("customer")
+        if customer is not None:
+            if customer not in self.state.customers:
+                return _stripe_error(400, "invalid_request_error", "resource_missing", f"No such customer: {customer}")
+            intent["customer"] = customer
+        return 200, self._view(intent, form)
+
+    def _attach(self, test_method: str, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        """A test PaymentMethod attaches as a new pm_ (as Stripe's do); a card that declines cannot be attached."""
+        customer = form.get("customer", "")
+        if customer not in self.state.customers:
+            return _stripe_error(400, "invalid_request_error", "resource_missing", f"No such customer: {customer}")
+        known = STRIPE_METHODS.get(test_method) or STRIPE_SAVED_ONLY.get(test_method)
+        if known is None:
+            return _stripe_error(
+                404, "invalid_request_error", "resource_missing", f"No such PaymentMethod: {test_method}"
+            )
+        outcome, number = known
+        if test_method in STRIPE_METHODS and outcome in {"card_declined", "insufficient_funds", "expired_card"}:
+            return _stripe_error(402, "card_error", "card_declined", "Your card was declined.", decline_code=outcome)
+        method_id = f"pm_{secrets.token_hex(12)}"
+        method: dict[str, Any] = {
+            "id": method_id,
+            "object": "payment_method",
+            "type": "card",
+            "customer": customer,
+            "card": {"brand": "visa", "last4": number[-4:], "exp_month": 12, "exp_year": 2040},
+            "outcome": outcome,
+            "number": number,
+        }
+        self.state.methods[method_id] = method
+        return 200, self._method_view(method)
+
+    def _detach(self, method_id: str) -> tuple[int, dict[str, Any]]:
+        method = self.state.methods.get(method_id)
+        if method is None or method["customer"] is None:
+            return _stripe_error(400, "invalid_request_error", "payment_method_unexpected_state", "Not attached.")
+        method["customer"] = None
+        return 200, self._method_view(method)
+
+    @staticmethod
+    def _method_view(method: dict[str, Any]) -> dict[str, Any]:
+        return {key: value for key, value in method.items() if key not in {"outcome", "number"}}
+
+    def _confirm_off_session(self, intent: dict[str, Any], form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        """A saved card charged without its holder: it must be attached to the intent's Customer; a card that
+        needs authentication is declined with authentication_required, as Stripe does off-session."""
+        if intent["status"] not in {"requires_payment_method", "requires_confirmation"}:
+            return _stripe_error(400, "invalid_request_error", "payment_intent_unexpected_state", "Already confirmed.")
+        method = self.state.methods.get(form.get("payment_method", ""))
+        if method is None or method["customer"] is None or method["customer"] != intent.get("customer"):
+            message = "The PaymentMethod is not attached to this PaymentIntent's Customer."
+            return _stripe_error(400, "invalid_request_error", "payment_method_unexpected_state", message)
+        intent["payment_method"] = method["id"]
+        intent["card"] = method["card"]
+        outcome = method["outcome"]
+        if outcome in {"card_declined", "requires_action"}:
+            code = "authentication_required" if outcome == "requires_action" else "card_declined"
+            decline = "authentication_required" if outcome == "requires_action" else "generic_decline"
+            message = "Your card was declined." if code == "card_declined" else "This payment requires authentication."
+            error = {"code": code, "decline_code": decline, "message": message, "type": "card_error"}
+            intent["status"], intent["last_payment_error"] = "requires_payment_method", error
+            return _stripe_error(402, "card_error", code, message, decline_code=decline,
+                                 payment_intent=self._view(intent, form))  # fmt: skip
+        intent["status"], intent["last_payment_error"] = outcome, None
         if outcome == "succeeded":
             intent["amount_received"] = intent["amount"]
         return 200, self._view(intent, form)
@@ -278,6 +374,14 @@ class PaystackHandler(_Handler):
             return 200, {"status": True, "message": "Verification successful", "data": self._view(transaction)}
         if method == "POST" and path == "/charge":
             return self._charge(data)
+        if method == "POST" and path == "/transaction/charge_authorization":
+            return self._charge_authorization(data)
+        if method == "POST" and path == "/customer/deactivate_authorization":
+            authorization = self.state.methods.get(str(data.get("authorization_code")))
+            if authorization is None:
+                return _paystack_error(404, "Authorization code not found")
+            authorization["active"] = False
+            return 200, {"status": True, "message": "Authorization has been deactivated"}
         if method == "POST" and path == "/refund":
             return self._refund(data)
         if method == "GET" and path == "/refund":
@@ -326,6 +430,15 @@ class PaystackHandler(_Handler):
         number = str(data.get("card", {}).get("number", ""))
         outcome = PAYSTACK_CARDS.get(number, "success")
         transaction["authorization"] = {"last4": number[-4:], "brand": "visa", "card_type": "visa"}
+        if outcome == "success":
+            # A paid card becomes a reusable authorization, as Paystack's verify shows it.
+            code = f"AUTH_{secrets.token_hex(6)}"
+            expiry = {
+                "exp_month": str(data["card"].get("expiry_month", "")),
+                "exp_year": str(data["card"].get("expiry_year", "")),
+            }
+            transaction["authorization"].update({"authorization_code": code, "reusable": True, **expiry})
+            self.state.methods[code] = {"number": number, "email": data.get("email"), "active": True}
         if outcome in {"success", "send_otp", "pending"}:
             transaction["status"] = outcome
             transaction["gateway_response"] = "Approved" if outcome == "success" else "Pending"
@@ -336,6 +449,28 @@ class PaystackHandler(_Handler):
         if outcome == "send_otp":
             view["display_text"] = "Please enter the OTP sent to your phone"
         return 200, {"status": True, "message": "Charge attempted", "data": view}
+
+    def _charge_authorization(self, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        transaction = self.state.objects.get(str(data.get("reference")))
+        authorization = self.state.methods.get(str(data.get("authorization_code")))
+        if transaction is None:
+            return _paystack_error(400, "Transaction reference not found")
+        if authorization is None or not authorization["active"]:
+            return _paystack_error(400, "Invalid authorization code")
+        if transaction["status"] != "abandoned":
+            return _paystack_error(400, "Duplicate Transaction Reference")
+        if data.get("email") != authorization["email"] or int(data.get("amount", 0)) != transaction["amount"]:
+            return _paystack_error(400, "Email or amount does not match")
+        number = authorization["number"]
+        outcome = PAYSTACK_RECURRING.get(number, "success")
+        transaction["authorization"] = {
+            "last4": number[-4:],
+            "brand": "visa",
+            "authorization_code": data["authorization_code"],
+        }
+        transaction["status"] = outcome if outcome in {"success", "send_otp"} else "failed"
+        transaction["gateway_response"] = {"success": "Approved", "send_otp": "Pending"}.get(outcome, outcome)
+        return 200, {"status": True, "message": "Charge attempted", "data": self._view(transaction)}
 
     def _refund(self, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         transaction = self.state.objects.get(str(data.get("transaction")))
