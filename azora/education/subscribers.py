@@ -20,4 +20,3 @@ def issue_certificate_on_course_completed(event: CourseCompleted) -> None:
         # The enrolment was completed when the event was published, so it has been revoked since (a refund):
         # no certificate, and nothing to retry.
         logger.info("certificate_not_issued_enrollment_revoked", enrollment_id=str(event.enrollment_id))
-
