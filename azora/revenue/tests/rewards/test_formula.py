@@ -114,7 +114,9 @@ def test_the_reward_stays_between_the_floor_and_the_ceiling(item: str, level: st
     outcome = reward_compute(RewardInputs(item=item, level=level, score=score, seconds_spent=spent))
     base = rule.base * rule.weight * DEFAULT_FORMULA.difficulty[level]
     if not outcome.eligible:
-        assert outcome.amount_minor == 0 and rule.needs_score and score < 70
+        assert outcome.amount_minor == 0
+        assert rule.needs_score
+        assert score < 70
         return
     # Score bonus 1..2 and time bonus 1..1.5: at least the base, at most three times it (to the cent).
     assert int(base * 100) <= outcome.amount_minor <= int(base * 3 * 100)
