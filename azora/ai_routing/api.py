@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, time, timedelta
 
 import structlog
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Query, Router
 
-import azora.accounts.public as accounts
 from azora.accounts.errors import InsufficientScope
 from azora.accounts.public import Principal
-from azora.ai_routing import adapters, resilience
 from azora.ai_routing.config import router_settings
 from azora.ai_routing.errors import AiAdminRequired
 from azora.ai_routing.public import ChatMessage, ChatOptions, ChatResult, ChatStream, chat, chat_stream
@@ -32,16 +28,13 @@ from azora.ai_routing.schemas import (
     UsageReportOut,
     UsageRowOut,
 )
-from azora.ai_routing.selectors import budget_list, provider_config_of, provider_list, usage_report
+from azora.ai_routing.selectors import budget_list, may_administer_ai, provider_statuses, usage_report_for_viewer
 from azora.ai_routing.services.budgets import budget_put, month_of
-from azora.shared.errors import ValidationFailed
 
 router = Router(tags=["ai"])
 
-ADMIN_ROLES = frozenset({"platform_admin"})
 # API keys reach the models only with this scope (sessions and access tokens carry the user's full rights).
 CHAT_SCOPE = "ai:chat"
-MAX_REPORT_DAYS = 366
 
 
 def _principal(request: HttpRequest) -> Principal:
@@ -50,15 +43,9 @@ def _principal(request: HttpRequest) -> Principal:
     return principal
 
 
-def _is_admin(principal: Principal) -> bool:
-    return principal.user_id is not None and not accounts.platform_roles_of(user_id=principal.user_id).isdisjoint(
-        ADMIN_ROLES
-    )
-
-
 def _require_admin(request: HttpRequest) -> Principal:
     principal = _principal(request)
-    if principal.scopes is not None or not _is_admin(principal):  # admin work is never done with an API key
+    if not may_administer_ai(user_id=principal.user_id, via_api_key=principal.scopes is not None):
         raise AiAdminRequired()
     return principal
 
@@ -149,79 +136,27 @@ def chat_create(request: HttpRequest, payload: ChatIn) -> ChatOut | StreamingHtt
 @router.get("/providers", response=list[ProviderOut], summary="The configured AI providers (platform admins)")
 def provider_index(request: HttpRequest) -> list[ProviderOut]:
     _require_admin(request)
-    items = []
-    for row in provider_list():
-        config = provider_config_of(row)
-        items.append(
-            ProviderOut(
-                id=row.id,
-                name=row.name,
-                kind=row.kind,
-                base_url=row.base_url,
-                model=row.model,
-                secret_env_var=row.secret_env_var,
-                secret_is_set=adapters.secret_is_set(config),
-                input_price_micros_per_million=row.input_price_micros_per_million,
-                output_price_micros_per_million=row.output_price_micros_per_million,
-                context_window=row.context_window,
-                capabilities=list(config.capabilities),
-                requests_per_minute=row.requests_per_minute,
-                tokens_per_minute=row.tokens_per_minute,
-                timeout_ms=row.timeout_ms,
-                priority=row.priority,
-                weight=row.weight,
-                tier=row.tier,
-                is_active=row.is_active,
-                breaker_state=resilience.breaker_status(row.name).state,
-                latency_ms_average=resilience.latency_average(row.name),
-            )
-        )
-    return items
+    return [ProviderOut(**status.__dict__) for status in provider_statuses()]
 
 
 @router.get("/usage", response=UsageReportOut, summary="AI usage per day and provider: the caller's, or any (admins)")
 def usage_index(request: HttpRequest, query: Query[UsageQuery]) -> UsageReportOut:
     principal = _principal(request)
-    today = timezone.now().astimezone(UTC).date()
-    until = query.until or today
-    since = query.since or (until - timedelta(days=30))
-    if since > until or (until - since).days > MAX_REPORT_DAYS:
-        raise ValidationFailed(
-            f"The period must run forward and cover at most {MAX_REPORT_DAYS} days.", extra={"fields": ["since"]}
-        )
-    user_id: uuid.UUID | None = principal.user_id
-    organisation_id: uuid.UUID | None = None
-    if query.user_id is not None or query.organisation_id is not None:
-        if principal.scopes is not None or not _is_admin(principal):
-            raise AiAdminRequired()
-        user_id, organisation_id = query.user_id, query.organisation_id
-    elif principal.user_id is None:
-        organisation_id = principal.organisation_id  # an organisation key sees its organisation's usage
-    rows = usage_report(
-        since=datetime.combine(since, time.min, tzinfo=UTC),
-        until=datetime.combine(until + timedelta(days=1), time.min, tzinfo=UTC),
-        user_id=user_id,
-        organisation_id=organisation_id,
+    report = usage_report_for_viewer(
+        viewer_user_id=principal.user_id,
+        viewer_organisation_id=principal.organisation_id,
+        via_api_key=principal.scopes is not None,
+        since=query.since,
+        until=query.until,
+        user_id=query.user_id,
+        organisation_id=query.organisation_id,
         provider=query.provider,
     )
     return UsageReportOut(
-        since=since,
-        until=until,
-        currency=router_settings().currency,
-        rows=[
-            UsageRowOut(
-                day=row.day,
-                provider=row.provider,
-                user_id=row.user_id,
-                organisation_id=row.organisation_id,
-                requests=row.requests,
-                tokens_in=row.tokens_in,
-                tokens_out=row.tokens_out,
-                cost_micros=row.cost_micros,
-                cache_hits=row.cache_hits,
-            )
-            for row in rows
-        ],
+        since=report.since,
+        until=report.until,
+        currency=report.currency,
+        rows=[UsageRowOut(**row.__dict__) for row in report.rows],
     )
 
 

@@ -1,16 +1,31 @@
-"""AI Routing's read side: provider configurations, usage records and the usage report."""
+"""AI Routing's read side: who administers it, provider configurations and states, usage and budgets."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
-from azora.ai_routing.config import ProviderConfig
+import azora.accounts.public as accounts
+from azora.ai_routing import adapters, resilience
+from azora.ai_routing.config import ProviderConfig, router_settings
+from azora.ai_routing.errors import AiAdminRequired
 from azora.ai_routing.models import Budget, BudgetPeriod, Provider, Usage
+from azora.shared.errors import ValidationFailed
+
+ADMIN_ROLES = frozenset({"platform_admin"})
+MAX_REPORT_DAYS = 366
+DEFAULT_REPORT_DAYS = 30
+
+
+def may_administer_ai(*, user_id: uuid.UUID | None, via_api_key: bool) -> bool:
+    """Platform admins administer AI routing, and never through an API key."""
+    if user_id is None or via_api_key:
+        return False
+    return not accounts.platform_roles_of(user_id=user_id).isdisjoint(ADMIN_ROLES)
 
 
 def provider_config_of(row: Provider) -> ProviderConfig:
@@ -40,6 +55,64 @@ def provider_configs(*, active_only: bool = True) -> list[ProviderConfig]:
 
 def provider_list() -> QuerySet[Provider]:
     return Provider.objects.order_by("priority", "name")
+
+
+@dataclass(frozen=True)
+class ProviderStatus:
+    """A provider's configuration as an admin sees it, with whether its secret is set and its live state."""
+
+    id: uuid.UUID
+    name: str
+    kind: str
+    base_url: str
+    model: str
+    secret_env_var: str
+    secret_is_set: bool
+    input_price_micros_per_million: int
+    output_price_micros_per_million: int
+    context_window: int
+    capabilities: tuple[str, ...]
+    requests_per_minute: int
+    tokens_per_minute: int
+    timeout_ms: int
+    priority: int
+    weight: int
+    tier: str
+    is_active: bool
+    breaker_state: str
+    latency_ms_average: float | None
+
+
+def provider_statuses() -> list[ProviderStatus]:
+    """Every configured provider, in routing order, with its breaker state and moving latency average."""
+    statuses = []
+    for row in provider_list():
+        config = provider_config_of(row)
+        statuses.append(
+            ProviderStatus(
+                id=row.id,
+                name=row.name,
+                kind=row.kind,
+                base_url=row.base_url,
+                model=row.model,
+                secret_env_var=row.secret_env_var,
+                secret_is_set=adapters.secret_is_set(config),
+                input_price_micros_per_million=row.input_price_micros_per_million,
+                output_price_micros_per_million=row.output_price_micros_per_million,
+                context_window=row.context_window,
+                capabilities=config.capabilities,
+                requests_per_minute=row.requests_per_minute,
+                tokens_per_minute=row.tokens_per_minute,
+                timeout_ms=row.timeout_ms,
+                priority=row.priority,
+                weight=row.weight,
+                tier=row.tier,
+                is_active=row.is_active,
+                breaker_state=resilience.breaker_status(row.name).state,
+                latency_ms_average=resilience.latency_average(row.name),
+            )
+        )
+    return statuses
 
 
 @dataclass(frozen=True)
@@ -111,6 +184,53 @@ class BudgetView:
     spent_micros: int
     reserved_micros: int
     alerted_percent: int
+
+
+@dataclass(frozen=True)
+class UsageReport:
+    since: date
+    until: date
+    currency: str
+    rows: list[UsageRow]
+
+
+def usage_report_for_viewer(
+    *,
+    viewer_user_id: uuid.UUID | None,
+    viewer_organisation_id: uuid.UUID | None,
+    via_api_key: bool,
+    since: date | None = None,
+    until: date | None = None,
+    user_id: uuid.UUID | None = None,
+    organisation_id: uuid.UUID | None = None,
+    provider: str | None = None,
+    today: date | None = None,
+) -> UsageReport:
+    """The viewer's own usage (an organisation key: its organisation's); admins may ask for anyone's.
+
+    The period is whole UTC days, `until` inclusive, by default the last 30 days, at most MAX_REPORT_DAYS.
+    """
+    last = until or today or datetime.now(UTC).date()
+    first = since or (last - timedelta(days=DEFAULT_REPORT_DAYS))
+    if first > last or (last - first).days > MAX_REPORT_DAYS:
+        raise ValidationFailed(
+            f"The period must run forward and cover at most {MAX_REPORT_DAYS} days.", extra={"fields": ["since"]}
+        )
+    if user_id is not None or organisation_id is not None:
+        if not may_administer_ai(user_id=viewer_user_id, via_api_key=via_api_key):
+            raise AiAdminRequired()
+    elif viewer_user_id is not None:
+        user_id = viewer_user_id
+    else:
+        organisation_id = viewer_organisation_id
+    rows = usage_report(
+        since=datetime.combine(first, time.min, tzinfo=UTC),
+        until=datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC),
+        user_id=user_id,
+        organisation_id=organisation_id,
+        provider=provider,
+    )
+    return UsageReport(since=first, until=last, currency=router_settings().currency, rows=rows)
 
 
 def budget_list(*, month: date) -> list[BudgetView]:
