@@ -221,6 +221,13 @@ def active_user_id_by_email(*, email: str) -> uuid.UUID | None:
     return selectors.active_user_id_by_email(email=email)
 
 
+def user_verified_emails(*, user_id: uuid.UUID) -> tuple[str, ...]:
+    """The user's verified email addresses, lower-cased (student pricing trusts only these)."""
+    from azora.accounts import selectors
+
+    return selectors.user_verified_emails(user_id=user_id)
+
+
 def user_update_profile(*, user_id: uuid.UUID, **fields: Any) -> UserProfile:
     from azora.accounts import services
 

@@ -158,6 +158,14 @@ def active_user_id_by_email(*, email: str) -> uuid.UUID | None:
     return user_id
 
 
+def user_verified_emails(*, user_id: uuid.UUID) -> tuple[str, ...]:
+    """The user's email addresses that were verified (allauth's records), lower-cased, in a stable order."""
+    from allauth.account.models import EmailAddress
+
+    emails = EmailAddress.objects.filter(user_id=user_id, verified=True).values_list("email", flat=True)
+    return tuple(sorted({email.strip().lower() for email in emails}))
+
+
 # --- Organisation roles and tenancy --------------------------------------------------------------
 
 

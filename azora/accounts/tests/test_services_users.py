@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 import pytest
+from allauth.account.models import EmailAddress
 from pytest_django import DjangoAssertNumQueries
 
 from azora.accounts import public, services
@@ -232,3 +233,11 @@ def test_platform_role_grant_rejects_an_unknown_role_or_user() -> None:
         public.platform_role_grant(user_id=uuid.uuid4(), role="instructor")
 
     assert PlatformRoleGrant.objects.count() == 1
+
+
+def test_verified_emails_are_only_the_verified_addresses_lower_cased() -> None:
+    user = UserFactory(email="thandi@uct.ac.za")
+    EmailAddress.objects.create(user=user, email="Thandi.Personal@Example.COM", verified=True)
+    EmailAddress.objects.create(user=user, email="unconfirmed@wits.ac.za", verified=False)
+    assert public.user_verified_emails(user_id=user.id) == ("thandi.personal@example.com", "thandi@uct.ac.za")
+    assert public.user_verified_emails(user_id=UserFactory(email_verified=False).id) == ()
