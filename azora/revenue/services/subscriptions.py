@@ -713,13 +713,19 @@ def _retry_one(*, subscription_id: uuid.UUID, now: dt.datetime) -> uuid.UUID | N
         return charge.id
 
 
-def subscription_charges_settle(*, now: dt.datetime | None = None, limit: int = 200) -> int:
+def subscription_charges_settle(
+    *, now: dt.datetime | None = None, settle_after: dt.timedelta = SETTLE_AFTER, limit: int = 200
+) -> int:
     """Finishes charges left pending (a payment still processing, or a run that stopped before recording its
-    outcome) with the same idempotency keys; returns how many it recorded."""
+    outcome) with the same idempotency keys; returns how many it recorded.
+
+    Only charges written more than `settle_after` ago by the wall clock: a younger one belongs to a request that
+    is still collecting it. (`now` dates what is recorded, as in the other jobs.)
+    """
     now = now or timezone.now()
     recorded = 0
     for charge_id in (
-        SubscriptionCharge.objects.filter(status=ChargeStatus.PENDING, created_at__lte=now - SETTLE_AFTER)
+        SubscriptionCharge.objects.filter(status=ChargeStatus.PENDING, created_at__lte=timezone.now() - settle_after)
         .order_by("created_at")
         .values_list("id", flat=True)[:limit]
     ):
