@@ -301,7 +301,9 @@ def _claw_back(order: Order, shares: list[OrderShare], *, refund_id: uuid.UUID, 
     take from "earnings_held"; `_return_clawback_excess` returns the at most one cent per instructor left over."""
     postings = []
     for share in shares:
-        need = -(-share.amount_minor * amount.minor // order.total_minor)
+        # Rounded up, but never more than this order still has with the instructor (a leg is never over-reversed).
+        rounded_up = -(-share.amount_minor * amount.minor // order.total_minor)
+        need = min(rounded_up, share.amount_minor - share.refunded_minor)
         if need <= 0:
             continue
         money = Money(need, order.currency)
