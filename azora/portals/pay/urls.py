@@ -1,8 +1,9 @@
-"""Pages of the Pay UI, mounted at /pay/: wallet, history, send, top-up and checkout, receipts, refunds, statements."""
+"""Pages of the Pay UI, mounted at /pay/: wallet, history, send, top-up and checkout, buying courses and plans,
+receipts, refunds, statements, instructors' earnings and payouts."""
 
 from django.urls import path
 
-from azora.portals.pay.views import checkout, refunds, send, wallet
+from azora.portals.pay.views import buy, checkout, earnings, refunds, send, wallet
 
 app_name = "pay"
 
@@ -19,6 +20,10 @@ urlpatterns = [
     path("checkout/<uuid:intent_id>/cancel/", checkout.cancel, name="cancel"),
     path("receipts/", checkout.receipts, name="receipts"),
     path("receipts/<uuid:receipt_id>/", checkout.receipt, name="receipt"),
+    path("buy/course/<uuid:course_id>/", buy.buy_course, name="buy_course"),
+    path("buy/plan/<slug:plan_code>/", buy.buy_plan, name="buy_plan"),
+    path("orders/<uuid:order_id>/", buy.order, name="order"),
+    path("earnings/", earnings.earnings, name="earnings"),
     path("refunds/", refunds.refunds, name="refunds"),
     path("refunds/<uuid:intent_id>/", refunds.refund_create, name="refund_create"),
 ]

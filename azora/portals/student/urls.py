@@ -1,4 +1,5 @@
-"""Pages of the Student Portal: catalogue, learning, quizzes, records, the public verify page and teaching."""
+"""Pages of the Student Portal: catalogue, pricing, learning, quizzes, records, plan, rewards, the public verify page
+and teaching."""
 
 from django.urls import path
 
@@ -8,6 +9,9 @@ from azora.portals.student.views import (
     certificates,
     learning,
     media,
+    pricing,
+    rewards,
+    subscription,
     teach,
     teach_assessments,
     teach_certificates,
@@ -31,6 +35,18 @@ urlpatterns = [
     path("quiz/attempts/<uuid:attempt_id>/", assessments.attempt, name="attempt"),
     path("quiz/attempts/<uuid:attempt_id>/save/", assessments.attempt_save, name="attempt_save"),
     path("quiz/attempts/<uuid:attempt_id>/submit/", assessments.attempt_submit, name="attempt_submit"),
+    # Plans and prices (public), the learner's plan, rewards and offers.
+    path("pricing/", pricing.pricing, name="pricing"),
+    path("my/plan/", subscription.subscription, name="subscription"),
+    path("my/plan/<uuid:subscription_id>/cancel/", subscription.subscription_cancel, name="subscription_cancel"),
+    path(
+        "my/plan/<uuid:subscription_id>/reactivate/",
+        subscription.subscription_reactivate,
+        name="subscription_reactivate",
+    ),
+    path("my/plan/<uuid:subscription_id>/change/", subscription.subscription_change, name="subscription_change"),
+    path("my/rewards/", rewards.rewards, name="rewards"),
+    path("my/offers/<uuid:offer_id>/accept/", rewards.offer_accept, name="offer_accept"),
     # The learner's own records.
     path("my/", learning.dashboard, name="dashboard"),
     path("my/grades/<uuid:course_id>/", assessments.grades, name="grades"),

@@ -1,0 +1,110 @@
+"""Forms of the Pay UI's purchase and earnings pages: a coupon and AZR to redeem on the review page, a payout request.
+
+Prices, discounts, balances and minimums are the revenue engine's and Finance's rules; these forms only refuse
+input that cannot be a coupon code, an amount or a bank account at all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from azora.portals.pay.forms import AmountField, to_money
+
+COUPON_MAX_LENGTH = 40
+ACCOUNT_HOLDER_MAX_LENGTH = 100
+BANK_MAX_LENGTH = 60
+
+
+class ReviewForm(forms.Form):
+    """The review page of a purchase: the currency to pay in, an optional coupon and AZR to redeem.
+
+    `action` is the button pressed: "apply" shows the amounts again with the coupon and AZR, "pay" places the order.
+    """
+
+    currency = forms.ChoiceField(label=_("Currency"))
+    coupon = forms.CharField(
+        label=_("Coupon code (optional)"),
+        required=False,
+        max_length=COUPON_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
+    )
+    redeem_azr = AmountField(
+        label=_("AZR to redeem (optional)"),
+        required=False,
+        help_text=_("Learners who hold a valid certificate can turn AZR they earned into a discount."),
+    )
+    action = forms.ChoiceField(choices=[("apply", _("Apply")), ("pay", _("Pay"))], required=False)
+
+    def __init__(self, *args: Any, currencies: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        currency_field = self.fields["currency"]
+        assert isinstance(currency_field, forms.ChoiceField)
+        currency_field.choices = [(code, code) for code in currencies]
+        if len(currencies) == 1:
+            currency_field.widget = forms.HiddenInput()
+
+    def clean_coupon(self) -> str | None:
+        code = str(self.cleaned_data.get("coupon") or "").strip()
+        return code or None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        number = cleaned.get("redeem_azr")
+        cleaned["azr"] = to_money(self, "redeem_azr", number, "AZR") if isinstance(number, Decimal) else None
+        return cleaned
+
+    @property
+    def wants_to_pay(self) -> bool:
+        return self.is_bound and self.data.get("action") == "pay"
+
+
+class PayoutForm(forms.Form):
+    """A payout of released earnings to a bank account; `payout_id` makes a resubmitted form pay out once."""
+
+    amount = AmountField(label=_("Amount"))
+    account_holder = forms.CharField(
+        label=_("Account holder"),
+        max_length=ACCOUNT_HOLDER_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    bank = forms.CharField(label=_("Bank"), max_length=BANK_MAX_LENGTH)
+    account_number = forms.CharField(
+        label=_("Account number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    payout_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.fields["amount"].label = _("Amount (%(currency)s)") % {"currency": currency}
+        if not self.is_bound and not self.initial.get("payout_id"):
+            self.initial["payout_id"] = uuid.uuid4()
+
+    def clean_account_number(self) -> str:
+        digits = str(self.cleaned_data["account_number"]).replace(" ", "").replace("-", "")
+        if not digits.isdigit() or not 6 <= len(digits) <= 16:
+            raise forms.ValidationError(_("Enter the account number: 6 to 16 digits."), code="invalid")
+        return digits
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        number = cleaned.get("amount")
+        if isinstance(number, Decimal):
+            cleaned["money"] = to_money(self, "amount", number, self.currency)
+        return cleaned
+
+    def destination(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {
+            "type": "bank_account",
+            "account_holder": data["account_holder"],
+            "bank": data["bank"],
+            "account_number": data["account_number"],
+        }
