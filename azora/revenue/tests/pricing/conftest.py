@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from azora.education.public import enrollment_gates_swapped
+from azora.education.public import EnrollmentGate, enrollment_gates, enrollment_gates_swapped
 from azora.revenue.gates import enrolment_limit_gate
 from azora.revenue.models import Plan
 from azora.revenue.tests.pricing.factories import plan_catalogue
@@ -18,6 +18,8 @@ def catalogue(db: None) -> dict[str, Plan]:
 
 
 @pytest.fixture(autouse=True)
-def _only_the_revenue_gate() -> Iterator[None]:
+def registered_gates() -> Iterator[tuple[EnrollmentGate, ...]]:
+    """Runs the test with only the revenue engine's gate; yields the gates the apps had registered at start-up."""
+    registered = enrollment_gates()
     with enrollment_gates_swapped([enrolment_limit_gate]):
-        yield
+        yield registered
