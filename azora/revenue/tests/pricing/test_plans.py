@@ -104,7 +104,8 @@ def test_plan_price_prefers_the_country_price_then_the_currency_then_converts(ca
     CountryPriceFactory(plan=catalogue["pro"], interval="month", country="KE", currency="KES", amount_minor=79_900)
 
     assert pricing.plan_price(plan_code="pro", interval="month", currency="KES", country="ke") == Money(79_900, "KES")
-    # No country price for Kenya's annual plan: R1 499.00 = KSh 10 452.43 (1 USD = 18.50 ZAR = 129.00 KES) -> KSh 10 499.00.
+    # No country price for Kenya's annual plan: R1 499.00 = KSh 10 452.43 (1 USD = 18.50 ZAR = 129.00 KES),
+    # at the price point KSh 10 499.00.
     assert pricing.plan_price(plan_code="pro", interval="year", currency="KES", country="KE") == Money(1_049_900, "KES")
     assert pricing.plan_price(plan_code="PRO", interval="month", currency="USD") == Money(899, "USD")
     assert pricing.plan_price(plan_code="pro", interval="month", currency="ZAR", country="KE") == Money(14_900, "ZAR")
