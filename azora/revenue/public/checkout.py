@@ -10,13 +10,10 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from azora.shared.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from azora.shared.money import Money
-
-if TYPE_CHECKING:
-    from azora.finance.public import PayoutView
 
 CheckoutItem = Literal["course", "plan"]
 
@@ -34,7 +31,6 @@ __all__ = [
     "OrderNotYetPaid",
     "OrderShareView",
     "OrderView",
-    "PayoutExceedsReleased",
     "RedemptionExceedsPrice",
     "RevenueSplitInvalid",
     "RevenueSplitNotPermitted",
@@ -47,7 +43,6 @@ __all__ = [
     "earnings_of",
     "order_get",
     "orders_of",
-    "payout_create",
 ]
 
 
@@ -99,11 +94,6 @@ class RevenueSplitInvalid(ValidationFailed):
 class RevenueSplitNotPermitted(PermissionDenied):
     code = "revenue_split_not_permitted"
     title = "Only the course's instructors may set its revenue split."
-
-
-class PayoutExceedsReleased(ValidationFailed):
-    code = "payout_exceeds_released"
-    title = "The payout is larger than your released earnings."
 
 
 # --- Views -----------------------------------------------------------------------------------------------------
@@ -341,12 +331,3 @@ def earnings_of(*, user_id: uuid.UUID, limit: int = 20) -> EarningsView:
     from azora.revenue.selectors import orders
 
     return orders.earnings_of(user_id=user_id, limit=limit)
-
-
-def payout_create(
-    *, user_id: uuid.UUID, amount: Money, destination: Mapping[str, str], payout_id: uuid.UUID | None = None
-) -> PayoutView:
-    """Pays out released earnings through finance's payouts; PayoutExceedsReleased above the released balance."""
-    from azora.revenue.services import payouts
-
-    return payouts.payout_create(user_id=user_id, amount=amount, destination=destination, payout_id=payout_id)

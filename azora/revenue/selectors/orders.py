@@ -114,12 +114,18 @@ def course_revenue_split_get(*, course_id: uuid.UUID) -> RevenueSplitView:
     return RevenueSplitView(course_id=course_id, shares=((facts.created_by_id, BASIS_POINTS),), is_default=True)
 
 
+def may_view_course_split(*, user_id: uuid.UUID, course_id: uuid.UUID) -> bool:
+    """The course's instructors and revenue admins see its split."""
+    facts = education.course_facts(course_id=course_id)
+    return user_id in facts.instructor_ids or is_revenue_admin(user_id=user_id)
+
+
 def _paid_out(*, user_id: uuid.UUID, currency: str, earnings_id: uuid.UUID) -> Money:
     """Paid out = every posted payout debit of the earnings account (HP's payouts post kind "payout")."""
     total = 0
     cursor: str | None = None
     while True:
-        page = finance.account_entries(account_id=earnings_id, kind="payout", cursor=cursor, limit=200)
+        page = finance.account_entries(account_id=earnings_id, kind="payout", cursor=cursor, limit=100)
         total += sum(entry.amount.minor for entry in page.items if entry.side == "debit" and entry.status == "posted")
         total -= sum(entry.amount.minor for entry in page.items if entry.side == "credit" and entry.status == "posted")
         if page.next_cursor is None:
@@ -135,10 +141,12 @@ def earnings_of(*, user_id: uuid.UUID, limit: int = 20) -> EarningsView:
     currencies = sorted({currency for _, currency in accounts_by_code})
     balances = finance.balances(account_ids=list(accounts_by_code.values()))
 
-    def posted(code: str, currency: str) -> Money:
+    def posted(code: str, currency: str, *, available: bool = False) -> Money:
         account_id = accounts_by_code.get((code, currency))
         view = balances.get(account_id) if account_id is not None else None
-        return view.posted if view is not None else Money.zero(currency)
+        if view is None:
+            return Money.zero(currency)
+        return view.available if available else view.posted
 
     lines = []
     for currency in currencies:
@@ -152,7 +160,8 @@ def earnings_of(*, user_id: uuid.UUID, limit: int = 20) -> EarningsView:
             EarningsBalance(
                 currency=currency,
                 held=posted("earnings_held", currency),
-                released=posted("earnings", currency),
+                # What may be paid out now: a payout being paid holds its amount (finance's pending transfer).
+                released=posted("earnings", currency, available=True),
                 paid_out=paid_out,
             )
         )
