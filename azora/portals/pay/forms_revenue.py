@@ -13,11 +13,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from azora.portals.pay.forms import AmountField, to_money
+from azora.portals.pay.forms import AmountField, UnechoedInput, to_money
 
 COUPON_MAX_LENGTH = 40
 ACCOUNT_HOLDER_MAX_LENGTH = 100
-BANK_MAX_LENGTH = 60
 
 
 class ReviewForm(forms.Form):
@@ -64,7 +63,9 @@ class ReviewForm(forms.Form):
 
 
 class PayoutForm(forms.Form):
-    """A payout of released earnings to a bank account; `payout_id` makes a resubmitted form pay out once."""
+    """A payout of released earnings to a bank account; `payout_id` makes a resubmitted form pay out once.
+
+    The account number goes to Finance's payout provider only; the page never shows it back (UnechoedInput)."""
 
     amount = AmountField(label=_("Amount"))
     account_holder = forms.CharField(
@@ -72,11 +73,17 @@ class PayoutForm(forms.Form):
         max_length=ACCOUNT_HOLDER_MAX_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    bank = forms.CharField(label=_("Bank"), max_length=BANK_MAX_LENGTH)
+    bank_code = forms.CharField(
+        label=_("Bank code"),
+        min_length=3,
+        max_length=11,
+        help_text=_("Your bank's branch or SWIFT code: 3 to 11 letters or digits."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     account_number = forms.CharField(
         label=_("Account number"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
+        max_length=24,
+        widget=UnechoedInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
     )
     payout_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
@@ -89,8 +96,8 @@ class PayoutForm(forms.Form):
 
     def clean_account_number(self) -> str:
         digits = str(self.cleaned_data["account_number"]).replace(" ", "").replace("-", "")
-        if not digits.isdigit() or not 6 <= len(digits) <= 16:
-            raise forms.ValidationError(_("Enter the account number: 6 to 16 digits."), code="invalid")
+        if not digits.isdigit() or not 6 <= len(digits) <= 20:
+            raise forms.ValidationError(_("Enter the account number: 6 to 20 digits."), code="invalid")
         return digits
 
     def clean(self) -> dict[str, Any]:
@@ -105,6 +112,6 @@ class PayoutForm(forms.Form):
         return {
             "type": "bank_account",
             "account_holder": data["account_holder"],
-            "bank": data["bank"],
+            "bank_code": data["bank_code"],
             "account_number": data["account_number"],
         }

@@ -1,7 +1,7 @@
 """An instructor's earnings and payouts: held, released and paid out, recent sales with their split, payouts.
 
-The revenue engine computes earnings and splits and places payouts (`earnings_of`, `payout_create`);
-Finance pays them out and keeps their history (`payouts_of`, `payout_minimum`). Nothing is added up here.
+The revenue engine computes earnings and splits (`earnings_of`); Finance pays released earnings out and keeps
+their history (`payout_request`, `payouts_of`, `payout_minimum`). Nothing is added up here.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 import azora.finance.public as finance
@@ -25,6 +26,7 @@ from azora.portals.pay.views.common import (
     user_id_of,
 )
 from azora.shared.errors import DomainError
+from azora.shared.ids import uuid7
 from azora.shared.money import Money
 
 EARNINGS_CURRENCY = "ZAR"  # the currency courses are sold in first; payouts are paid in it
@@ -53,6 +55,7 @@ def _earnings_page(request: HtmxRequest, form: PayoutForm, *, status: int = 200)
 
 
 @login_required
+@sensitive_post_parameters("account_number")
 @require_http_methods(["GET", "POST"])
 def earnings(request: HtmxRequest) -> HttpResponse:
     user_id = user_id_of(request)
@@ -63,9 +66,10 @@ def earnings(request: HtmxRequest) -> HttpResponse:
     error: DomainError | None = None
     if form.is_valid() and form.cleaned_data.get("money") is not None:
         try:
-            payout = revenue.payout_create(
+            payout = finance.payout_request(
                 user_id=user_id,
-                payout_id=form.cleaned_data["payout_id"],
+                # The form's key makes a resubmission pay once; a form without one (an old page) gets a fresh id.
+                payout_id=form.cleaned_data["payout_id"] or uuid7(),
                 amount=form.cleaned_data["money"],
                 destination=form.destination(),
             )
