@@ -1,4 +1,5 @@
-"""The finance app's /api/v1 routes: the caller's wallets and entries, peer AZR transfers, transfers and statements."""
+"""The finance app's /api/v1 routes: the caller's wallets and entries, peer AZR transfers, transfers, statements
+and payouts of released earnings."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ from azora.finance.schemas import (
     EntryOut,
     EntryPageOut,
     EntryQuery,
+    PayoutCreateIn,
+    PayoutOut,
+    PayoutPageOut,
     PostingOut,
     StatementOut,
     StatementQuery,
@@ -34,6 +38,7 @@ from azora.finance.schemas import (
 from azora.shared.errors import NotFound, ValidationFailed
 from azora.shared.ids import uuid7
 from azora.shared.money import Money
+from azora.shared.pagination import PageParams
 from azora.shared.schemas import amount_out
 
 router = Router(tags=["finance"])
@@ -366,3 +371,44 @@ def _statement_csv(account: finance.AccountView, statement: finance.StatementVie
     filename = f"azora-statement-{account.currency.lower()}-{statement.start:%Y%m%d}-{statement.end:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- Payouts -------------------------------------------------------------------------------------
+
+
+def _payout_out(payout: finance.PayoutView) -> PayoutOut:
+    return PayoutOut(
+        id=payout.id,
+        status=payout.status,
+        amount=amount_out(payout.amount),
+        destination_label=payout.destination_label,
+        provider=payout.provider,
+        failure_code=payout.failure_code,
+        failure_message=payout.failure_message,
+        created_at=payout.created_at,
+        paid_at=payout.paid_at,
+    )
+
+
+@router.post(
+    "/payouts",
+    response={201: PayoutOut},
+    summary="Pay released earnings to a bank account (at least the currency's minimum)",
+)
+def payout_create(request: HttpRequest, payload: PayoutCreateIn) -> Status[PayoutOut]:
+    """201 with the payout as the provider left it: paid, failed (the funds are back), or pending."""
+    user_id = _caller(request, WRITE_SCOPE)
+    amount = _parse_amount(payload.amount, payload.currency)
+    payout = finance.payout_request(
+        payout_id=payload.id or uuid7(),
+        user_id=user_id,
+        amount=amount,
+        destination=payload.destination.model_dump(),
+    )
+    return Status(201, _payout_out(payout))
+
+
+@router.get("/payouts", response=PayoutPageOut, summary="The caller's payouts, newest first")
+def payout_list(request: HttpRequest, page: Query[PageParams]) -> PayoutPageOut:
+    listed = finance.payouts_of(user_id=_caller(request, READ_SCOPE), cursor=page.cursor, limit=page.limit)
+    return PayoutPageOut(items=[_payout_out(payout) for payout in listed.items], next_cursor=listed.next_cursor)

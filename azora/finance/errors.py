@@ -63,3 +63,28 @@ class AccountNotFound(NotFound):
 class DailyLimitExceeded(Conflict):
     code = "daily_limit_exceeded"
     title = "This transfer would exceed your daily sending limit."
+
+
+class PayoutCurrencyNotSupported(ValidationFailed):
+    code = "payout_currency_not_supported"
+    title = "Payouts are not made in this currency."
+
+
+class PayoutBelowMinimum(ValidationFailed):
+    code = "payout_below_minimum"
+    title = "The payout is below the minimum for its currency."
+
+
+class PayoutExceedsAvailable(Conflict):
+    code = "payout_exceeds_available"
+    title = "The payout is more than your released earnings available now."
+
+
+class InvalidPayoutDestination(ValidationFailed):
+    code = "invalid_payout_destination"
+    title = "The bank account to pay to is not valid."
+
+
+class PayoutIdReused(Conflict):
+    code = "payout_id_reused"
+    title = "This payout id was already used for another payout."

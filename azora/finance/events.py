@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import ClassVar
 
 from azora.shared.events import DomainEvent
+from azora.shared.money import Money
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,3 +55,31 @@ class TransferReversed(DomainEvent):
     original_transfer_id: uuid.UUID
     numerator: int
     denominator: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PayoutPaid(DomainEvent):
+    """The provider paid a payout: its hold on the user's earnings is settled."""
+
+    event_type: ClassVar[str] = "finance.payout_paid"
+
+    payout_id: uuid.UUID
+    user_id: uuid.UUID
+    amount: Money
+    provider: str
+    ledger_transfer_id: uuid.UUID
+    paid_at: dt.datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class PayoutFailed(DomainEvent):
+    """The provider failed a payout (or never received it): its hold is voided and the funds are available again."""
+
+    event_type: ClassVar[str] = "finance.payout_failed"
+
+    payout_id: uuid.UUID
+    user_id: uuid.UUID
+    amount: Money
+    provider: str
+    failure_code: str
+    ledger_transfer_id: uuid.UUID

@@ -6,7 +6,7 @@ import pgtrigger
 from django.db import models
 from django.db.models import Q
 
-from azora.shared.models import PublicModel
+from azora.shared.models import PublicModel, TimeStampedModel
 
 
 class Account(PublicModel):
@@ -163,3 +163,63 @@ class Posting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.side} {self.amount} {self.currency} ({self.phase})"
+
+
+class Payout(PublicModel):
+    """A user's request to be paid their released earnings to a bank account, and what became of it.
+
+    The amount is held (a pending transfer earnings -> "payouts:<provider>") from the request on; the provider's
+    answer settles the hold (paid) or voids it (failed: the funds return). Only the destination's label (bank and
+    last four digits) is kept, never the full account number.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PAID = "paid", "Paid"
+        FAILED = "failed", "Failed"
+
+    user_id = models.UUIDField()
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=8)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    provider = models.CharField(max_length=32)
+    provider_ref = models.CharField(max_length=200, blank=True, default="")
+    destination_label = models.CharField(max_length=100)
+    # HMAC of the request's content (with the destination's number): the same id with other content is refused.
+    fingerprint = models.CharField(max_length=64)
+    earnings_account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    hold_transfer_id = models.UUIDField(unique=True)
+    failure_code = models.CharField(max_length=100, blank=True, default="")
+    failure_message = models.CharField(max_length=500, blank=True, default="")
+    paid_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The id is the caller's (any UUID, for idempotency), so time orders the list, with the id breaking ties.
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="finance_payout_amount_positive"),
+            models.CheckConstraint(condition=Q(status__in=["pending", "paid", "failed"]), name="finance_payout_status"),
+        ]
+        indexes = [
+            models.Index(fields=["user_id", "created_at", "id"], name="finance_payout_user_idx"),
+            models.Index(fields=["status", "updated_at"], name="finance_payout_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"payout {self.id} {self.amount_minor} {self.currency} ({self.status})"
+
+
+class SandboxPayout(TimeStampedModel):
+    """The sandbox payout provider's record of a payout, as a real provider keeps it on its side."""
+
+    id = models.CharField(primary_key=True, max_length=64)
+    reference = models.CharField(max_length=64, unique=True)
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=8)
+    status = models.CharField(max_length=16)
+    failure_code = models.CharField(max_length=100, blank=True, default="")
+    account_last4 = models.CharField(max_length=4)
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.status}"

@@ -122,6 +122,26 @@ class ReconcileReport:
         return not self.differences
 
 
+PayoutStatus = Literal["pending", "paid", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutView:
+    """A payout of released earnings; `destination_label` is the bank and last four digits, never the number."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    amount: Money
+    status: PayoutStatus
+    destination_label: str
+    failure_code: str | None
+    created_at: datetime
+    paid_at: datetime | None
+    provider: str = "sandbox"
+    failure_message: str | None = None
+    ledger_transfer_id: uuid.UUID | None = None  # the hold: pending, then posted (paid) or voided (failed)
+
+
 # The functions below delegate to the app's services and selectors, imported inside each function because
 # those modules import the dataclasses above.
 
@@ -376,6 +396,35 @@ def balance_history(*, account_id: uuid.UUID, days: int = 30) -> list[tuple[date
     return selectors.balance_history(account_id=account_id, days=days)
 
 
+def payout_request(
+    *, payout_id: uuid.UUID, user_id: uuid.UUID, amount: Money, destination: Mapping[str, str]
+) -> PayoutView:
+    """Pays `amount` of the user's released "earnings" (in its currency) to a bank account through the payout
+    provider: held at once, settled when paid, voided (funds back) when failed. The same `payout_id` with the
+    same request returns that payout and pays nothing twice. Refused, changing nothing, below the currency's
+    minimum (PayoutBelowMinimum), above the available balance (PayoutExceedsAvailable), in a currency without
+    payouts (PayoutCurrencyNotSupported) or to a malformed destination (InvalidPayoutDestination).
+    Destination: {"type": "bank_account", "account_number", "bank_code", "account_holder"}."""
+    from azora.finance import services
+
+    return services.payout_request(payout_id=payout_id, user_id=user_id, amount=amount, destination=destination)
+
+
+def payouts_of(*, user_id: uuid.UUID, cursor: str | None = None, limit: int = 50) -> Page[PayoutView]:
+    """The user's payouts, newest first."""
+    from azora.finance import selectors
+
+    return selectors.payouts_of(user_id=user_id, cursor=cursor, limit=limit)
+
+
+def payout_minimum(*, currency: str) -> Money:
+    """The smallest payout in `currency` (AZORA_REVENUE_PAYOUT_MINIMUM; ZAR 100.00 by default);
+    PayoutCurrencyNotSupported for a currency without one."""
+    from azora.finance import services
+
+    return services.payout_minimum(currency=currency)
+
+
 def reconcile() -> ReconcileReport:
     """Recomputes every balance from the postings and checks every ledger invariant."""
     from azora.finance import selectors
@@ -390,6 +439,8 @@ __all__ = [
     "BalanceView",
     "EntryView",
     "OwnerType",
+    "PayoutStatus",
+    "PayoutView",
     "Posting",
     "ReconcileDifference",
     "ReconcileReport",
@@ -409,6 +460,9 @@ __all__ = [
     "may_view_account",
     "organisation_account",
     "parse_amount",
+    "payout_minimum",
+    "payout_request",
+    "payouts_of",
     "peer_transfer",
     "peer_transfer_fee",
     "peer_transfer_limit_remaining",

@@ -116,3 +116,38 @@ class StatementOut(Schema):
     opening: AmountOut
     closing: AmountOut
     lines: list[EntryOut]
+
+
+class BankAccountIn(StrictIn):
+    """Where a payout goes. The full number reaches the payout provider only; Azora keeps the last four digits."""
+
+    type: Literal["bank_account"] = Field(default="bank_account")
+    account_number: str = Field(min_length=1, max_length=40, description="Digits (spaces are ignored).")
+    bank_code: str = Field(min_length=1, max_length=20, description="The bank's branch or routing code.")
+    account_holder: str = Field(min_length=1, max_length=100, description="The name on the account.")
+
+
+class PayoutCreateIn(StrictIn):
+    """A payout of released earnings. Send `id` (a UUID you generate) to make a retry safe."""
+
+    id: uuid.UUID | None = Field(default=None, description="Client-chosen payout id; the same id = the same payout.")
+    amount: str = Field(min_length=1, max_length=32, description='Decimal string, e.g. "150.00"; at least the minimum.')
+    currency: str = Field(default="ZAR", min_length=1, max_length=8, description="The earnings' currency.")
+    destination: BankAccountIn
+
+
+class PayoutOut(Schema):
+    id: uuid.UUID
+    status: Literal["pending", "paid", "failed"] = Field(description="pending until the provider answers.")
+    amount: AmountOut
+    destination_label: str = Field(description='The bank and the last four digits, e.g. "Bank 250655 ••••6789".')
+    provider: str
+    failure_code: str | None = Field(description='Why it failed, e.g. "account_closed"; the funds are back.')
+    failure_message: str | None
+    created_at: datetime
+    paid_at: datetime | None
+
+
+class PayoutPageOut(Schema):
+    items: list[PayoutOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")

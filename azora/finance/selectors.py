@@ -12,11 +12,12 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from azora.finance import errors
-from azora.finance.models import Account, Posting, Transfer
+from azora.finance.models import Account, Payout, Posting, Transfer
 from azora.finance.public import (
     AccountView,
     BalanceView,
     EntryView,
+    PayoutView,
     ReconcileDifference,
     ReconcileReport,
     StatementView,
@@ -27,6 +28,7 @@ from azora.finance.services import (
     SUPPLY_TRANSFER_ID,
     account_view,
     azr_supply_minor,
+    payout_view,
     peer_daily_limit_minor,
     peer_sent_today,
     transfer_view,
@@ -252,6 +254,20 @@ def balance_history(*, account_id: uuid.UUID, days: int = 30) -> list[tuple[date
     return history
 
 
+# --- Payouts ------------------------------------------------------------------------------------------------
+
+
+def payouts_of(*, user_id: uuid.UUID, cursor: str | None = None, limit: int = 50) -> Page[PayoutView]:
+    """The user's payouts, newest first (one query a page)."""
+    return paginate_queryset(
+        Payout.objects.filter(user_id=user_id),
+        cursor=cursor,
+        limit=limit,
+        ordering=("-created_at", "-id"),
+        to_item=payout_view,
+    )
+
+
 # --- Reconciliation -----------------------------------------------------------------------------------------
 
 
@@ -401,6 +417,7 @@ __all__ = [
     "balance",
     "balance_history",
     "may_view_account",
+    "payouts_of",
     "peer_transfer_limit_remaining",
     "reconcile",
     "statement",

@@ -8,13 +8,14 @@ which may not go negative does, and publishes its event through the outbox. Anyt
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import re
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -24,9 +25,24 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from azora.finance import _pgwrite, errors
-from azora.finance.events import TransferHeld, TransferPosted, TransferReversed, TransferVoided
-from azora.finance.models import Account, Posting, Transfer
-from azora.finance.public import AccountView, TransferView
+from azora.finance.adapters.payouts import (
+    BankAccount,
+    PayoutError,
+    PayoutOrder,
+    PayoutProvider,
+    PayoutResult,
+    build_payout_provider,
+)
+from azora.finance.events import (
+    PayoutFailed,
+    PayoutPaid,
+    TransferHeld,
+    TransferPosted,
+    TransferReversed,
+    TransferVoided,
+)
+from azora.finance.models import Account, Payout, Posting, Transfer
+from azora.finance.public import AccountView, PayoutView, TransferView
 from azora.finance.public import Posting as PostingIn
 from azora.shared.errors import NotFound, ValidationFailed
 from azora.shared.events import DomainEvent, publish
@@ -1111,6 +1127,239 @@ def _peer_transfer(
     return _write(transfer_id=transfer_id, request=request, status=Transfer.Status.POSTED, check=check_daily_limit)
 
 
+# --- Payouts ------------------------------------------------------------------------------------------------
+
+# Per currency, the smallest payout (decimal strings); AZORA_REVENUE_PAYOUT_MINIMUM overrides it, as a mapping or
+# as "ZAR:100.00,USD:10.00". A currency missing here has no payouts.
+DEFAULT_PAYOUT_MINIMUM: dict[str, str] = {"ZAR": "100.00"}
+DEFAULT_PAYOUT_PROVIDER = "sandbox"
+# A payout's hold outlives any provider's answer by far; the sync job resolves it long before it could expire.
+PAYOUT_HOLD_DAYS = 30
+# A pending payout is asked about again after this long (its answer was lost, or the bank answers later).
+PAYOUT_SYNC_AFTER = timedelta(minutes=5)
+PAYOUT_SYNC_BATCH = 100
+
+
+def _payout_minimums() -> dict[str, Money]:
+    configured: object = getattr(settings, "AZORA_REVENUE_PAYOUT_MINIMUM", DEFAULT_PAYOUT_MINIMUM)
+    pairs: dict[str, str] = {}
+    if isinstance(configured, str):
+        for item in configured.split(","):
+            currency, _, amount = item.strip().partition(":")
+            if currency:
+                pairs[currency.strip().upper()] = amount.strip()
+    elif isinstance(configured, Mapping):
+        pairs = {str(currency).upper(): str(amount) for currency, amount in configured.items()}
+    return {currency: parse_amount(amount=amount, currency=currency) for currency, amount in pairs.items()}
+
+
+def payout_minimum(*, currency: str) -> Money:
+    minimum = _payout_minimums().get(currency)
+    if minimum is None:
+        raise errors.PayoutCurrencyNotSupported(
+            f"Payouts are not made in {currency}.",
+            extra={"currency": currency, "errors": [{"field": "currency", "message": "No payouts in this currency."}]},
+        )
+    return minimum
+
+
+def payout_provider_name() -> str:
+    return str(getattr(settings, "AZORA_PAYOUTS_PROVIDER", DEFAULT_PAYOUT_PROVIDER))
+
+
+def _payout_provider(name: str) -> PayoutProvider:
+    return build_payout_provider(name)
+
+
+def payout_view(payout: Payout) -> PayoutView:
+    return PayoutView(
+        id=payout.id,
+        user_id=payout.user_id,
+        amount=Money(payout.amount_minor, payout.currency),
+        status=payout.status,  # type: ignore[arg-type]  # a TextChoices value of the Literal
+        destination_label=payout.destination_label,
+        failure_code=payout.failure_code or None,
+        created_at=payout.created_at,
+        paid_at=payout.paid_at,
+        provider=payout.provider,
+        failure_message=payout.failure_message or None,
+        ledger_transfer_id=payout.hold_transfer_id,
+    )
+
+
+def _payout_fingerprint(user_id: uuid.UUID, amount: Money, provider: str, destination: BankAccount) -> str:
+    # Keyed with SECRET_KEY: a plain hash of a bank account number could be reversed by trying every number.
+    content = json.dumps(
+        [str(user_id), amount.minor, amount.currency, provider, destination.account_number, destination.bank_code,
+         destination.account_holder],
+    )  # fmt: skip
+    return hmac.new(settings.SECRET_KEY.encode(), content.encode(), hashlib.sha256).hexdigest()
+
+
+def _released_earnings(user_id: uuid.UUID, currency: str) -> Account | None:
+    """The user's "earnings" account, if there is one: read, never created, so a refusal leaves nothing behind."""
+    return Account.objects.filter(owner_type="user", owner_id=user_id, code="earnings", currency=currency).first()
+
+
+def _exceeds_available(available: int, currency: str) -> errors.PayoutExceedsAvailable:
+    money = Money(max(available, 0), currency)
+    return errors.PayoutExceedsAvailable(
+        f"At most {money} of released earnings is available for a payout now.",
+        extra={"available": format(money.to_decimal(), "f"), "currency": currency, "available_minor": money.minor},
+    )
+
+
+def payout_request(
+    *, payout_id: uuid.UUID, user_id: uuid.UUID, amount: Money, destination: Mapping[str, str]
+) -> PayoutView:
+    """Holds the amount on the user's released earnings, sends the payout, and settles or voids the hold.
+
+    Every check runs before anything is written; the payout row and its hold are written in one transaction
+    (the ledger re-checks the available balance with the account locked, so concurrent requests cannot
+    overdraw). The provider is called after commit, outside any transaction.
+    """
+    payout_id = _check_transfer_id(payout_id)
+    _check_amount(amount)
+    minimum = payout_minimum(currency=amount.currency)
+    if amount < minimum:
+        raise errors.PayoutBelowMinimum(
+            f"The smallest payout in {amount.currency} is {minimum}.",
+            extra={"minimum": format(minimum.to_decimal(), "f"), "currency": amount.currency},
+        )
+    provider_name = payout_provider_name()
+    adapter = _payout_provider(provider_name)
+    try:
+        bank_account = adapter.check_destination(destination)
+    except ValueError as error:
+        raise errors.InvalidPayoutDestination(
+            str(error), extra={"errors": [{"field": "destination", "message": str(error)}]}
+        ) from error
+    fingerprint = _payout_fingerprint(user_id, amount, provider_name, bank_account)
+    existing = Payout.objects.filter(pk=payout_id).first()
+    if existing is not None:
+        return _payout_repeat(existing, user_id=user_id, fingerprint=fingerprint)
+    earnings = _released_earnings(user_id, amount.currency)
+    if earnings is None or earnings.available_balance < amount.minor:
+        raise _exceeds_available(earnings.available_balance if earnings else 0, amount.currency)
+    hold_id = uuid.uuid5(payout_id, "payout-hold")
+    try:
+        with transaction.atomic():
+            clearing = platform_account(code=f"payouts:{provider_name}", currency=amount.currency)
+            payout = Payout.objects.create(
+                id=payout_id,
+                user_id=user_id,
+                amount_minor=amount.minor,
+                currency=amount.currency,
+                provider=provider_name,
+                destination_label=bank_account.label,
+                fingerprint=fingerprint,
+                earnings_account_id=earnings.id,
+                hold_transfer_id=hold_id,
+            )
+            transfer_hold(
+                transfer_id=hold_id, kind="payout", reason=f"Payout to {bank_account.label}",
+                reference=f"payout:{payout_id}",
+                postings=[PostingIn(earnings.id, "debit", amount), PostingIn(clearing.id, "credit", amount)],
+                expires_at=timezone.now() + timedelta(days=PAYOUT_HOLD_DAYS),
+                metadata={"payout_id": str(payout_id), "user_id": str(user_id), "provider": provider_name},
+            )  # fmt: skip
+    except errors.InsufficientFunds:
+        # Another payout or transfer took the funds since the check above.
+        earnings.refresh_from_db()
+        raise _exceeds_available(earnings.available_balance, amount.currency) from None
+    except IntegrityError:
+        # The same payout id committed by a concurrent request: answer as a repeat would.
+        return _payout_repeat(Payout.objects.get(pk=payout_id), user_id=user_id, fingerprint=fingerprint)
+    logger.info("finance.payout_requested", payout_id=str(payout_id), provider=provider_name, currency=amount.currency)
+    order = PayoutOrder(
+        reference=str(payout.id), amount=amount, destination=bank_account, description=f"Azora payout {payout.id}"
+    )
+    try:
+        result = adapter.send(order)
+    except PayoutError as error:
+        if error.retryable:
+            # The outcome is unknown: the payout stays pending and the sync job asks the provider later.
+            logger.warning("finance.payout_provider_unavailable", payout_id=str(payout.id), reason=str(error))
+            return payout_view(payout)
+        result = PayoutResult(provider_ref="", status="failed", failure_code=error.code or "provider_rejected",
+                              failure_message=str(error)[:500])  # fmt: skip
+    return _payout_apply(payout_id=payout.id, result=result)
+
+
+def _payout_repeat(existing: Payout, *, user_id: uuid.UUID, fingerprint: str) -> PayoutView:
+    if existing.user_id != user_id or not hmac.compare_digest(existing.fingerprint, fingerprint):
+        raise errors.PayoutIdReused(extra={"payout_id": str(existing.id)})
+    return payout_view(existing)
+
+
+def _payout_apply(*, payout_id: uuid.UUID, result: PayoutResult) -> PayoutView:
+    """Applies the provider's answer to a pending payout, once: paid settles the hold, failed voids it."""
+    with transaction.atomic():
+        payout = Payout.objects.select_for_update().get(pk=payout_id)
+        if payout.status != Payout.Status.PENDING:
+            return payout_view(payout)
+        if result.provider_ref:
+            payout.provider_ref = result.provider_ref
+        amount = Money(payout.amount_minor, payout.currency)
+        now = timezone.now()
+        if result.status == "paid":
+            transfer_settle(transfer_id=payout.hold_transfer_id)
+            payout.status, payout.paid_at = Payout.Status.PAID, now
+            publish(
+                PayoutPaid(
+                    payout_id=payout.id, user_id=payout.user_id, amount=amount, provider=payout.provider,
+                    ledger_transfer_id=payout.hold_transfer_id, paid_at=now,
+                )
+            )  # fmt: skip
+        elif result.status == "failed":
+            payout.failure_code = result.failure_code or "payout_failed"
+            payout.failure_message = (result.failure_message or "The payout failed.")[:500]
+            transfer_void(transfer_id=payout.hold_transfer_id, reason=f"Payout failed: {payout.failure_code}")
+            payout.status, payout.failed_at = Payout.Status.FAILED, now
+            publish(
+                PayoutFailed(
+                    payout_id=payout.id, user_id=payout.user_id, amount=amount, provider=payout.provider,
+                    failure_code=payout.failure_code, ledger_transfer_id=payout.hold_transfer_id,
+                )
+            )  # fmt: skip
+        payout.save()
+    logger.info("finance.payout_resolved", payout_id=str(payout.id), status=payout.status)
+    return payout_view(payout)
+
+
+def payout_sync(*, payout_id: uuid.UUID) -> PayoutView:
+    """Asks the provider about a pending payout and applies its answer; one it never received fails (funds back)."""
+    payout = Payout.objects.get(pk=payout_id)
+    if payout.status != Payout.Status.PENDING:
+        return payout_view(payout)
+    result = _payout_provider(payout.provider).retrieve(reference=str(payout.id))
+    if result is None:
+        result = PayoutResult(
+            provider_ref="", status="failed", failure_code="payout_not_received",
+            failure_message="The payout provider never received the payout.",
+        )  # fmt: skip
+    return _payout_apply(payout_id=payout.id, result=result)
+
+
+def pending_payouts_sync(*, now: datetime | None = None) -> int:
+    """Pending payouts untouched for PAYOUT_SYNC_AFTER are asked about; returns how many were resolved."""
+    cutoff = (now or timezone.now()) - PAYOUT_SYNC_AFTER
+    waiting = list(
+        Payout.objects.filter(status=Payout.Status.PENDING, updated_at__lt=cutoff)
+        .order_by("updated_at")
+        .values_list("id", flat=True)[:PAYOUT_SYNC_BATCH]
+    )
+    resolved = 0
+    for payout_id in waiting:
+        try:
+            view = payout_sync(payout_id=payout_id)
+        except PayoutError as error:
+            logger.warning("finance.payout_sync_failed", payout_id=str(payout_id), reason=str(error))
+            continue
+        resolved += view.status != "pending"
+    return resolved
+
+
 __all__ = [
     "SUPPLY_TRANSFER_ID",
     "ValidationFailed",
@@ -1118,8 +1367,12 @@ __all__ = [
     "burn_for_withdrawal",
     "organisation_account",
     "parse_amount",
+    "payout_minimum",
+    "payout_request",
+    "payout_sync",
     "peer_transfer",
     "peer_transfer_fee",
+    "pending_payouts_sync",
     "platform_account",
     "supply_issue",
     "transfer_hold",
