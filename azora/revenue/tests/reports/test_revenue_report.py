@@ -18,12 +18,10 @@ from azora.accounts.models import User
 from azora.accounts.public import platform_role_grant
 from azora.accounts.tests.conftest import session_client
 from azora.accounts.tests.factories import UserFactory
-from azora.finance import public as finance
 from azora.finance.models import Posting, Transfer
 from azora.revenue.models import Order
 from azora.revenue.public import revenue_report
 from azora.revenue.services import shares
-from azora.revenue.tests.checkout.conftest import finance_admin, instructor, learner  # noqa: F401 -- fixtures
 from azora.revenue.tests.checkout.factories import CouponFactory, instructor_on, paid_course
 from azora.revenue.tests.checkout.helpers import Capture, buy, refund
 from azora.shared.money import Money
@@ -41,7 +39,7 @@ def sales(
     instructor: User,
     learner: User,
     finance_admin: User,
-    django_capture_on_commit_callbacks: Capture,  # noqa: F811
+    django_capture_on_commit_callbacks: Capture,
 ) -> dict[str, Any]:
     """Thabo sells course A (R200) twice (once with 10% off) and Naledi course B (R100) once; a quarter of the
     full-price sale of A is refunded; Thabo's other sale is released and R100 of it paid out."""
@@ -55,6 +53,7 @@ def sales(
     buy(django_capture_on_commit_callbacks, learner, course_b)
     assert full.payment_intent_id is not None
     refund(django_capture_on_commit_callbacks, full.payment_intent_id, finance_admin, 5_000)
+    assert discounted.order_id is not None
     first_order = Order.objects.get(pk=discounted.order_id)
     assert first_order.release_at is not None
     shares.earnings_release(order_id=first_order.id, now=first_order.release_at)
@@ -95,7 +94,7 @@ def recomputed_by_course() -> dict[str, dict[str, int]]:
 
 def test_the_course_report_is_exact_and_recomputes_from_the_postings(
     sales: dict[str, Any],
-    finance_admin: User,  # noqa: F811
+    finance_admin: User,
 ) -> None:
     report = revenue_report(viewer_id=finance_admin.id, group_by="course", start=None, end=None, currency="ZAR")
     course_a, course_b = sales["course_a"], sales["course_b"]
@@ -144,7 +143,7 @@ def test_the_course_report_is_exact_and_recomputes_from_the_postings(
 
 def test_an_instructor_sees_their_own_sales_only(
     sales: dict[str, Any],
-    instructor: User,  # noqa: F811
+    instructor: User,
 ) -> None:
     report = revenue_report(viewer_id=instructor.id, group_by="course", start=None, end=None, currency="ZAR")
     assert report.is_all is False
@@ -158,7 +157,7 @@ def test_an_instructor_sees_their_own_sales_only(
 def test_groupings_by_instructor_country_and_month_add_up_to_the_totals(
     sales: dict[str, Any],
     finance_admin: User,
-    instructor: User,  # noqa: F811
+    instructor: User,
 ) -> None:
     for group_by in ("instructor", "country", "period", "plan"):
         report = revenue_report(viewer_id=finance_admin.id, group_by=group_by, start=None, end=None, currency="ZAR")
@@ -182,7 +181,7 @@ def test_groupings_by_instructor_country_and_month_add_up_to_the_totals(
     assert (empty.rows, empty.totals.gross) == ((), zar(0))
 
 
-def test_the_csv_export_and_bad_input(sales: dict[str, Any], finance_admin: User) -> None:  # noqa: F811
+def test_the_csv_export_and_bad_input(sales: dict[str, Any], finance_admin: User) -> None:
     client = session_client(finance_admin)
     response = client.get("/api/v1/reports/revenue?group_by=course&format=csv&currency=ZAR")
     assert response.status_code == 200
@@ -207,7 +206,7 @@ def test_the_csv_export_and_bad_input(sales: dict[str, Any], finance_admin: User
     assert Client().get("/api/v1/reports/revenue").status_code == 401
 
 
-def test_a_learner_without_sales_gets_an_empty_report(learner: User) -> None:  # noqa: F811
+def test_a_learner_without_sales_gets_an_empty_report(learner: User) -> None:
     report = revenue_report(viewer_id=learner.id, group_by="course", start=None, end=None, currency="ZAR")
     assert (report.rows, report.totals.net, report.is_all) == ((), zar(0), False)
     platform_role_grant(user_id=learner.id, role="platform_admin")
