@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from azora.accounts import public as accounts
-from azora.education import public as education
+import azora.accounts.public as accounts
+import azora.education.public as education
 from azora.revenue.models import (
     Coupon,
     CouponRedemption,
