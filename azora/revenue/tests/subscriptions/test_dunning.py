@@ -45,7 +45,7 @@ def subscription(customer: User, card: uuid.UUID) -> revenue.SubscriptionView:
 def test_three_retries_over_seven_days_then_free(
     customer: User,
     subscription: revenue.SubscriptionView,
-    django_capture_on_commit_callbacks: type[DjangoCaptureOnCommitCallbacks],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         assert services.subscriptions_renew_due(now=RENEWAL) == 1

@@ -49,6 +49,7 @@ def test_a_paid_start_charges_the_first_period_through_the_payment_service(custo
     charge = view.latest_charge
     assert charge is not None
     assert (charge.kind, charge.status, charge.amount.minor, charge.attempt) == ("start", "paid", PRO_MONTH_ZAR, 1)
+    assert charge.payment_intent_id is not None
     intent = payments.payment_intent_get(intent_id=charge.payment_intent_id, viewer_id=customer.id)
     assert (intent.status, intent.purpose, intent.amount.minor, intent.amount.currency) == (
         "succeeded",
