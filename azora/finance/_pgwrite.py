@@ -8,8 +8,9 @@ that rules out deadlocks; `LockRows` runs above the sort), read the fingerprint 
 id (the idempotency read, folded in), check currencies and the no-forbidden-negative rule on the locked rows,
 and only if all passed insert the transfer (`ON CONFLICT (id) DO NOTHING`: a duplicate committed concurrently
 leaves nothing written), its postings in order, add the deltas to the cached totals and insert the events'
-outbox rows. At the top level the statement is its own transaction, so no row lock is held while Python runs.
-When nothing was written, `services` finds out why and refuses (or answers a repeat) exactly as the ORM path.
+outbox rows and, on django-tasks-db's backend, their dispatch task (docs/decisions/0017). At the top level the
+statement is its own transaction, so no row lock is held while Python runs. When nothing was written, `services`
+finds out why and refuses (or answers a repeat) exactly as the ORM path.
 
 A transfer whose caller must check something in Python under the locks (the peer daily limit) uses
 `lock_accounts` then `insert_transfer` in one transaction instead. Statements are constant apart from the
@@ -32,7 +33,7 @@ from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from azora.shared.events import DomainEvent
-from azora.shared.events.outbox import enqueue_dispatch
+from azora.shared.events.enqueue import DispatchTaskRow, dispatch_task_row, enqueue_dispatch
 from azora.shared.events.registry import encode_event
 from azora.shared.ids import uuid7
 
@@ -127,15 +128,19 @@ _CHECKS_SQL = (
 )
 
 
-def _outbox_sql(events: int) -> str:
+def _outbox_sql(events: int, task_insert: str | None) -> str:
+    """The events' outbox rows and, with `task_insert`, the row of their dispatch task; both only if `t` wrote."""
     if not events:
         return ""
-    return (
+    outbox = (
         ", o AS (INSERT INTO shared_outboxevent "  # noqa: S608 - placeholders only
         "(id, event_type, payload, occurred_at, request_id, trace_id, status, dispatched_at) "
         "SELECT v.id, v.event_type, v.payload, %s, v.request_id, v.trace_id, 'pending', NULL "
         f"FROM t, (VALUES {_values(_OUTBOX_ROW, events)}) AS v(id, event_type, payload, request_id, trace_id))"
     )
+    if task_insert is None:
+        return outbox
+    return f"{outbox}, q AS ({task_insert} WHERE EXISTS (SELECT 1 FROM t))"  # noqa: S608 - shared's constant SQL
 
 
 _WRITE_SQL = (
@@ -154,19 +159,19 @@ _TRANSFER_VALUES = "%s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s, NULL, ''"
 
 
 @functools.lru_cache(maxsize=256)
-def _insert_sql(postings: int, accounts: int, events: int) -> str:
+def _insert_sql(postings: int, accounts: int, events: int, task_insert: str | None) -> str:
     """Writes an already locked and checked transfer; only placeholders are put into it, values are parameters."""
     return (
         f"WITH t AS ({_TRANSFER_COLUMNS} VALUES ({_TRANSFER_VALUES}) "  # noqa: S608 - placeholders only
         "ON CONFLICT (id) DO NOTHING RETURNING id), "
         f"legs(n, account_id, side, amount, currency) AS (VALUES {_values(_LEG_ROW, postings)}), "
         f"d(id, pd, pc, hd, hc) AS (VALUES {_values(_TOTALS_ROW, accounts)}), "
-        f"{_WRITE_SQL}{_outbox_sql(events)} SELECT count(*) FROM t"
+        f"{_WRITE_SQL}{_outbox_sql(events, task_insert)} SELECT count(*) FROM t"
     )
 
 
 @functools.lru_cache(maxsize=256)
-def _post_sql(postings: int, accounts: int, events: int) -> str:
+def _post_sql(postings: int, accounts: int, events: int, task_insert: str | None) -> str:
     """Locks, checks and writes in one statement; answers (written, existing fingerprint, locked rows...)."""
     return (
         f"WITH lk AS MATERIALIZED (SELECT {_ACCOUNT_COLUMNS} FROM finance_account "  # noqa: S608 - placeholders only
@@ -177,7 +182,7 @@ def _post_sql(postings: int, accounts: int, events: int) -> str:
         f"{_CHECKS_SQL}, "
         f"t AS ({_TRANSFER_COLUMNS} SELECT {_TRANSFER_VALUES} FROM ok WHERE ok.go "
         "ON CONFLICT (id) DO NOTHING RETURNING id), "
-        f"{_WRITE_SQL}{_outbox_sql(events)} "
+        f"{_WRITE_SQL}{_outbox_sql(events, task_insert)} "
         "SELECT x.written, x.prior, "
         + ", ".join(f"lk.{column.strip()}" for column in _ACCOUNT_COLUMNS.split(","))
         + " FROM (SELECT (SELECT count(*) FROM t) AS written, (SELECT fingerprint FROM prior) AS prior) x "
@@ -200,14 +205,16 @@ class NewTransfer:
 
 
 def _params(
+    connection: BaseDatabaseWrapper,
     transfer: NewTransfer,
     postings: Sequence[tuple[uuid.UUID, str, int, str]],
     phase: str,
     deltas: dict[uuid.UUID, list[int]],
     events: Sequence[DomainEvent],
     now: datetime,
-) -> tuple[list[Any], list[Any], list[uuid.UUID]]:
-    """The statement's parameters in order: (transfer values, the rest, the events' ids)."""
+) -> tuple[list[Any], list[list[Any]], list[uuid.UUID], DispatchTaskRow | None]:
+    """The statement's parameters in order: (transfer values, the rest, the events' ids, their dispatch task row
+    when the statement writes it)."""
     head: list[Any] = [
         transfer.id, transfer.kind, transfer.reason, transfer.reference,
         json.dumps(transfer.metadata), transfer.status, transfer.is_two_phase, transfer.expires_at,
@@ -231,10 +238,21 @@ def _params(
             event_id = uuid7()
             event_ids.append(event_id)
             tail += (event_id, event.event_type, json.dumps(encode_event(event)), request_id, trace_id)
-    return head, [legs, totals, tail], event_ids
+    task = dispatch_task_row(using=connection.alias, event_ids=event_ids) if event_ids else None
+    if task is not None:
+        tail.append(task.param)
+    return head, [legs, totals, tail], event_ids, task
 
 
-def _dispatch_after_commit(connection: BaseDatabaseWrapper, event_ids: Sequence[uuid.UUID]) -> None:
+def _task_insert(task: DispatchTaskRow | None) -> str | None:
+    return None if task is None else task.insert
+
+
+def _dispatch_after_commit(
+    connection: BaseDatabaseWrapper, event_ids: Sequence[uuid.UUID], task: DispatchTaskRow | None
+) -> None:
+    if task is not None:
+        return  # the statement wrote the dispatch task; it commits with the events
     for event_id in event_ids:
         # robust, as in publish(): a queue that is down must not fail a committed transfer; redelivery catches up.
         transaction.on_commit(partial(enqueue_dispatch, event_id), using=connection.alias, robust=True)
@@ -254,16 +272,17 @@ def insert_transfer(
     order), the totals' deltas and the events' outbox rows.
 
     Returns False, having written nothing, when a transfer with this id already exists (committed by a
-    concurrent call); the caller answers as a repeat would. Each event is dispatched after commit, as
-    `azora.shared.events.publish` does.
+    concurrent call); the caller answers as a repeat would. The events are dispatched after commit, by a task
+    this statement writes on django-tasks-db's backend, or enqueued after commit otherwise.
     """
-    head, (legs, totals, tail), event_ids = _params(transfer, postings, phase, deltas, events, now)
+    head, (legs, totals, tail), event_ids, task = _params(connection, transfer, postings, phase, deltas, events, now)
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(len(postings), len(deltas), len(events)), [*head, *legs, *totals, *tail])
+        sql = _insert_sql(len(postings), len(deltas), len(events), _task_insert(task))
+        cursor.execute(sql, [*head, *legs, *totals, *tail])
         row = cursor.fetchone()
     if not row or not row[0]:
         return False
-    _dispatch_after_commit(connection, event_ids)
+    _dispatch_after_commit(connection, event_ids, task)
     return True
 
 
@@ -284,13 +303,13 @@ def post_transfer(
     before this transfer). When not written, nothing was: the caller finds out why (a repeat, an unknown
     account, a check that failed, or a duplicate committed concurrently) and answers as the ORM path would.
     """
-    head, (legs, totals, tail), event_ids = _params(transfer, postings, phase, deltas, events, now)
+    head, (legs, totals, tail), event_ids, task = _params(connection, transfer, postings, phase, deltas, events, now)
     params = [sorted(deltas), transfer.id, *legs, *totals, len(deltas), *head, *tail]
     with connection.cursor() as cursor:
-        cursor.execute(_post_sql(len(postings), len(deltas), len(events)), params)
+        cursor.execute(_post_sql(len(postings), len(deltas), len(events), _task_insert(task)), params)
         rows = cursor.fetchall()
     written, prior = bool(rows[0][0]), rows[0][1]
     accounts = {row[2]: LockedAccount(*row[2:]) for row in rows if row[2] is not None}
     if written:
-        _dispatch_after_commit(connection, event_ids)
+        _dispatch_after_commit(connection, event_ids, task)
     return written, prior, accounts

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from azora.shared.events.outbox import enqueue_dispatch
+from azora.shared.events.enqueue import enqueue_dispatch
 from azora.shared.events.registry import Subscription, decode_event, subscriptions_for
 from azora.shared.models import EventDelivery, HandledEvent, OutboxEvent
 

@@ -6,13 +6,13 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 
 import structlog
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
+from azora.shared.events.enqueue import dispatch_after_commit, enqueue_dispatch
 from azora.shared.events.registry import DomainEvent, encode_event
 from azora.shared.ids import uuid7
 from azora.shared.models import EventDelivery, OutboxEvent
@@ -21,6 +21,16 @@ DISPATCHED_RETENTION = dt.timedelta(days=7)
 PRUNE_BATCH_SIZE = 1000
 
 logger = structlog.get_logger(__name__)
+
+__all__ = [
+    "OutboxStats",
+    "PublishOutsideTransaction",
+    "deliveries_retry_now",
+    "enqueue_dispatch",
+    "outbox_stats",
+    "prune_dispatched_events",
+    "publish",
+]
 
 
 class PublishOutsideTransaction(RuntimeError):
@@ -39,7 +49,8 @@ class OutboxStats:
 def publish(event: DomainEvent) -> uuid.UUID:
     """Writes `event` to the outbox in the caller's transaction and dispatches it after that transaction commits.
 
-    Raises PublishOutsideTransaction outside `transaction.atomic()`; when the transaction rolls back nothing is
+    The events one transaction publishes share one dispatch task (docs/decisions/0017). Raises
+    PublishOutsideTransaction outside `transaction.atomic()`; when the transaction rolls back nothing is
     written and nothing is dispatched. Returns the event id (UUIDv7), the subscribers' dedupe key.
     """
     if not connections[DEFAULT_DB_ALIAS].in_atomic_block:
@@ -56,16 +67,8 @@ def publish(event: DomainEvent) -> uuid.UUID:
         request_id=str(context.get("request_id") or "")[:200],
         trace_id=str(context.get("trace_id") or "")[:64],
     )
-    # robust: a queue that is down must not fail the caller's committed request; the redelivery job catches up.
-    transaction.on_commit(partial(enqueue_dispatch, row.id), robust=True)
+    dispatch_after_commit(row.id, using=DEFAULT_DB_ALIAS)
     return row.id
-
-
-def enqueue_dispatch(event_id: uuid.UUID) -> None:
-    # Imported here because the task module imports this package to do its work.
-    from azora.shared.tasks import dispatch_event_task
-
-    dispatch_event_task.enqueue(event_id=str(event_id))
 
 
 def outbox_stats(*, now: dt.datetime | None = None) -> OutboxStats:
@@ -103,7 +106,7 @@ def deliveries_retry_now(*, delivery_ids: Iterable[int]) -> int:
             status=OutboxEvent.Status.PENDING
         )
         for event_id in event_ids:
-            transaction.on_commit(partial(enqueue_dispatch, event_id), robust=True)
+            dispatch_after_commit(event_id, using=DEFAULT_DB_ALIAS)
     logger.info("outbox_deliveries_retried", deliveries=len(deliveries), events=len(event_ids))
     return len(deliveries)
 
