@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Literal
 
 import pytest
 
@@ -26,7 +27,7 @@ def _catalogue() -> None:
     plan_catalogue()
 
 
-def start(user: User, card: uuid.UUID, interval: str) -> revenue.SubscriptionView:
+def start(user: User, card: uuid.UUID, interval: Literal["month", "year"]) -> revenue.SubscriptionView:
     return revenue.subscription_start(
         user_id=user.id, plan_code="pro", interval=interval, currency="ZAR", payment_method_id=card, now=T0
     )
