@@ -13,10 +13,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from azora.portals.pay.forms import AmountField, UnechoedInput, to_money
+from azora.portals.pay.forms import AmountField, CardForm, UnechoedInput, to_money
 
 COUPON_MAX_LENGTH = 40
 ACCOUNT_HOLDER_MAX_LENGTH = 100
+NEW_CARD = "new"
+CARD_FIELDS = ("number", "exp_month", "exp_year", "cvc")
 
 
 class ReviewForm(forms.Form):
@@ -115,3 +117,42 @@ class PayoutForm(forms.Form):
             "bank_code": data["bank_code"],
             "account_number": data["account_number"],
         }
+
+
+class PlanPaymentForm(CardForm):
+    """How a plan is paid for: a card saved before, or a new card (saved for the renewals). Plans renew off-session,
+    so the Payment Service keeps the card as a token; its number never comes back into the page."""
+
+    method = forms.ChoiceField(label=_("Pay with"), widget=forms.RadioSelect)
+
+    field_order = ["method", "number", "exp_month", "exp_year", "cvc"]
+
+    def __init__(self, *args: Any, saved: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        method_field = self.fields["method"]
+        assert isinstance(method_field, forms.ChoiceField)
+        method_field.choices = [*saved, (NEW_CARD, _("A new card"))]
+        if not self.is_bound:
+            self.initial.setdefault("method", saved[0][0] if saved else NEW_CARD)
+        for name in CARD_FIELDS:
+            self.fields[name].required = False
+        del self.fields["confirm_key"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("method") == NEW_CARD:
+            for name in CARD_FIELDS:
+                if name not in self.errors and cleaned.get(name) in (None, ""):
+                    self.add_error(name, forms.Field.default_error_messages["required"])
+        return cleaned
+
+    def clean_number(self) -> str:
+        return super().clean_number() if self.cleaned_data.get("number") else ""
+
+    def clean_cvc(self) -> str:
+        return super().clean_cvc() if self.cleaned_data.get("cvc") else ""
+
+    @property
+    def saved_method_id(self) -> uuid.UUID | None:
+        method = self.cleaned_data.get("method")
+        return None if method in (None, "", NEW_CARD) else uuid.UUID(str(method))

@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 
 import azora.education.public as education
+import azora.payments.public as payments
 import azora.revenue.public as revenue
 from azora.accounts.models import User
 from azora.accounts.tests.factories import UserFactory
@@ -21,6 +22,7 @@ from azora.portals.pay.tests.conftest import SUCCESS_CARD
 from azora.portals.shell.tests.helpers import HTMX, is_fragment
 from azora.revenue.models import Order
 from azora.revenue.tests.checkout.conftest import revenue_snapshot
+from azora.revenue.tests.checkout.factories import SUCCESS_CARD as SUCCESS_PAYMENT_METHOD
 from azora.revenue.tests.checkout.factories import CouponFactory, instructor_on, paid_course
 from azora.revenue.tests.checkout.helpers import dispatch_all
 from azora.revenue.tests.pricing.factories import plan_catalogue
@@ -245,3 +247,71 @@ def test_a_plan_is_reviewed_with_its_interval_and_price(signed_in: Client) -> No
     assert "<div><dt>Price</dt><dd>1,499.00 ZAR</dd></div>" in yearly
     assert '<input type="hidden" name="interval" value="year">' in yearly
     assert signed_in.get("/pay/buy/plan/unknown/").status_code == 404
+
+
+NEW_CARD = {"method": "new", "number": "4242 4242 4242 4242", "exp_month": "12", "exp_year": "2035", "cvc": "123"}
+
+
+def test_a_plan_is_bought_with_a_new_card_that_is_kept_for_renewals(
+    signed_in: Client, person: User, django_capture_on_commit_callbacks: Capture
+) -> None:
+    plan_catalogue()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(
+            "/pay/buy/plan/pro/", {"currency": "ZAR", "interval": "month", "action": "pay", **NEW_CARD}
+        )
+
+    order = Order.objects.get(buyer=person)
+    assert response.status_code == 302, response.content.decode()
+    assert response["Location"] == f"/pay/orders/{order.id}/"
+    subscription = revenue.subscription_get_for_user(user_id=person.id)
+    assert subscription is not None
+    assert (subscription.plan_code, subscription.status, subscription.interval) == ("pro", "active", "month")
+    [card] = payments.payment_methods_of(customer_id=person.id)
+    assert (card.last4, subscription.payment_method_id) == ("4242", card.id)
+    html = signed_in.get(response["Location"]).content.decode()
+    assert "<h1>Purchase complete</h1>" in html
+    assert "You are on Pro now." in html
+    assert '<a class="button" href="/my/plan/">See your plan</a>' in html
+
+
+def test_a_saved_card_is_offered_first_for_a_plan(signed_in: Client, person: User) -> None:
+    plan_catalogue()
+    card = payments.payment_method_save(customer_id=person.id, payment_method=SUCCESS_PAYMENT_METHOD)
+
+    html = signed_in.get("/pay/buy/plan/pro/").content.decode()
+
+    assert f'<input type="radio" name="method" value="{card.id}" required id="id_method_0" checked>' in html
+    assert "Visa ••••4242, 12/2040</label>" in html
+    assert "Subscribe for 149.00 ZAR" in html
+
+
+def test_a_new_card_with_missing_details_is_refused_and_nothing_is_bought(signed_in: Client, person: User) -> None:
+    plan_catalogue()
+    before = revenue_snapshot()
+
+    response = signed_in.post(
+        "/pay/buy/plan/pro/", {"currency": "ZAR", "interval": "month", "action": "pay", "method": "new", "number": ""}
+    )
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert '<a href="#id_number">Card number: This field is required.</a>' in html
+    assert revenue_snapshot() == before
+    assert payments.payment_methods_of(customer_id=person.id) == []
+    assert revenue.subscription_get_for_user(user_id=person.id) is None
+
+
+def test_a_declined_card_for_a_plan_says_so_and_the_plan_does_not_start(signed_in: Client, person: User) -> None:
+    plan_catalogue()
+
+    response = signed_in.post(
+        "/pay/buy/plan/pro/",
+        {"currency": "ZAR", "interval": "month", "action": "pay", **NEW_CARD, "number": "4000000000000002"},
+    )
+
+    assert response.status_code == 422
+    assert "The payment for the subscription failed." in response.content.decode()
+    assert revenue.subscription_get_for_user(user_id=person.id) is None
+    assert not Order.objects.filter(buyer=person).exists()
