@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal, cast
 
 import structlog
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -69,9 +71,19 @@ FREE_PLAN_CODE = "free"
 REVENUE_ACCOUNT_CODE = "revenue:subscriptions"
 MAX_SEATS = 10_000
 MAX_TRIAL_GRANT_DAYS = 90
+
+
 # Dunning: after a renewal fails, retry this many days after the renewal date (three retries over seven days);
 # when the last one fails the subscription ends and its holder is back on FREE.
-DUNNING_RETRY_DAYS: tuple[int, ...] = tuple(getattr(settings, "AZORA_REVENUE_DUNNING_RETRY_DAYS", (1, 3, 7)))
+def _retry_days(value: str | Sequence[int]) -> tuple[int, ...]:
+    """ "1,3,7" (as the environment gives it) or (1, 3, 7); strictly increasing whole days."""
+    days = tuple(int(part) for part in (value.split(",") if isinstance(value, str) else value))
+    if not days or any(day <= 0 for day in days) or list(days) != sorted(set(days)):
+        raise ImproperlyConfigured(f"AZORA_REVENUE_DUNNING_RETRY_DAYS must be increasing days, not {value!r}.")
+    return days
+
+
+DUNNING_RETRY_DAYS: tuple[int, ...] = _retry_days(getattr(settings, "AZORA_REVENUE_DUNNING_RETRY_DAYS", (1, 3, 7)))
 # A pending charge younger than this is left to the request that is still collecting it.
 SETTLE_AFTER = dt.timedelta(minutes=2)
 

@@ -127,3 +127,16 @@ def test_a_month_is_28_to_31_days_and_a_year_365_or_366(start: dt.datetime) -> N
     year = proration.period_end(start=start, interval="year", anchor_day=start.day) - start
     assert dt.timedelta(days=28) <= month <= dt.timedelta(days=31)
     assert year in {dt.timedelta(days=365), dt.timedelta(days=366)}
+
+
+def test_the_dunning_schedule_setting_is_read_as_increasing_days() -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from azora.revenue.services.subscriptions import DUNNING_RETRY_DAYS, _retry_days
+
+    assert DUNNING_RETRY_DAYS == (1, 3, 7)
+    assert _retry_days("1, 3, 7") == (1, 3, 7)
+    assert _retry_days((2, 5)) == (2, 5)
+    for bad in ("", "3,1", "0,2", "1,1"):
+        with pytest.raises((ImproperlyConfigured, ValueError)):
+            _retry_days(bad)
