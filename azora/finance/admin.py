@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from azora.finance.models import Account, Posting, Transfer
+from azora.finance.models import Account, Payout, Posting, Transfer
 from azora.shared.admin import ReadOnlyAdmin
 
 
@@ -46,3 +46,20 @@ class PostingAdmin(ReadOnlyAdmin[Posting]):
     search_fields = ("=transfer__id", "=account__id")
     readonly_fields = tuple(field.name for field in Posting._meta.fields)
     list_select_related = ("transfer", "account")
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdmin[Payout]):
+    list_display = (
+        "id",
+        "user_id",
+        "amount_minor",
+        "currency",
+        "status",
+        "provider",
+        "destination_label",
+        "created_at",
+    )
+    list_filter = ("status", "provider", "currency")
+    search_fields = ("=id", "=user_id", "=provider_ref")
+    readonly_fields = tuple(field.name for field in Payout._meta.fields)

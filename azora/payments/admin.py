@@ -7,7 +7,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from azora.payments.models import PaymentIntent, PaymentIntentTransition, Receipt, Refund, WebhookEvent
+from azora.payments.models import (
+    PaymentIntent,
+    PaymentIntentTransition,
+    Receipt,
+    Refund,
+    SavedPaymentMethod,
+    WebhookEvent,
+)
 from azora.shared.admin import ReadOnlyAdmin
 
 
@@ -47,3 +54,10 @@ class WebhookEventAdmin(ReadOnlyAdmin[WebhookEvent]):
     list_display = ("provider", "event_id", "event_type", "status", "deliveries", "created_at", "processed_at")
     list_filter = ("provider", "status", "event_type")
     search_fields = ("event_id", "provider_ref")
+
+
+@admin.register(SavedPaymentMethod)
+class SavedPaymentMethodAdmin(ReadOnlyAdmin[SavedPaymentMethod]):
+    list_display = ("id", "customer_id", "provider", "brand", "last4", "exp_month", "exp_year", "created_at")
+    list_filter = ("provider", "brand")
+    search_fields = ("=id", "=customer_id")

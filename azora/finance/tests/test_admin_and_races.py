@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from azora.accounts.models import User
 from azora.finance import errors, public, services
-from azora.finance.models import Account, Posting, Transfer
-from azora.finance.tests.factories import UserFactory, simple_transfer, wallet_with
+from azora.finance.models import Account, Payout, Posting, Transfer
+from azora.finance.tests.factories import UserFactory, fund, simple_transfer, wallet_with
 from azora.shared.money import Money
 from azora.shared.testing.concurrency import race_errors
 
@@ -31,7 +31,14 @@ def test_the_ledger_admin_pages_render_and_refuse_changes(operator: Client) -> N
     view = simple_transfer(wallet, services.platform_account(code="burn", currency="AZR"), 1_00)
     posting = Posting.objects.filter(transfer_id=view.id).first()
     assert posting is not None
-    for model, pk in ((Account, wallet.id), (Transfer, view.id), (Posting, posting.pk)):
+    earnings = services.user_earnings_account(user_id=UserFactory().pk, currency="ZAR")
+    fund(earnings, 200_00)
+    payout = public.payout_request(
+        payout_id=uuid.uuid4(), user_id=earnings.owner_id, amount=Money(100_00, "ZAR"),  # type: ignore[arg-type]  # a user's account has an owner
+        destination={"type": "bank_account", "account_number": "000123456789", "bank_code": "250655",
+                     "account_holder": "Thandi Nkosi"},
+    )  # fmt: skip
+    for model, pk in ((Account, wallet.id), (Transfer, view.id), (Posting, posting.pk), (Payout, payout.id)):
         name = model._meta.model_name
         assert operator.get(reverse(f"admin:finance_{name}_changelist")).status_code == 200
         assert operator.get(reverse(f"admin:finance_{name}_change", args=[pk])).status_code == 200

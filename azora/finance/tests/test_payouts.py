@@ -17,6 +17,7 @@ from azora.finance.models import Payout, SandboxPayout, Transfer
 from azora.finance.tests.factories import UserFactory, fund, ledger_snapshot
 from azora.shared.models import OutboxEvent
 from azora.shared.money import Money
+from azora.shared.testing.concurrency import race_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -275,3 +276,32 @@ def test_payouts_of_lists_the_users_own_newest_first_a_page_at_a_time() -> None:
     rest = public.payouts_of(user_id=user.id, cursor=page.next_cursor, limit=2)
     assert ([payout.id for payout in rest.items], rest.next_cursor) == ([first.id], None)
     assert public.payouts_of(user_id=uuid.uuid4()).items == []
+
+
+# --- concurrency (PostgreSQL) ------------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_racing_payouts_cannot_pay_out_more_than_the_released_earnings() -> None:
+    user = instructor(500_00)
+    outcomes = race_errors(*(lambda: request(user, 200_00) for _ in range(4)))
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == [
+        "NoneType", "NoneType", "PayoutExceedsAvailable", "PayoutExceedsAvailable",
+    ]  # fmt: skip
+    assert Payout.objects.filter(status="paid").count() == 2
+    assert Payout.objects.count() == 2
+    assert available(user) == 100_00
+    assert public.reconcile().is_clean
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_racing_requests_with_one_payout_id_pay_once() -> None:
+    user = instructor(500_00)
+    payout_id = uuid.uuid4()
+    outcomes = race_errors(*(lambda: request(user, 150_00, payout_id=payout_id) for _ in range(4)))
+    assert outcomes == [None, None, None, None]
+    assert Payout.objects.count() == 1
+    assert available(user) == 350_00
+    assert len(events("finance.payout_paid")) == 1

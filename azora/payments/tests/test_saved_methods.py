@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 from django.db.models import Model
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 
 from azora.accounts.models import User
 from azora.finance import public as finance
@@ -315,3 +316,17 @@ def test_a_method_of_a_provider_switched_off_since_can_still_be_deleted(customer
     SavedPaymentMethod.objects.filter(pk=saved.id).update(provider="stripe")
     public.payment_method_delete(customer_id=customer.id, method_id=saved.id)
     assert SavedPaymentMethod.objects.count() == 0
+
+
+def test_the_admin_shows_saved_methods_read_only(customer: User) -> None:
+    saved = save(customer)
+    operator = Client()
+    operator.force_login(
+        User.objects.create_superuser(email="pay-root@example.test", password="an-operator-password-1")
+    )
+    assert operator.get(reverse("admin:payments_savedpaymentmethod_changelist")).status_code == 200
+    assert operator.get(reverse("admin:payments_savedpaymentmethod_change", args=[saved.id])).status_code == 200
+    assert operator.get(reverse("admin:payments_savedpaymentmethod_add")).status_code == 403
+    delete = reverse("admin:payments_savedpaymentmethod_delete", args=[saved.id])
+    assert operator.post(delete, {"post": "yes"}).status_code == 403
+    assert public.payment_methods_of(customer_id=customer.id) == [saved]
