@@ -9,19 +9,24 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from azora.accounts.models import User
 from azora.payments import public as payments
+from azora.payments import services as payment_services
+from azora.payments.models import PaymentIntent
 from azora.revenue import public as revenue
 from azora.revenue.models import ChargeKind, ChargeStatus, Subscription, SubscriptionCharge
 from azora.revenue.services import subscriptions as services
-from azora.revenue.tests.pricing.factories import CouponFactory
+from azora.revenue.tests.pricing.factories import CouponFactory, StudentVerificationFactory
 from azora.revenue.tests.subscriptions.conftest import (
+    GOOD_CARD,
     PRO_MONTH_ZAR,
     PRO_YEAR_ZAR,
     T0,
     events_of,
     revenue_account_minor,
+    save_card,
 )
 from azora.shared.money import Money
 
@@ -212,3 +217,40 @@ def test_a_coupon_takes_its_discount_off_the_first_charge_only(
     assert Subscription.objects.get(pk=view.id).coupon_id == coupon.id
     services.subscriptions_renew_due(now=view.current_period_end)
     assert SubscriptionCharge.objects.filter(kind="renewal").get().amount_minor == PRO_MONTH_ZAR
+
+
+def test_a_verified_student_pays_half_for_pro_on_every_charge(customer: User, card: uuid.UUID) -> None:
+    StudentVerificationFactory(user=customer)
+    view = start_pro(customer, card)
+    assert (view.discount_bp, view.unit_amount.minor) == (5_000, 7_450)
+    assert view.latest_charge is not None
+    assert view.latest_charge.amount.minor == 7_450
+    services.subscriptions_renew_due(now=view.current_period_end)
+    assert SubscriptionCharge.objects.get(kind="renewal").amount_minor == 7_450
+
+
+def test_a_payment_still_processing_leaves_the_start_incomplete_until_it_settles(
+    customer: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    slow = save_card(customer, {**GOOD_CARD, "number": "4000000000000077"})
+    view = start_pro(customer, slow)
+    assert view.status == "incomplete"
+    assert revenue.subscription_live_plan_code(user_id=customer.id) is None
+    assert events_of("subscription_started") == []
+    with pytest.raises(revenue.SubscriptionAlreadyLive):  # the slot is held meanwhile
+        start_pro(customer, slow, interval="year")
+    assert services.subscription_charges_settle(now=T0, settle_after=dt.timedelta(0)) == 0  # still processing
+    # the sandbox's bank settles the payment: its signed webhook arrives and is processed
+    charge = SubscriptionCharge.objects.get()
+    assert charge.payment_intent_id is not None
+    intent = payments.payment_intent_get(intent_id=charge.payment_intent_id, viewer_id=customer.id)
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_services.sandbox_settlement_deliver(provider_ref=payment_provider_ref(intent.id))
+    assert services.subscription_charges_settle(now=T0, settle_after=dt.timedelta(0)) == 1
+    assert Subscription.objects.get(pk=view.id).status == "active"
+    [started] = events_of("subscription_started")
+    assert started["amount_charged"]["minor"] == PRO_MONTH_ZAR
+
+
+def payment_provider_ref(intent_id: uuid.UUID) -> str:
+    return str(PaymentIntent.objects.values_list("provider_ref", flat=True).get(pk=intent_id))
