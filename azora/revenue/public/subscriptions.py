@@ -203,11 +203,15 @@ def subscription_start(
     organisation_id: uuid.UUID | None = None,
     seats: int = 1,
     country: str | None = None,
+    first_charge_discount: Money | None = None,
     now: dt.datetime | None = None,
 ) -> SubscriptionView:
     """Starts a subscription: with `trial`, nothing is charged until the trial ends; otherwise the first period is
     charged at once to the saved payment method through the Payment Service (SubscriptionPaymentFailed when
-    declined). Bad input raises before anything is written."""
+    declined). Bad input raises before anything is written.
+
+    `first_charge_discount` is taken off the first charge after any coupon (never below zero), for a discount the
+    caller accounts for itself (an upgrade offer, redeemed AZR)."""
     from azora.revenue.services.subscriptions import subscription_start as start
 
     return start(
@@ -221,6 +225,7 @@ def subscription_start(
         organisation_id=organisation_id,
         seats=seats,
         country=country,
+        first_charge_discount=first_charge_discount,
         now=now,
     )
 

@@ -195,6 +195,7 @@ def subscription_start(
     organisation_id: uuid.UUID | None = None,
     seats: int = 1,
     country: str | None = None,
+    first_charge_discount: Money | None = None,
     now: dt.datetime | None = None,
 ) -> SubscriptionView:
     """See `azora.revenue.public.subscription_start`. A granted trial (no card) is replaced by the new subscription."""
@@ -233,6 +234,12 @@ def subscription_start(
             amount=Money(first_minor, terms.currency),
         )
         first_minor -= coupon.discount.minor
+    if first_charge_discount is not None:
+        if trial:
+            raise ValidationFailed("A discount applies to a paid first period, not to a trial.")
+        if first_charge_discount.currency != terms.currency or first_charge_discount.minor < 0:
+            raise ValidationFailed(f"The first charge's discount must be a positive amount in {terms.currency}.")
+        first_minor -= min(first_charge_discount.minor, first_minor)
     existing = _held(user_id=user_id, organisation_id=organisation_id)
     if existing is not None and not _is_granted_trial(existing):
         raise SubscriptionAlreadyLive(extra={"subscription_id": str(existing.id)})

@@ -28,6 +28,7 @@ from azora.revenue.tests.subscriptions.conftest import (
     revenue_account_minor,
     save_card,
 )
+from azora.shared.errors import ValidationFailed
 from azora.shared.money import Money
 
 pytestmark = pytest.mark.django_db
@@ -254,3 +255,13 @@ def test_a_payment_still_processing_leaves_the_start_incomplete_until_it_settles
 
 def payment_provider_ref(intent_id: uuid.UUID) -> str:
     return str(PaymentIntent.objects.values_list("provider_ref", flat=True).get(pk=intent_id))
+
+
+def test_a_first_charge_discount_comes_off_after_the_coupon(customer: User, card: uuid.UUID) -> None:
+    CouponFactory(code="TEN", kind="percent", percent_off_bp=1_000, plan_codes=["pro"])
+    view = start_pro(customer, card, coupon_code="TEN", first_charge_discount=Money(5_000, "ZAR"))
+    assert view.latest_charge is not None
+    assert view.latest_charge.amount.minor == 14_900 - 1_490 - 5_000
+    assert view.unit_amount.minor == PRO_MONTH_ZAR
+    with pytest.raises(ValidationFailed):
+        start_pro(customer, card, first_charge_discount=Money(100, "USD"))
