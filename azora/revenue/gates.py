@@ -8,31 +8,23 @@ paid for it (docs/revenue.md, "Entitlements").
 
 from __future__ import annotations
 
-import hashlib
-
-from django.db import connection
-
 from azora.education.public import EnrollmentRequest, register_enrollment_gate
 from azora.revenue.public.pricing import EnrolmentLimitReached
 from azora.revenue.selectors.pricing import entitlement_check, month_start
+from azora.revenue.services.pricing import advisory_lock
 
 __all__ = ["PURCHASE_SOURCE", "enrolment_limit_gate"]
 
 PURCHASE_SOURCE = "purchase"
-# The first 8 bytes of a hash of this text and the user id name the user's advisory lock (a 64-bit key).
+# With the user id, names the learner's advisory lock.
 _LOCK_NAMESPACE = b"azora.revenue.enrolment-limit:"
 
 
 def _serialise_per_user(request: EnrollmentRequest) -> None:
-    """On PostgreSQL, one transaction-scoped advisory lock per learner: two concurrent enrolments of the same
-    learner count one after the other (the second sees the first's row once it commits), so both cannot take the
-    last enrolment of the month. SQLite runs one writing transaction at a time already."""
-    if connection.vendor != "postgresql":
-        return
-    digest = hashlib.blake2b(_LOCK_NAMESPACE + request.user_id.bytes, digest_size=8).digest()
-    key = int.from_bytes(digest, "big", signed=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    """One transaction-scoped advisory lock per learner: two concurrent enrolments of the same learner count one
+    after the other (the second sees the first's row once it commits), so both cannot take the last enrolment of
+    the month."""
+    advisory_lock(_LOCK_NAMESPACE, request.user_id)
 
 
 def enrolment_limit_gate(request: EnrollmentRequest) -> None:

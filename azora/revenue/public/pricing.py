@@ -28,6 +28,7 @@ __all__ = [
     "PlanNotFound",
     "PlanPriceView",
     "PlanView",
+    "PlatformAdminRequired",
     "PriceNotAvailable",
     "StudentStatusView",
     "StudentVerificationInvalid",
@@ -122,6 +123,11 @@ class CoursePricesForbidden(PermissionDenied):
 class PlanMayNotSell(PermissionDenied):
     code = "plan_may_not_sell"
     title = "Your plan does not let you sell courses; upgrade to sell."
+
+
+class PlatformAdminRequired(PermissionDenied):
+    code = "platform_admin_required"
+    title = "Only a platform admin may do that."
 
 
 class StudentVerificationInvalid(ValidationFailed):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from azora.revenue.public.pricing import (
     CoursePriceInvalid,
     CoursePricesForbidden,
     PlanMayNotSell,
+    PlatformAdminRequired,
     StudentStatusView,
     StudentVerificationInvalid,
 )
@@ -34,12 +36,13 @@ from azora.revenue.selectors.pricing import (
     seller_share_bp,
     student_status,
 )
-from azora.shared.errors import PermissionDenied, ValidationFailed
+from azora.shared.errors import ValidationFailed
 from azora.shared.money import Money
 
 __all__ = [
     "COURSE_PRICE_MAX_MAJOR",
     "PLATFORM_ADMIN_ROLE",
+    "advisory_lock",
     "coupon_redeem",
     "course_prices_set",
     "student_verification_revoke",
@@ -54,9 +57,14 @@ COURSE_PRICE_MAX_MAJOR = 1_000_000
 COURSE_PRICE_MAX_CURRENCIES = 10
 
 
-class PlatformAdminRequired(PermissionDenied):
-    code = "platform_admin_required"
-    title = "Only a platform admin may do that."
+def advisory_lock(namespace: bytes, key: uuid.UUID) -> None:
+    """On PostgreSQL, a transaction-scoped advisory lock on (namespace, key), released at commit or rollback; it
+    serialises work on something that has no row to lock yet. SQLite runs one writing transaction at a time."""
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.blake2b(namespace + key.bytes, digest_size=8).digest()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)])
 
 
 def _require_platform_admin(user_id: uuid.UUID) -> None:
@@ -166,6 +174,8 @@ def course_prices_set(*, course_id: uuid.UUID, user_id: uuid.UUID, prices: Seque
     if valid and seller_share_bp(user_id=user_id) is None:
         raise PlanMayNotSell()
     with transaction.atomic():
+        # Two instructors saving at once: the second replaces the first's list whole, never a mix of both.
+        advisory_lock(b"azora.revenue.course-prices:", course_id)
         CoursePrice.objects.filter(course_id=course_id).exclude(currency__in=[p.currency for p in valid]).delete()
         for price in valid:
             CoursePrice.objects.update_or_create(
@@ -173,6 +183,6 @@ def course_prices_set(*, course_id: uuid.UUID, user_id: uuid.UUID, prices: Seque
                 currency=price.currency,
                 defaults={"amount_minor": price.minor, "set_by_id": user_id},
             )
-        if facts.is_paid != bool(valid):
-            education.course_set_paid(course_id=course_id, is_paid=bool(valid))
+        # Always, under the lock: a flag read before it could be stale when another save committed meanwhile.
+        education.course_set_paid(course_id=course_id, is_paid=bool(valid))
     return course_prices(course_id=course_id)

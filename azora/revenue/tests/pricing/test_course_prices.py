@@ -17,9 +17,10 @@ from azora.education.models import Course
 from azora.education.tests.factories import CourseFactory, instructor_user
 from azora.revenue.models import CoursePrice, Plan, Subscription
 from azora.revenue.public import pricing
-from azora.revenue.tests.pricing.factories import subscribe
+from azora.revenue.tests.pricing.factories import plan_catalogue, subscribe
 from azora.shared.models import OutboxEvent
 from azora.shared.money import Money
+from azora.shared.testing.concurrency import race_errors
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
@@ -208,3 +209,26 @@ def test_an_api_key_is_refused(instructor: User, course: Course) -> None:
 
     assert response.status_code == 403
     assert snapshot(course) == before
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_saves_leave_one_whole_list_and_a_matching_paid_flag() -> None:
+    plan_catalogue()
+    instructor = instructor_user()
+    subscribe(instructor, "pro")
+    course = CourseFactory(published=True, created_by=instructor)
+    lists: tuple[list[Money], ...] = (
+        [Money(20_000, "ZAR"), Money(1_199, "USD")],
+        [],
+        [Money(25_000, "ZAR"), Money(1_099, "EUR")],
+    )
+
+    outcomes = race_errors(
+        *(lambda p=p: pricing.course_prices_set(course_id=course.id, user_id=instructor.id, prices=p) for p in lists)
+    )
+
+    assert outcomes == [None, None, None]
+    final = pricing.course_prices(course_id=course.id)
+    assert sorted(final.values(), key=str) in [sorted(p, key=str) for p in lists]
+    assert education.course_facts(course_id=course.id).is_paid is bool(final)
