@@ -468,6 +468,9 @@ def subscription_update(
             subscription.save(update_fields=["cancel_at_period_end", "canceled_at", "updated_at"])
             _publish_changed(subscription, change="reactivated", before=before, now=now)
         if terms is not None:
+            assigned = selectors.seat_count(subscription_id=subscription.id) if subscription.organisation_id else 0
+            if terms.seats < assigned:  # a seat given away since the check above, now under the lock
+                raise SeatsBelowAssigned(extra={"seats_assigned": assigned})
             charge_id = _change_locked(subscription, terms=terms, now=now)
     if charge_id is None:
         return selectors.subscription_view(subscription)
