@@ -238,7 +238,7 @@ def _params(
             event_id = uuid7()
             event_ids.append(event_id)
             tail += (event_id, event.event_type, json.dumps(encode_event(event)), request_id, trace_id)
-    task = dispatch_task_row(using=connection.alias, event_ids=event_ids) if event_ids else None
+    task = dispatch_task_row(using=connection.alias, event_ids=event_ids, enqueued_at=now) if event_ids else None
     if task is not None:
         tail.append(task.param)
     return head, [legs, totals, tail], event_ids, task

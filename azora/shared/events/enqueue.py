@@ -128,8 +128,12 @@ class _TaskTemplate:
     backend: Any
 
 
-def dispatch_task_row(*, using: str, event_ids: Sequence[uuid.UUID]) -> DispatchTaskRow | None:
+def dispatch_task_row(
+    *, using: str, event_ids: Sequence[uuid.UUID], enqueued_at: datetime.datetime | None = None
+) -> DispatchTaskRow | None:
     """The row of the task that dispatches `event_ids`, for a statement that writes their outbox rows to insert too.
+
+    `enqueued_at` defaults to now; a writer passes the time it stamps its own rows with.
 
     None unless that task goes to django-tasks-db's database backend on the PostgreSQL database `using` (then the
     caller uses `dispatch_after_commit`), or when the events need more than one task.
@@ -146,7 +150,7 @@ def dispatch_task_row(*, using: str, event_ids: Sequence[uuid.UUID]) -> Dispatch
     row = dict(template.fixed)
     row[template.id_column] = str(template.backend._get_id())  # its `id_function` option, as its enqueue uses
     row[template.arguments_column] = normalize_json({"args": [], "kwargs": kwargs})
-    row[template.enqueued_column] = timezone.now().isoformat()
+    row[template.enqueued_column] = (enqueued_at or timezone.now()).isoformat()
     return DispatchTaskRow(insert=template.insert, param=json.dumps(row, separators=(",", ":")))
 
 
