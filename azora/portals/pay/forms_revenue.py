@@ -24,7 +24,7 @@ CARD_FIELDS = ("number", "exp_month", "exp_year", "cvc")
 class ReviewForm(forms.Form):
     """The review page of a purchase: the currency to pay in, an optional coupon and AZR to redeem.
 
-    `action` is the button pressed: "apply" shows the amounts again with the coupon and AZR, "pay" places the order.
+    The button pressed is `action`: "apply" shows the amounts again with the coupon and AZR, "pay" places the order.
     """
 
     currency = forms.ChoiceField(label=_("Currency"))
@@ -39,7 +39,6 @@ class ReviewForm(forms.Form):
         required=False,
         help_text=_("Learners who hold a valid certificate can turn AZR they earned into a discount."),
     )
-    action = forms.ChoiceField(choices=[("apply", _("Apply")), ("pay", _("Pay"))], required=False)
 
     def __init__(self, *args: Any, currencies: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
