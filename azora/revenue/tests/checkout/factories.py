@@ -59,7 +59,10 @@ def paid_course(
     *, instructor: User, minor: int = 20_000, currency: str = "ZAR", co_instructors: tuple[User, ...] = ()
 ) -> tuple[Course, list[Lesson]]:
     """A published course with lessons, taught by `instructor` (and co-instructors), sold at `minor` `currency`."""
-    course, lessons = course_with_lessons(created_by=instructor, instructors=[instructor, *co_instructors])
+    # A slug of its own: other apps' course factories count their own sequences from the same "course-N".
+    course, lessons = course_with_lessons(
+        created_by=instructor, instructors=[instructor, *co_instructors], slug=f"paid-{uuid.uuid4().hex[:12]}"
+    )
     pricing.course_prices_set(course_id=course.id, user_id=instructor.id, prices=[Money(minor, currency)])
     return course, lessons
 
