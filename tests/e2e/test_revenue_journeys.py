@@ -39,7 +39,7 @@ def _checked(page: Page, name: str) -> None:
     for size in (DESKTOP, PHONE):
         page.set_viewport_size(size)
         for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]  # one of Playwright's literals
+            page.emulate_media(color_scheme=scheme)
             assert axe_violations(page) == [], f"{name} ({size['width']} px, {scheme})"
     page.emulate_media(color_scheme="light")
     page.set_viewport_size(DESKTOP)
