@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Literal
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Exists
 from django.utils import timezone
 
 from azora.constitution import chain, metrics, selectors
@@ -111,6 +113,8 @@ class AuditEntry:
     stored_input: str  # stored when the retention setting allows: redacted of personal data
     stored_output: str
     latency_us: int
+    # The constitution version in force; looked up when not given (a chat passes the one it looked up once).
+    constitution_number: int | Literal["current"] | None = "current"
 
 
 def _findings_json(findings: Sequence[Finding]) -> list[dict[str, object]]:
@@ -161,7 +165,11 @@ def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
         input_text=entry.stored_input if keep else None,
         output_text=entry.stored_output if keep else None,
         latency_us=max(0, min(entry.latency_us, 2**31 - 1)),
-        constitution_number=selectors.current_constitution_number(),
+        constitution_number=(
+            selectors.current_constitution_number()
+            if entry.constitution_number == "current"
+            else entry.constitution_number
+        ),
     )
     # One transaction: when the chain head is free, this writer also seals every pending record (its own
     # included); when another writer holds it, the record is written unsealed and that writer, the next one or
@@ -171,7 +179,9 @@ def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
         if head is None:
             record.save(force_insert=True)
         else:
-            _seal_pending(head, save_head=False)  # older records some writer left pending, usually none
+            # Older records a writer left unsealed while another held the head (annotated by _locked_head).
+            if getattr(head, "has_pending", True):
+                _seal_pending(head, save_head=False)
             _link(record, head)
             record.save(force_insert=True)
             head.save(update_fields=["last_sequence", "last_hash"])
@@ -189,12 +199,20 @@ def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
 
 
 def _locked_head(*, wait: bool) -> AuditChainHead | None:
-    """The chain head, locked for this transaction; None when another writer holds it and `wait` is False."""
+    """The chain head, locked for this transaction; None when another writer holds it and `wait` is False.
+
+    `head.has_pending` says, in the same statement, whether any record waits to be sealed.
+    """
     skip = not wait and connection.features.has_select_for_update_skip_locked
-    head = AuditChainHead.objects.select_for_update(skip_locked=skip).filter(pk=1).first()
+    locked = (
+        AuditChainHead.objects.select_for_update(skip_locked=skip, of=("self",))
+        .annotate(has_pending=Exists(DecisionRecord.objects.filter(sequence__isnull=True)))
+        .filter(pk=1)
+    )
+    head = locked.first()
     if head is None:
         AuditChainHead.objects.get_or_create(pk=1)  # the first record ever (or a table emptied by tests)
-        head = AuditChainHead.objects.select_for_update(skip_locked=skip).filter(pk=1).first()
+        head = locked.first()
     return head
 
 

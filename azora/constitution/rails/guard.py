@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import Literal
 
 from django.conf import settings
 
@@ -86,18 +88,43 @@ def _redact(text: str, found: Sequence[Finding]) -> str:
     return detectors.redact(text, redactable) if redactable else text
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _ChatFacts:
+    """What the rails need to know about a chat's learner, looked up once for its input and output checks."""
+
+    profile: Profile
+    open_questions: tuple[tuple[str, str], ...]
+    constitution_number: int | None
+
+
 class ConstitutionGuard:
     """Input check and output filter of every governed chat; each records its decision in the audit."""
 
     def __init__(self, *, reviser: Reviser | None = None) -> None:
         self._reviser = reviser or _model_text
+        self._last_chat = threading.local()
+
+    def _facts(self, context: GuardContext) -> _ChatFacts:
+        # AI Routing hands one chat's input check and output filter the same context object, on one thread: the
+        # second call reuses the first one's lookups (the learner's profile, open attempts, the version).
+        last = getattr(self._last_chat, "entry", None)
+        if last is not None and last[0] is context:
+            facts: _ChatFacts = last[1]
+            return facts
+        facts = _ChatFacts(
+            profile=_profile(context),
+            open_questions=tuple(services.open_questions_of(context.user_id)),
+            constitution_number=selectors.current_constitution_number(),
+        )
+        self._last_chat.entry = (context, facts)
+        return facts
 
     def check_input(self, *, messages: Sequence[ChatMessage], context: GuardContext) -> InputVerdict:
         started = time.perf_counter()
-        profile = _profile(context)
-        open_questions = services.open_questions_of(context.user_id)
+        facts = self._facts(context)
+        profile = facts.profile
         per_message = [
-            findings_for(m.content, role=Role.INPUT, open_questions=open_questions if m.role == "user" else ())
+            findings_for(m.content, role=Role.INPUT, open_questions=facts.open_questions if m.role == "user" else ())
             for m in messages
         ]
         decision = decide(
@@ -127,6 +154,7 @@ class ConstitutionGuard:
                 stored_input=_joined(redacted),
                 stored_output=_joined(redacted),
                 latency_us=latency_us,
+                constitution_number=facts.constitution_number,
             ),
         )
         if decision.action is Action.REFUSE:
@@ -146,11 +174,13 @@ class ConstitutionGuard:
         )
 
     def output_filter(self, *, messages: Sequence[ChatMessage], context: GuardContext) -> OutputFilter:
+        facts = self._facts(context)
         return SentenceFilter(
             messages=messages,
             context=context,
-            profile=_profile(context),
-            open_questions=services.open_questions_of(context.user_id),
+            profile=facts.profile,
+            open_questions=facts.open_questions,
+            constitution_number=facts.constitution_number,
             reviser=self._reviser,
         )
 
@@ -166,12 +196,14 @@ class SentenceFilter:
         profile: Profile,
         open_questions: Sequence[tuple[str, str]],
         reviser: Reviser,
+        constitution_number: int | Literal["current"] | None = "current",
     ) -> None:
         self._messages = tuple(messages)
         self._context = context
         self._profile = profile
         self._open_questions = tuple(open_questions)
         self._reviser = reviser
+        self._constitution_number = constitution_number
         self._buffer = ""
         self._model_text: list[str] = []  # everything the model produced
         self._sent: list[str] = []  # what went to the user (redacted where needed)
@@ -258,6 +290,7 @@ class SentenceFilter:
                 stored_input=_joined(self._messages),
                 stored_output=_redact(model_text, self._findings),
                 latency_us=int(self._checking_seconds * 1_000_000),
+                constitution_number=self._constitution_number,
             ),
         )
         self._finished = OutputVerdict(

@@ -11,12 +11,14 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from azora.ai_routing import public as ai
 from azora.ai_routing.models import Provider, Usage
 from azora.ai_routing.public import ChatMessage, ChatOptions
 from azora.ai_routing.tests.servers import Behaviour, OpenAIServer
-from azora.constitution.models import DecisionRecord
+from azora.constitution.models import ConstitutionVersion, DecisionRecord
 from azora.constitution.rails.guard import ConstitutionGuard
 from azora.constitution.rails.messages import DISCLOSURE_INSTRUCTION
 
@@ -81,6 +83,16 @@ def test_an_offline_chat_is_checked_on_the_way_in_and_out() -> None:
     )
     roles = {r.id: r.role for r in DecisionRecord.objects.all()}
     assert roles == {result.input_decision_id: "input", result.output_decision_id: "output"}
+
+
+def test_one_chat_looks_up_the_learners_facts_once_for_its_input_and_output_checks() -> None:
+    with CaptureQueriesContext(connection) as queries:
+        result = ask("What is photosynthesis?")
+    tables = ("education_attempt", "constitution_constitutionversion", "accounts_user")
+    touched = [table for query in queries.captured_queries for table in tables if f'FROM "{table}"' in query["sql"]]
+    assert sorted(touched) == sorted(tables)
+    numbers = set(DecisionRecord.objects.values_list("constitution_number", flat=True))
+    assert (result.output_action, numbers) == ("allow", {ConstitutionVersion.objects.get().number})
 
 
 def test_an_injection_reaches_no_model() -> None:
