@@ -33,6 +33,8 @@ def test_a_visitor_sees_every_plan_monthly_in_rand(client: Client) -> None:
     assert '<strong class="price-amount">R299</strong>\n              <span>per seat a month</span>' in plans
     assert '<strong class="price-amount">R0</strong> <span>free for ever</span>' in plans
     assert "Also: $8.99" in plans
+    assert '<p class="student-price">Verified students pay R74.50.</p>' in plans
+    assert plans.count('class="student-price"') == 1  # PRO only
     assert "<li>5 new courses a month</li>" in plans
     assert "<li>Unlimited new courses a month</li>" in plans
     assert "<li>Earn up to 500.00 AZR a month</li>" in plans
