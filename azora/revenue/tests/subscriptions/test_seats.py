@@ -131,3 +131,17 @@ def test_starting_for_an_organisation_needs_a_billing_role(
             now=T0,
         )
     assert snapshot() == before
+
+
+def test_when_the_organisation_subscription_ends_its_seats_are_back_on_free(
+    customer: User, organisation: Any, team: revenue.SubscriptionView
+) -> None:
+    amara = member_of(organisation, email="amara@example.test")
+    revenue.seat_assign(subscription_id=team.id, actor_id=customer.id, user_id=amara.id)
+    revenue.subscription_cancel(subscription_id=team.id, user_id=customer.id)
+    assert revenue.subscription_live_plan_code(user_id=amara.id) == "enterprise"
+    services.subscriptions_renew_due(now=team.current_period_end)
+    assert revenue.subscription_live_plan_code(user_id=amara.id) is None
+    assert revenue.subscription_live_plan_code(user_id=customer.id) is None
+    with pytest.raises(revenue.SubscriptionNotChangeable):
+        revenue.seat_assign(subscription_id=team.id, actor_id=customer.id, user_id=amara.id)
