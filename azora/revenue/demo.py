@@ -7,14 +7,19 @@ plan, and the price is set only when the course has none.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
+
 from azora.accounts.public import active_user_id_by_email
 from azora.education import public as education
+from azora.revenue.models import Plan, Subscription, SubscriptionStatus
 from azora.shared.money import Money
 
 DEMO_INSTRUCTOR_EMAIL = "instructor@azora.local"
 DEMO_PAID_COURSE_SLUG = "start-a-small-business"
 DEMO_PRICE = Money(20_000, "ZAR")  # R200.00
-# The demo instructor's PRO: a year without a card (a trial, so it needs no payment method in the demo).
+# The demo instructor's PRO: a complimentary year (no card in the demo); granted again when it has lapsed.
 DEMO_PRO_DAYS = 365
 
 
@@ -29,8 +34,21 @@ def load_demo_data() -> None:
     if instructor_id is None:
         raise DemoDataMissing(f"The demo account {DEMO_INSTRUCTOR_EMAIL} does not exist; load the accounts demo.")
     if subscriptions.subscription_live_plan_code(user_id=instructor_id) is None:
-        subscriptions.subscription_trial_grant(
-            user_id=instructor_id, plan_code="pro", days=DEMO_PRO_DAYS, reason="Demo instructor on PRO"
+        # A trial is at most 90 days and once per person, so the demo's PRO is an active complimentary subscription
+        # row (price 0): nothing is charged when it renews.
+        pro = Plan.objects.get(code="pro")
+        now = timezone.now()
+        Subscription.objects.create(
+            user_id=instructor_id,
+            plan=pro,
+            interval="year",
+            currency=DEMO_PRICE.currency,
+            unit_amount_minor=0,
+            status=SubscriptionStatus.ACTIVE,
+            current_period_start=now,
+            current_period_end=now + dt.timedelta(days=DEMO_PRO_DAYS),
+            billing_anchor_day=now.day,
+            granted_reason="Demo instructor on PRO",
         )
     course = education.course_detail(slug=DEMO_PAID_COURSE_SLUG, viewer_id=instructor_id)
     if not pricing.course_prices(course_id=course.id):
