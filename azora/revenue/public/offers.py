@@ -12,6 +12,7 @@ __all__ = [
     "OfferAcceptanceMonth",
     "OfferAlreadyUsed",
     "OfferExpired",
+    "OfferNotADiscount",
     "OfferNotFound",
     "OfferView",
     "offer_accept",
@@ -68,6 +69,11 @@ class OfferAlreadyUsed(Conflict):
     title = "This offer was already used for another order."
 
 
+class OfferNotADiscount(Conflict):
+    code = "offer_not_a_discount"
+    title = "This offer is a trial, not a discount a checkout can apply."
+
+
 def offers_of(*, user_id: uuid.UUID) -> list[OfferView]:
     """The learner's offers, newest first (at most one of each kind, so a short list)."""
     from azora.revenue.selectors import offers
@@ -94,8 +100,8 @@ def offer_discount_for(*, user_id: uuid.UUID, plan_code: str) -> tuple[uuid.UUID
 
 def offer_mark_accepted(*, offer_id: uuid.UUID, user_id: uuid.UUID, reference: str) -> OfferView:
     """Checkout used the discount offer for order `reference` (call inside checkout's transaction): accepted and
-    used. The same reference again returns it; another reference raises OfferAlreadyUsed; OfferNotFound,
-    OfferExpired as for accepting."""
+    used. The same reference again returns it; another reference raises OfferAlreadyUsed; a trial offer
+    OfferNotADiscount; OfferNotFound, OfferExpired as for accepting."""
     from azora.revenue.services import offers
 
     return offers.offer_mark_accepted(offer_id=offer_id, user_id=user_id, reference=reference)

@@ -14,7 +14,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from azora.revenue.models import OfferKind, OfferStatus, UpgradeOffer
-from azora.revenue.public.offers import OfferAlreadyUsed, OfferExpired, OfferNotFound, OfferView
+from azora.revenue.public.offers import (
+    OfferAlreadyUsed,
+    OfferExpired,
+    OfferNotADiscount,
+    OfferNotFound,
+    OfferView,
+)
 from azora.revenue.services.rewards import lock_learner
 
 logger = structlog.get_logger(__name__)
@@ -173,7 +179,9 @@ def offer_mark_accepted(
         offer = _locked_own_offer(offer_id=offer_id, user_id=user_id)
         if offer.used_reference == reference:
             return offer_view(offer, now=now)
-        if offer.used_reference or not offer.percent_off_bp:
+        if not offer.percent_off_bp:
+            raise OfferNotADiscount()
+        if offer.used_reference:
             raise OfferAlreadyUsed(extra={"used_reference": offer.used_reference})
         if offer.status == OfferStatus.EXPIRED or offer.expires_at <= now:
             raise OfferExpired(extra={"expired_at": offer.expires_at.isoformat()})

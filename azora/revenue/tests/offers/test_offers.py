@@ -18,7 +18,7 @@ from azora.education.tests.certificate_factories import CourseFactory
 from azora.revenue import public as revenue
 from azora.revenue.jobs_offers import expire_offers_task
 from azora.revenue.models import UpgradeOffer
-from azora.revenue.public.offers import OfferAlreadyUsed, OfferExpired, OfferNotFound, OfferView
+from azora.revenue.public.offers import OfferAlreadyUsed, OfferExpired, OfferNotADiscount, OfferNotFound, OfferView
 from azora.revenue.services import offers
 from azora.revenue.tests.offers.conftest import offers_snapshot
 
@@ -256,3 +256,26 @@ def test_the_acceptance_report_counts_offers_per_month_and_fills_empty_months() 
         revenue.OfferAcceptanceMonth(month=march, offered=1, accepted=1, rate_bp=10000),
     ]
     assert revenue.offer_acceptance_report(start=march, end=january) == []
+
+
+def test_a_trial_offer_is_no_discount_for_checkout(learner: User) -> None:
+    offer = make(learner, "first_pass")
+    assert revenue.offer_discount_for(user_id=learner.id, plan_code="pro") is None
+    before = offers_snapshot()
+    with pytest.raises(OfferNotADiscount):
+        revenue.offer_mark_accepted(offer_id=offer.id, user_id=learner.id, reference="order:1")
+    assert offers_snapshot() == before
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_milestones_at_once_make_one_active_offer(learner: User) -> None:
+    from azora.shared.testing.concurrency import race
+
+    def milestone(kind: str) -> Callable[[], object]:
+        return lambda: offers.offer_make(user_id=learner.id, kind=kind, event_id=uuid.uuid4())
+
+    outcomes = race(milestone("progress"), milestone("completion"), milestone("progress"), milestone("completion"))
+    assert not [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+    assert len([outcome for outcome in outcomes if outcome is not None]) == 1
+    assert UpgradeOffer.objects.filter(user_id=learner.id, status="active").count() == 1

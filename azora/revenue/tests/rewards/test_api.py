@@ -140,3 +140,14 @@ def test_the_summary_shows_this_months_earnings_against_the_cap(
         "daily_cap": {"amount": "20.00", "currency": "AZR", "minor": 20_00},
         "earned_today": {"amount": "6.00", "currency": "AZR", "minor": 6_00},
     }
+
+
+def test_api_keys_carry_no_revenue_scope_and_are_refused(learner: User) -> None:
+    from azora.accounts.tests.conftest import key_client
+    from azora.accounts.tests.factories import ApiKeyFactory
+
+    client = key_client(ApiKeyFactory(user=learner).key)
+    for path in (URL, f"{URL}/summary", "/api/v1/me/offers"):
+        response = client.get(path)
+        assert response.status_code == 403
+        assert response.json()["code"] == "insufficient_scope"
