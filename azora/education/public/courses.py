@@ -7,7 +7,7 @@ selectors, imported inside each function because those modules import the datacl
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -405,11 +405,12 @@ def enrollment_revoke(*, course_id: uuid.UUID, user_id: uuid.UUID, reason: str) 
     enrollment.enrollment_revoke(course_id=course_id, user_id=user_id, reason=reason)
 
 
-def enrollments_created_since(*, user_id: uuid.UUID, since: datetime) -> int:
-    """Enrolments the user started at or after `since` (every source; revoked ones still count)."""
+def enrollments_created_since(*, user_id: uuid.UUID, since: datetime, sources: Collection[str] | None = None) -> int:
+    """Enrolments the user started at or after `since` (revoked ones still count); `sources` keeps only those
+    enrolled by one of them (e.g. {"self"}), None counts every source."""
     from azora.education.selectors import courses
 
-    return courses.enrollments_created_since(user_id=user_id, since=since)
+    return courses.enrollments_created_since(user_id=user_id, since=since, sources=sources)
 
 
 def course_facts(*, course_id: uuid.UUID) -> CourseFacts:

@@ -6,7 +6,7 @@ Every list reads a fixed number of queries whatever its length (prefetches and s
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -669,10 +669,14 @@ def course_facts(*, course_id: uuid.UUID) -> CourseFacts:
     return CourseFacts(**row, instructor_ids=tuple(instructor_ids.values_list("user_id", flat=True)))
 
 
-def enrollments_created_since(*, user_id: uuid.UUID, since: datetime) -> int:
-    """How many enrolments the user started at or after `since`, from any source, revoked ones included (giving
-    a course back does not give an enrolment back); reactivating a revoked enrolment starts none."""
-    return Enrollment.objects.filter(user_id=user_id, created_at__gte=since).count()
+def enrollments_created_since(*, user_id: uuid.UUID, since: datetime, sources: Collection[str] | None = None) -> int:
+    """How many enrolments the user started at or after `since` (only those whose `source` is in `sources`, when
+    given), revoked ones included (giving a course back does not give an enrolment back); reactivating a revoked
+    enrolment starts none."""
+    started = Enrollment.objects.filter(user_id=user_id, created_at__gte=since)
+    if sources is not None:
+        started = started.filter(source__in=list(sources))
+    return started.count()
 
 
 def course_progress_percent(*, user_id: uuid.UUID, course_id: uuid.UUID) -> int:

@@ -85,6 +85,9 @@ def test_enrolments_created_since_count_every_source_and_revoked_ones() -> None:
     month_start = timezone.now() - timedelta(days=10)
     assert enrollments_created_since(user_id=learner.id, since=month_start) == 3
     assert enrollments_created_since(user_id=learner.id, since=last_month) == 4
+    assert enrollments_created_since(user_id=learner.id, since=month_start, sources={"self"}) == 2
+    assert enrollments_created_since(user_id=learner.id, since=month_start, sources=["purchase"]) == 1
+    assert enrollments_created_since(user_id=learner.id, since=month_start, sources=()) == 0
     enrollment_revoke(course_id=paid.id, user_id=learner.id, reason="refund")
     assert enrollments_created_since(user_id=learner.id, since=month_start) == 3
     enrollment_create(course_id=paid.id, user_id=learner.id, source="purchase")  # a reactivation starts none

@@ -124,10 +124,12 @@ def test_a_failed_attempt_announces_no_time_and_a_reactivation_restarts_the_cloc
     ]
     public.enrollment_revoke(course_id=course.id, user_id=learner.id, reason="refund")
     Enrollment.objects.filter(user=learner).update(last_activity_at=timezone.now() - timedelta(days=30))
+    before = timezone.now()
     public.enrollment_create(course_id=course.id, user_id=learner.id, source="purchase")
-    Enrollment.objects.filter(user=learner).update(
-        last_activity_at=Enrollment.objects.get(user=learner).last_activity_at - timedelta(minutes=4)
-    )
+    reactivated_at = Enrollment.objects.get(user=learner).last_activity_at
+    assert reactivated_at is not None
+    assert reactivated_at >= before
+    Enrollment.objects.filter(user=learner).update(last_activity_at=reactivated_at - timedelta(minutes=4))
     public.lesson_complete(lesson_id=lessons[0].id, user_id=learner.id)
     assert LessonProgress.objects.get(lesson=lessons[0]).seconds_spent == 240
 
