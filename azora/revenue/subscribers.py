@@ -17,6 +17,7 @@ from azora.shared import demo as shared_demo
 from azora.shared.events import subscriber
 
 COURSE_PURCHASE = "course_purchase"
+SUBSCRIPTION = "subscription"
 
 
 def _order_id(metadata: dict[str, str]) -> uuid.UUID | None:
@@ -28,6 +29,9 @@ def _order_id(metadata: dict[str, str]) -> uuid.UUID | None:
 
 @subscriber(PaymentSucceeded, name="revenue.split_course_sale_on_payment_succeeded")
 def split_course_sale_on_payment_succeeded(event: PaymentSucceeded) -> None:
+    if event.purpose == SUBSCRIPTION:
+        shares.plan_order_settle(payment_intent_id=event.payment_intent_id, succeeded=True, at=event.succeeded_at)
+        return
     if event.purpose != COURSE_PURCHASE or _order_id(event.metadata) is None:
         return
     shares.order_pay(
@@ -40,6 +44,9 @@ def split_course_sale_on_payment_succeeded(event: PaymentSucceeded) -> None:
 
 @subscriber(PaymentFailed, name="revenue.fail_order_on_payment_failed")
 def fail_order_on_payment_failed(event: PaymentFailed) -> None:
+    if event.purpose == SUBSCRIPTION:
+        shares.plan_order_settle(payment_intent_id=event.payment_intent_id, succeeded=False)
+        return
     if event.purpose != COURSE_PURCHASE:
         return
     shares.order_fail(payment_intent_id=event.payment_intent_id)

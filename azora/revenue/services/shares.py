@@ -224,6 +224,22 @@ def _post_split(order: Order, *, fee: Money) -> uuid.UUID:
     return transfer_id
 
 
+def plan_order_settle(*, payment_intent_id: uuid.UUID, succeeded: bool, at: dt.datetime | None = None) -> None:
+    """A plan checkout's first charge settled after the checkout answered (a challenge, a slow provider): its order
+    follows. Renewals and other charges have no order and are left alone (the subscription is H2's)."""
+    with transaction.atomic():
+        order = (
+            Order.objects.select_for_update()
+            .filter(payment_intent_id=payment_intent_id, item=OrderItem.PLAN, status=OrderStatus.PENDING)
+            .first()
+        )
+        if order is None:
+            return
+        order.status = OrderStatus.PAID if succeeded else OrderStatus.FAILED
+        order.paid_at = (at or timezone.now()) if succeeded else None
+        order.save(update_fields=["status", "paid_at", "updated_at"])
+
+
 def order_fail(*, payment_intent_id: uuid.UUID) -> None:
     """The payment failed: the order fails and the reserved AZR is released (the coupon was never used)."""
     with transaction.atomic():

@@ -14,7 +14,7 @@ from azora.accounts.models import User
 from azora.accounts.tests.factories import UserFactory
 from azora.education.models import Course, Lesson
 from azora.education.tests.factories import course_with_lessons, instructor_user
-from azora.revenue.models import Coupon, CouponKind, Plan, Subscription, SubscriptionStatus
+from azora.revenue.models import Coupon, CouponKind, Order, OrderItem, Plan, Subscription, SubscriptionStatus
 from azora.revenue.public import pricing
 from azora.shared.money import Money
 
@@ -46,6 +46,22 @@ class CouponFactory(DjangoModelFactory[Coupon]):  # type: ignore[misc]  # factor
     kind = CouponKind.PERCENT
     percent_off_bp = 1_000
     max_redemptions_per_user = 1
+
+
+class PlanOrderFactory(DjangoModelFactory[Order]):  # type: ignore[misc]  # factory_boy is typed as Any (pyproject)
+    """A pending plan order whose first charge (an intent id) has not settled yet."""
+
+    class Meta:
+        model = Order
+
+    buyer = factory.SubFactory(UserFactory)
+    item = OrderItem.PLAN
+    plan = factory.LazyFunction(lambda: Plan.objects.get(code="pro"))
+    interval = "month"
+    currency = "ZAR"
+    list_amount_minor = 14_900
+    total_minor = 14_900
+    payment_intent_id = factory.LazyFunction(uuid.uuid4)
 
 
 def instructor_on(plan_code: str = "pro", **fields: Any) -> User:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +16,8 @@ from azora.revenue.jobs_earnings import release_earnings_task
 from azora.revenue.models import Order, OrderItem, OrderStatus
 from azora.revenue.public import checkout_create, course_prices, plan_of_user, subscription_live_plan_code
 from azora.revenue.public.subscriptions import PaymentMethodRequired
-from azora.revenue.tests.checkout.factories import SUCCESS_CARD
+from azora.revenue.services import shares
+from azora.revenue.tests.checkout.factories import SUCCESS_CARD, PlanOrderFactory
 from azora.shared.money import Money
 from azora.shared.scheduling import registered_jobs
 
@@ -46,6 +48,17 @@ def test_a_plan_checkout_without_a_payment_method_is_refused_and_changes_nothing
     before = snapshot()
     with pytest.raises(PaymentMethodRequired):
         checkout_create(user_id=learner.id, item="plan", plan_code="pro", currency="ZAR")
+    assert snapshot() == before
+
+
+def test_a_plan_order_follows_its_first_charge_when_it_settles_later(snapshot: Callable[[], dict[str, Any]]) -> None:
+    paid, failed = PlanOrderFactory(), PlanOrderFactory()
+    shares.plan_order_settle(payment_intent_id=paid.payment_intent_id, succeeded=True)
+    shares.plan_order_settle(payment_intent_id=failed.payment_intent_id, succeeded=False)
+    assert dict(Order.objects.values_list("id", "status")) == {paid.id: "paid", failed.id: "failed"}
+    before = snapshot()
+    shares.plan_order_settle(payment_intent_id=uuid.uuid4(), succeeded=True)  # a renewal: no order
+    shares.plan_order_settle(payment_intent_id=paid.payment_intent_id, succeeded=False)  # settled already
     assert snapshot() == before
 
 
