@@ -69,6 +69,11 @@ class Subscription(PublicModel):
         default=0, help_text="Credit from downgrades and removed seats, taken off the next charges (never negative)."
     )
     cancel_reason = models.CharField(max_length=32, blank=True, default="")
+    next_charges_discount_bp = models.PositiveIntegerField(
+        default=0, help_text="A discount on the next renewals only (an upgrade offer), in basis points."
+    )
+    next_charges_discount_count = models.PositiveSmallIntegerField(default=0)
+    next_charges_discount_reason = models.CharField(max_length=200, blank=True, default="")
     granted_reason = models.CharField(
         max_length=200, blank=True, default="", help_text="Why a trial was granted without a card (an offer)."
     )

@@ -33,6 +33,7 @@ __all__ = [
     "seat_unassign",
     "seats_of",
     "subscription_cancel",
+    "subscription_discount_next_charges",
     "subscription_get",
     "subscription_get_for_user",
     "subscription_live_plan_code",
@@ -302,3 +303,13 @@ def seat_unassign(*, subscription_id: uuid.UUID, actor_id: uuid.UUID, user_id: u
     from azora.revenue.services.subscriptions import seat_unassign as unassign
 
     unassign(subscription_id=subscription_id, actor_id=actor_id, user_id=user_id)
+
+
+def subscription_discount_next_charges(
+    *, subscription_id: uuid.UUID, percent_bp: int, reason: str, charges: int = 1
+) -> None:
+    """Takes `percent_bp` off the next `charges` renewals (an upgrade offer); SubscriptionNotChangeable when the
+    subscription is not live. Inside the caller's transaction when there is one."""
+    from azora.revenue.services.subscriptions import subscription_discount_next_charges as discount
+
+    discount(subscription_id=subscription_id, percent_bp=percent_bp, reason=reason, charges=charges)

@@ -586,6 +586,33 @@ def _apply_change(
     _publish_changed(subscription, change=what, before=before, now=now, charged=charged_minor, credit=credit_minor)
 
 
+def subscription_discount_next_charges(
+    *, subscription_id: uuid.UUID, percent_bp: int, reason: str, charges: int = 1
+) -> None:
+    """Takes `percent_bp` off the next `charges` renewals of a live subscription (an upgrade offer's discount);
+    a later call replaces an earlier one. Inside the caller's transaction when there is one."""
+    if not 1 <= percent_bp <= 10_000 or not 1 <= charges <= 36:
+        raise ValidationFailed("A discount is 1 to 10000 basis points on 1 to 36 charges.")
+    reason = reason.strip()[:200]
+    if not reason:
+        raise ValidationFailed("A discount names its reason.")
+    with transaction.atomic():
+        subscription = _locked(subscription_id)
+        if subscription.status not in LIVE_STATUSES:
+            raise SubscriptionNotChangeable(f"A subscription that is {subscription.status} has no next charges.")
+        subscription.next_charges_discount_bp = percent_bp
+        subscription.next_charges_discount_count = charges
+        subscription.next_charges_discount_reason = reason
+        subscription.save(
+            update_fields=[
+                "next_charges_discount_bp",
+                "next_charges_discount_count",
+                "next_charges_discount_reason",
+                "updated_at",
+            ]
+        )
+
+
 # --- seats ------------------------------------------------------------------------------------------------------
 
 
@@ -664,9 +691,15 @@ def _renew_one(*, subscription_id: uuid.UUID, now: dt.datetime) -> uuid.UUID | N
         subscription.current_period_end = proration.period_end(
             start=start, interval=cast(Any, subscription.interval), anchor_day=subscription.billing_anchor_day
         )
-        due, credit_left = proration.apply_credit(
-            amount_minor=subscription.unit_amount_minor * subscription.seats, credit_minor=subscription.credit_minor
-        )
+        amount = subscription.unit_amount_minor * subscription.seats
+        change: dict[str, Any] = {}
+        if subscription.next_charges_discount_count > 0:
+            amount = proration.discounted(amount_minor=amount, discount_bp=subscription.next_charges_discount_bp)
+            change["discount_bp"] = subscription.next_charges_discount_bp
+            change["discount_reason"] = subscription.next_charges_discount_reason
+            subscription.next_charges_discount_count -= 1
+        due, credit_left = proration.apply_credit(amount_minor=amount, credit_minor=subscription.credit_minor)
+        change["credit_used"] = subscription.credit_minor - credit_left
         charge = SubscriptionCharge.objects.create(
             subscription=subscription,
             kind=ChargeKind.RENEWAL,
@@ -674,7 +707,7 @@ def _renew_one(*, subscription_id: uuid.UUID, now: dt.datetime) -> uuid.UUID | N
             currency=subscription.currency,
             period_start=subscription.current_period_start,
             period_end=subscription.current_period_end,
-            change={"credit_used": subscription.credit_minor - credit_left},
+            change=change,
         )
         subscription.credit_minor = credit_left
         subscription.save()

@@ -265,3 +265,20 @@ def test_a_first_charge_discount_comes_off_after_the_coupon(customer: User, card
     assert view.unit_amount.minor == PRO_MONTH_ZAR
     with pytest.raises(ValidationFailed):
         start_pro(customer, card, first_charge_discount=Money(100, "USD"))
+
+
+def test_a_discount_on_the_next_charges_applies_to_that_many_renewals(customer: User, card: uuid.UUID) -> None:
+    view = start_pro(customer, card)
+    revenue.subscription_discount_next_charges(subscription_id=view.id, percent_bp=3_000, reason="offer:x", charges=1)
+    services.subscriptions_renew_due(now=view.current_period_end)
+    row = Subscription.objects.get(pk=view.id)
+    services.subscriptions_renew_due(now=row.current_period_end)
+    renewals = list(SubscriptionCharge.objects.filter(kind="renewal").order_by("period_start"))
+    assert [charge.amount_minor for charge in renewals] == [10_430, PRO_MONTH_ZAR]  # 30% off once
+    assert renewals[0].change["discount_reason"] == "offer:x"
+    with pytest.raises(ValidationFailed):
+        revenue.subscription_discount_next_charges(subscription_id=view.id, percent_bp=0, reason="offer:x")
+    revenue.subscription_cancel(subscription_id=view.id, user_id=customer.id)
+    services.subscriptions_renew_due(now=Subscription.objects.get(pk=view.id).current_period_end)
+    with pytest.raises(revenue.SubscriptionNotChangeable):
+        revenue.subscription_discount_next_charges(subscription_id=view.id, percent_bp=5_000, reason="offer:y")
