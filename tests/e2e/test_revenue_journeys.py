@@ -153,7 +153,7 @@ def test_a_learner_accepts_the_offer_that_learning_earned(page: Page, screenshot
     assert offer.status == "accepted"
     page.goto("/my/rewards/")
     expect(page.get_by_text("✓ Accepted")).to_be_visible()
-    page.goto("/my/plan/")
+    page.goto("/pay/subscription/")
     expect(page.get_by_role("heading", name="You are on Free")).to_be_visible()
     _checked(page, "plan page")
     assert page.console_errors == []  # type: ignore[attr-defined]

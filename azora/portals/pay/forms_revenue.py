@@ -1,4 +1,5 @@
-"""Forms of the Pay UI's purchase and earnings pages: a coupon and AZR to redeem on the review page, a payout request.
+"""Forms of the Pay UI's purchase, plan and earnings pages: coupon and AZR on the review page, the card a plan is
+paid with, a change of plan or period, an organisation's seats, a payout request.
 
 Prices, discounts, balances and minimums are the revenue engine's and Finance's rules; these forms only refuse
 input that cannot be a coupon code, an amount or a bank account at all.
@@ -19,6 +20,7 @@ COUPON_MAX_LENGTH = 40
 ACCOUNT_HOLDER_MAX_LENGTH = 100
 NEW_CARD = "new"
 CARD_FIELDS = ("number", "exp_month", "exp_year", "cvc")
+MAX_SEATS = 10_000
 
 
 class ReviewForm(forms.Form):
@@ -155,3 +157,27 @@ class PlanPaymentForm(CardForm):
     def saved_method_id(self) -> uuid.UUID | None:
         method = self.cleaned_data.get("method")
         return None if method in (None, "", NEW_CARD) else uuid.UUID(str(method))
+
+
+INTERVAL_CHOICES = [("month", _("Monthly")), ("year", _("Annual"))]
+
+
+class PlanChangeForm(forms.Form):
+    plan = forms.ChoiceField(label=_("Plan"))
+    interval = forms.ChoiceField(label=_("Billing period"), choices=INTERVAL_CHOICES, widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, plans: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plan_field = self.fields["plan"]
+        assert isinstance(plan_field, forms.ChoiceField)
+        plan_field.choices = plans
+
+
+class SeatsForm(forms.Form):
+    seats = forms.IntegerField(
+        label=_("Seats"),
+        min_value=1,
+        max_value=MAX_SEATS,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Added seats are charged for the rest of the period; fewer seats apply from the next one."),
+    )

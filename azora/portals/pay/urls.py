@@ -1,9 +1,9 @@
 """Pages of the Pay UI, mounted at /pay/: wallet, history, send, top-up and checkout, buying courses and plans,
-receipts, refunds, statements, instructors' earnings and payouts."""
+receipts, refunds, statements, the plan and subscription, instructors' earnings and payouts."""
 
 from django.urls import path
 
-from azora.portals.pay.views import buy, checkout, earnings, refunds, send, wallet
+from azora.portals.pay.views import buy, checkout, earnings, refunds, send, subscription, wallet
 
 app_name = "pay"
 
@@ -24,6 +24,16 @@ urlpatterns = [
     path("buy/plan/<slug:plan_code>/", buy.buy_plan, name="buy_plan"),
     path("orders/<uuid:order_id>/", buy.order, name="order"),
     path("earnings/", earnings.earnings, name="earnings"),
+    # The plan page: the dunning emails link to "subscription/" (revenue.emails.SUBSCRIPTION_PATH).
+    path("subscription/", subscription.subscription, name="subscription"),
+    path("subscription/<uuid:subscription_id>/cancel/", subscription.subscription_cancel, name="subscription_cancel"),
+    path(
+        "subscription/<uuid:subscription_id>/reactivate/",
+        subscription.subscription_reactivate,
+        name="subscription_reactivate",
+    ),
+    path("subscription/<uuid:subscription_id>/change/", subscription.subscription_change, name="subscription_change"),
+    path("subscription/<uuid:subscription_id>/card/", subscription.subscription_card, name="subscription_card"),
     path("refunds/", refunds.refunds, name="refunds"),
     path("refunds/<uuid:intent_id>/", refunds.refund_create, name="refund_create"),
 ]

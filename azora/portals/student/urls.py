@@ -1,4 +1,4 @@
-"""Pages of the Student Portal: catalogue, pricing, learning, quizzes, records, plan, rewards, the public verify page
+"""Pages of the Student Portal: catalogue, pricing, learning, quizzes, records, rewards, the public verify page
 and teaching."""
 
 from django.urls import path
@@ -11,7 +11,6 @@ from azora.portals.student.views import (
     media,
     pricing,
     rewards,
-    subscription,
     teach,
     teach_assessments,
     teach_certificates,
@@ -35,16 +34,8 @@ urlpatterns = [
     path("quiz/attempts/<uuid:attempt_id>/", assessments.attempt, name="attempt"),
     path("quiz/attempts/<uuid:attempt_id>/save/", assessments.attempt_save, name="attempt_save"),
     path("quiz/attempts/<uuid:attempt_id>/submit/", assessments.attempt_submit, name="attempt_submit"),
-    # Plans and prices (public), the learner's plan, rewards and offers.
+    # Plans and prices (public; the plan itself is managed in the Pay UI), rewards and offers.
     path("pricing/", pricing.pricing, name="pricing"),
-    path("my/plan/", subscription.subscription, name="subscription"),
-    path("my/plan/<uuid:subscription_id>/cancel/", subscription.subscription_cancel, name="subscription_cancel"),
-    path(
-        "my/plan/<uuid:subscription_id>/reactivate/",
-        subscription.subscription_reactivate,
-        name="subscription_reactivate",
-    ),
-    path("my/plan/<uuid:subscription_id>/change/", subscription.subscription_change, name="subscription_change"),
     path("my/rewards/", rewards.rewards, name="rewards"),
     path("my/offers/<uuid:offer_id>/accept/", rewards.offer_accept, name="offer_accept"),
     # The learner's own records.

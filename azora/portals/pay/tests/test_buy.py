@@ -273,7 +273,7 @@ def test_a_plan_is_bought_with_a_new_card_that_is_kept_for_renewals(
     html = signed_in.get(response["Location"]).content.decode()
     assert "<h1>Purchase complete</h1>" in html
     assert "You are on Pro now." in html
-    assert '<a class="button" href="/my/plan/">See your plan</a>' in html
+    assert '<a class="button" href="/pay/subscription/">See your plan</a>' in html
 
 
 def test_a_saved_card_is_offered_first_for_a_plan(signed_in: Client, person: User) -> None:

@@ -173,7 +173,7 @@ def _after_checkout(created: revenue.CheckoutView) -> HttpResponse:
         return redirect("pay:checkout", intent_id=created.payment_intent_id)
     if created.order_id is not None:  # nothing left to pay (a 100% coupon, or AZR covering all)
         return redirect("pay:order", order_id=created.order_id)
-    return redirect("student:subscription")  # a plan whose trial starts without a payment
+    return redirect("pay:subscription")  # a plan whose trial starts without a payment
 
 
 def _review(request: HtmxRequest, user_id: uuid.UUID, purchase: Purchase, currencies: list[str]) -> HttpResponse:

@@ -106,4 +106,4 @@ def test_a_subscriber_sees_their_plan_marked_with_a_link_to_manage_it(client: Cl
     pro = _plans(client.get("/pricing/").content.decode()).split(">Pro</h2>")[1].split("</li>\n        \n")[0]
 
     assert '<span class="badge badge-free">✓ Your plan</span>' in pro
-    assert '<a class="button button-secondary" href="/my/plan/">Manage your plan</a>' in pro
+    assert '<a class="button button-secondary" href="/pay/subscription/">Manage your plan</a>' in pro

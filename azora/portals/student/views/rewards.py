@@ -64,6 +64,6 @@ def offer_accept(request: HtmxRequest, offer_id: uuid.UUID) -> HttpResponse:
         )
     if offer.trial_days:
         messages.success(request, _("Your %(days)s-day PRO trial has started.") % {"days": offer.trial_days})
-        return redirect("student:subscription")
+        return redirect("pay:subscription")
     messages.success(request, _("Offer accepted: the discount is applied when you upgrade."))
     return redirect("pay:buy_plan", plan_code=offer.plan_code)
