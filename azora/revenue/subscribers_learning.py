@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from azora.education import public as education
+import azora.education.public as education
 from azora.education.events import AssessmentPassed, CertificateIssued, CourseCompleted, LessonCompleted
 from azora.revenue.models import OfferKind, RewardItem
 from azora.revenue.services import offers, rewards

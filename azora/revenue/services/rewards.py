@@ -15,9 +15,9 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from azora.education import public as education
-from azora.finance import errors as finance_errors
-from azora.finance import public as finance
+import azora.education.public as education
+import azora.finance.errors as finance_errors
+import azora.finance.public as finance
 from azora.revenue.models import Redemption, Reward, RewardItem, RewardStatus
 from azora.revenue.public.rewards import (
     RedemptionCurrencyNotSupported,
