@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.test import Client, override_settings
 
 from azora.accounts.tests.factories import UserFactory
@@ -55,6 +57,16 @@ def test_the_data_migration_seeds_the_catalogue_with_the_issues_limits_and_price
     assert prices == migration.PRICES
     assert prices[("pro", "month", "ZAR")] == 14_900
     assert prices[("enterprise", "year", "USD")] == 17_999
+
+
+def test_the_data_migration_runs_on_the_models_as_they_were_at_that_migration() -> None:
+    state = MigrationLoader(connection).project_state(("revenue", "0006_pricing_plan_catalogue"))
+    Plan.objects.all().delete()
+
+    migration.seed_plan_catalogue(state.apps)
+
+    assert sorted(Plan.objects.values_list("code", flat=True)) == ["enterprise", "free", "pro"]
+    assert PlanPrice.objects.count() == len(migration.PRICES)
 
 
 def test_the_data_migration_adds_what_is_missing_and_keeps_an_admins_edits() -> None:
