@@ -1,5 +1,5 @@
 """Forms of the Pay UI's purchase, plan and earnings pages: coupon and AZR on the review page, the card a plan is
-paid with, a change of plan or period, an organisation's seats, a payout request.
+paid with, a change of plan or period, a payout request.
 
 Prices, discounts, balances and minimums are the revenue engine's and Finance's rules; these forms only refuse
 input that cannot be a coupon code, an amount or a bank account at all.
@@ -20,7 +20,6 @@ COUPON_MAX_LENGTH = 40
 ACCOUNT_HOLDER_MAX_LENGTH = 100
 NEW_CARD = "new"
 CARD_FIELDS = ("number", "exp_month", "exp_year", "cvc")
-MAX_SEATS = 10_000
 
 
 class ReviewForm(forms.Form):
@@ -171,13 +170,3 @@ class PlanChangeForm(forms.Form):
         plan_field = self.fields["plan"]
         assert isinstance(plan_field, forms.ChoiceField)
         plan_field.choices = plans
-
-
-class SeatsForm(forms.Form):
-    seats = forms.IntegerField(
-        label=_("Seats"),
-        min_value=1,
-        max_value=MAX_SEATS,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        help_text=_("Added seats are charged for the rest of the period; fewer seats apply from the next one."),
-    )
