@@ -1,21 +1,26 @@
 """The revenue engine's pages in a real browser: a learner buys a paid course with a coupon and a sandbox test card
 and the course opens; a learner on Free accepts the upgrade offer earned by learning; the pricing toggle without
-JavaScript; axe-core's WCAG 2.2 AA check of each new page as it is used, and each page under 500 KB."""
+JavaScript; an instructor reads a sale and asks for a payout; axe-core's WCAG 2.2 AA check of each new page as it
+is used, and the pricing page under 500 KB."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, Response, expect
 from pytest_django.live_server_helper import LiveServer
 
 import azora.education.public as education
+import azora.payments.public as payments
 from azora.accounts.models import User
 from azora.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from azora.portals.student.tests.conftest import BuiltCourse, build_course
 from azora.revenue.models import Order
-from azora.revenue.public import course_prices_set, offers_of
+from azora.revenue.public import checkout_create, course_prices_set, offers_of
+from azora.revenue.services.shares import earnings_release_due
 from azora.revenue.tests.checkout.factories import CouponFactory, instructor_on
 from azora.revenue.tests.pricing.factories import plan_catalogue
 from azora.shared.money import Money
@@ -24,6 +29,7 @@ from tests.e2e.conftest import DESKTOP, PHONE, Screenshot, axe_violations
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGE_BUDGET = 500 * 1024  # bytes: a page with its style sheets and scripts
+CARD = {"type": "card", "number": "4242424242424242", "exp_month": "12", "exp_year": "2035", "cvc": "123"}
 
 
 def _sign_in(page: Page, person: User) -> None:
@@ -156,6 +162,7 @@ def test_a_learner_accepts_the_offer_that_learning_earned(page: Page, screenshot
     page.goto("/pay/subscription/")
     expect(page.get_by_role("heading", name="You are on Free")).to_be_visible()
     _checked(page, "plan page")
+    screenshot(page, "revenue-plan")
     assert page.console_errors == []  # type: ignore[attr-defined]
 
 
@@ -183,3 +190,33 @@ def test_pricing_switches_to_annual_without_javascript_and_stays_light(
     _checked(page, "pricing page")
     screenshot(page, "revenue-pricing")
     scripted.close()
+
+
+def test_an_instructor_reads_a_sale_and_asks_for_a_payout(
+    page: Page, paid_course: BuiltCourse, screenshot: Screenshot
+) -> None:
+    buyer = UserFactory(email="thandi@example.test")
+    sale = checkout_create(user_id=buyer.id, item="course", course_id=paid_course.id, currency="ZAR")
+    assert sale.payment_intent_id is not None
+    payments.payment_intent_confirm(intent_id=sale.payment_intent_id, customer_id=buyer.id, payment_method=CARD)
+    Order.objects.filter(id=sale.order_id).update(release_at=timezone.now() - dt.timedelta(minutes=1))
+    earnings_release_due()  # the 14-day hold is over
+    teacher = User.objects.get(email="lerato@example.test")
+    _sign_in(page, teacher)
+
+    page.goto("/pay/")
+    page.get_by_role("navigation", name="Wallet and payments").get_by_role("link", name="Earnings").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Earnings and payouts")
+    expect(page.get_by_role("cell", name="Budgeting for beginners")).to_be_visible()
+    _checked(page, "earnings page")
+    page.get_by_label("Amount (ZAR):", exact=True).fill("100")
+    page.get_by_label("Account holder:", exact=True).fill("Lerato Mokoena")
+    page.get_by_label("Bank code:", exact=True).fill("250655")
+    page.get_by_label("Account number:", exact=True).fill("000123456789")
+    page.get_by_role("button", name="Request payout").click()
+
+    expect(page.get_by_role("status").first).to_contain_text("Payout of 100.00 ZAR requested to Bank 250655 ••••6789.")
+    expect(page.get_by_role("cell", name="Paid", exact=True)).to_be_visible()
+    _checked(page, "earnings page after a payout")
+    screenshot(page, "revenue-earnings")
+    assert page.console_errors == []  # type: ignore[attr-defined]
