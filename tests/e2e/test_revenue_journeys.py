@@ -198,6 +198,7 @@ def test_an_instructor_reads_a_sale_and_asks_for_a_payout(
     buyer = UserFactory(email="thandi@example.test")
     sale = checkout_create(user_id=buyer.id, item="course", course_id=paid_course.id, currency="ZAR")
     assert sale.payment_intent_id is not None
+    assert sale.order_id is not None
     payments.payment_intent_confirm(intent_id=sale.payment_intent_id, customer_id=buyer.id, payment_method=CARD)
     Order.objects.filter(id=sale.order_id).update(release_at=timezone.now() - dt.timedelta(minutes=1))
     earnings_release_due()  # the 14-day hold is over
