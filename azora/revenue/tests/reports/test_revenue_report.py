@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -27,6 +28,10 @@ from azora.revenue.tests.checkout.helpers import Capture, buy, refund
 from azora.shared.money import Money
 
 pytestmark = pytest.mark.django_db
+# Reads per report: about five per ledger account read (finding it, a page of entries with running balances: the
+# 3 accounts of sales, subscriptions, payouts, rewards pool, burn, and each instructor's held earnings), the
+# orders, MRR and churn, course titles and the session. It grows with accounts and pages, never per sale.
+QUERY_BUDGET = 70
 BANK = {"account_number": "000123456789", "bank_code": "250655", "account_holder": "Thabo Teacher"}
 
 
@@ -179,6 +184,16 @@ def test_groupings_by_instructor_country_and_month_add_up_to_the_totals(
         viewer_id=finance_admin.id, group_by="course", start=earlier, end=earlier + timedelta(days=1), currency="ZAR"
     )
     assert (empty.rows, empty.totals.gross) == ((), zar(0))
+
+
+def test_the_report_endpoint_keeps_to_a_query_budget(
+    sales: dict[str, Any], finance_admin: User, django_assert_max_num_queries: Callable[..., Any]
+) -> None:
+    client = session_client(finance_admin)
+    for group_by in ("course", "instructor", "plan", "country", "period"):
+        with django_assert_max_num_queries(QUERY_BUDGET):
+            response = client.get(f"/api/v1/reports/revenue?group_by={group_by}")
+        assert response.status_code == 200, response.content
 
 
 def test_the_csv_export_and_bad_input(sales: dict[str, Any], finance_admin: User) -> None:
