@@ -32,7 +32,7 @@ def period_end(*, start: dt.datetime, interval: Interval, anchor_day: int) -> dt
 
 
 def prorate(*, amount_minor: int, remaining: dt.timedelta, period: dt.timedelta) -> int:
-    """`amount_minor` × remaining / period, rounded half up to a whole minor unit, with integers only.
+    """`amount_minor` * remaining / period, rounded half up to a whole minor unit, with integers only.
 
     `remaining` is clamped to [0, period], so the result is always between 0 and `amount_minor`.
     """
@@ -67,7 +67,7 @@ def proration_for_change(
     period_end: dt.datetime,
     at: dt.datetime,
 ) -> Proration:
-    """The proration of moving from one per-period amount to another at `at` (both amounts already × seats)."""
+    """The proration of moving from one per-period amount to another at `at` (both amounts already times the seats)."""
     period = period_end - period_start
     remaining = period_end - at
     return Proration(
