@@ -11,8 +11,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+import azora.education.public as education
 from azora.accounts.public import active_user_id_by_email
-from azora.education import public as education
 from azora.revenue.models import Plan, Subscription, SubscriptionStatus
 from azora.shared.money import Money
 
