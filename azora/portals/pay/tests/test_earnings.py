@@ -9,7 +9,9 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import azora.finance.public as finance
@@ -26,6 +28,7 @@ from azora.revenue.tests.pricing.factories import plan_catalogue
 pytestmark = pytest.mark.django_db
 
 Capture = Callable[..., AbstractContextManager[Any]]
+EARNINGS_BUDGET = 30  # session, user, roles, accounts, balances, sales with their shares, payouts, the minimum
 PAYOUT = {"account_holder": "Thabo Teacher", "bank_code": "250655", "account_number": "000123456789"}
 
 
@@ -153,3 +156,25 @@ def test_a_bad_account_number_is_refused_by_the_form(as_teacher: Client, teacher
     assert response.status_code == 422
     assert "Account number: Enter the account number: 6 to 20 digits." in response.content.decode()
     assert finance.payouts_of(user_id=teacher.id).items == []
+
+
+def _queries(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_earnings_page_costs_the_same_with_many_sales_and_payouts_as_with_one(
+    as_teacher: Client, course: Course, django_capture_on_commit_callbacks: Capture
+) -> None:
+    buy(django_capture_on_commit_callbacks, UserFactory(email="first@example.test"), course)
+    as_teacher.get("/pay/earnings/")  # the session's first request records it; later ones do not
+    with_one = _queries(as_teacher, "/pay/earnings/")
+    for number in range(4):
+        buy(django_capture_on_commit_callbacks, UserFactory(email=f"buyer{number}@example.test"), course)
+
+    with_many = _queries(as_teacher, "/pay/earnings/")
+
+    assert as_teacher.get("/pay/earnings/").content.decode().count('<td data-label="Paid" class="num">') == 5
+    assert with_many == with_one
+    assert with_many <= EARNINGS_BUDGET
