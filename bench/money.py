@@ -362,23 +362,38 @@ def _transfer_step(wallets: list[Any], seed: int) -> Any:
     return step
 
 
+def backend_cpu_seconds(pid: int | None) -> float | None:
+    """CPU time (user + system) of a PostgreSQL backend process, when the server runs on this machine (/proc)."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # After the command name: state is field 3 of stat(5), so utime (14) and stime (15) are at 11 and 12 here.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _process_client(index: int, wallets: list[Any], warmup: float, duration: float, barrier: Any, results: Any) -> None:
     """One service client in its own process (forked after Django's set-up), with its own connection."""
-    from django.db import connections
+    from django.db import connection, connections
 
     step = _transfer_step(wallets, index)
     latencies: list[float] = []
     errors = 0
     try:
         step()  # connects, and warms the caches, before the clock starts
+        backend = connection.connection.info.backend_pid if connection.connection is not None else None
         barrier.wait()
         began = time.perf_counter()
         warm_until, deadline = began + warmup, began + warmup + duration
         cpu_began = cpu_ended = time.process_time()
+        server_began = backend_cpu_seconds(backend)
         measuring = False
         while (now := time.perf_counter()) < deadline:
             if not measuring and now >= warm_until:
                 measuring, cpu_began = True, time.process_time()
+                server_began = backend_cpu_seconds(backend)
             try:
                 step()
             except Exception as error:  # counted and shown once; the run goes on
@@ -389,9 +404,11 @@ def _process_client(index: int, wallets: list[Any], warmup: float, duration: flo
             if measuring:
                 latencies.append((time.perf_counter() - now) * 1000)
         cpu_ended = time.process_time()
-        results.put((index, latencies, errors, cpu_ended - cpu_began))
+        server_ended = backend_cpu_seconds(backend)
+        server = None if server_began is None or server_ended is None else server_ended - server_began
+        results.put((index, latencies, errors, cpu_ended - cpu_began, server))
     except Exception as error:
-        results.put((index, [], -1, 0.0))
+        results.put((index, [], -1, 0.0, None))
         print(f"bench: client {index} failed: {type(error).__name__}: {error}", file=sys.stderr)
         barrier.abort()
     finally:
@@ -424,15 +441,20 @@ def task_service_processes(args: argparse.Namespace, payload: dict[str, Any]) ->
     elapsed = time.perf_counter() - began - args.warmup
     for process in processes:
         process.join(timeout=30)
-    if any(errors < 0 for _, _, errors, _ in answers):
+    if any(errors < 0 for _, _, errors, _, _ in answers):
         raise RuntimeError("a service client process failed before the run")
-    latencies = [value for _, own, _, _ in answers for value in own]
-    cpu_seconds = sum(cpu for _, _, _, cpu in answers)
+    latencies = [value for _, own, _, _, _ in answers for value in own]
+    cpu_seconds = sum(cpu for _, _, _, cpu, _ in answers)
+    server_seconds = [server for *_, server in answers]
     result = figures(
         latencies, clients=args.clients, duration_s=max(elapsed, args.duration), errors=sum(a[2] for a in answers)
     ).as_dict()
     result["mode"] = "processes"
     result["client_cpu_ms_per_transfer"] = round(cpu_seconds * 1000 / max(len(latencies), 1), 3)
+    if all(server is not None for server in server_seconds):
+        # The clients' own backends only: not the WAL writer, checkpointer, or other databases' sessions.
+        total = sum(server for server in server_seconds if server is not None)
+        result["backend_cpu_ms_per_transfer"] = round(total * 1000 / max(len(latencies), 1), 3)
     return result
 
 
@@ -606,6 +628,11 @@ def report(args: argparse.Namespace, info: dict[str, Any], steps: dict[str, Any]
     if "client_cpu_ms_per_transfer" in steps.get("service", {}):
         lines.append(
             f"service clients' CPU under load: {steps['service']['client_cpu_ms_per_transfer']:.2f} ms per transfer"
+        )
+    if "backend_cpu_ms_per_transfer" in steps.get("service", {}):
+        lines.append(
+            f"their PostgreSQL backends' CPU under load: {steps['service']['backend_cpu_ms_per_transfer']:.2f} ms per "
+            "transfer (the clients' own sessions, from /proc)"
         )
     cpu = steps.get("cpu", {})
     if "cpu_ms_per_transfer" in cpu:
