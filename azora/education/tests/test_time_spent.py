@@ -115,13 +115,13 @@ def test_a_failed_attempt_announces_no_time_and_a_reactivation_restarts_the_cloc
     public.enrollment_create(course_id=course.id, user_id=learner.id, source="purchase")
     attempt = public.attempt_start(assessment_id=assessment.id, user_id=learner.id)
     public.attempt_submit(attempt_id=attempt.id, user_id=learner.id, answers={str(question.id): False})
-    assert list(_payloads("education.assessment_failed")[0]) == [
+    assert set(_payloads("education.assessment_failed")[0]) == {  # jsonb keeps no key order on PostgreSQL
         "attempt_id",
         "assessment_id",
         "course_id",
         "user_id",
         "score_percent",
-    ]
+    }
     public.enrollment_revoke(course_id=course.id, user_id=learner.id, reason="refund")
     Enrollment.objects.filter(user=learner).update(last_activity_at=timezone.now() - timedelta(days=30))
     before = timezone.now()
