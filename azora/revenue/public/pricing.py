@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
-from azora.shared.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from azora.shared.errors import NotFound, PermissionDenied, ValidationFailed
 from azora.shared.money import Money
 
 __all__ = [
@@ -135,9 +135,8 @@ class StudentVerificationInvalid(ValidationFailed):
     title = "A manual student verification names its evidence and, if it expires, a time in the future."
 
 
-class EnrolmentLimitReached(Conflict):
+class EnrolmentLimitReached(PermissionDenied):
     code = "enrolment_limit_reached"
-    status = 403
     title = "Your plan's new enrolments for this month are used up; upgrade or wait for next month."
 
 
