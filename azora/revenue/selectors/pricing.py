@@ -16,6 +16,7 @@ from typing import Final, Literal, cast
 from django.conf import settings
 from django.utils import timezone
 
+import azora.accounts.public as accounts
 from azora.revenue.models import (
     BillingInterval,
     CountryPrice,
@@ -400,17 +401,6 @@ def entitlement_check(*, user_id: uuid.UUID, name: str, used: int | None = None)
 # --- Student pricing ---
 
 
-def _verified_emails(user_id: uuid.UUID) -> list[str]:
-    """The user's verified addresses. allauth's table belongs to accounts: this one read stands in until
-    accounts.public offers `user_verified_emails` (requested in /work/team/REQUESTS.md)."""
-    from allauth.account.models import EmailAddress
-
-    return [
-        email.lower()
-        for email in EmailAddress.objects.filter(user_id=user_id, verified=True).values_list("email", flat=True)
-    ]
-
-
 def _student_domain(email: str, domains: Iterable[str]) -> str | None:
     """The configured domain the address belongs to: the same domain or a subdomain of it ("uct.ac.za" is in
     "ac.za"; "mit.edu" is in "edu"; "notac.za" is not in "ac.za")."""
@@ -433,7 +423,7 @@ def student_status(*, user_id: uuid.UUID) -> StudentStatusView:
             user_id=user_id, is_verified=True, method="manual", evidence=manual.evidence, expires_at=manual.expires_at
         )
     domains = _student_domains()
-    for email in _verified_emails(user_id):
+    for email in accounts.user_verified_emails(user_id=user_id):
         domain = _student_domain(email, domains)
         if domain is not None:
             return StudentStatusView(
