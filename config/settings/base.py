@@ -418,6 +418,36 @@ if not all(0 <= bps <= 10_000 for bps in _finance_rates):
     raise ImproperlyConfigured("Finance rates in basis points must be between 0 and 10000.")
 # --- end Finance ------------------------------------------------------------------------------
 
+# --- Education Revenue Engine (azora/revenue; docs/revenue.md lists every option) -------------------------------
+# Plans, their prices and coupons are data (admin); these are the rules around them.
+AZORA_REVENUE_BASE_CURRENCY = env.text("AZORA_REVENUE_BASE_CURRENCY", "ZAR")
+# Exchange rates for country prices without an explicit price: "A:B=r" means 1 A = r B.
+AZORA_REVENUE_FX = env.text(
+    "AZORA_REVENUE_FX",
+    "USD:ZAR=18.50,USD:EUR=0.92,USD:GBP=0.79,USD:KES=129.00,USD:NGN=1550.00,USD:GHS=15.50,USD:JPY=150.00",
+)
+AZORA_REVENUE_STUDENT_DOMAINS = env.csv("AZORA_REVENUE_STUDENT_DOMAINS", "ac.za,.edu")  # verified email domains
+AZORA_REVENUE_STUDENT_DISCOUNT_BP = env.integer("AZORA_REVENUE_STUDENT_DISCOUNT_BP", 5000)  # 50%
+AZORA_REVENUE_STUDENT_DISCOUNT_PLANS = env.csv("AZORA_REVENUE_STUDENT_DISCOUNT_PLANS", "pro")
+AZORA_REVENUE_HOLD_DAYS = env.integer("AZORA_REVENUE_HOLD_DAYS", 14)  # instructor shares held against refunds
+AZORA_REVENUE_PAYOUT_MINIMUM = env.text("AZORA_REVENUE_PAYOUT_MINIMUM", "ZAR:100.00")  # per currency
+AZORA_PAYOUTS_PROVIDER = env.choice("AZORA_PAYOUTS_PROVIDER", ("sandbox",), "sandbox")
+AZORA_REVENUE_DUNNING_RETRY_DAYS = env.text("AZORA_REVENUE_DUNNING_RETRY_DAYS", "1,3,7")  # after a failed renewal
+AZORA_REVENUE_REWARDS_POOL = env.integer("AZORA_REVENUE_REWARDS_POOL", 10_000_000)  # whole AZR from the treasury
+AZORA_REVENUE_DAILY_REWARD_CAP = env.text("AZORA_REVENUE_DAILY_REWARD_CAP", "200")  # AZR a learner may earn a day
+AZORA_REVENUE_AZR_REDEMPTION_RATE = env.text("AZORA_REVENUE_AZR_REDEMPTION_RATE", "ZAR:10")  # AZR per 1 unit
+AZORA_REVENUE_REWARD_PASS_SCORE = env.text("AZORA_REVENUE_REWARD_PASS_SCORE", "70")
+AZORA_REVENUE_REWARD_TIME_BONUS_MAX_HOURS = env.text("AZORA_REVENUE_REWARD_TIME_BONUS_MAX_HOURS", "0.5")
+AZORA_REVENUE_OFFER_DAYS = env.integer("AZORA_REVENUE_OFFER_DAYS", 7)
+AZORA_REVENUE_OFFER_PROGRESS_PERCENT = env.integer("AZORA_REVENUE_OFFER_PROGRESS_PERCENT", 40)
+# The reward table (AZORA_REVENUE_REWARD_ITEMS, AZORA_REVENUE_REWARD_DIFFICULTY) and the offers' terms
+# (AZORA_REVENUE_OFFER_TERMS) are dictionaries a settings module may override; their defaults are the issue's.
+if AZORA_REVENUE_HOLD_DAYS < 0 or AZORA_REVENUE_REWARDS_POOL < 0 or AZORA_REVENUE_OFFER_DAYS < 1:
+    raise ImproperlyConfigured("Revenue: the hold and the pool must be >= 0 and offers last at least a day.")
+if not 0 <= AZORA_REVENUE_STUDENT_DISCOUNT_BP <= 10_000:
+    raise ImproperlyConfigured("AZORA_REVENUE_STUDENT_DISCOUNT_BP must be between 0 and 10000.")
+# --- end Education Revenue Engine -------------------------------------------------------------------------------
+
 # --- AI Routing ---------------------------------------------------------------------------
 # docs/ai-routing.md lists every option. Providers are data (admin); their API keys are read from the environment
 # variable each provider names, at call time, and never stored or logged.
