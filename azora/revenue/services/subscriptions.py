@@ -22,9 +22,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+import azora.finance.public as finance
+import azora.payments.public as payments
 from azora.accounts.public import organisation_role_of, principal_for_user, require_organisation_role
-from azora.finance import public as finance
-from azora.payments import public as payments
 from azora.payments.errors import PaymentMethodNotFound, ProviderUnavailable
 from azora.revenue import proration
 from azora.revenue.events import (
