@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any, Literal
 
 from django.conf import settings
@@ -845,20 +846,70 @@ def scale_largest_remainder(amounts: Sequence[int], numerator: int, denominator:
     return floors
 
 
-def reversal_legs(original: Sequence[_Leg], numerator: int, denominator: int) -> list[_Leg]:
-    """The mirror image of `original`, scaled, balanced per currency; zero parts are left out."""
+def reversal_legs(
+    original: Sequence[_Leg],
+    numerator: int,
+    denominator: int,
+    already: Mapping[tuple[uuid.UUID, str], int] | None = None,
+) -> list[_Leg]:
+    """This reversal's legs: the mirror image of `original` scaled *cumulatively* to numerator/denominator.
+
+    `numerator/denominator` is the whole fraction reversed once this reversal is written (earlier reversals of
+    the original included); `already` is what those earlier reversals took back per (account, reversing side).
+    Per currency and side, the cumulative target is the largest-remainder rounding of the fraction, each leg
+    kept between what it already gave back and what it moved; this reversal is the target minus `already`.
+    So successive partial reversals never take back more than a leg moved, reaching the whole takes back each
+    leg exactly, and every reversal balances (both sides of a currency reach the same rounded total).
+    Legs to one account on one side are one leg here (the ledger sums them the same way). Zero parts are left out.
+    """
+    taken = already or {}
+    merged: dict[tuple[str, str, uuid.UUID], int] = defaultdict(int)
+    for leg in original:
+        merged[(leg.currency, leg.side, leg.account_id)] += leg.amount
     legs: list[_Leg] = []
     for currency in sorted({leg.currency for leg in original}):
         for side in ("debit", "credit"):
-            group = [leg for leg in original if leg.currency == currency and leg.side == side]
-            scaled = scale_largest_remainder([leg.amount for leg in group], numerator, denominator)
             flipped = "credit" if side == "debit" else "debit"
-            legs.extend(
-                _Leg(leg.account_id, flipped, amount, currency)
-                for leg, amount in zip(group, scaled, strict=True)
-                if amount > 0
-            )
+            group = [
+                (account_id, amount)
+                for (cur, sd, account_id), amount in merged.items()
+                if (cur, sd) == (currency, side)
+            ]
+            moved = [amount for _, amount in group]
+            floor = [min(taken.get((account_id, flipped), 0), amount) for account_id, amount in group]
+            target = _cumulative_target(moved, floor, numerator, denominator)
+            for (account_id, _), total, before in zip(group, target, floor, strict=True):
+                part = total - before
+                if part < 0:
+                    # Unreachable: targets are clamped to what each leg already gave back. A negative part would
+                    # move money the original's way, so refuse loudly rather than write it.
+                    raise RuntimeError(f"A reversal leg came out negative ({part}) for account {account_id}.")
+                if part > 0:
+                    legs.append(_Leg(account_id, flipped, part, currency))
     return legs
+
+
+def _cumulative_target(moved: Sequence[int], floor: Sequence[int], numerator: int, denominator: int) -> list[int]:
+    """Per leg, the cumulative amount given back at numerator/denominator: largest remainder, then clamped.
+
+    Largest-remainder rounding is not monotone in the fraction (a leg that won a rounding cent at ¼ can lose it
+    at ⅓ to a leg with a larger remainder), so a leg below what it already gave back is raised to it, and the
+    excess this makes is taken, a cent at a time, from the legs furthest above their exact share that can
+    still give. The side's total stays floor(sum * n / d) (or what was already given back, if more), so both
+    sides of a currency match; no leg goes below `floor` or above its amount.
+    """
+    wanted = max(sum(moved) * numerator // denominator, sum(floor))
+    target = [
+        max(part, low) for part, low in zip(scale_largest_remainder(moved, numerator, denominator), floor, strict=True)
+    ]
+    excess = sum(target) - wanted
+    while excess > 0:
+        # Over its exact share by the most: target - amount * n / d, compared in units of 1/denominator.
+        candidates = [index for index in range(len(moved)) if target[index] > floor[index]]
+        index = max(candidates, key=lambda i: (target[i] * denominator - moved[i] * numerator, -i))
+        target[index] -= 1
+        excess -= 1
+    return target
 
 
 def transfer_reverse(
@@ -870,6 +921,10 @@ def transfer_reverse(
     denominator: int = 1,
     metadata: Mapping[str, Any] | None = None,
 ) -> TransferView:
+    """Reverses numerator/denominator of a posted transfer (see `reversal_legs` for the cumulative rounding).
+
+    The original's row lock serialises its reversals, so each one reads what the earlier ones took back.
+    """
     transfer_id = _check_transfer_id(transfer_id)
     original_transfer_id = _check_transfer_id(original_transfer_id)
     for value in (numerator, denominator):
@@ -892,16 +947,28 @@ def transfer_reverse(
         original = Transfer.objects.select_for_update().filter(id=original_transfer_id).first()
         if original is None:
             raise errors.TransferNotFound(f"No transfer {original_transfer_id}.")
+        # A concurrent call with this id may have committed while this one waited for the lock: the earlier
+        # reversals now include it, so answer as a repeat before computing anything from them.
+        existing = _existing_result(transfer_id, asked.fingerprint())
+        if existing is not None:
+            return existing
         if original.status != Transfer.Status.POSTED:
             raise errors.ReversalNotAllowed(f"Transfer {original_transfer_id} is {original.status}; only posted ones.")
         posted = [
             _Leg(row.account_id, row.side, row.amount, row.currency)
             for row in original.postings.filter(phase=Posting.Phase.POSTED).order_by("id")
         ]
-        legs = reversal_legs(posted, numerator, denominator)
+        before, already = _reversed_so_far(original)
+        cumulative = before + Fraction(numerator, denominator)
+        if cumulative > 1:
+            raise errors.ReversalNotAllowed(
+                f"Reversals of transfer {original.id} would take back more than it moved.",
+                extra={"transfer_id": str(original.id)},
+            )
+        legs = reversal_legs(posted, cumulative.numerator, cumulative.denominator, already)
         if not legs:
             raise errors.InvalidAmount("This fraction of the transfer rounds to nothing.")
-        _check_not_over_reversed(original, posted, legs)
+        _check_not_over_reversed(original, posted, legs, already)
         request = _Request(
             operation="reverse", kind="reversal", reason=cleaned_reason, reference=str(original_transfer_id),
             metadata={**cleaned_metadata, "numerator": numerator, "denominator": denominator,
@@ -918,15 +985,28 @@ def transfer_reverse(
         )  # fmt: skip
 
 
-def _check_not_over_reversed(original: Transfer, posted: Sequence[_Leg], legs: Sequence[_Leg]) -> None:
-    """All reversals of a transfer together never take back more than it moved, per account and side."""
-    reversed_so_far: dict[tuple[uuid.UUID, str], int] = defaultdict(int)
+def _reversed_so_far(original: Transfer) -> tuple[Fraction, dict[tuple[uuid.UUID, str], int]]:
+    """The fraction of `original` its reversals took back (from their recorded numerator/denominator), and the
+    amounts per (account, side) they posted, read from the ledger under the original's lock."""
+    fraction = Fraction(0)
+    for recorded in Transfer.objects.filter(reverses=original).values_list("metadata", flat=True):
+        fraction += Fraction(int(recorded["numerator"]), int(recorded["denominator"]))
+    already: dict[tuple[uuid.UUID, str], int] = defaultdict(int)
     for row in (
         Posting.objects.filter(transfer__reverses=original, phase=Posting.Phase.POSTED)
         .values("account_id", "side")
         .annotate(total=Sum("amount"))
     ):
-        reversed_so_far[(row["account_id"], row["side"])] += row["total"]
+        already[(row["account_id"], row["side"])] += row["total"]
+    return fraction, dict(already)
+
+
+def _check_not_over_reversed(
+    original: Transfer, posted: Sequence[_Leg], legs: Sequence[_Leg], already: Mapping[tuple[uuid.UUID, str], int]
+) -> None:
+    """All reversals of a transfer together never take back more than it moved, per account and side (a last
+    guard: the cumulative rounding keeps within it by construction)."""
+    reversed_so_far: dict[tuple[uuid.UUID, str], int] = defaultdict(int, already)
     moved: dict[tuple[uuid.UUID, str], int] = defaultdict(int)
     for leg in posted:
         moved[(leg.account_id, "credit" if leg.side == "debit" else "debit")] += leg.amount
