@@ -83,6 +83,12 @@ class Order(PublicModel):
                 ),
                 name="rev_order_item_matches",
             ),
+            # One unpaid checkout per buyer and course: a second one (a double click) replaces the first.
+            models.UniqueConstraint(
+                fields=["buyer", "course_id"],
+                condition=models.Q(status="pending", item="course"),
+                name="rev_order_one_pending_per_course",
+            ),
         ]
         indexes = [
             models.Index(fields=["buyer", "course_id"], name="rev_order_buyer_course_idx"),

@@ -17,7 +17,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -350,6 +350,15 @@ def checkout_create(
 
 
 def _course_checkout(*, user_id: uuid.UUID, quote: CheckoutQuote) -> CheckoutView:
+    """Writes the order and its intent. Two checkouts of one course at once (a double click) meet at the unique
+    pending order: the second waits for the first, fails on the constraint, and tries again, replacing it."""
+    try:
+        return _course_checkout_once(user_id=user_id, quote=quote)
+    except IntegrityError:
+        return _course_checkout_once(user_id=user_id, quote=quote)
+
+
+def _course_checkout_once(*, user_id: uuid.UUID, quote: CheckoutQuote) -> CheckoutView:
     from azora.revenue.services import shares
 
     assert quote.course_id is not None
