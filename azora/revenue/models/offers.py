@@ -16,8 +16,10 @@ __all__ = [
 
 
 class OfferKind(models.TextChoices):
+    # xgettext:no-python-format
     PROGRESS = "progress", _("50% off PRO for reaching 40% of a course")
     FIRST_PASS = "first_pass", _("A 7-day PRO trial for a first passed assessment")
+    # xgettext:no-python-format
     COMPLETION = "completion", _("30% off PRO for completing a course")
 
 

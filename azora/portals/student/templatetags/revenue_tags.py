@@ -25,6 +25,7 @@ REWARD_ITEMS = {
     "certificate_earned": gettext_lazy("Certificate earned"),
 }
 OFFER_KINDS = {
+    # xgettext:no-python-format
     "progress": gettext_lazy("For reaching 40% of a course."),
     "first_pass": gettext_lazy("For passing your first assessment."),
     "completion": gettext_lazy("For completing a course."),
