@@ -358,11 +358,15 @@ def register_usage_counter(name: str, counter: UsageCounter) -> None:
         _counters[name] = counter
 
 
+# Bought courses and enrolments by an organisation are paid for otherwise; only free self-enrolment uses the limit.
+COUNTED_ENROLMENT_SOURCES = frozenset({"self"})
+
+
 def _enrolments_counted(*, user_id: uuid.UUID, since: datetime) -> int:
-    """New enrolments this month that count against the plan (see docs/revenue.md, "Entitlements")."""
+    """New self-enrolments this month: what the plan limits (see docs/revenue.md, "Entitlements")."""
     from azora.education.public import enrollments_created_since
 
-    return enrollments_created_since(user_id=user_id, since=since)
+    return enrollments_created_since(user_id=user_id, since=since, sources=COUNTED_ENROLMENT_SOURCES)
 
 
 def _limit_of(plan: Plan, name: str) -> int | None:

@@ -184,8 +184,8 @@ def test_a_purchase_is_never_refused_by_the_monthly_limit(learner: User) -> None
     course = CourseFactory(published=True, is_paid=True)
 
     assert education.enrollment_create(course_id=course.id, user_id=learner.id, source="purchase").created is True
-    # Education's count has no source filter yet (REQUESTS.md): the bought course is counted, not refused.
-    assert pricing.entitlement_check(user_id=learner.id, name="enrolments_per_month").used == 6
+    # Neither refused nor counted: the month's five free enrolments are still all used, none more.
+    assert pricing.entitlement_check(user_id=learner.id, name="enrolments_per_month").used == 5
 
 
 def test_an_existing_enrolment_is_returned_without_asking_the_gate(learner: User) -> None:
