@@ -18,6 +18,7 @@ from azora.shared.money import Money
 CheckoutItem = Literal["course", "plan"]
 
 __all__ = [
+    "CheckoutInProgress",
     "CheckoutItem",
     "CheckoutItemInvalid",
     "CheckoutPreview",
@@ -52,6 +53,11 @@ __all__ = [
 class CheckoutItemInvalid(ValidationFailed):
     code = "checkout_item_invalid"
     title = "A checkout is for a course (course_id) or a plan (plan_code)."
+
+
+class CheckoutInProgress(Conflict):
+    code = "checkout_in_progress"
+    title = "A payment for this course is already being processed; wait for its result."
 
 
 class CourseAlreadyOwned(Conflict):

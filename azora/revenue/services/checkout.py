@@ -30,6 +30,7 @@ from azora.revenue.public import pricing as pricing_public
 from azora.revenue.public import rewards as rewards_public
 from azora.revenue.public import subscriptions as subscriptions_public
 from azora.revenue.public.checkout import (
+    CheckoutInProgress,
     CheckoutItemInvalid,
     CheckoutView,
     CourseAlreadyOwned,
@@ -252,8 +253,8 @@ def checkout_url(intent_id: uuid.UUID) -> str:
 def _cancel_pending_orders(*, user_id: uuid.UUID, course_id: uuid.UUID) -> None:
     """An earlier unpaid checkout of the same course is abandoned: cancel its intent so it cannot be paid twice.
 
-    An intent already in flight (processing) cannot be canceled; then that order stays, and the earlier payment,
-    if it succeeds, enrols the learner (the later one is refused as already owned only after that).
+    An intent already in flight (processing, or its challenge answered) cannot be canceled: the new checkout is
+    refused (CheckoutInProgress, 409) and everything rolls back; the earlier payment decides.
     """
     pending = Order.objects.select_for_update().filter(
         buyer_id=user_id, course_id=course_id, status=OrderStatus.PENDING
@@ -262,8 +263,8 @@ def _cancel_pending_orders(*, user_id: uuid.UUID, course_id: uuid.UUID) -> None:
         if order.payment_intent_id is not None:
             try:
                 payments.payment_intent_cancel(intent_id=order.payment_intent_id, customer_id=user_id)
-            except InvalidTransition:
-                continue
+            except InvalidTransition as error:
+                raise CheckoutInProgress(extra={"order_id": str(order.id)}) from error
         _release_reservation(order, reason="Checkout replaced by a new one")
         order.status = OrderStatus.CANCELED
         order.save(update_fields=["status", "updated_at"])

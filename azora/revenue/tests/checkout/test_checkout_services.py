@@ -16,6 +16,7 @@ from azora.finance import public as finance
 from azora.payments import public as payments
 from azora.revenue.models import CouponRedemption, Order, OrderStatus
 from azora.revenue.public import (
+    CheckoutInProgress,
     CheckoutItemInvalid,
     CouponInvalid,
     CourseAlreadyOwned,
@@ -25,11 +26,12 @@ from azora.revenue.public import (
     checkout_create,
     checkout_preview,
 )
-from azora.revenue.tests.checkout.factories import CouponFactory, paid_course
+from azora.revenue.tests.checkout.factories import SUCCESS_CARD, CouponFactory, paid_course
 from azora.revenue.tests.checkout.helpers import Capture, buy, dispatch_all
 from azora.shared.money import Money
 
 pytestmark = pytest.mark.django_db
+PROCESSING = "4000000000000077"  # the sandbox's card that leaves the payment processing
 
 
 def test_a_course_checkout_creates_a_pending_order_and_an_intent_crediting_sales_clearing(
@@ -181,3 +183,20 @@ def test_a_second_checkout_cancels_the_first_unpaid_one(instructor: User, learne
     assert dict(Order.objects.values_list("id", "status")) == {first.order_id: "canceled", second.order_id: "pending"}
     intent = payments.payment_intent_get(intent_id=first.payment_intent_id, viewer_id=learner.id)
     assert intent.status == "canceled"
+
+
+def test_a_checkout_while_the_last_payment_is_processing_is_refused_and_changes_nothing(
+    instructor: User, learner: User, snapshot: Callable[[], dict[str, Any]]
+) -> None:
+    course, _ = paid_course(instructor=instructor)
+    first = checkout_create(user_id=learner.id, item="course", course_id=course.id, currency="ZAR")
+    assert first.payment_intent_id is not None
+    processing = payments.payment_intent_confirm(
+        intent_id=first.payment_intent_id, customer_id=learner.id, payment_method={**SUCCESS_CARD, "number": PROCESSING}
+    )
+    assert processing.status == "processing"
+    before = snapshot()
+    with pytest.raises(CheckoutInProgress) as raised:
+        checkout_create(user_id=learner.id, item="course", course_id=course.id, currency="ZAR")
+    assert (raised.value.status, raised.value.code) == (409, "checkout_in_progress")
+    assert snapshot() == before
