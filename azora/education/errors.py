@@ -79,6 +79,11 @@ class InvalidUpload(ValidationFailed):
     title = "The file is not accepted."
 
 
+class CoverImageTooLarge(ValidationFailed):
+    code = "cover_image_too_large"
+    title = "A cover image may have at most 40 megapixels."
+
+
 class InvalidVideoUrl(ValidationFailed):
     code = "invalid_video_url"
     title = "A video URL must be an https:// address."

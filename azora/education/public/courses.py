@@ -22,6 +22,7 @@ __all__ = [
     "CourseFacts",
     "CourseSort",
     "CourseSummary",
+    "CoverImages",
     "EnrollmentView",
     "InstructorView",
     "LessonAuthorView",
@@ -36,6 +37,7 @@ __all__ = [
     "category_ensure",
     "course_archive",
     "course_cover_set",
+    "course_cover_variants_create",
     "course_create",
     "course_detail",
     "course_detail_by_id",
@@ -85,6 +87,20 @@ class InstructorView:
 
 
 @dataclass(frozen=True, slots=True)
+class CoverImages:
+    """A course's cover URLs. A cover stored before variants existed has none: card and hero are the original."""
+
+    original_url: str
+    card_url: str  # 640x360 WebP
+    hero_url: str  # 1280x720 WebP
+    has_variants: bool
+    card_width: int = 640
+    card_height: int = 360
+    hero_width: int = 1280
+    hero_height: int = 720
+
+
+@dataclass(frozen=True, slots=True)
 class CourseSummary:
     """A course as the catalogue lists it."""
 
@@ -103,6 +119,7 @@ class CourseSummary:
     enrollment_count: int
     published_at: datetime | None
     instructors: tuple[InstructorView, ...]
+    cover: CoverImages | None = None  # None when the course has no cover; the same file as cover_image_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,10 +478,17 @@ def course_update(*, course_id: uuid.UUID, user_id: uuid.UUID, **fields: Any) ->
 
 
 def course_cover_set(*, course_id: uuid.UUID, user_id: uuid.UUID, filename: str, content: bytes) -> CourseDetail:
-    """Store a PNG, JPEG or WebP cover (at most 2 MiB) through Django's storage API."""
+    """Store a PNG, JPEG or WebP cover (at most 2 MiB, 40 megapixels) and its WebP variants without metadata."""
     from azora.education.services import courses
 
     return courses.course_cover_set(course_id=course_id, user_id=user_id, filename=filename, content=content)
+
+
+def course_cover_variants_create() -> dict[str, int]:
+    """Move covers stored before variants existed into the folder layout with variants (idempotent); counts."""
+    from azora.education.services import courses
+
+    return courses.course_cover_variants_create()
 
 
 def course_publish(*, course_id: uuid.UUID, user_id: uuid.UUID) -> CourseDetail:

@@ -13,6 +13,7 @@ from azora.education.public.courses import (
     CategoryView,
     CourseDetail,
     CourseSummary,
+    CoverImages,
     EnrollmentView,
     ModuleView,
     ProgressView,
@@ -37,6 +38,20 @@ class InstructorOut(Schema):
     display_name: str
 
 
+class CoverOut(Schema):
+    """The cover's files: pages show `card_url` (640x360) and `hero_url` (1280x720); both are the original for a
+    cover stored before variants existed (`has_variants` false)."""
+
+    original_url: str
+    card_url: str
+    card_width: int
+    card_height: int
+    hero_url: str
+    hero_width: int
+    hero_height: int
+    has_variants: bool
+
+
 class CourseSummaryOut(Schema):
     id: uuid.UUID
     slug: str
@@ -48,6 +63,7 @@ class CourseSummaryOut(Schema):
     tags: list[str]
     estimated_hours: Decimal
     cover_image_url: str | None
+    cover: CoverOut | None
     status: str
     is_paid: bool
     enrollment_count: int
@@ -282,6 +298,21 @@ def category_json(category: CategoryView | None) -> dict[str, Any] | None:
     return {"id": str(category.id), "name": category.name, "slug": category.slug}
 
 
+def cover_json(cover: CoverImages | None) -> dict[str, Any] | None:
+    if cover is None:
+        return None
+    return {
+        "original_url": cover.original_url,
+        "card_url": cover.card_url,
+        "card_width": cover.card_width,
+        "card_height": cover.card_height,
+        "hero_url": cover.hero_url,
+        "hero_width": cover.hero_width,
+        "hero_height": cover.hero_height,
+        "has_variants": cover.has_variants,
+    }
+
+
 def course_summary_json(course: CourseSummary) -> dict[str, Any]:
     return {
         "id": str(course.id),
@@ -294,6 +325,7 @@ def course_summary_json(course: CourseSummary) -> dict[str, Any]:
         "tags": list(course.tags),
         "estimated_hours": course.estimated_hours,
         "cover_image_url": course.cover_image_url,
+        "cover": cover_json(course.cover),
         "status": course.status,
         "is_paid": course.is_paid,
         "enrollment_count": course.enrollment_count,

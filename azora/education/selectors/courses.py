@@ -17,6 +17,7 @@ from django.db.models.query import ModelIterable
 from azora.accounts.public import organisation_role_of, user_has_platform_role
 from azora.education.compiled import CompiledQuery
 from azora.education.errors import CourseNotFound, LessonNotFound
+from azora.education.images import cover_variant_paths
 from azora.education.markdown import video_embed, video_html
 from azora.education.models import (
     Category,
@@ -37,6 +38,7 @@ from azora.education.public.courses import (
     CourseDetail,
     CourseFacts,
     CourseSummary,
+    CoverImages,
     EnrollmentView,
     InstructorView,
     LessonOutline,
@@ -178,6 +180,22 @@ def cover_url(path: str) -> str | None:
     return default_storage.url(path) if path else None
 
 
+def cover_images(path: str) -> CoverImages | None:
+    """The cover's URLs from its stored path alone (the layout names the variants: no storage call per course)."""
+    if not path:
+        return None
+    original = default_storage.url(path)
+    variants = cover_variant_paths(path)
+    if variants is None:
+        return CoverImages(original_url=original, card_url=original, hero_url=original, has_variants=False)
+    return CoverImages(
+        original_url=original,
+        card_url=default_storage.url(variants["card"]),
+        hero_url=default_storage.url(variants["hero"]),
+        has_variants=True,
+    )
+
+
 def course_summary(course: Course) -> CourseSummary:
     return CourseSummary(
         id=course.id,
@@ -190,6 +208,7 @@ def course_summary(course: Course) -> CourseSummary:
         tags=tuple(str(tag) for tag in course.tags or ()),
         estimated_hours=course.estimated_hours,
         cover_image_url=cover_url(course.cover_image),
+        cover=cover_images(course.cover_image),
         status=course.status,
         is_paid=course.is_paid,
         enrollment_count=course.enrollment_count,
@@ -289,6 +308,7 @@ def _summary_from_row(row: dict[str, Any], instructors: tuple[InstructorView, ..
         tags=tuple(str(tag) for tag in row["tags"] or ()),
         estimated_hours=row["estimated_hours"],
         cover_image_url=cover_url(row["cover_image"]),
+        cover=cover_images(row["cover_image"]),
         status=row["status"],
         is_paid=row["is_paid"],
         enrollment_count=row["enrollment_count"],

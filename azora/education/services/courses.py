@@ -10,6 +10,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -27,6 +28,7 @@ from azora.education.errors import (
     CourseNotFound,
     CourseSlugTaken,
     CourseStatusTransitionInvalid,
+    CoverImageTooLarge,
     InvalidInstructor,
     InvalidOrder,
     InvalidPrerequisite,
@@ -37,6 +39,7 @@ from azora.education.errors import (
     ModuleNotFound,
     UnknownCategory,
 )
+from azora.education.images import cover_files_from_upload, cover_folder_paths, cover_variant_paths
 from azora.education.markdown import render_lesson_markdown
 from azora.education.models import (
     Category,
@@ -65,6 +68,7 @@ __all__ = [
     "category_ensure",
     "course_archive",
     "course_cover_set",
+    "course_cover_variants_create",
     "course_create",
     "course_publish",
     "course_update",
@@ -84,13 +88,8 @@ __all__ = [
 ORGANISATION_AUTHOR_ROLES = frozenset({"owner", "admin", "instructor"})
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 40
-MAX_COVER_BYTES = 2 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_LESSON_MARKDOWN = 200_000
-COVER_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpg"),
-)
 # Attachments: extension -> content type; the file's first bytes must fit the type where it has a signature.
 ATTACHMENT_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
@@ -360,22 +359,35 @@ def course_update(*, course_id: uuid.UUID, user_id: uuid.UUID, **fields: Any) ->
     return course_detail(course_id=course.id, viewer_id=user_id)
 
 
-def _cover_extension(content: bytes) -> str:
-    if len(content) == 0 or len(content) > MAX_COVER_BYTES:
-        raise InvalidUpload(f"A cover image must be between 1 byte and {MAX_COVER_BYTES // (1024 * 1024)} MiB.")
-    for signature, extension in COVER_SIGNATURES:
-        if content.startswith(signature):
-            return extension
-    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
-        return "webp"
-    raise InvalidUpload("A cover image must be a PNG, JPEG or WebP file.")
+def _cover_save(*, course_id: uuid.UUID, content: bytes) -> str:
+    """Decode and store one upload as a cover folder; returns the original's path. Nothing is stored when refused."""
+    files = cover_files_from_upload(content)
+    folder = f"education/covers/{course_id}/{uuid7().hex}"
+    paths = cover_folder_paths(folder, files.extension)
+    stored: list[str] = []
+    try:
+        # The folder name is new and random, so the storage keeps these exact names (no suffix is added).
+        stored.append(default_storage.save(paths["original"], ContentFile(files.original)))
+        for name, data in files.variants.items():
+            stored.append(default_storage.save(paths[name], ContentFile(data)))
+    except Exception:
+        for path in stored:
+            default_storage.delete(path)
+        raise
+    return stored[0]
+
+
+def _cover_delete(path: str) -> None:
+    """Remove a stored cover: the original and, for the folder layout, its variants."""
+    for variant in (cover_variant_paths(path) or {}).values():
+        default_storage.delete(variant)
+    default_storage.delete(path)
 
 
 def course_cover_set(*, course_id: uuid.UUID, user_id: uuid.UUID, filename: str, content: bytes) -> CourseDetail:
-    """Store the cover through Django's storage API; the previous file is removed after the change commits."""
+    """Store the cover and its WebP variants through Django's storage API; the previous one goes after commit."""
     _editable_course(course_id=course_id, user_id=user_id)
-    extension = _cover_extension(content)
-    path = default_storage.save(f"education/covers/{course_id}/{uuid7().hex}.{extension}", ContentFile(content))
+    path = _cover_save(course_id=course_id, content=content)
     try:
         with transaction.atomic():
             course = Course.objects.select_for_update().get(pk=course_id)
@@ -383,11 +395,43 @@ def course_cover_set(*, course_id: uuid.UUID, user_id: uuid.UUID, filename: str,
             course.cover_image = path
             course.save(update_fields=["cover_image", "updated_at"])
             if previous:
-                transaction.on_commit(lambda: default_storage.delete(previous))
+                transaction.on_commit(lambda: _cover_delete(previous))
     except Exception:
-        default_storage.delete(path)
+        _cover_delete(path)
         raise
     return course_detail(course_id=course_id, viewer_id=user_id)
+
+
+def course_cover_variants_create() -> dict[str, int]:
+    """Give every cover stored before variants existed its folder and variants. Safe to run again.
+
+    Returns counts: `created` (moved to the folder layout), `skipped` (already there), `failed` (the stored file is
+    missing or no longer decodes; the course keeps its single-file cover, which pages still show).
+    """
+    counts = {"created": 0, "skipped": 0, "failed": 0}
+    rows = Course.objects.exclude(cover_image="").order_by("pk").values_list("pk", "cover_image")
+    for course_id, old_path in rows:
+        if cover_variant_paths(old_path) is not None:
+            counts["skipped"] += 1
+            continue
+        try:
+            with default_storage.open(old_path, "rb") as handle:
+                content = handle.read()
+            new_path = _cover_save(course_id=course_id, content=content)
+        except (OSError, InvalidUpload, CoverImageTooLarge):
+            counts["failed"] += 1
+            continue
+        with transaction.atomic():
+            # Only if no one uploaded a new cover meanwhile; otherwise the new folder is not needed.
+            moved = Course.objects.filter(pk=course_id, cover_image=old_path).update(cover_image=new_path)
+            if moved:
+                transaction.on_commit(partial(default_storage.delete, old_path))
+        if moved:
+            counts["created"] += 1
+        else:
+            _cover_delete(new_path)
+            counts["skipped"] += 1
+    return counts
 
 
 def course_publish(*, course_id: uuid.UUID, user_id: uuid.UUID) -> CourseDetail:

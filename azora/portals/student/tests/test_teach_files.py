@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -13,11 +15,12 @@ import azora.education.public as education
 from azora.accounts.models import User
 from azora.accounts.tests.factories import UserFactory
 from azora.education.models import Course, LessonAttachment
+from azora.education.tests.cover_files import image_bytes, opened
 from azora.portals.student.tests.conftest import BuiltCourse, build_course
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image_bytes(width=64, height=36, fmt="PNG")
 PDF = b"%PDF-1.7\n% a worksheet\n"
 
 
@@ -27,27 +30,58 @@ def _cover_url(page: str) -> str:
     return found.group(1)
 
 
+def _served(client: Client, url: str, content_type: str) -> bytes:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"] == content_type
+    return b"".join(response.streaming_content)  # type: ignore[attr-defined]  # a FileResponse streams
+
+
 def test_an_instructor_uploads_a_cover_that_the_catalogue_and_course_page_show(
     as_instructor: Client, client: Client, course: BuiltCourse
 ) -> None:
     assert as_instructor.get(f"/teach/{course.id}/cover/").status_code == 200
+    photo = image_bytes(width=2400, height=1600, fmt="JPEG")
 
     response = as_instructor.post(
-        f"/teach/{course.id}/cover/", {"file": SimpleUploadedFile("cover.png", PNG, content_type="image/png")}
+        f"/teach/{course.id}/cover/", {"file": SimpleUploadedFile("cover.jpg", photo, content_type="image/jpeg")}
     )
 
     assert response.status_code == 302
     assert response["Location"] == f"/teach/{course.id}/"
     path = Course.objects.get(pk=course.id).cover_image
-    assert path.startswith(f"education/covers/{course.id}/")
+    folder = path.removesuffix("/original.jpg")
+    assert folder.startswith(f"education/covers/{course.id}/")
+    card, hero = f"/media/{folder}/card.webp", f"/media/{folder}/hero.webp"
     client.logout()
-    catalogue_cover = _cover_url(client.get("/courses/").content.decode())
-    course_cover = _cover_url(client.get(f"/courses/{course.slug}/").content.decode())
-    assert catalogue_cover == course_cover == f"/media/{path}"
-    image = client.get(catalogue_cover)
-    assert image.status_code == 200
-    assert image["Content-Type"] == "image/png"
-    assert b"".join(image.streaming_content) == PNG  # type: ignore[attr-defined]  # a FileResponse streams
+    catalogue = client.get("/courses/").content.decode()
+    assert (
+        f'<img class="cover" src="{card}" srcset="{card} 640w, {hero} 1280w" sizes="(min-width: 40rem) 24rem, 100vw"'
+        ' alt="" width="640" height="360" loading="lazy" decoding="async">'
+    ) in catalogue
+    course_page = client.get(f"/courses/{course.slug}/").content.decode()
+    assert (
+        f'<img class="cover cover-hero" src="{hero}" srcset="{card} 640w, {hero} 1280w"'
+        ' sizes="(min-width: 40rem) 40rem, 100vw" alt="" width="1280" height="720" decoding="async">'
+    ) in course_page
+    assert opened(_served(client, card, "image/webp")).size == (640, 360)
+    assert opened(_served(client, hero, "image/webp")).size == (1280, 720)
+    assert opened(_served(client, f"/media/{path}", "image/jpeg")).size == (2400, 1600)
+    # The catalogue on a slow phone: the page and its card image stay far below the 500 KB budget.
+    assert len(catalogue) + len(_served(client, card, "image/webp")) < 100_000
+
+
+def test_a_cover_from_before_variants_is_shown_as_it_is(client: Client, course: BuiltCourse) -> None:
+    legacy = default_storage.save(f"education/covers/{course.id}/old.png", ContentFile(PNG))
+    Course.objects.filter(pk=course.id).update(cover_image=legacy)
+
+    expected = f'<img class="cover" src="/media/{legacy}" alt="" width="640" height="360" loading="lazy"'
+    assert expected in client.get("/courses/").content.decode()
+    assert (
+        f'<img class="cover cover-hero" src="/media/{legacy}" alt=""'
+        in client.get(f"/courses/{course.slug}/").content.decode()
+    )
+    assert _served(client, f"/media/{legacy}", "image/png") == PNG
 
 
 @pytest.mark.parametrize(
@@ -56,6 +90,7 @@ def test_an_instructor_uploads_a_cover_that_the_catalogue_and_course_page_show(
         (SimpleUploadedFile("notes.txt", b"just text", content_type="text/plain"), "must be a PNG, JPEG or WebP"),
         (SimpleUploadedFile("fake.png", b"GIF89a" + b"\x00" * 10, content_type="image/png"), "PNG, JPEG or WebP"),
         (SimpleUploadedFile("huge.png", PNG + b"\x00" * (2 * 1024 * 1024), content_type="image/png"), "2 MiB"),
+        (SimpleUploadedFile("cut.png", image_bytes(fmt="PNG")[:300], content_type="image/png"), "PNG, JPEG or WebP"),
         (None, "This field is required."),
     ],
 )

@@ -57,7 +57,10 @@ def media_file(request: HtmxRequest, path: str) -> HttpResponseBase:
     try:
         if path.startswith(COVERS):
             course = education.course_detail_by_id(course_id=_owner_id(path, COVERS), viewer_id=viewer_id)
-            if _path_of(course.course.cover_image_url) != request.path:
+            cover = course.course.cover
+            # The current cover's original and its WebP variants; an earlier cover is gone (404).
+            names = {cover.original_url, cover.card_url, cover.hero_url} if cover else set()
+            if request.path not in {_path_of(url) for url in names}:
                 raise Http404
             content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
             if not content_type.startswith("image/"):
