@@ -1,4 +1,5 @@
-"""The Payment Service's /api/v1 endpoints: payment intents, refunds, receipts and provider webhooks."""
+"""The Payment Service's /api/v1 endpoints: payment intents, saved payment methods, refunds, receipts and provider
+webhooks."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from azora.payments.schemas import (
     PaymentIntentCreateIn,
     PaymentIntentOut,
     PaymentIntentPageOut,
+    PaymentMethodCreateIn,
+    PaymentMethodListOut,
+    PaymentMethodOut,
     ReceiptOut,
     RefundCreateIn,
     RefundOut,
@@ -118,6 +122,33 @@ def payment_intent_challenge(
 def payment_intent_cancel(request: HttpRequest, intent_id: uuid.UUID) -> PaymentIntentOut:
     user_id = _user_id(request, "payments:write")
     return PaymentIntentOut.of(services.payment_intent_cancel(intent_id=intent_id, customer_id=user_id))
+
+
+@router.post("/payment-methods", response={201: PaymentMethodOut}, summary="Save a payment method for later charges")
+def payment_method_create(request: HttpRequest, payload: PaymentMethodCreateIn) -> Status[PaymentMethodOut]:
+    # No Idempotency-Key: the save is keyed at the provider per new method, and a repeat only adds a second
+    # method the caller can list and delete (at most 10 are kept).
+    user_id = _user_id(request, "payments:write")
+    view = services.payment_method_save(
+        customer_id=user_id, payment_method=payload.payment_method, provider=payload.provider
+    )
+    return Status(201, PaymentMethodOut.of(view))
+
+
+@router.get("/payment-methods", response=PaymentMethodListOut, summary="The caller's saved payment methods")
+def payment_method_list(request: HttpRequest) -> PaymentMethodListOut:
+    # Not paginated: a customer keeps at most 10 (services.MAX_SAVED_METHODS).
+    user_id = _user_id(request, "payments:read")
+    return PaymentMethodListOut(
+        items=[PaymentMethodOut.of(view) for view in selectors.payment_methods_of(customer_id=user_id)]
+    )
+
+
+@router.delete("/payment-methods/{method_id}", response={204: None}, summary="Delete a saved payment method")
+def payment_method_delete(request: HttpRequest, method_id: uuid.UUID) -> Status[None]:
+    user_id = _user_id(request, "payments:write")
+    services.payment_method_delete(customer_id=user_id, method_id=method_id)
+    return Status(204, None)
 
 
 @router.post("/refunds", response={201: RefundOut}, summary="Refund a payment in full or in part (finance admins)")

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from azora.payments.public import PaymentIntentView, ReceiptView, RefundView
+from azora.payments.public import PaymentIntentView, ReceiptView, RefundView, SavedPaymentMethodView
 from azora.shared.schemas import AmountOut, StrictIn, amount_out
 
 
@@ -167,3 +167,42 @@ class ReceiptOut(Schema):
 class WebhookAcceptedOut(Schema):
     received: bool
     duplicate: bool
+
+
+class PaymentMethodCreateIn(StrictIn):
+    payment_method: dict[str, str] = Field(
+        description='Sandbox: {"type": "card", "number", "exp_month", "exp_year", "cvc"}; '
+        'Stripe: {"type": "card", "payment_method": "pm_..."}; '
+        'Paystack: {"type": "paystack_transaction", "reference": "<a transaction the caller paid>"}.'
+    )
+    provider: Literal["sandbox", "stripe", "paystack"] | None = Field(
+        default=None, description="Omit for the platform's default provider."
+    )
+
+
+class PaymentMethodOut(Schema):
+    """What may be shown of a saved method: never its number or CVC (only the provider holds those)."""
+
+    id: uuid.UUID = Field(description="The `payment_method_id` that subscriptions and plan checkouts take.")
+    provider: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    created_at: datetime
+
+    @staticmethod
+    def of(view: SavedPaymentMethodView) -> PaymentMethodOut:
+        return PaymentMethodOut(
+            id=view.id,
+            provider=view.provider,
+            brand=view.brand,
+            last4=view.last4,
+            exp_month=view.exp_month,
+            exp_year=view.exp_year,
+            created_at=view.created_at,
+        )
+
+
+class PaymentMethodListOut(Schema):
+    items: list[PaymentMethodOut]
