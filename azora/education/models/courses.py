@@ -74,7 +74,8 @@ class Course(PublicModel):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="courses")
     tags = models.JSONField(default=list, blank=True)
     estimated_hours = models.DecimalField(max_digits=6, decimal_places=1, default=0)
-    # A path in Django's default storage; written only through services.courses.course_cover_set.
+    # The cover's original in Django's default storage (its WebP variants sit beside it, see education/images.py);
+    # written only by services.courses.course_cover_set and course_cover_variants_create.
     cover_image = models.CharField(max_length=300, blank=True, default="")
     status = models.CharField(max_length=16, choices=CourseStatus.choices, default=CourseStatus.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)

@@ -18,7 +18,7 @@ from azora.accounts.models import User
 from azora.accounts.tests.conftest import session_client
 from azora.education.errors import InvalidUpload
 from azora.education.models import Course
-from azora.education.tests.cover_files import GPS_IFD, MAKE, image_bytes, opened
+from azora.education.tests.cover_files import GPS_IFD, MAKE, ORIENTATION, image_bytes, opened
 from azora.education.tests.factories import CourseFactory, instructor_user
 from azora.education.tests.test_courses_api import assert_problem, snapshot
 
@@ -211,3 +211,18 @@ def test_a_legacy_cover_that_no_longer_decodes_is_left_as_it_is(instructor: User
     assert education.course_cover_variants_create() == {"created": 0, "skipped": 0, "failed": 1}
     assert Course.objects.get(pk=course.id).cover_image == legacy
     assert stored_files(course.id) == [legacy]
+
+
+def test_a_phone_photo_turned_by_its_exif_tag_is_stored_upright(instructor: User) -> None:
+    course = CourseFactory(instructors=[instructor])
+    source = opened(image_bytes(width=1600, height=1200, fmt="JPEG"))
+    exif = source.getexif()
+    exif[ORIENTATION] = 6  # "rotate 90 degrees clockwise to display"
+    turned = io.BytesIO()
+    source.save(turned, "JPEG", exif=exif)
+
+    assert upload(instructor, course.id, turned.getvalue()).status_code == 200
+
+    original = opened(read(Course.objects.get(pk=course.id).cover_image))
+    assert original.size == (1200, 1600)  # the pixels were turned, since the tag that said so is gone
+    assert len(original.getexif()) == 0
