@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from azora.accounts import selectors, services
-from azora.accounts.errors import InsufficientScope, UserPrincipalRequired
-from azora.accounts.public import ApiKeySummary, OwnProfile, Principal
+from azora.accounts.errors import UserPrincipalRequired
+from azora.accounts.public import ApiKeySummary, OwnProfile, Principal, request_principal
 from azora.accounts.schemas import (
     ApiKeyCreatedOut,
     ApiKeyCreateIn,
@@ -32,11 +32,7 @@ router = Router(tags=["accounts"])
 
 def _principal(request: HttpRequest, scope: str) -> Principal:
     """The authenticated caller (set by the gateway's auth classes), holding `scope`."""
-    principal = request.auth  # type: ignore[attr-defined]  # ninja sets it after authentication
-    assert isinstance(principal, Principal)
-    if not principal.has_scope(scope):
-        raise InsufficientScope(extra={"required_scope": scope})
-    return principal
+    return request_principal(request, scope=scope)
 
 
 def _user_id(principal: Principal) -> uuid.UUID:

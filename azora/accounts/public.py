@@ -6,7 +6,10 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 AuthMethod = Literal["session", "jwt", "api_key"]
 
@@ -135,6 +138,32 @@ class ApiKeyCreated:
 
 # The functions below delegate to the app's services and selectors. Those modules import the
 # dataclasses above, so they are imported inside each function, never at module load.
+
+
+def request_principal(request: HttpRequest, *, scope: str | None = None) -> Principal:
+    """The caller the API edge authenticated (`request.auth`); with `scope`, refused unless the caller holds it.
+
+    Sessions and access tokens hold every scope; an API key only those it was given, so a scope no key can be given
+    (`"education"`, `"revenue"`) keeps an endpoint to signed-in people.
+    """
+    from azora.accounts.errors import InsufficientScope
+
+    principal = getattr(request, "auth", None)
+    if not isinstance(principal, Principal):
+        raise TypeError("request_principal() needs a request the API edge authenticated")
+    if scope is not None and not principal.has_scope(scope):
+        raise InsufficientScope(extra={"required_scope": scope})
+    return principal
+
+
+def request_user_id(request: HttpRequest, *, scope: str | None = None) -> uuid.UUID:
+    """The signed-in user calling (holding `scope`); an organisation key is refused (UserPrincipalRequired)."""
+    from azora.accounts.errors import UserPrincipalRequired
+
+    principal = request_principal(request, scope=scope)
+    if principal.user_id is None:
+        raise UserPrincipalRequired()
+    return principal.user_id
 
 
 def principal_for_user(*, user_id: uuid.UUID, via: AuthMethod = "session") -> Principal:

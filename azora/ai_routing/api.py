@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Query, Router
 
 from azora.accounts.errors import InsufficientScope
-from azora.accounts.public import Principal
+from azora.accounts.public import Principal, request_principal
 from azora.ai_routing.config import router_settings
 from azora.ai_routing.errors import AiAdminRequired
 from azora.ai_routing.public import ChatMessage, ChatOptions, ChatResult, ChatStream, chat, chat_stream
@@ -38,9 +38,7 @@ CHAT_SCOPE = "ai:chat"
 
 
 def _principal(request: HttpRequest) -> Principal:
-    principal = request.auth  # type: ignore[attr-defined]  # ninja sets it after authentication
-    assert isinstance(principal, Principal)
-    return principal
+    return request_principal(request)
 
 
 def _require_admin(request: HttpRequest) -> Principal:

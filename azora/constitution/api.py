@@ -8,8 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 import azora.accounts.public as accounts
-from azora.accounts.errors import InsufficientScope
-from azora.accounts.public import Principal
+from azora.accounts.public import Principal, request_principal
 from azora.constitution import public as constitution
 from azora.constitution import selectors, services
 from azora.constitution.errors import AuditReviewDenied, OrganisationNotFound
@@ -42,11 +41,8 @@ PROFILE_SCOPE = "constitution:profile"
 
 
 def _principal(request: HttpRequest, scope: str) -> Principal:
-    principal = request.auth  # type: ignore[attr-defined]  # ninja sets it after authentication
-    assert isinstance(principal, Principal)
-    if not principal.has_scope(scope):
-        raise InsufficientScope(extra={"required_scope": scope})
-    return principal
+    """The authenticated caller (set by the gateway's auth classes), holding `scope`."""
+    return request_principal(request, scope=scope)
 
 
 def _member_of(principal: Principal, organisation_id: uuid.UUID) -> bool:

@@ -8,8 +8,7 @@ import uuid
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from azora.accounts.errors import UserPrincipalRequired
-from azora.accounts.public import Principal
+from azora.accounts.public import request_user_id
 from azora.education.schemas.assessments import (
     AnswersIn,
     AssessmentCreateIn,
@@ -38,11 +37,7 @@ router = Router(tags=["assessments"])
 
 
 def _user_id(request: HttpRequest) -> uuid.UUID:
-    principal = request.auth  # type: ignore[attr-defined]  # ninja sets it after authentication
-    assert isinstance(principal, Principal)
-    if principal.user_id is None:
-        raise UserPrincipalRequired()
-    return principal.user_id
+    return request_user_id(request)
 
 
 # --- Question bank (the course's editors) ---

@@ -7,8 +7,7 @@ import uuid
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from azora.accounts.errors import InsufficientScope, UserPrincipalRequired
-from azora.accounts.public import Principal
+from azora.accounts.public import request_user_id
 from azora.education.schemas.certificates import (
     CertificateOut,
     CertificatePageOut,
@@ -24,14 +23,8 @@ router = Router(tags=["certificates"])
 
 
 def _user_id(request: HttpRequest) -> uuid.UUID:
-    """The signed-in user (session or JWT). API keys carry no education scope, so they are refused here."""
-    principal = request.auth  # type: ignore[attr-defined]  # ninja sets it after authentication
-    assert isinstance(principal, Principal)
-    if principal.scopes is not None:
-        raise InsufficientScope(extra={"required_scope": "education"})
-    if principal.user_id is None:
-        raise UserPrincipalRequired()
-    return principal.user_id
+    """The signed-in user (session or JWT); API keys carry no education scope, so they are refused."""
+    return request_user_id(request, scope="education")
 
 
 @router.get("/me/certificates", response=CertificatePageOut, summary="The caller's certificates, newest first")

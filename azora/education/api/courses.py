@@ -10,8 +10,7 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.renderers import JSONRenderer
 
-from azora.accounts.errors import InsufficientScope, UserPrincipalRequired
-from azora.accounts.public import Principal
+from azora.accounts.public import request_user_id
 from azora.education.errors import CourseNotFound, InvalidUpload
 from azora.education.public import courses as education
 from azora.education.schemas.courses import (
@@ -52,14 +51,8 @@ __all__ = ["AttachmentOut", "router"]
 
 
 def _user_id(request: HttpRequest) -> uuid.UUID:
-    """The signed-in user (session or JWT). API keys carry no education scope, so they are refused here."""
-    principal = request.auth  # type: ignore[attr-defined]  # ninja sets it after authentication
-    assert isinstance(principal, Principal)
-    if principal.scopes is not None:
-        raise InsufficientScope(extra={"required_scope": "education"})
-    if principal.user_id is None:
-        raise UserPrincipalRequired()
-    return principal.user_id
+    """The signed-in user (session or JWT); API keys carry no education scope, so they are refused."""
+    return request_user_id(request, scope="education")
 
 
 def _trusted(request: HttpRequest, data: dict[str, Any]) -> HttpResponse:

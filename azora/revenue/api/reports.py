@@ -11,8 +11,7 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from azora.accounts.errors import InsufficientScope, UserPrincipalRequired
-from azora.accounts.public import Principal
+from azora.accounts.public import request_user_id
 from azora.revenue.public import reports
 from azora.revenue.schemas.reports import RevenueReportOut
 from azora.shared.money import Money
@@ -38,14 +37,8 @@ CSV_COLUMNS = (
 
 
 def _user_id(request: HttpRequest) -> uuid.UUID:
-    """The signed-in user (session or JWT). API keys carry no revenue scope, so they are refused here."""
-    principal = request.auth  # type: ignore[attr-defined]  # ninja sets it after authentication
-    assert isinstance(principal, Principal)
-    if principal.scopes is not None:
-        raise InsufficientScope(extra={"required_scope": "revenue"})
-    if principal.user_id is None:
-        raise UserPrincipalRequired()
-    return principal.user_id
+    """The signed-in user (session or JWT); API keys carry no revenue scope, so they are refused."""
+    return request_user_id(request, scope="revenue")
 
 
 def _cell(text: str) -> str:

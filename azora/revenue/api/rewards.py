@@ -7,8 +7,7 @@ import uuid
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from azora.accounts.errors import InsufficientScope, UserPrincipalRequired
-from azora.accounts.public import Principal
+from azora.accounts.public import request_user_id
 from azora.revenue.public.offers import offer_accept, offers_of
 from azora.revenue.public.rewards import reward_month_summary, rewards_of
 from azora.revenue.schemas.rewards import OfferOut, RewardOut, RewardPageOut, RewardSummaryOut
@@ -18,14 +17,8 @@ router = Router(tags=["rewards"])
 
 
 def _user_id(request: HttpRequest) -> uuid.UUID:
-    """The signed-in user (session or JWT). API keys carry no revenue scope, so they are refused here."""
-    principal = request.auth  # type: ignore[attr-defined]  # ninja sets it after authentication
-    assert isinstance(principal, Principal)
-    if principal.scopes is not None:
-        raise InsufficientScope(extra={"required_scope": "revenue"})
-    if principal.user_id is None:
-        raise UserPrincipalRequired()
-    return principal.user_id
+    """The signed-in user (session or JWT); API keys carry no revenue scope, so they are refused."""
+    return request_user_id(request, scope="revenue")
 
 
 @router.get("/me/rewards", response=RewardPageOut, summary="The caller's learn-to-earn rewards, newest first")

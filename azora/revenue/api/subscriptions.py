@@ -11,8 +11,7 @@ import uuid
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from azora.accounts.errors import InsufficientScope, UserPrincipalRequired
-from azora.accounts.public import Principal
+from azora.accounts.public import request_user_id
 from azora.revenue.schemas.subscriptions import (
     MySubscriptionOut,
     SeatAssignIn,
@@ -31,13 +30,7 @@ FREE_PLAN_CODE = "free"
 
 def _user_id(request: HttpRequest, scope: str) -> uuid.UUID:
     """The signed-in user calling; API keys need the subscriptions scope, organisation keys cannot subscribe."""
-    principal = request.auth  # type: ignore[attr-defined]  # ninja sets it after authentication
-    assert isinstance(principal, Principal)
-    if not principal.has_scope(scope):
-        raise InsufficientScope(extra={"required_scope": scope})
-    if principal.user_id is None:
-        raise UserPrincipalRequired()
-    return principal.user_id
+    return request_user_id(request, scope=scope)
 
 
 @router.post("/subscriptions", response={201: SubscriptionOut}, summary="Start a subscription (optionally a trial)")
