@@ -36,7 +36,7 @@ class Order(PublicModel):
     """One checkout: what was bought, the price and every discount, and the payment that settles it.
 
     Amounts are minor units of `currency`; `azr_redeemed_minor` is AZR (2 decimals) the buyer gave up for
-    `azr_discount_minor`. total = list - coupon discount - student discount - AZR discount.
+    `azr_discount_minor`. total = list - student discount - offer discount - coupon discount - AZR discount.
     """
 
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -50,6 +50,9 @@ class Order(PublicModel):
     coupon = models.ForeignKey(Coupon, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     coupon_discount_minor = models.BigIntegerField(default=0)
     student_discount_minor = models.BigIntegerField(default=0)
+    # A plan's accepted upgrade offer (H4's), taken off the first charge; the offer records this order as its use.
+    offer_id = models.UUIDField(null=True, blank=True)
+    offer_discount_minor = models.BigIntegerField(default=0)
     azr_redeemed_minor = models.BigIntegerField(default=0)
     azr_discount_minor = models.BigIntegerField(default=0)
     total_minor = models.BigIntegerField()

@@ -117,6 +117,7 @@ class CheckoutView:
     list_amount: Money
     coupon_discount: Money
     student_discount: Money
+    offer_discount: Money  # a plan's accepted upgrade offer, on the first charge (zero when none)
     azr_redeemed: Money  # AZR
     azr_discount: Money
     total: Money
@@ -137,6 +138,7 @@ class CheckoutPreview:
     list_amount: Money
     coupon_discount: Money
     student_discount: Money
+    offer_discount: Money  # a plan's accepted upgrade offer, on the first charge (zero when none)
     azr_redeemed: Money
     azr_discount: Money
     total: Money
@@ -296,6 +298,7 @@ def checkout_preview(
         list_amount=quote.list_amount,
         coupon_discount=quote.coupon_discount,
         student_discount=quote.student_discount,
+        offer_discount=quote.offer_amount,
         azr_redeemed=quote.azr_redeemed,
         azr_discount=quote.azr_discount,
         total=quote.total,

@@ -40,6 +40,7 @@ class CheckoutOut(Schema):
     list_amount: AmountOut
     coupon_discount: AmountOut
     student_discount: AmountOut
+    offer_discount: AmountOut = Field(description="A plan's accepted upgrade offer, taken off the first charge.")
     azr_redeemed: AmountOut
     azr_discount: AmountOut
     total: AmountOut
@@ -58,6 +59,7 @@ class CheckoutOut(Schema):
             list_amount=amount_out(view.list_amount),
             coupon_discount=amount_out(view.coupon_discount),
             student_discount=amount_out(view.student_discount),
+            offer_discount=amount_out(view.offer_discount),
             azr_redeemed=amount_out(view.azr_redeemed),
             azr_discount=amount_out(view.azr_discount),
             total=amount_out(view.total),

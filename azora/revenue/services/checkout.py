@@ -9,6 +9,10 @@ Decisions (docs/revenue.md "Checkout and revenue shares"):
   in the same transaction, on failure it is voided. Hence "reserve and release" for AZR, "consume on success"
   for coupons.
 - A course total of 0 (a 100% coupon, or AZR covering all) completes at once: no intent, no split transfer.
+- A plan's discounts come in a fixed order, each on what the one before left: the student discount (of the list
+  price), the learner's accepted upgrade offer (percent of what is left, first charge only), the coupon, then AZR.
+  The offer is used (offer_mark_accepted) in the transaction that writes the order, BEFORE the first charge is
+  asked for, so one offer discounts one order; the first charge is exactly the quoted total.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ import azora.finance.public as finance
 import azora.payments.public as payments
 from azora.payments.errors import InvalidTransition
 from azora.revenue.models import Order, OrderItem, OrderStatus, Plan
+from azora.revenue.pricing import percent_of
+from azora.revenue.public import offers as offers_public
 from azora.revenue.public import pricing as pricing_public
 from azora.revenue.public import rewards as rewards_public
 from azora.revenue.public import subscriptions as subscriptions_public
@@ -38,7 +44,7 @@ from azora.revenue.public.checkout import (
     CourseNotForSale,
     RedemptionExceedsPrice,
 )
-from azora.shared.errors import ValidationFailed
+from azora.shared.errors import DomainError, ValidationFailed
 from azora.shared.money import Money
 
 AZR = "AZR"
@@ -67,10 +73,16 @@ class CheckoutQuote:
     azr_discount: Money
     seller_id: uuid.UUID | None
     seller_share_bp: int | None
+    offer_id: uuid.UUID | None = None
+    offer_discount: Money | None = None  # None: no offer (a course); read through `offer_amount`
+
+    @property
+    def offer_amount(self) -> Money:
+        return self.offer_discount if self.offer_discount is not None else Money.zero(self.currency)
 
     @property
     def total(self) -> Money:
-        return self.list_amount - self.coupon_discount - self.student_discount - self.azr_discount
+        return self.list_amount - self.student_discount - self.offer_amount - self.coupon_discount - self.azr_discount
 
 
 def _check_item(item: str, course_id: uuid.UUID | None, plan_code: str | None) -> None:
@@ -183,10 +195,16 @@ def _plan_quote(
     price = pricing_public.plan_price(plan_code=plan.code, interval=interval, currency=currency, country=country)
     student_bp = pricing_public.student_discount_bp(user_id=user_id, plan_code=plan.code)
     student_discount = Money(price.minor * student_bp // 10_000, currency)
+    remaining = price - student_discount
+    offer_id, offer_discount = None, Money.zero(currency)
+    offer = offers_public.offer_discount_for(user_id=user_id, plan_code=plan.code)
+    if offer is not None:
+        offer_id, offer_discount = offer[0], percent_of(remaining, offer[1])
+        remaining -= offer_discount
     coupon_id, coupon_discount = None, Money.zero(currency)
     if coupon_code:
         preview = pricing_public.coupon_apply_preview(
-            code=coupon_code, user_id=user_id, plan_code=plan.code, course_id=None, amount=price - student_discount
+            code=coupon_code, user_id=user_id, plan_code=plan.code, course_id=None, amount=remaining
         )
         coupon_id, coupon_discount = preview.coupon_id, preview.discount
     return CheckoutQuote(
@@ -205,6 +223,8 @@ def _plan_quote(
         azr_discount=Money.zero(currency),
         seller_id=None,
         seller_share_bp=None,
+        offer_id=offer_id,
+        offer_discount=offer_discount,
     )
 
 
@@ -310,6 +330,7 @@ def _view(
         list_amount=quote.list_amount,
         coupon_discount=quote.coupon_discount,
         student_discount=quote.student_discount,
+        offer_discount=quote.offer_amount,
         azr_redeemed=quote.azr_redeemed,
         azr_discount=quote.azr_discount,
         total=quote.total,
@@ -401,41 +422,95 @@ def _course_checkout_once(*, user_id: uuid.UUID, quote: CheckoutQuote) -> Checko
     return _view(order, quote, status=OrderStatus.PENDING)
 
 
+def _first_charge_discount(*, user_id: uuid.UUID, quote: CheckoutQuote, coupon_code: str | None) -> Money | None:
+    """What subscription_start must take off beyond its own figures so the first charge is the quoted total.
+
+    subscription_start applies the student discount and the coupon itself (the coupon on the amount after the student
+    discount, as it redeems it on success); checkout's offer comes before the coupon, so the coupon there is figured
+    on a smaller amount. Passing the difference makes the first charge exactly `quote.total`.
+    """
+    after_student = quote.list_amount - quote.student_discount
+    coupon_there = Money.zero(quote.currency)
+    if coupon_code and quote.coupon_id is not None:
+        assert quote.plan_code is not None
+        coupon_there = pricing_public.coupon_apply_preview(
+            code=coupon_code, user_id=user_id, plan_code=quote.plan_code, course_id=None, amount=after_student
+        ).discount
+    difference = after_student - coupon_there - quote.total
+    return difference if difference.minor > 0 else None
+
+
+def _plan_order_fields(quote: CheckoutQuote) -> dict[str, object]:
+    assert quote.plan_code is not None
+    return {
+        "item": OrderItem.PLAN,
+        "plan": Plan.objects.get(code=quote.plan_code),
+        "interval": quote.interval,
+        "currency": quote.currency,
+        "country": quote.country,
+        "list_amount_minor": quote.list_amount.minor,
+        "coupon_id": quote.coupon_id,
+        "coupon_discount_minor": quote.coupon_discount.minor,
+        "student_discount_minor": quote.student_discount.minor,
+        "offer_id": quote.offer_id,
+        "offer_discount_minor": quote.offer_amount.minor,
+        "azr_redeemed_minor": quote.azr_redeemed.minor,
+        "azr_discount_minor": quote.azr_discount.minor,
+    }
+
+
 def _plan_checkout(
     *, user_id: uuid.UUID, quote: CheckoutQuote, coupon_code: str | None, payment_method_id: uuid.UUID | None
 ) -> CheckoutView:
     """A plan is a subscription: H2's subscription_start prices and charges it (the saved payment method, or a trial
-    when the plan has one); the order records the hand-over and the first charge's intent."""
+    when the plan has one); the order records the hand-over and the first charge's intent.
+
+    With an upgrade offer the order is written first, in one transaction with the offer's use, so a second order
+    cannot use the same offer (OfferAlreadyUsed, 409, and nothing written); the first charge follows. A first charge
+    that is refused then fails the order (the offer stays used by that failed order: H4 has no way to give it back).
+    """
     assert quote.plan_code is not None
-    subscription = subscriptions_public.subscription_start(
-        user_id=user_id,
-        plan_code=quote.plan_code,
-        interval="year" if quote.interval == "year" else "month",
-        currency=quote.currency,
-        payment_method_id=payment_method_id,
-        coupon_code=coupon_code,
-        trial=False,
-        country=quote.country or None,
-    )
+    discount = _first_charge_discount(user_id=user_id, quote=quote, coupon_code=coupon_code)
+    order: Order | None = None
+    if quote.offer_id is not None:
+        if payment_method_id is None:  # subscription_start refuses it: refuse before the offer is used
+            raise subscriptions_public.PaymentMethodRequired(
+                extra={"errors": [{"field": "payment_method_id", "message": "Required."}]}
+            )
+        with transaction.atomic():
+            order = Order.objects.create(
+                buyer_id=user_id, total_minor=quote.total.minor, status=OrderStatus.PENDING, **_plan_order_fields(quote)
+            )
+            offers_public.offer_mark_accepted(offer_id=quote.offer_id, user_id=user_id, reference=f"order:{order.id}")
+    try:
+        subscription = subscriptions_public.subscription_start(
+            user_id=user_id,
+            plan_code=quote.plan_code,
+            interval="year" if quote.interval == "year" else "month",
+            currency=quote.currency,
+            payment_method_id=payment_method_id,
+            coupon_code=coupon_code,
+            trial=False,
+            country=quote.country or None,
+            first_charge_discount=discount,
+        )
+    except DomainError:
+        if order is not None:
+            Order.objects.filter(pk=order.pk, status=OrderStatus.PENDING).update(
+                status=OrderStatus.FAILED, updated_at=timezone.now()
+            )
+        raise
     charge = subscription.latest_charge
     intent_id = charge.payment_intent_id if charge is not None else None
     paid = charge is not None and charge.status == "paid"
+    total_minor = charge.amount.minor if charge is not None and charge.amount.minor >= 0 else quote.total.minor
     with transaction.atomic():
-        order = Order.objects.create(
-            buyer_id=user_id,
-            item=OrderItem.PLAN,
-            plan=Plan.objects.get(code=quote.plan_code),
-            interval=quote.interval,
-            currency=quote.currency,
-            country=quote.country,
-            list_amount_minor=quote.list_amount.minor,
-            coupon_id=quote.coupon_id,
-            coupon_discount_minor=quote.coupon_discount.minor,
-            student_discount_minor=quote.student_discount.minor,
-            total_minor=charge.amount.minor if charge is not None and charge.amount.minor >= 0 else quote.total.minor,
-            payment_intent_id=intent_id,
-            subscription_id=subscription.id,
-            status=OrderStatus.PAID if paid else OrderStatus.PENDING,
-            paid_at=timezone.now() if paid else None,
-        )
+        if order is None:
+            order = Order(buyer_id=user_id, **_plan_order_fields(quote))
+        order.total_minor = total_minor
+        order.payment_intent_id = intent_id
+        order.subscription_id = subscription.id
+        order.status = OrderStatus.PAID if paid else OrderStatus.PENDING
+        order.paid_at = timezone.now() if paid else None
+        order.save()
     return _view(order, quote, status=str(subscription.status), subscription_id=subscription.id)
