@@ -170,3 +170,33 @@ class PlanChangeForm(forms.Form):
         plan_field = self.fields["plan"]
         assert isinstance(plan_field, forms.ChoiceField)
         plan_field.choices = plans
+
+
+class SeatAssignForm(forms.Form):
+    """A seat of an organisation's subscription for one of its members who holds none (the page lists them)."""
+
+    user = forms.ChoiceField(label=_("Member"))
+
+    def __init__(self, *args: Any, members: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user_field = self.fields["user"]
+        assert isinstance(user_field, forms.ChoiceField)
+        user_field.choices = members
+
+    @property
+    def user_id(self) -> uuid.UUID:
+        return uuid.UUID(str(self.cleaned_data["user"]))
+
+
+class SeatCountForm(forms.Form):
+    """How many seats the organisation pays for; the revenue engine decides the upper limit and refuses fewer seats
+    than are assigned."""
+
+    seats = forms.IntegerField(
+        label=_("Number of seats"),
+        min_value=1,
+        help_text=_(
+            "More seats are charged now for the rest of the period; fewer leave a credit for the next charges."
+        ),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )

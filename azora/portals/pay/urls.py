@@ -34,6 +34,14 @@ urlpatterns = [
     ),
     path("subscription/<uuid:subscription_id>/change/", subscription.subscription_change, name="subscription_change"),
     path("subscription/<uuid:subscription_id>/card/", subscription.subscription_card, name="subscription_card"),
+    # An organisation's seats: given to a member, taken back, and how many are paid for.
+    path("subscription/<uuid:subscription_id>/seats/", subscription.seat_assign, name="seat_assign"),
+    path(
+        "subscription/<uuid:subscription_id>/seats/<uuid:user_id>/remove/",
+        subscription.seat_unassign,
+        name="seat_unassign",
+    ),
+    path("subscription/<uuid:subscription_id>/seat-count/", subscription.seat_count, name="seat_count"),
     path("refunds/", refunds.refunds, name="refunds"),
     path("refunds/<uuid:intent_id>/", refunds.refund_create, name="refund_create"),
 ]

@@ -35,6 +35,7 @@ __all__ = [
     "subscription_cancel",
     "subscription_discount_next_charges",
     "subscription_get",
+    "subscription_get_for_organisation",
     "subscription_get_for_user",
     "subscription_live_plan_code",
     "subscription_start",
@@ -190,6 +191,15 @@ def subscription_get_for_user(*, user_id: uuid.UUID) -> SubscriptionView | None:
     from azora.revenue.selectors import subscriptions as selectors
 
     return selectors.subscription_get_for_user(user_id=user_id)
+
+
+def subscription_get_for_organisation(*, organisation_id: uuid.UUID, viewer_id: uuid.UUID) -> SubscriptionView | None:
+    """The organisation's subscription that holds its slot (incomplete, trialing, active or past due), if any, for
+    one of its billing managers (owner, admin, billing); SubscriptionNotFound for anyone else, as the seat
+    functions refuse them."""
+    from azora.revenue.selectors import subscriptions as selectors
+
+    return selectors.subscription_get_for_organisation(organisation_id=organisation_id, viewer_id=viewer_id)
 
 
 def subscription_start(

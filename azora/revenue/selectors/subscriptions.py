@@ -107,8 +107,28 @@ def subscription_for_owner(*, subscription_id: uuid.UUID, user_id: uuid.UUID) ->
 def may_manage(subscription: Subscription, *, user_id: uuid.UUID) -> bool:
     if subscription.organisation_id is None:
         return subscription.user_id == user_id
-    role = organisation_role_of(user_id=user_id, organisation_id=subscription.organisation_id)
+    return may_manage_organisation(organisation_id=subscription.organisation_id, user_id=user_id)
+
+
+def may_manage_organisation(*, organisation_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+    """Whether the user may buy, change and assign the seats of the organisation's subscription (one query)."""
+    role = organisation_role_of(user_id=user_id, organisation_id=organisation_id)
     return role in BILLING_ROLES
+
+
+def subscription_get_for_organisation(*, organisation_id: uuid.UUID, viewer_id: uuid.UUID) -> SubscriptionView | None:
+    """The organisation's subscription that holds its slot (incomplete, trialing, active or past due), if any.
+
+    Only its billing managers see it, by the rule the seat functions use: anyone else (an outsider, or a member
+    without a billing role) gets SubscriptionNotFound, whether the organisation subscribes or not."""
+    if not may_manage_organisation(organisation_id=organisation_id, user_id=viewer_id):
+        raise SubscriptionNotFound()
+    subscription = (
+        Subscription.objects.select_related("plan")
+        .filter(organisation_id=organisation_id, status__in=HELD_STATUSES)
+        .first()
+    )
+    return subscription_view(subscription) if subscription is not None else None
 
 
 def subscription_get(*, subscription_id: uuid.UUID, viewer_id: uuid.UUID) -> SubscriptionView:
@@ -147,11 +167,13 @@ __all__ = [
     "BILLING_ROLES",
     "charge_view",
     "may_manage",
+    "may_manage_organisation",
     "pending_charge_ids",
     "seat_count",
     "seats_of",
     "subscription_for_owner",
     "subscription_get",
+    "subscription_get_for_organisation",
     "subscription_get_for_user",
     "subscription_live_plan_code",
     "subscription_view",

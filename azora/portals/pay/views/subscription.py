@@ -1,30 +1,37 @@
 """The person's plan and subscription: status, price and dates; cancel at period end or keep it; change plan or
-billing period; the card the plan renews with (a saved one or a new one).
+billing period; the card the plan renews with (a saved one or a new one). For each organisation the person manages
+the billing of: its subscription, the members holding its seats (a seat taken back, one given to a member who holds
+none) and the number of seats paid for.
 
 The revenue engine owns every rule (what may change, proration, when it applies, dunning): these views call
-`subscription_cancel` and `subscription_update` (reactivate, plan, interval, payment method) and show the result,
-or the engine's reason for refusing beside the form. The dunning emails link here (`/pay/subscription/`).
+`subscription_cancel` and `subscription_update` (reactivate, plan, interval, payment method, seats), `seat_assign`
+and `seat_unassign`, and show the result, or the engine's reason for refusing beside the form. Who may manage an
+organisation's seats is the engine's rule too: `subscription_get_for_organisation` refuses anyone else.
+The dunning emails link here (`/pay/subscription/`).
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
+import azora.accounts.public as accounts
 import azora.payments.public as payments
 import azora.revenue.public as revenue
-from azora.portals.pay.forms_revenue import PlanChangeForm, PlanPaymentForm
+from azora.portals.pay.forms_revenue import PlanChangeForm, PlanPaymentForm, SeatAssignForm, SeatCountForm
 from azora.portals.pay.views.common import (
     HtmxRequest,
     add_domain_error,
+    error_message,
     form_status,
     not_found,
     render_page,
@@ -46,11 +53,78 @@ def _card_label(method: payments.SavedPaymentMethodView) -> str:
     return f"{method.brand.title()} ••••{method.last4}, {method.exp_month:02d}/{method.exp_year}"
 
 
+@dataclass(frozen=True, slots=True)
+class OrganisationSection:
+    """One organisation whose billing the person manages: its subscription (None when it has none), the members
+    holding its seats, and the forms to give a seat and to change how many there are."""
+
+    organisation: accounts.OrganisationSummary
+    subscription: revenue.SubscriptionView | None
+    seats: list[revenue.SeatView]
+    assign_form: SeatAssignForm | None  # None when no member without a seat is left (or no subscription)
+    seats_form: SeatCountForm | None  # None without a subscription
+
+    @property
+    def seats_full(self) -> bool:
+        return self.subscription is not None and len(self.seats) >= self.subscription.seats
+
+
+def _assign_form(
+    subscription: revenue.SubscriptionView,
+    seats: list[revenue.SeatView],
+    user_id: uuid.UUID,
+    data: QueryDict | None = None,
+) -> SeatAssignForm | None:
+    """The members of the subscription's organisation who hold none of its seats, as the choices of the form."""
+    assert subscription.organisation_id is not None
+    holders = {seat.user_id for seat in seats}
+    members = [
+        (str(member.user_id), f"{member.display_name} ({member.email})" if member.display_name else member.email)
+        for member in accounts.membership_list(
+            principal=accounts.principal_for_user(user_id=user_id), organisation_id=subscription.organisation_id
+        )
+        if member.user_id not in holders
+    ]
+    if not members and data is None:
+        return None
+    return SeatAssignForm(data, members=members, prefix=f"assign-{subscription.id}")
+
+
+def _seats_form(subscription: revenue.SubscriptionView, data: QueryDict | None = None) -> SeatCountForm:
+    return SeatCountForm(data, initial={"seats": subscription.seats}, prefix=f"seats-{subscription.id}")
+
+
+def _organisation_sections(
+    user_id: uuid.UUID, *, bound: SeatAssignForm | SeatCountForm | None = None
+) -> list[OrganisationSection]:
+    """A section per organisation whose billing the person manages; the revenue engine decides who that is (the
+    others refuse with SubscriptionNotFound and get no section). `bound` is a form that came back with errors."""
+    sections = []
+    for organisation in accounts.organisation_list_for_user(user_id=user_id):
+        try:
+            found = revenue.subscription_get_for_organisation(organisation_id=organisation.id, viewer_id=user_id)
+        except NotFound:
+            continue
+        if found is None:
+            sections.append(OrganisationSection(organisation, None, [], None, None))
+            continue
+        seats = revenue.seats_of(subscription_id=found.id, viewer_id=user_id)
+        assign_form = _assign_form(found, seats, user_id)
+        seats_form = _seats_form(found)
+        if isinstance(bound, SeatAssignForm) and bound.prefix == f"assign-{found.id}":
+            assign_form = bound
+        if isinstance(bound, SeatCountForm) and bound.prefix == f"seats-{found.id}":
+            seats_form = bound
+        sections.append(OrganisationSection(organisation, found, seats, assign_form, seats_form))
+    return sections
+
+
 def _plan_page(
     request: HtmxRequest,
     *,
     change_form: PlanChangeForm | None = None,
     card_form: PlanPaymentForm | None = None,
+    bound: SeatAssignForm | SeatCountForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user_id = user_id_of(request)
@@ -70,6 +144,7 @@ def _plan_page(
         "current_card": _card_label(current_card) if current_card else "",
         "change_form": change_form,
         "card_form": card_form,
+        "organisations": _organisation_sections(user_id, bound=bound),
     }
     return render_page(request, "pay/subscription.html", "plan", context, status=status)
 
@@ -163,3 +238,81 @@ def subscription_card(request: HtmxRequest, subscription_id: uuid.UUID) -> HttpR
             messages.success(request, _("Your plan renews with this card from now on."))
             return redirect("pay:subscription")
     return _plan_page(request, card_form=form, status=form_status(error))
+
+
+def _managed(request: HtmxRequest, subscription_id: uuid.UUID) -> tuple[uuid.UUID, revenue.SubscriptionView]:
+    """The person and the organisation subscription they manage; 404 for anything else (the engine's rule)."""
+    user_id = user_id_of(request)
+    try:
+        found = revenue.subscription_get(subscription_id=subscription_id, viewer_id=user_id)
+    except NotFound as error:
+        raise not_found(error) from error
+    if found.organisation_id is None:
+        raise not_found(revenue.SubscriptionNotFound())
+    return user_id, found
+
+
+@login_required
+@require_POST
+def seat_assign(request: HtmxRequest, subscription_id: uuid.UUID) -> HttpResponse:
+    user_id, found = _managed(request, subscription_id)
+    seats = revenue.seats_of(subscription_id=found.id, viewer_id=user_id)
+    form = _assign_form(found, seats, user_id, data=request.POST)
+    assert form is not None  # bound forms are always built
+    error: DomainError | None = None
+    if form.is_valid():
+        try:
+            seat = revenue.seat_assign(subscription_id=found.id, actor_id=user_id, user_id=form.user_id)
+        except NotFound as refused:
+            raise not_found(refused) from refused
+        except DomainError as refused:
+            error = refused
+            add_domain_error(form, refused, {"user_id": "user"})
+        else:
+            messages.success(request, _("%(name)s now holds a seat.") % {"name": seat.display_name or seat.email})
+            return redirect("pay:subscription")
+    return _plan_page(request, bound=form, status=form_status(error))
+
+
+@login_required
+@require_POST
+def seat_unassign(request: HtmxRequest, subscription_id: uuid.UUID, user_id: uuid.UUID) -> HttpResponse:
+    actor_id, found = _managed(request, subscription_id)
+    try:
+        revenue.seat_unassign(subscription_id=found.id, actor_id=actor_id, user_id=user_id)
+    except NotFound as error:
+        raise not_found(error) from error
+    messages.success(request, _("The seat is free again; you can give it to another member."))
+    return redirect("pay:subscription")
+
+
+@login_required
+@require_POST
+def seat_count(request: HtmxRequest, subscription_id: uuid.UUID) -> HttpResponse:
+    user_id, found = _managed(request, subscription_id)
+    form = _seats_form(found, data=request.POST)
+    error: DomainError | None = None
+    if form.is_valid():
+        try:
+            changed = revenue.subscription_update(
+                subscription_id=found.id, user_id=user_id, seats=form.cleaned_data["seats"]
+            )
+        except NotFound as refused:
+            raise not_found(refused) from refused
+        except revenue.SeatsBelowAssigned as refused:
+            error = refused
+            form.add_error(
+                "seats",
+                _("%(count)s seats are assigned: take some back before paying for fewer.")
+                % {"count": refused.extra.get("seats_assigned", found.seats_assigned)},
+            )
+        except DomainError as refused:
+            error = refused
+            if refused.extra.get("errors"):
+                add_domain_error(form, refused)
+            else:  # a declined payment or a state that allows no change: said beside the one field
+                form.add_error("seats", error_message(refused))
+        else:
+            messages.success(request, _("The organisation now pays for %(count)s seats.") % {"count": changed.seats})
+            return redirect("pay:subscription")
+    return _plan_page(request, bound=form, status=form_status(error))
