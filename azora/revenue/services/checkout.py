@@ -31,6 +31,7 @@ import azora.payments.public as payments
 from azora.payments.errors import InvalidTransition
 from azora.revenue.models import Order, OrderItem, OrderStatus, Plan
 from azora.revenue.pricing import percent_of
+from azora.revenue.pricing import quote as price_quote
 from azora.revenue.public import offers as offers_public
 from azora.revenue.public import pricing as pricing_public
 from azora.revenue.public import rewards as rewards_public
@@ -194,7 +195,8 @@ def _plan_quote(
     plan = pricing_public.plan_get(code=plan_code)
     price = pricing_public.plan_price(plan_code=plan.code, interval=interval, currency=currency, country=country)
     student_bp = pricing_public.student_discount_bp(user_id=user_id, plan_code=plan.code)
-    student_discount = Money(price.minor * student_bp // 10_000, currency)
+    # The pure quote rounds the student discount as the pricing page and subscription_start do (half up).
+    student_discount = price_quote(list_price=price, student_discount_bp=student_bp).student_discount
     remaining = price - student_discount
     offer_id, offer_discount = None, Money.zero(currency)
     offer = offers_public.offer_discount_for(user_id=user_id, plan_code=plan.code)

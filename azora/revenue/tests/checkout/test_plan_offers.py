@@ -177,3 +177,26 @@ def test_an_offer_used_by_another_order_meanwhile_is_refused_with_409_and_nothin
         key: value for key, value in before.items() if key != "offers"
     }
     assert (Order.objects.count(), Subscription.objects.count()) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_a_students_pro_price_at_checkout_is_the_price_the_plan_list_shows() -> None:
+    """$8.99 less 50 %: the pricing page and the checkout both round the discount half up, to $4.49."""
+    from azora.revenue.public import plan_list
+
+    student: User = UserFactory(email="thandi@uct.ac.za", email_verified=True)
+    shown = next(
+        price.student_amount
+        for plan in plan_list()
+        if plan.code == "pro"
+        for price in plan.prices
+        if (price.interval, price.amount.currency) == ("month", "USD")
+    )
+    preview = checkout_preview(user_id=student.id, item="plan", plan_code="pro", currency="USD")
+    assert (preview.list_amount.minor, preview.student_discount.minor, preview.total.minor) == (899, 450, 449)
+    assert shown == preview.total
+    method = payments.payment_method_save(customer_id=student.id, payment_method=SUCCESS_CARD)
+    view = checkout_create(
+        user_id=student.id, item="plan", plan_code="pro", currency="USD", payment_method_id=method.id
+    )
+    assert (view.total.minor, SubscriptionCharge.objects.get().amount_minor) == (449, 449)
