@@ -10,8 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Body, Router, Status
 
-from azora.accounts.errors import InsufficientScope, UserPrincipalRequired
-from azora.accounts.public import Principal
+from azora.accounts.public import request_user_id
 from azora.payments import selectors, services
 from azora.payments.schemas import (
     PaymentIntentChallengeIn,
@@ -36,13 +35,7 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 def _user_id(request: HttpRequest, scope: str) -> uuid.UUID:
     """The signed-in user calling; API keys need the payments scope, organisation keys cannot pay."""
-    principal = request.auth  # type: ignore[attr-defined]  # ninja sets it after authentication
-    assert isinstance(principal, Principal)
-    if not principal.has_scope(scope):
-        raise InsufficientScope(extra={"required_scope": scope})
-    if principal.user_id is None:
-        raise UserPrincipalRequired()
-    return principal.user_id
+    return request_user_id(request, scope=scope)
 
 
 def _money(amount: str, currency: str, *, field: str = "amount") -> Money:

@@ -193,7 +193,7 @@ def test_a_refund_after_the_release_takes_the_share_back_from_earnings(
     order = Order.objects.get()
     assert order.release_at is not None
     shares.earnings_release_due(now=order.release_at)
-    # A fifth (R40), then the rest: fractions whose parts never tie, see docs/revenue.md on successive refunds.
+    # A fifth (R40), then the rest: successive refunds take back exactly what the sale moved (docs/finance.md).
     refund(django_capture_on_commit_callbacks, view.payment_intent_id, finance_admin, 4_000)
     assert (held(instructor), released(instructor)) == (0, 13_573 - 2_715)
     refund(django_capture_on_commit_callbacks, view.payment_intent_id, finance_admin, None)
