@@ -186,12 +186,6 @@ def _plan_quote(
         raise ValidationFailed(
             "The interval is month or year.", extra={"errors": [{"field": "body.interval", "message": "month|year"}]}
         )
-    if redeem_azr is not None:
-        # H2's subscription_start takes no AZR discount yet; refusing is better than a discount nobody charges for.
-        raise ValidationFailed(
-            "AZR can be redeemed on courses only for now.",
-            extra={"errors": [{"field": "body.redeem_azr", "message": "Courses only."}]},
-        )
     plan = pricing_public.plan_get(code=plan_code)
     price = pricing_public.plan_price(plan_code=plan.code, interval=interval, currency=currency, country=country)
     student_bp = pricing_public.student_discount_bp(user_id=user_id, plan_code=plan.code)
@@ -209,6 +203,9 @@ def _plan_quote(
             code=coupon_code, user_id=user_id, plan_code=plan.code, course_id=None, amount=remaining
         )
         coupon_id, coupon_discount = preview.coupon_id, preview.discount
+    azr, azr_discount = _azr_discount(
+        user_id=user_id, redeem_azr=redeem_azr, currency=currency, remaining=remaining - coupon_discount
+    )
     return CheckoutQuote(
         item="plan",
         course_id=None,
@@ -221,8 +218,8 @@ def _plan_quote(
         coupon_id=coupon_id,
         coupon_discount=coupon_discount,
         student_discount=student_discount,
-        azr_redeemed=Money.zero(AZR),
-        azr_discount=Money.zero(currency),
+        azr_redeemed=azr,
+        azr_discount=azr_discount,
         seller_id=None,
         seller_share_bp=None,
         offer_id=offer_id,
@@ -461,6 +458,44 @@ def _plan_order_fields(quote: CheckoutQuote) -> dict[str, object]:
     }
 
 
+def _azr_burn_id(order_id: uuid.UUID) -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"https://azora.local/revenue/orders/{order_id}/azr-redemption")
+
+
+def _azr_return_id(order_id: uuid.UUID) -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"https://azora.local/revenue/orders/{order_id}/azr-redemption-return")
+
+
+def _burn_plan_azr(order: Order, *, user_id: uuid.UUID, quote: CheckoutQuote) -> None:
+    """A plan's AZR is burned when its order is written (in the caller's transaction), not on the payment's success
+    as for a course: the first charge is H2's, settled inside subscription_start, with no hook of ours between.
+    A declined first charge gives it back (`_plan_order_fail`)."""
+    rewards_public.azr_redeem(
+        user_id=user_id,
+        azr=quote.azr_redeemed,
+        currency=quote.currency,
+        reference=f"order:{order.id}",
+        transfer_id=_azr_burn_id(order.id),
+    )
+
+
+def _plan_order_fail(order: Order) -> None:
+    """The first charge was refused: the order fails and AZR burned for it is given back (the burn reversed)."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status != OrderStatus.PENDING:
+            return
+        locked.status = OrderStatus.FAILED
+        locked.save(update_fields=["status", "updated_at"])
+        if locked.azr_redeemed_minor > 0 and finance.transfer_get(transfer_id=_azr_return_id(order.id)) is None:
+            finance.transfer_reverse(
+                transfer_id=_azr_return_id(order.id),
+                original_transfer_id=_azr_burn_id(order.id),
+                reason=f"First charge of order {order.id} declined: AZR given back"[:200],
+                metadata={"order_id": str(order.id)},
+            )
+
+
 def _plan_checkout(
     *, user_id: uuid.UUID, quote: CheckoutQuote, coupon_code: str | None, payment_method_id: uuid.UUID | None
 ) -> CheckoutView:
@@ -474,7 +509,7 @@ def _plan_checkout(
     assert quote.plan_code is not None
     discount = _first_charge_discount(user_id=user_id, quote=quote, coupon_code=coupon_code)
     order: Order | None = None
-    if quote.offer_id is not None:
+    if quote.offer_id is not None or quote.azr_redeemed.minor > 0:
         if payment_method_id is None:  # subscription_start refuses it: refuse before the offer is used
             raise subscriptions_public.PaymentMethodRequired(
                 extra={"errors": [{"field": "payment_method_id", "message": "Required."}]}
@@ -483,7 +518,12 @@ def _plan_checkout(
             order = Order.objects.create(
                 buyer_id=user_id, total_minor=quote.total.minor, status=OrderStatus.PENDING, **_plan_order_fields(quote)
             )
-            offers_public.offer_mark_accepted(offer_id=quote.offer_id, user_id=user_id, reference=f"order:{order.id}")
+            if quote.offer_id is not None:
+                offers_public.offer_mark_accepted(
+                    offer_id=quote.offer_id, user_id=user_id, reference=f"order:{order.id}"
+                )
+            if quote.azr_redeemed.minor > 0:
+                _burn_plan_azr(order, user_id=user_id, quote=quote)
     try:
         subscription = subscriptions_public.subscription_start(
             user_id=user_id,
@@ -498,9 +538,7 @@ def _plan_checkout(
         )
     except DomainError:
         if order is not None:
-            Order.objects.filter(pk=order.pk, status=OrderStatus.PENDING).update(
-                status=OrderStatus.FAILED, updated_at=timezone.now()
-            )
+            _plan_order_fail(order)
         raise
     charge = subscription.latest_charge
     intent_id = charge.payment_intent_id if charge is not None else None
