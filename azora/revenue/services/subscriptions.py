@@ -683,7 +683,9 @@ def _renew_one(*, subscription_id: uuid.UUID, now: dt.datetime) -> uuid.UUID | N
         if subscription.cancel_at_period_end:
             _end(subscription, reason="canceled", now=subscription.current_period_end)
             return None
-        if subscription.payment_method_id is None:  # a trial nobody added a card to
+        # A trial nobody added a card to ends; a complimentary R0 subscription (no card, nothing to charge) renews
+        # below with a paid R0 charge and never asks the Payment Service for 0.
+        if subscription.payment_method_id is None and subscription.unit_amount_minor > 0:
             _end(subscription, reason="trial_ended", now=subscription.current_period_end)
             return None
         start = subscription.current_period_end
