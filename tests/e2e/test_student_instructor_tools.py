@@ -208,7 +208,11 @@ def test_a_cover_and_a_lesson_file_uploaded_by_the_instructor_reach_the_learner(
         cover = student.locator(".course-card img.cover")
         expect(cover).to_have_count(1)
         student.wait_for_function("() => document.querySelector('.course-card img.cover').complete")
-        assert cover.evaluate("(image) => image.naturalWidth") == 1  # the image really loaded and decoded
+        # The card rendition (640 px WebP) really loaded and decoded, not the uploaded original.
+        assert cover.evaluate("(image) => [image.naturalWidth > 0, image.currentSrc.split('/').pop()]") == [
+            True,
+            "card.webp",
+        ]
         student.goto(f"/learn/{course.lesson_ids[0]}/")
         with student.expect_download() as caught:
             student.get_by_role("link", name="worksheet.csv").click()
