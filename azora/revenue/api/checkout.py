@@ -10,8 +10,7 @@ import uuid
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from azora.accounts.errors import InsufficientScope, UserPrincipalRequired
-from azora.accounts.public import Principal
+from azora.accounts.public import request_user_id
 from azora.revenue.pricing import money_parse
 from azora.revenue.public import checkout
 from azora.revenue.schemas.checkout import (
@@ -34,14 +33,8 @@ MAX_RECENT_SALES = 100
 
 
 def _user_id(request: HttpRequest) -> uuid.UUID:
-    """The signed-in user (session or JWT). API keys carry no revenue scope, so they are refused here."""
-    principal = request.auth  # type: ignore[attr-defined]  # ninja sets it after authentication
-    assert isinstance(principal, Principal)
-    if principal.scopes is not None:
-        raise InsufficientScope(extra={"required_scope": "revenue"})
-    if principal.user_id is None:
-        raise UserPrincipalRequired()
-    return principal.user_id
+    """The signed-in user (session or JWT); API keys carry no revenue scope, so they are refused."""
+    return request_user_id(request, scope="revenue")
 
 
 @router.post(

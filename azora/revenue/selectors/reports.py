@@ -8,7 +8,7 @@ Where each figure comes from (posted entries in [start 00:00, end + 1 day 00:00)
   their "earnings_held" entries of those transfers;
 - subscriptions: "revenue:subscriptions" credits of kind payment = gross, debits of kind reversal = refunds;
 - payouts: credits of kind payout in "payouts:<provider>" (an instructor: debits of their "earnings");
-- AZR issued: "rewards_pool" debits of kind reward; AZR burned: credits of "burn".
+- AZR issued: "rewards_pool" debits of kind reward; AZR burned: credits of "burn" less its debits (reversed burns).
 """
 
 from __future__ import annotations
@@ -239,6 +239,13 @@ def _sum_entries(account_id: uuid.UUID, *, since: datetime, until: datetime, sid
     )
 
 
+def _net_burned(*, since: datetime, until: datetime) -> int:
+    """AZR burned in the period: credits of "burn" less the burns reversed (a plan's failed first charge)."""
+    burn = finance.platform_account(code="burn", currency=AZR).id
+    credited = _sum_entries(burn, since=since, until=until, side="credit", kind=None)
+    return credited - _sum_entries(burn, since=since, until=until, side="debit", kind=None)
+
+
 def _mrr(currency: str) -> Money:
     """Monthly recurring revenue of the paying live subscriptions now: a year's price counts a twelfth."""
     total = 0
@@ -401,16 +408,7 @@ def revenue_report(
                 ),
                 AZR,
             ),
-            azr_burned=Money(
-                _sum_entries(
-                    finance.platform_account(code="burn", currency=AZR).id,
-                    since=since,
-                    until=until,
-                    side="credit",
-                    kind=None,
-                ),
-                AZR,
-            ),
+            azr_burned=Money(_net_burned(since=since, until=until), AZR),
         )
     else:
         earnings = finance.user_earnings_account(user_id=viewer_id, currency=currency)

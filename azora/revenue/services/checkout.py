@@ -469,7 +469,7 @@ def _azr_return_id(order_id: uuid.UUID) -> uuid.UUID:
 def _burn_plan_azr(order: Order, *, user_id: uuid.UUID, quote: CheckoutQuote) -> None:
     """A plan's AZR is burned when its order is written (in the caller's transaction), not on the payment's success
     as for a course: the first charge is H2's, settled inside subscription_start, with no hook of ours between.
-    A declined first charge gives it back (`_plan_order_fail`)."""
+    A declined first charge gives it back (`plan_order_fail`)."""
     rewards_public.azr_redeem(
         user_id=user_id,
         azr=quote.azr_redeemed,
@@ -479,20 +479,21 @@ def _burn_plan_azr(order: Order, *, user_id: uuid.UUID, quote: CheckoutQuote) ->
     )
 
 
-def _plan_order_fail(order: Order) -> None:
-    """The first charge was refused: the order fails and AZR burned for it is given back (the burn reversed)."""
+def plan_order_fail(*, order_id: uuid.UUID) -> None:
+    """The first charge was refused (at once, or later after processing): the order fails and AZR burned for it is
+    given back (the burn reversed). A paid or already failed order is left alone."""
     with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order.pk)
+        locked = Order.objects.select_for_update().get(pk=order_id)
         if locked.status != OrderStatus.PENDING:
             return
         locked.status = OrderStatus.FAILED
         locked.save(update_fields=["status", "updated_at"])
-        if locked.azr_redeemed_minor > 0 and finance.transfer_get(transfer_id=_azr_return_id(order.id)) is None:
+        if locked.azr_redeemed_minor > 0 and finance.transfer_get(transfer_id=_azr_return_id(order_id)) is None:
             finance.transfer_reverse(
-                transfer_id=_azr_return_id(order.id),
-                original_transfer_id=_azr_burn_id(order.id),
-                reason=f"First charge of order {order.id} declined: AZR given back"[:200],
-                metadata={"order_id": str(order.id)},
+                transfer_id=_azr_return_id(order_id),
+                original_transfer_id=_azr_burn_id(order_id),
+                reason=f"First charge of order {order_id} declined: AZR given back"[:200],
+                metadata={"order_id": str(order_id)},
             )
 
 
@@ -538,7 +539,7 @@ def _plan_checkout(
         )
     except DomainError:
         if order is not None:
-            _plan_order_fail(order)
+            plan_order_fail(order_id=order.id)
         raise
     charge = subscription.latest_charge
     intent_id = charge.payment_intent_id if charge is not None else None

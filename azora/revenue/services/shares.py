@@ -227,16 +227,20 @@ def _post_split(order: Order, *, fee: Money) -> uuid.UUID:
 def plan_order_settle(*, payment_intent_id: uuid.UUID, succeeded: bool, at: dt.datetime | None = None) -> None:
     """A plan checkout's first charge settled after the checkout answered (a challenge, a slow provider): its order
     follows. Renewals and other charges have no order and are left alone (the subscription is H2's)."""
+    pending = Order.objects.filter(payment_intent_id=payment_intent_id, item=OrderItem.PLAN, status=OrderStatus.PENDING)
+    if not succeeded:
+        order_id = pending.values_list("id", flat=True).first()
+        if order_id is not None:
+            from azora.revenue.services.checkout import plan_order_fail  # checkout's give-back of burned AZR
+
+            plan_order_fail(order_id=order_id)
+        return
     with transaction.atomic():
-        order = (
-            Order.objects.select_for_update()
-            .filter(payment_intent_id=payment_intent_id, item=OrderItem.PLAN, status=OrderStatus.PENDING)
-            .first()
-        )
+        order = pending.select_for_update().first()
         if order is None:
             return
-        order.status = OrderStatus.PAID if succeeded else OrderStatus.FAILED
-        order.paid_at = (at or timezone.now()) if succeeded else None
+        order.status = OrderStatus.PAID
+        order.paid_at = at or timezone.now()
         order.save(update_fields=["status", "paid_at", "updated_at"])
 
 

@@ -6,14 +6,17 @@ from __future__ import annotations
 import pytest
 
 from azora.accounts.models import User
+from azora.accounts.public import platform_role_grant
+from azora.accounts.tests.factories import UserFactory
 from azora.education.tests.certificate_factories import issued_certificate
 from azora.finance import public as finance
 from azora.finance.models import Posting, Transfer
 from azora.finance.tests.factories import fund
 from azora.payments import public as payments
 from azora.revenue.models import Order, OrderStatus, Plan, Redemption, SubscriptionCharge
-from azora.revenue.public import RedemptionExceedsPrice, checkout_create, checkout_preview
+from azora.revenue.public import RedemptionExceedsPrice, checkout_create, checkout_preview, revenue_report
 from azora.revenue.public.subscriptions import SubscriptionPaymentFailed
+from azora.revenue.services import shares
 from azora.revenue.tests.checkout.factories import DECLINED_CARD, SUCCESS_CARD
 from azora.revenue.tests.checkout.helpers import dispatch_all
 from azora.shared.money import Money
@@ -90,6 +93,10 @@ def test_a_declined_first_charge_gives_the_burned_azr_back(holder: User) -> None
     assert _wallet(holder) == (500_00, 500_00)
     assert Transfer.objects.filter(metadata__order_id=str(Order.objects.get().id)).count() == 1  # the give-back
     assert _subscription_credits() == []
+    admin = UserFactory()
+    platform_role_grant(user_id=admin.id, role="finance_admin")
+    summary = revenue_report(viewer_id=admin.id, group_by="plan", start=None, end=None, currency="ZAR").summary
+    assert summary.azr_burned == Money(0, "AZR")  # burned and given back: nothing burned in the report
 
 
 def test_more_azr_than_the_plan_costs_is_refused_and_changes_nothing(holder: User) -> None:
@@ -106,3 +113,26 @@ def test_more_azr_than_the_plan_costs_is_refused_and_changes_nothing(holder: Use
             payment_method_id=method.id,
         )
     assert (Order.objects.count(), Transfer.objects.count(), Redemption.objects.count(), _wallet(holder)) == before
+
+
+def test_a_first_charge_that_fails_after_processing_gives_the_burned_azr_back(holder: User) -> None:
+    method = payments.payment_method_save(customer_id=holder.id, payment_method=SUCCESS_CARD)
+    checkout_create(
+        user_id=holder.id,
+        item="plan",
+        plan_code="pro",
+        currency="ZAR",
+        redeem_azr=Money(200_00, "AZR"),
+        payment_method_id=method.id,
+    )
+    # The state a slow provider leaves: the order waits on its first charge's intent, the AZR already burned.
+    Order.objects.update(status=OrderStatus.PENDING, paid_at=None)
+    order = Order.objects.get()
+    assert order.payment_intent_id is not None
+    assert _wallet(holder) == (300_00, 300_00)
+
+    shares.plan_order_settle(payment_intent_id=order.payment_intent_id, succeeded=False)
+    shares.plan_order_settle(payment_intent_id=order.payment_intent_id, succeeded=False)  # redelivered: no more
+
+    assert Order.objects.get().status == OrderStatus.FAILED
+    assert _wallet(holder) == (500_00, 500_00)
