@@ -24,7 +24,7 @@ from azora.revenue.models import (
     SubscriptionStatus,
 )
 
-_catalogue_migration = importlib.import_module("azora.revenue.migrations.0006_pricing_plan_catalogue")
+_catalogue_migration = importlib.import_module("azora.revenue.migrations.0002_plan_catalogue")
 
 
 def plan_catalogue() -> dict[str, Plan]:

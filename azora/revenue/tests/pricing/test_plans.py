@@ -19,7 +19,7 @@ from azora.revenue.tests.pricing.factories import CountryPriceFactory, plan_cata
 from azora.shared.money import Money
 
 pytestmark = pytest.mark.django_db
-migration = importlib.import_module("azora.revenue.migrations.0006_pricing_plan_catalogue")
+migration = importlib.import_module("azora.revenue.migrations.0002_plan_catalogue")
 
 
 def amount(minor: int, currency: str) -> dict[str, Any]:
@@ -60,7 +60,7 @@ def test_the_data_migration_seeds_the_catalogue_with_the_issues_limits_and_price
 
 
 def test_the_data_migration_runs_on_the_models_as_they_were_at_that_migration() -> None:
-    state = MigrationLoader(connection).project_state(("revenue", "0006_pricing_plan_catalogue"))
+    state = MigrationLoader(connection).project_state(("revenue", "0002_plan_catalogue"))
     Plan.objects.all().delete()
 
     migration.seed_plan_catalogue(state.apps)

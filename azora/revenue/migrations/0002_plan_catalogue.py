@@ -107,6 +107,6 @@ def remove_plan_catalogue(apps: StateApps, schema_editor: BaseDatabaseSchemaEdit
 
 
 class Migration(migrations.Migration):
-    dependencies = [("revenue", "0005_pricing_coupon_code_case_insensitive")]
+    dependencies = [("revenue", "0001_initial")]
 
     operations = [migrations.RunPython(seed_plan_catalogue, remove_plan_catalogue)]
