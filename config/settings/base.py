@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "azora.payments",
     "azora.constitution",
     "azora.revenue",
+    "azora.agents",
+    "azora.onboarding",
     "azora.gateway",
     "azora.portals.shell",
     "azora.portals.student",
