@@ -13,6 +13,7 @@ from ninja.errors import ValidationError, ValidationErrorContext
 from ninja.openapi.docs import Swagger
 
 from azora.accounts.api import router as accounts_router
+from azora.agents.api import router as agents_router
 from azora.ai_routing.api import router as ai_routing_router
 from azora.constitution.api import router as constitution_router
 from azora.education.api import router as education_router
@@ -20,6 +21,7 @@ from azora.finance.api import router as finance_router
 from azora.gateway.auth import default_auth
 from azora.gateway.errors import MalformedJson
 from azora.gateway.handlers import install_exception_handlers
+from azora.onboarding.api import router as onboarding_router
 from azora.payments.api import router as payments_router
 from azora.revenue.api import router as revenue_router
 
@@ -42,6 +44,8 @@ def app_routers() -> list[tuple[str, Router]]:
         ("", payments_router),
         ("/constitution", constitution_router),
         ("", revenue_router),
+        ("", agents_router),
+        ("", onboarding_router),
     ]
 
 

@@ -1,7 +1,7 @@
 """Pages of the Student Portal: catalogue, pricing, learning, quizzes, records, rewards, the public verify page
 and teaching."""
 
-from django.urls import path
+from django.urls import include, path
 
 from azora.portals.student.views import (
     assessments,
@@ -21,6 +21,9 @@ from azora.portals.student.views import (
 app_name = "student"
 
 urlpatterns = [
+    # Elara (chat, conversations, memory, oversight) and onboarding (wizard, learning path), each in its module.
+    path("", include("azora.portals.student.urls_elara")),
+    path("", include("azora.portals.student.urls_onboarding")),
     # The catalogue and course pages (public).
     path("courses/", catalogue.catalogue, name="catalogue"),
     path("courses/<slug:slug>/", catalogue.course_page, name="course"),
