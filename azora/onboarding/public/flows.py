@@ -1,0 +1,94 @@
+"""Onboarding flows and sessions (owner: ONBOARDING-FLOWS)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+__all__ = [
+    "FlowView",
+    "SessionView",
+    "StepView",
+    "TypeSuggestion",
+    "flows_list",
+    "session_current",
+    "session_get",
+    "session_start",
+    "step_submit",
+    "type_suggest",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class StepView:
+    slug: str
+    title: str
+    kind: str  # welcome | profile | goals | language | placement | plan | first_lesson | credentials | terms | ...
+    skippable: bool
+    guide: str  # the scripted guidance (translated)
+    status: str = ""  # "" (not yet) | completed | skipped  (in a session)
+    data: dict[str, Any] | None = None  # what the user entered (in a session)
+
+
+@dataclass(frozen=True, slots=True)
+class FlowView:
+    slug: str  # learner | instructor | organisation
+    title: str
+    version: int
+    steps: tuple[StepView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    id: uuid.UUID
+    user_id: uuid.UUID
+    flow: str
+    flow_version: int
+    status: str  # active | completed | abandoned
+    steps: tuple[StepView, ...]
+    current_step: str  # "" when complete
+    progress: float  # completed (or skipped) steps / total, 0..1
+    suggested_type: str
+    suggestion_reason: str
+    created_at: datetime
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TypeSuggestion:
+    user_type: str  # learner | instructor | organisation
+    is_student: bool
+    reason: str
+
+
+def flows_list() -> list[FlowView]:
+    raise NotImplementedError
+
+
+def type_suggest(*, user_id: uuid.UUID) -> TypeSuggestion:
+    """Suggest a user type from the sign-up data (an ac.za or .edu email suggests a student learner)."""
+    raise NotImplementedError
+
+
+def session_start(*, user_id: uuid.UUID, flow: str | None = None) -> SessionView:
+    """Start (or resume: returns the active one) a session of `flow`; with no flow, the suggested type's."""
+    raise NotImplementedError
+
+
+def session_get(*, session_id: uuid.UUID, user_id: uuid.UUID) -> SessionView:
+    raise NotImplementedError
+
+
+def session_current(*, user_id: uuid.UUID) -> SessionView | None:
+    """The user's active session, or None."""
+    raise NotImplementedError
+
+
+def step_submit(
+    *, session_id: uuid.UUID, user_id: uuid.UUID, step: str, data: dict[str, Any] | None = None, skip: bool = False
+) -> SessionView:
+    """Complete (or skip) one step; validates its data; StepOutOfOrder, StepNotSkippable, StepDataInvalid,
+    SessionClosed change nothing. Completing the last step completes the session (an event)."""
+    raise NotImplementedError
