@@ -450,6 +450,22 @@ if not 0 <= AZORA_REVENUE_STUDENT_DISCOUNT_BP <= 10_000:
     raise ImproperlyConfigured("AZORA_REVENUE_STUDENT_DISCOUNT_BP must be between 0 and 10000.")
 # --- end Education Revenue Engine -------------------------------------------------------------------------------
 
+# --- Elara AI Orchestrator (azora.agents) and Elara Onboarding -----------------------------------------------
+# docs/agents.md and docs/onboarding.md describe each option.
+AZORA_AGENTS_MESSAGE_MAX_CHARS = env.integer("AZORA_AGENTS_MESSAGE_MAX_CHARS", 4000)  # a longer question is refused
+AZORA_AGENTS_HISTORY_MESSAGES = env.integer("AZORA_AGENTS_HISTORY_MESSAGES", 10)  # earlier messages the model sees
+AZORA_AGENTS_MEMORY_ITEMS = env.integer("AZORA_AGENTS_MEMORY_ITEMS", 20)  # memory items a learner may keep
+AZORA_AGENTS_SERVED_LANGUAGES = env.csv("AZORA_AGENTS_SERVED_LANGUAGES", "en,fr,pt,af,sw")
+AZORA_ONBOARDING_ABANDON_AFTER_DAYS = env.integer("AZORA_ONBOARDING_ABANDON_AFTER_DAYS", 14)  # idle session
+AZORA_ONBOARDING_TERMS_VERSION = env.text("AZORA_ONBOARDING_TERMS_VERSION", "2026-11")
+AZORA_PLACEMENT_MIN_ITEMS = env.integer("AZORA_PLACEMENT_MIN_ITEMS", 10)
+AZORA_PLACEMENT_MAX_ITEMS = env.integer("AZORA_PLACEMENT_MAX_ITEMS", 20)
+if AZORA_AGENTS_MESSAGE_MAX_CHARS < 1 or AZORA_AGENTS_HISTORY_MESSAGES < 0 or AZORA_AGENTS_MEMORY_ITEMS < 1:
+    raise ImproperlyConfigured("Agents: the message limit and memory size must be >= 1, the history >= 0.")
+if not 1 <= AZORA_PLACEMENT_MIN_ITEMS <= AZORA_PLACEMENT_MAX_ITEMS:
+    raise ImproperlyConfigured("AZORA_PLACEMENT_MIN_ITEMS must be >= 1 and <= AZORA_PLACEMENT_MAX_ITEMS.")
+# --- end Elara ---------------------------------------------------------------------------------------------------
+
 # --- AI Routing ---------------------------------------------------------------------------
 # docs/ai-routing.md lists every option. Providers are data (admin); their API keys are read from the environment
 # variable each provider names, at call time, and never stored or logged.
