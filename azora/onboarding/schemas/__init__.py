@@ -1,0 +1,1 @@
+"""Request and response schemas of the onboarding API, one module per area."""
