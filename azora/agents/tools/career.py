@@ -1,0 +1,1 @@
+"""Agent tools: career (being written by AGENTS-TOOLS)."""

@@ -1,0 +1,1 @@
+"""Agent tools: content (being written by AGENTS-TOOLS)."""

@@ -1,0 +1,1 @@
+"""Agent tools: learning (being written by AGENTS-TOOLS)."""

@@ -1,0 +1,1 @@
+"""Agent tools: money (being written by AGENTS-TOOLS)."""
