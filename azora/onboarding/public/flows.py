@@ -54,6 +54,9 @@ class SessionView:
     suggestion_reason: str
     created_at: datetime
     completed_at: datetime | None
+    # Where to go next after the step just submitted (step_submit only): the Pay UI's plan checkout for PRO, the
+    # first lesson after first_lesson, the course outline after first_course; "" otherwise.
+    next_url: str = ""
 
 
 @dataclass(frozen=True, slots=True)
