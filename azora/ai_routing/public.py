@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -195,3 +195,44 @@ def chat_stream(*, messages: Sequence[ChatMessage], options: ChatOptions | None 
     from azora.ai_routing.services.chat import chat_streamed
 
     return chat_streamed(messages=tuple(messages), options=options or ChatOptions())
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Passage search (the offline provider's index, for callers that ground answers themselves)
+
+
+@dataclass(frozen=True)
+class PassageHit:
+    """A lesson passage that matches a query, with its BM25 score (higher is better)."""
+
+    title: str
+    url: str
+    text: str
+    course_id: uuid.UUID | None
+    score: float
+
+
+def passages_search(
+    *, query: str, course_ids: Collection[uuid.UUID] | None, limit: int = 5, prefer_course_id: uuid.UUID | None = None
+) -> list[PassageHit]:
+    """The best passages of the registered knowledge sources for `query` (BM25, the offline provider's index).
+
+    `course_ids` keeps only passages of those courses (an empty collection finds nothing; None searches every
+    passage: callers acting for a user must pass the courses that user may read). `prefer_course_id` ranks that
+    course's passages higher, as the offline provider does for the conversation's course.
+    """
+    from azora.ai_routing.adapters.local import INDEX
+
+    if limit <= 0 or (course_ids is not None and not course_ids):
+        return []
+    hits = INDEX.index().search(query, limit=limit, course_id=prefer_course_id, course_ids=course_ids)
+    return [
+        PassageHit(
+            title=hit.passage.title,
+            url=hit.passage.url,
+            text=hit.passage.text,
+            course_id=hit.passage.course_id,
+            score=hit.score,
+        )
+        for hit in hits
+    ]

@@ -11,7 +11,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -87,10 +87,22 @@ class Bm25Index:
             term: math.log(1 + (total - count + 0.5) / (count + 0.5)) for term, count in document_frequency.items()
         }
 
-    def search(self, query: str, *, limit: int = TOP_PASSAGES, course_id: uuid.UUID | None = None) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = TOP_PASSAGES,
+        course_id: uuid.UUID | None = None,
+        course_ids: Collection[uuid.UUID] | None = None,
+    ) -> list[Hit]:
+        """The best passages for `query`; `course_id` ranks that course's passages higher; `course_ids`, when
+        given, keeps only passages of those courses (None: every passage, as before)."""
         terms = set(tokenize(query))
+        allowed = None if course_ids is None else frozenset(course_ids)
         hits: list[Hit] = []
         for passage, counts, length in zip(self.passages, self._frequencies, self._lengths, strict=True):
+            if allowed is not None and passage.course_id not in allowed:
+                continue
             score = 0.0
             for term in terms:
                 frequency = counts.get(term, 0)
