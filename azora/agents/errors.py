@@ -8,6 +8,9 @@ __all__ = [
     "AgentNotFound",
     "ConsentRequired",
     "ConversationNotFound",
+    "FeedbackInvalid",
+    "MemoryFull",
+    "MemoryItemInvalid",
     "MemoryItemNotFound",
     "MessageEmpty",
     "MessageNotFound",
@@ -63,3 +66,25 @@ class QuestionLimitReached(PermissionDenied):
 class MemoryItemNotFound(NotFound):
     code = "memory_item_not_found"
     title = "Memory item not found."
+
+
+class MemoryItemInvalid(ValidationFailed):
+    """An unknown kind or source, or a text that is empty after trimming or too long; `errors` names the field."""
+
+    code = "memory_item_invalid"
+    title = "The memory item is not valid."
+
+
+class MemoryFull(Conflict):
+    """The learner keeps the most items allowed, all told by them (noticed ones make room on their own)."""
+
+    code = "memory_full"
+    title = "Your memory is full: erase an item first."
+
+
+class FeedbackInvalid(ValidationFailed):
+    """Feedback on a learner's own question (only answers take feedback), an unknown reason, or a reason that
+    contradicts `helpful`; `errors` names the field."""
+
+    code = "feedback_invalid"
+    title = "The feedback is not valid."
