@@ -67,26 +67,40 @@ class TypeSuggestion:
 
 
 def flows_list() -> list[FlowView]:
-    raise NotImplementedError
+    """The active flows (learner, instructor, organisation) with their steps, titles and guides translated."""
+    from azora.onboarding.selectors import sessions
+
+    return sessions.flows_list()
 
 
 def type_suggest(*, user_id: uuid.UUID) -> TypeSuggestion:
     """Suggest a user type from the sign-up data (an ac.za or .edu email suggests a student learner)."""
-    raise NotImplementedError
+    from azora.onboarding.selectors import sessions
+
+    return sessions.type_suggest(user_id=user_id)
 
 
 def session_start(*, user_id: uuid.UUID, flow: str | None = None) -> SessionView:
-    """Start (or resume: returns the active one) a session of `flow`; with no flow, the suggested type's."""
-    raise NotImplementedError
+    """Start (or resume: returns the active one) a session of `flow`; with no flow, the user's active session or
+    else the suggested type's. A flow the user completed returns that completed session. FlowNotFound."""
+    from azora.onboarding.services import sessions
+
+    view, _created = sessions.session_start(user_id=user_id, flow=flow)
+    return view
 
 
 def session_get(*, session_id: uuid.UUID, user_id: uuid.UUID) -> SessionView:
-    raise NotImplementedError
+    """The user's own session; SessionNotFound for another user's."""
+    from azora.onboarding.selectors import sessions
+
+    return sessions.session_get(session_id=session_id, user_id=user_id)
 
 
 def session_current(*, user_id: uuid.UUID) -> SessionView | None:
-    """The user's active session, or None."""
-    raise NotImplementedError
+    """The user's active session (the most recently active one), or None."""
+    from azora.onboarding.selectors import sessions
+
+    return sessions.session_current(user_id=user_id)
 
 
 def step_submit(
@@ -94,4 +108,6 @@ def step_submit(
 ) -> SessionView:
     """Complete (or skip) one step; validates its data; StepOutOfOrder, StepNotSkippable, StepDataInvalid,
     SessionClosed change nothing. Completing the last step completes the session (an event)."""
-    raise NotImplementedError
+    from azora.onboarding.services import steps
+
+    return steps.step_submit(session_id=session_id, user_id=user_id, step=step, data=data, skip=skip)
