@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 # Each area's module that registers counters, subscribers or periodic jobs when imported.
-_AREA_MODULES: tuple[str, ...] = ()
+_AREA_MODULES: tuple[str, ...] = ("azora.agents.counters",)
 
 
 def connect() -> None:

@@ -15,4 +15,8 @@ def step_guidance(
     """A short message from Elara for one onboarding step (`hint` is the flow's scripted guide for the step, used
     as the model's brief and as the answer when only the offline provider is available). Never raises for a model
     failure: falls back to the scripted text."""
-    raise NotImplementedError
+    from azora.agents.services import guidance
+
+    return guidance.step_guidance(
+        user_id=user_id, flow=flow, step=step, step_title=step_title, hint=hint, language=language
+    )

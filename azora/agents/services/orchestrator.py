@@ -1,0 +1,439 @@
+"""The orchestrator pipeline of one question: validate, detect the language, route, gather tools, ask the model
+through AI Routing (governed by the constitution), turn the outcome into an answer, and store the exchange.
+
+`prepare` does everything that may raise a domain error (before anything is written); `run` is a generator of the
+answer's text chunks whose return value is the stored `ExchangeResult`. `message_send` drains it; `message_stream`
+hands it out as a `ReplyStream`. See docs/agents.md, "The pipeline".
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+import uuid
+from collections.abc import Generator, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import structlog
+from django.utils.translation import gettext as _
+
+from azora.agents import language as languages
+from azora.agents import routing as router
+from azora.agents.config import AgentsSettings, agents_settings
+from azora.agents.counters import COUNTER_NAME
+from azora.agents.errors import ConsentRequired, MessageEmpty, MessageTooLong, QuestionLimitReached
+from azora.agents.models import Agent, Conversation, ConversationMode, MessageRole, MessageStatus
+from azora.agents.public.views import AgentView, CitationView, ExchangeResult, RoutingView
+from azora.agents.selectors.conversations import (
+    active_agents,
+    agent_view,
+    conversation_of_learner,
+    history_of,
+    questions_used_this_month,
+)
+from azora.agents.services.consent import consent_given
+from azora.agents.services.conversations import Answer, exchange_store
+from azora.ai_routing.public import ChatMessage, ChatOptions, ChatResult, chat, chat_stream
+from azora.revenue.public import entitlement_check
+from azora.shared.errors import DomainError
+
+logger = structlog.get_logger(__name__)
+
+PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+# Intents whose answers should rest on lesson passages: with none cited, the answer says so.
+GROUNDED_INTENTS = frozenset({router.TUTORING, router.HISTORY})
+LANGUAGE_INTENT = "language"
+_LANGUAGE_NAMES = {"en": "English", "fr": "French", "pt": "Portuguese", "af": "Afrikaans", "sw": "Kiswahili"}
+
+
+# --- Prompts and optional collaborators -----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=16)
+def system_prompt(slug: str) -> str:
+    """The agent's system prompt from `azora/agents/prompts/<slug>.md` (Elara's when the file is missing)."""
+    for name in (slug, "elara"):
+        path = PROMPTS_DIR / f"{name}.md"
+        if path.is_file():
+            return path.read_text(encoding="utf-8").strip()
+    return "You are Elara, Azora's AI tutor. Teach with hints and guiding questions, and cite the lessons."
+
+
+def mode_instruction(mode: str) -> str:
+    if mode == ConversationMode.DIRECT:
+        return (
+            "Mode: direct explanation. The learner asked you to explain outright: explain clearly and completely, "
+            "step by step, with an example. Still never give the answer to a question of an assessment the learner "
+            "has open."
+        )
+    return (
+        "Mode: guided (Socratic). Do not give the final answer to the learner's own problem. Give a hint, ask one "
+        "guiding question, or show a worked example of a different, similar problem, and let the learner take the "
+        "next step."
+    )
+
+
+def _optional_module(name: str) -> ModuleType | None:
+    """A collaborator's module that may not exist yet (tools, hints, memory notes): None until it lands."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def no_source_note() -> str:
+    tools = _optional_module("azora.agents.tools")
+    note = getattr(tools, "NO_SOURCE_NOTE", None) if tools is not None else None
+    return str(note) if note else _("I found no source for this in your lessons, so check it with your instructor.")
+
+
+def _fallback_hint() -> str:
+    return _(
+        "This looks like a question from an assessment you have open, so I will not give you the answer. "
+        "Look back at the lesson that covers this topic: what is its key idea, and how does it apply here? "
+        "Once you have submitted your attempt, I can explain it fully."
+    )
+
+
+def served_languages_text(codes: Sequence[str]) -> str:
+    names = [_(_LANGUAGE_NAMES.get(code, code)) for code in codes]
+    return ", ".join(names)
+
+
+def unserved_text(settings: AgentsSettings) -> str:
+    return _(
+        "Sorry, I cannot answer in this language yet. Please ask again in one of these languages: %(languages)s."
+    ) % {"languages": served_languages_text(settings.served_languages)}
+
+
+def unavailable_text(error: DomainError) -> str:
+    if error.code == "ai_budget_exceeded":
+        return _("I cannot answer right now: this month's AI budget is used up. Please ask your administrator.")
+    if error.code == "ai_rate_limited":
+        return _("You are asking faster than I can answer. Please wait a minute and ask again.")
+    return _("I cannot answer right now: no AI service is available. Please try again in a few minutes.")
+
+
+def interrupted_text() -> str:
+    return _("I lost my connection while answering; please ask again.")
+
+
+# --- Prepare (everything that may raise) ----------------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    """One validated question, routed; nothing written yet."""
+
+    conversation: Conversation
+    user_id: uuid.UUID
+    text: str
+    request_id: str
+    agent: Agent
+    agent_view: AgentView
+    routing: RoutingView
+    language: languages.LanguageVerdict
+    plan_code: str
+    settings: AgentsSettings
+    started: float
+
+
+def prepare(
+    *, conversation_id: uuid.UUID, user_id: uuid.UUID, text: str, request_id: str, notice_version: int
+) -> Prepared:
+    """Validate and route. Raises ConversationNotFound, MessageEmpty, MessageTooLong, ConsentRequired or
+    QuestionLimitReached, in that order, before anything is written."""
+    started = time.perf_counter()
+    conversation = conversation_of_learner(conversation_id=conversation_id, user_id=user_id)
+    settings = agents_settings()
+    stripped = text.strip() if isinstance(text, str) else ""
+    if not stripped:
+        raise MessageEmpty()
+    if len(stripped) > settings.message_max_chars:
+        raise MessageTooLong(extra={"limit": settings.message_max_chars, "length": len(stripped)})
+    if not consent_given(user_id=user_id, notice_version=notice_version):
+        raise ConsentRequired(extra={"notice_version": notice_version})
+    used = questions_used_this_month(user_id=user_id)
+    entitlement = entitlement_check(user_id=user_id, name=COUNTER_NAME, used=used)
+    if not entitlement.allowed:
+        raise QuestionLimitReached(extra={"limit": entitlement.limit, "used": used, "plan": entitlement.plan_code})
+    verdict = languages.detect(stripped, served=settings.served_languages)
+    agents = active_agents()
+    if not agents:
+        raise RuntimeError("The agent roster is empty: run the agents migrations (0002_agent_roster).")
+    default = next((agent for agent in agents if agent.is_default), agents[0])
+    if verdict.is_served:
+        facts = [
+            router.AgentFacts(
+                slug=a.slug, name=a.name, intents=tuple(str(i) for i in a.intents or ()), is_default=a.is_default
+            )
+            for a in agents
+        ]
+        routing = router.route(stripped, facts)
+    else:
+        reason = f"not a served language: {verdict.language or verdict.script} ({verdict.reason})"
+        routing = RoutingView(intent=LANGUAGE_INTENT, agent_slug=default.slug, score=0.0, reasons=(reason,))
+    agent = next((a for a in agents if a.slug == routing.agent_slug), default)
+    return Prepared(
+        conversation=conversation,
+        user_id=user_id,
+        text=stripped,
+        request_id=request_id,
+        agent=agent,
+        agent_view=agent_view(agent),
+        routing=routing,
+        language=verdict,
+        plan_code=entitlement.plan_code,
+        settings=settings,
+        started=started,
+    )
+
+
+# --- Context for the model ------------------------------------------------------------------------------------
+
+
+def _gather_tools(prepared: Prepared) -> Any | None:
+    """AGENTS-TOOLS' ToolContext for the agent's tools; None when the tools package is not there (or broke)."""
+    tools = _optional_module("azora.agents.tools")
+    gather = getattr(tools, "gather", None) if tools is not None else None
+    if gather is None:
+        return None
+    try:
+        return gather(
+            agent=prepared.agent_view,
+            user_id=prepared.user_id,
+            course_id=prepared.conversation.course_id,
+            text=prepared.text,
+        )
+    except Exception:  # a tool's failure must never cost the learner the answer
+        logger.exception("agents_tools_failed", agent=prepared.agent.slug)
+        return None
+
+
+def _memory_lines(prepared: Prepared) -> list[str]:
+    try:
+        from azora.agents.public.memory import memory_of
+
+        items = memory_of(user_id=prepared.user_id)
+    except Exception:  # memory is a nicety; AGENTS-OVERSIGHT's functions may not exist yet
+        logger.warning("agents_memory_unavailable", exc_info=True)
+        return []
+    return [f"- {item.kind}: {item.text}" for item in items[: prepared.settings.memory_items]]
+
+
+def model_messages(prepared: Prepared, tool_context: Any | None) -> list[ChatMessage]:
+    """System prompt, mode, memory, tool context (numbered passages), the last history messages, the question."""
+    messages = [
+        ChatMessage("system", system_prompt(prepared.agent.slug)),
+        ChatMessage("system", mode_instruction(prepared.conversation.mode)),
+    ]
+    memory = _memory_lines(prepared)
+    if memory:
+        intro = "What the learner has told Azora about themselves (they can see and erase it):"
+        messages.append(ChatMessage("system", "\n".join([intro, *memory])))
+    if tool_context is not None:
+        try:
+            prompt = str(tool_context.as_prompt()).strip()
+        except Exception:
+            logger.exception("agents_tool_prompt_failed")
+            prompt = ""
+        if prompt:
+            messages.append(ChatMessage("system", prompt))
+    for row in history_of(conversation_id=prepared.conversation.id, limit=prepared.settings.history_messages):
+        messages.append(ChatMessage("user" if row.role == MessageRole.USER else "assistant", row.content))
+    messages.append(ChatMessage("user", prepared.text))
+    return messages
+
+
+def chat_options(prepared: Prepared) -> ChatOptions:
+    return ChatOptions(
+        user_id=prepared.user_id,
+        organisation_id=prepared.conversation.organisation_id,
+        course_id=prepared.conversation.course_id,
+        purpose="tutor",
+        plan=prepared.plan_code,
+        request_id=prepared.request_id,
+    )
+
+
+def merged_citations(*groups: Iterable[Any]) -> list[dict[str, str]]:
+    """Citations of the model's answer and of the tools, each `{title, url}` once, in order of first appearance."""
+    seen: set[tuple[str, str]] = set()
+    merged: list[dict[str, str]] = []
+    for group in groups:
+        for citation in group:
+            key = (str(getattr(citation, "title", "")), str(getattr(citation, "url", "")))
+            if key in seen or not (key[0] or key[1]):
+                continue
+            seen.add(key)
+            merged.append({"title": key[0], "url": key[1]})
+    return merged
+
+
+def _tool_facts(tool_context: Any | None) -> tuple[list[Any], list[str]]:
+    if tool_context is None:
+        return [], []
+    citations = list(getattr(tool_context, "citations", ()) or ())
+    used = [str(name) for name in getattr(tool_context, "tools_used", ()) or ()]
+    return citations, used
+
+
+def _hint(prepared: Prepared) -> tuple[str, tuple[CitationView, ...]]:
+    hints = _optional_module("azora.agents.hints")
+    integrity_hint = getattr(hints, "integrity_hint", None) if hints is not None else None
+    if integrity_hint is not None:
+        try:
+            text, citations = integrity_hint(
+                user_id=prepared.user_id, course_id=prepared.conversation.course_id, question_text=prepared.text
+            )
+            return str(text), tuple(citations)
+        except Exception:
+            logger.exception("agents_hint_failed")
+    return _fallback_hint(), ()
+
+
+def _routing_data(routing: RoutingView) -> dict[str, Any]:
+    return {
+        "intent": routing.intent,
+        "agent_slug": routing.agent_slug,
+        "score": routing.score,
+        "reasons": list(routing.reasons),
+    }
+
+
+def _elapsed_ms(started: float) -> int:
+    return max(0, int((time.perf_counter() - started) * 1000))
+
+
+def _remember(prepared: Prepared) -> None:
+    """Goals and difficulties noticed in the question go to the learner's memory (they see and erase them)."""
+    notes = _optional_module("azora.agents.memory_notes")
+    notice = getattr(notes, "notice", None) if notes is not None else None
+    if notice is None:
+        return
+    try:
+        from azora.agents.public.memory import memory_add
+
+        for kind, text in notice(prepared.text):
+            memory_add(user_id=prepared.user_id, kind=kind, text=text, source="conversation")
+    except Exception:  # never lose a stored answer over a memory note
+        logger.warning("agents_memory_note_failed", exc_info=True)
+
+
+# --- Run ------------------------------------------------------------------------------------------------------
+
+
+def run(prepared: Prepared, *, streamed: bool) -> Generator[str, None, ExchangeResult]:
+    """The answer's text chunks; returns the stored exchange. Closing the generator early stores nothing."""
+    first_token_ms: int | None = None
+
+    def store(content: str, status: str, **fields: Any) -> ExchangeResult:
+        latency_ms = _elapsed_ms(prepared.started)
+        answer = Answer(
+            agent=prepared.agent,
+            content=content,
+            status=status,
+            intent=prepared.routing.intent,
+            routing=_routing_data(prepared.routing),
+            language=prepared.language.language,
+            first_token_ms=first_token_ms if first_token_ms is not None else latency_ms,
+            latency_ms=latency_ms,
+            **fields,
+        )
+        exchange = exchange_store(conversation_id=prepared.conversation.id, question=prepared.text, answer=answer)
+        if status != MessageStatus.UNAVAILABLE:
+            _remember(prepared)
+        return exchange
+
+    if not prepared.language.is_served:
+        text = unserved_text(prepared.settings)
+        first_token_ms = _elapsed_ms(prepared.started)
+        yield text
+        return store(text, MessageStatus.UNAVAILABLE)
+
+    tool_context = _gather_tools(prepared)
+    tool_citations, tools_used = _tool_facts(tool_context)
+    messages = model_messages(prepared, tool_context)
+    options = chat_options(prepared)
+    result: ChatResult | None
+    try:
+        if streamed:
+            stream = chat_stream(messages=messages, options=options)
+        else:
+            result = chat(messages=messages, options=options)
+    except DomainError as error:  # AI Routing said no before any text: all providers down, budget, rate limit
+        logger.warning("agents_answer_unavailable", code=error.code, conversation=str(prepared.conversation.id))
+        text = unavailable_text(error)
+        first_token_ms = _elapsed_ms(prepared.started)
+        yield text
+        return store(text, MessageStatus.UNAVAILABLE, tools_used=tools_used)
+
+    if streamed:
+        result = stream.result  # already set when the guard refused the input: its text is not for the learner
+        if result is None:
+            try:
+                for chunk in stream:
+                    if first_token_ms is None:
+                        first_token_ms = _elapsed_ms(prepared.started)
+                    yield chunk
+            finally:
+                stream.close()  # settles the usage when the caller stopped reading early
+            result = stream.result
+
+    common: dict[str, Any] = {
+        "tools_used": tools_used,
+        "input_decision_id": result.input_decision_id if result else None,
+        "output_decision_id": result.output_decision_id if result else None,
+        "usage_id": result.usage_id if result else None,
+        "provider": result.provider if result else "",
+    }
+    if result is None or result.outcome not in ("ok", "refused"):
+        # The provider broke mid-answer: the partial text is not stored; the learner is asked to ask again.
+        text = interrupted_text()
+        if first_token_ms is None:
+            first_token_ms = _elapsed_ms(prepared.started)
+        yield ("\n\n" + text) if streamed else text
+        return store(text, MessageStatus.INTERRUPTED, **common)
+
+    flags = list(result.violations)
+    if result.input_action == "redact" and "privacy" not in flags:
+        flags.append("privacy")
+    if result.outcome == "refused":
+        if "integrity" in result.violations:
+            text, hint_citations = _hint(prepared)
+            status = MessageStatus.HINT
+            citations = merged_citations(hint_citations)
+        else:
+            text, status, citations = result.text, MessageStatus.REFUSED, []
+        if first_token_ms is None:
+            first_token_ms = _elapsed_ms(prepared.started)
+        yield text
+        return store(text, status, flags=flags, citations=citations, **common)
+
+    status = MessageStatus.REFUSED if result.output_action == "refuse" else MessageStatus.COMPLETE
+    citations = merged_citations(result.citations, tool_citations)
+    text = result.text
+    tail = ""
+    if not citations and status == MessageStatus.COMPLETE and prepared.routing.intent in GROUNDED_INTENTS:
+        tail = no_source_note()
+        text = f"{text}\n\n{tail}" if text else tail
+    if not streamed:
+        first_token_ms = None  # a whole answer's first token is its last: latency
+        yield text
+    elif tail:
+        yield f"\n\n{tail}"
+    return store(text, status, flags=flags, citations=citations, **common)
+
+
+def drain(chunks: Generator[str, None, ExchangeResult]) -> ExchangeResult:
+    """Run the generator to its end and return its stored exchange."""
+    while True:
+        try:
+            next(chunks)
+        except StopIteration as finished:
+            result: ExchangeResult = finished.value
+            return result
