@@ -365,15 +365,18 @@ def _clean_terms(data: Mapping[str, Any], errors: _Errors, context: StepContext)
 
 
 def _clean_payout(data: Mapping[str, Any], errors: _Errors, context: StepContext) -> dict[str, Any]:
+    """bank_account: account_number (or destination), bank_code and account_holder (both optional here: the
+    payout itself asks for them); mobile_money: phone_number (or destination). Only the last digits are kept."""
     method = _choice(data, "method", errors, PAYOUT_METHODS)
     if method == "bank_account":
-        number = "".join(str(data.get("account_number") or "").split())
+        field = "account_number" if data.get("account_number") else "destination"
+        number = "".join(str(data.get(field) or "").split())
         if not _ACCOUNT_NUMBER.match(number):
-            errors.add("account_number", _("The account number is 6 to 20 digits."))
+            errors.add(field, _("The account number is 6 to 20 digits."))
         bank_code = str(data.get("bank_code") or "").strip()
-        if not _BANK_CODE.match(bank_code):
+        if bank_code and not _BANK_CODE.match(bank_code):
             errors.add("bank_code", _("The bank code is 3 to 11 letters or digits."))
-        holder = _text(data, "account_holder", errors, max_chars=120, required=True)
+        holder = _text(data, "account_holder", errors, max_chars=120, required=False)
         return {
             "method": method,
             "bank_code": bank_code.upper(),
@@ -381,9 +384,10 @@ def _clean_payout(data: Mapping[str, Any], errors: _Errors, context: StepContext
             "destination_masked": mask_destination(number),
         }
     if method == "mobile_money":
-        phone = "".join(str(data.get("phone_number") or "").replace("-", " ").split())
+        field = "phone_number" if data.get("phone_number") else "destination"
+        phone = "".join(str(data.get(field) or "").replace("-", " ").split())
         if not _PHONE.match(phone):
-            errors.add("phone_number", _("A phone number of 7 to 15 digits, e.g. +254712345678."))
+            errors.add(field, _("A phone number of 7 to 15 digits, e.g. +254712345678."))
         return {"method": method, "destination_masked": mask_destination(phone)}
     return {"method": ""}
 

@@ -15,6 +15,7 @@ __all__ = [
     "flows_list",
     "session_current",
     "session_get",
+    "session_latest",
     "session_start",
     "step_submit",
     "type_suggest",
@@ -101,6 +102,13 @@ def session_current(*, user_id: uuid.UUID) -> SessionView | None:
     from azora.onboarding.selectors import sessions
 
     return sessions.session_current(user_id=user_id)
+
+
+def session_latest(*, user_id: uuid.UUID) -> SessionView | None:
+    """The user's active session, else their newest completed one ("you finished setting up"), else None."""
+    from azora.onboarding.selectors import sessions
+
+    return sessions.session_latest(user_id=user_id)
 
 
 def step_submit(

@@ -104,6 +104,19 @@ def session_current(*, user_id: uuid.UUID) -> SessionView | None:
     return session_view(session, _records_of(session)) if session is not None else None
 
 
+def session_latest(*, user_id: uuid.UUID) -> SessionView | None:
+    """The user's active session (latest activity first), else the newest completed one, else None."""
+    current = session_current(user_id=user_id)
+    if current is not None:
+        return current
+    session = (
+        OnboardingSession.objects.filter(user_id=user_id, status=SessionStatus.COMPLETED)
+        .order_by("-completed_at", "-id")
+        .first()
+    )
+    return session_view(session, _records_of(session)) if session is not None else None
+
+
 def completed_placement_ids(*, user_id: uuid.UUID) -> frozenset[uuid.UUID]:
     """The user's completed placement attempts (the placement step accepts one of them)."""
     return frozenset(

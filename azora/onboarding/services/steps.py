@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from azora.accounts import public as accounts
 from azora.agents import public as agents
+from azora.agents.errors import MemoryFull
 from azora.education import public as education
 from azora.onboarding import flows
 from azora.onboarding.config import flows_config
@@ -185,29 +186,34 @@ def _profile(step: StepInput) -> StepOutcome:
     return StepOutcome(recorded=step.data)
 
 
+def _remember(step: StepInput, kind: str, texts: Sequence[str]) -> dict[str, Any]:
+    """Keeps each text in the learner's memory (source "onboarding"). A memory full of items the learner told
+    Elara themselves (MemoryFull) does not stop onboarding: what did not fit is recorded as not remembered."""
+    remembered: list[str] = []
+    forgotten: list[str] = []
+    for text in texts:
+        try:
+            item = agents.memory_add(user_id=step.user_id, kind=kind, text=text, source=MEMORY_SOURCE)
+        except MemoryFull:
+            forgotten.append(text)
+        else:
+            remembered.append(str(item.id))
+    recorded: dict[str, Any] = {"memory_item_ids": remembered}
+    if forgotten:
+        recorded["not_remembered"] = forgotten
+    return recorded
+
+
 def _goals(step: StepInput) -> StepOutcome:
-    memory_ids = [
-        agents.memory_add(user_id=step.user_id, kind="goal", text=goal, source=MEMORY_SOURCE).id
-        for goal in step.data["goals"]
-    ]
-    memory_ids += [
-        agents.memory_add(
-            user_id=step.user_id,
-            kind="goal",
-            text=_("Interested in %(topic)s") % {"topic": interest},
-            source=MEMORY_SOURCE,
-        ).id
-        for interest in step.data["interests"]
-    ]
-    return StepOutcome(recorded={**step.data, "memory_item_ids": [str(item_id) for item_id in memory_ids]})
+    interests = [_("Interested in %(topic)s") % {"topic": interest} for interest in step.data["interests"]]
+    return StepOutcome(recorded={**step.data, **_remember(step, "goal", [*step.data["goals"], *interests])})
 
 
 def _language(step: StepInput) -> StepOutcome:
     code = step.data["language"]
     accounts.user_update_profile(user_id=step.user_id, preferred_language=code)
-    name = flows_config().languages[code]
-    item = agents.memory_add(user_id=step.user_id, kind="language", text=name, source=MEMORY_SOURCE)
-    return StepOutcome(recorded={**step.data, "memory_item_ids": [str(item.id)]})
+    # The agents keep a preferred language as its code; it replaces the one remembered before.
+    return StepOutcome(recorded={**step.data, **_remember(step, "language", [code])})
 
 
 def _plan(step: StepInput) -> StepOutcome:
