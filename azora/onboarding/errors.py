@@ -6,7 +6,9 @@ from azora.shared.errors import Conflict, NotFound, ValidationFailed
 
 __all__ = [
     "FlowNotFound",
+    "LearningPathNotFound",
     "PlacementFinished",
+    "PlacementItemNotCurrent",
     "PlacementNotFound",
     "SessionClosed",
     "SessionNotFound",
@@ -65,3 +67,15 @@ class PlacementNotFound(NotFound):
 class PlacementFinished(Conflict):
     code = "placement_finished"
     title = "This placement attempt is already finished."
+
+
+class PlacementItemNotCurrent(Conflict):
+    """`extra["current_question_id"]` names the item the attempt is waiting for."""
+
+    code = "placement_item_not_current"
+    title = "Answer the current item of the placement; that question is not it."
+
+
+class LearningPathNotFound(NotFound):
+    code = "learning_path_not_found"
+    title = "No learning path yet: take the placement first."

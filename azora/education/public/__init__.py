@@ -6,4 +6,5 @@ from azora.education.public.courses import *  # noqa: F403
 from azora.education.public.enrollment_gates import *  # noqa: F403
 from azora.education.public.integrity import *  # noqa: F403
 from azora.education.public.knowledge import *  # noqa: F403
+from azora.education.public.placement import *  # noqa: F403
 from azora.education.public.recommendations import *  # noqa: F403

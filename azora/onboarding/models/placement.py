@@ -47,6 +47,10 @@ class LearningPath(PublicModel):
     attempt = models.ForeignKey(PlacementAttempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     items = models.JSONField(default=list)
     estimates = models.JSONField(default=dict, blank=True)
+    # Set (once) when the learner completes a course after this path was made: placement is offered again, and the
+    # next completed placement makes a new path without it.
+    reoffered_at = models.DateTimeField(null=True, blank=True)
+    reoffered_course_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
