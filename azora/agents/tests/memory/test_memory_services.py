@@ -61,7 +61,7 @@ def test_a_new_preferred_language_replaces_the_previous_one(learner: User) -> No
         ({"kind": "goal", "text": "Pass", "source": "guess"}, "source"),
     ],
 )
-def test_an_invalid_item_is_refused_and_nothing_changes(learner: User, fields: dict[str, str], field: str) -> None:
+def test_an_invalid_item_is_refused_and_nothing_changes(learner: User, fields: dict[str, Any], field: str) -> None:
     MemoryItemFactory(user=learner)
     before = memory_snapshot()
     with pytest.raises(MemoryItemInvalid) as raised:

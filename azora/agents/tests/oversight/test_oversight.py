@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -97,7 +98,7 @@ def test_the_viewers_own_threads_are_not_in_their_oversight_list(school: School)
 
 
 def test_pages_follow_the_order_without_repeats(school: School) -> None:
-    made = []
+    made: list[uuid.UUID] = []
     for index in range(5):
         conversation = thread(school, course_id=school.course.id)
         with_exchange(conversation, flags=["integrity"] if index in (1, 3) else None)
@@ -105,7 +106,7 @@ def test_pages_follow_the_order_without_repeats(school: School) -> None:
             last_message_at=timezone.now() - dt.timedelta(minutes=10 - index)
         )
         made.append(conversation.id)
-    seen = []
+    seen: list[uuid.UUID] = []
     cursor = None
     while True:
         page = oversight_conversations(viewer_id=school.instructor.id, cursor=cursor, limit=2)
