@@ -1,0 +1,1 @@
+"""Request and response schemas of the agents API, one module per area."""
