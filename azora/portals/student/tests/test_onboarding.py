@@ -16,6 +16,7 @@ import azora.onboarding.public as onboarding
 from azora.accounts.models import User
 from azora.accounts.tests.factories import UserFactory
 from azora.onboarding.models import LearningPath, OnboardingSession, PlacementAttempt, StepRecord
+from azora.shared.events.dispatch import dispatch_pending_events
 
 pytestmark = pytest.mark.django_db
 
@@ -367,3 +368,94 @@ def test_the_dashboard_shows_the_learning_path_with_each_reason_and_first_lesson
         assert f"Start: {item.lesson_title}" in html
     assert "Take the placement check" not in html
     assert LearningPath.objects.count() == 1
+
+
+def test_a_completed_course_offers_the_placement_again_on_the_dashboard(
+    as_learner: Client, learner: User, catalogue: dict[str, uuid.UUID]
+) -> None:
+    attempt_id = uuid.UUID(as_learner.post("/onboarding/placement/")["Location"].split("/")[3])
+    _answer_until_done(as_learner, attempt_id, uuid.uuid4(), right=True)
+    education.enrollment_create(course_id=catalogue["beginner"], user_id=learner.id)
+    course = education.course_detail_by_id(course_id=catalogue["beginner"], viewer_id=learner.id)
+    for module in course.modules:
+        for lesson in module.lessons:
+            education.lesson_complete(lesson_id=lesson.id, user_id=learner.id)
+    dispatch_pending_events()  # education's CourseCompleted reaches onboarding's subscriber
+    path = onboarding.learning_path_of(user_id=learner.id)
+    assert path is not None
+    assert path.placement_reoffered is True
+
+    html = as_learner.get("/my/").content.decode()
+
+    assert f'<p class="message" role="status">{path.reoffer_reason}</p>' in html
+    assert "Take the placement check again</button>" in html
+
+    again = as_learner.post("/onboarding/placement/")
+    assert again.status_code == 302
+    assert PlacementAttempt.objects.filter(status="active").count() == 1
+
+
+def test_the_instructor_flow_records_terms_and_ends_in_the_new_course_draft(instructor: User, client: Client) -> None:
+    client.force_login(instructor)
+    client.post("/onboarding/", {"user_type": "instructor"})
+    session = onboarding.session_current(user_id=instructor.id)
+    assert session is not None
+    assert [step.slug for step in session.steps] == [
+        "welcome", "profile", "credentials", "terms", "payout", "first_course",
+    ]  # fmt: skip
+    post_step(client, session, "welcome")
+    post_step(client, session, "profile", {"display_name": "Lerato Mokoena", "country": "ZA"})
+
+    bad_link = post_step(client, session, "credentials", {"text": "Ten years of teaching.", "links": "not a link"})
+    assert bad_link.status_code == 422
+    assert "“not a link” is not a web address." in bad_link.content.decode()
+    post_step(client, session, "credentials", {"text": "Ten years of teaching.", "links": "https://example.org/cv"})
+
+    unaccepted = post_step(client, session, "terms", {})
+    assert unaccepted.status_code == 422
+    assert "This field is required." in unaccepted.content.decode()
+    assert not StepRecord.objects.filter(step="terms").exists()
+    terms_page = client.get(f"/onboarding/{session.id}/terms/").content.decode()
+    assert "Version 2026-11. The version and the time are recorded." in terms_page
+    post_step(client, session, "terms", {"accepted": "on"})
+
+    bad_phone = post_step(client, session, "payout", {"method": "mobile_money", "phone_number": "12"})
+    assert bad_phone.status_code == 422
+    assert "A phone number of 7 to 15 digits" in bad_phone.content.decode()
+    post_step(client, session, "payout", {"method": "mobile_money", "phone_number": "+254712345678"})
+    assert StepRecord.objects.get(step="payout").data["destination_masked"] == "•••• 5678"
+
+    response = post_step(client, session, "first_course", {"title": "Bookkeeping for market traders"})
+
+    [course] = education.courses_taught_by(user_id=instructor.id)
+    assert course.title == "Bookkeeping for market traders"
+    assert response["Location"] == f"/teach/{course.id}/"
+    assert OnboardingSession.objects.get().status == "completed"
+
+
+def test_the_organisation_flow_creates_the_organisation_and_invites_members(client: Client) -> None:
+    owner = UserFactory(email="ama@school.example", display_name="Ama")
+    client.force_login(owner)
+    client.post("/onboarding/", {"user_type": "organisation"})
+    session = onboarding.session_current(user_id=owner.id)
+    assert session is not None
+    post_step(client, session, "welcome")
+    post_step(client, session, "organisation", {"name": "Ubuntu High School"})
+
+    nothing = post_step(client, session, "verification", {})
+    assert nothing.status_code == 422
+    assert "Give a web domain, a registration number or both." in nothing.content.decode()
+    post_step(client, session, "verification", {"domain": "ubuntu-high.example"})
+    post_step(client, session, "terms", {"accepted": "on"})
+
+    bad = post_step(client, session, "invite_members", {"emails": "teacher@example.org, nobody", "role": "member"})
+    assert bad.status_code == 422
+    assert "“nobody” is not an email address." in bad.content.decode()
+    post_step(client, session, "invite_members", {"emails": "teacher@example.org", "role": "instructor"})
+    response = post_step(client, session, "sso", {"skip": "1"})
+
+    assert response["Location"] == f"/onboarding/{session.id}/done/"
+    [membership] = accounts.organisation_list_for_user(user_id=owner.id)
+    assert membership.name == "Ubuntu High School"
+    done = client.get(response["Location"]).content.decode()
+    assert 'href="/organisations/"' in done
