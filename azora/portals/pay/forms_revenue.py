@@ -200,3 +200,32 @@ class SeatCountForm(forms.Form):
         ),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+
+
+class OrganisationPlanForm(PlanPaymentForm):
+    """An organisation's first subscription to a per-seat plan: which plan, how many seats, the billing period and
+    the card it is paid and renewed with. The revenue engine prices it and decides who may start it."""
+
+    plan = forms.ChoiceField(label=_("Plan"))
+    seats = forms.IntegerField(label=_("Number of seats"), min_value=1, initial=1)
+    interval = forms.ChoiceField(
+        label=_("Billing period"), choices=INTERVAL_CHOICES, widget=forms.RadioSelect, initial="month"
+    )
+    currency = forms.ChoiceField(label=_("Currency"))
+
+    field_order = ["plan", "seats", "interval", "currency", "method", "number", "exp_month", "exp_year", "cvc"]
+
+    def __init__(
+        self, *args: Any, plans: list[tuple[str, str]], currencies: list[str], preferred: str, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        currency_field = self.fields["currency"]
+        assert isinstance(currency_field, forms.ChoiceField)
+        currency_field.choices = [(code, code) for code in currencies]
+        self.initial.setdefault("currency", preferred if preferred in currencies else (currencies or [""])[0])
+        plan_field = self.fields["plan"]
+        assert isinstance(plan_field, forms.ChoiceField)
+        plan_field.choices = plans
+        if len(plans) == 1:
+            plan_field.widget = forms.HiddenInput()
+            self.initial.setdefault("plan", plans[0][0])

@@ -42,6 +42,11 @@ urlpatterns = [
         name="seat_unassign",
     ),
     path("subscription/<uuid:subscription_id>/seat-count/", subscription.seat_count, name="seat_count"),
+    path(
+        "subscription/organisations/<uuid:organisation_id>/start/",
+        subscription.organisation_subscribe,
+        name="organisation_subscribe",
+    ),
     path("refunds/", refunds.refunds, name="refunds"),
     path("refunds/<uuid:intent_id>/", refunds.refund_create, name="refund_create"),
 ]

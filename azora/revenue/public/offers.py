@@ -19,6 +19,7 @@ __all__ = [
     "offer_acceptance_report",
     "offer_discount_for",
     "offer_mark_accepted",
+    "offer_release",
     "offers_of",
 ]
 
@@ -105,6 +106,14 @@ def offer_mark_accepted(*, offer_id: uuid.UUID, user_id: uuid.UUID, reference: s
     from azora.revenue.services import offers
 
     return offers.offer_mark_accepted(offer_id=offer_id, user_id=user_id, reference=reference)
+
+
+def offer_release(*, offer_id: uuid.UUID, user_id: uuid.UUID, reference: str) -> bool:
+    """Give the discount offer back after order `reference`, which used it, failed before any charge succeeded (a
+    declined first charge): unused again until its own expiry. Returns whether anything changed."""
+    from azora.revenue.services import offers
+
+    return offers.offer_release(offer_id=offer_id, user_id=user_id, reference=reference)
 
 
 def offer_acceptance_report(*, start: date, end: date) -> list[OfferAcceptanceMonth]:

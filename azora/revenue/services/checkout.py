@@ -480,14 +480,19 @@ def _burn_plan_azr(order: Order, *, user_id: uuid.UUID, quote: CheckoutQuote) ->
 
 
 def plan_order_fail(*, order_id: uuid.UUID) -> None:
-    """The first charge was refused (at once, or later after processing): the order fails and AZR burned for it is
-    given back (the burn reversed). A paid or already failed order is left alone."""
+    """The first charge was refused (at once, or later after processing): the order fails, AZR burned for it is
+    given back (the burn reversed) and the upgrade offer it used is released for the next order. A paid or already
+    failed order is left alone."""
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order_id)
         if locked.status != OrderStatus.PENDING:
             return
         locked.status = OrderStatus.FAILED
         locked.save(update_fields=["status", "updated_at"])
+        if locked.offer_id is not None:
+            offers_public.offer_release(
+                offer_id=locked.offer_id, user_id=locked.buyer_id, reference=f"order:{order_id}"
+            )
         if locked.azr_redeemed_minor > 0 and finance.transfer_get(transfer_id=_azr_return_id(order_id)) is None:
             finance.transfer_reverse(
                 transfer_id=_azr_return_id(order_id),
@@ -505,7 +510,7 @@ def _plan_checkout(
 
     With an upgrade offer the order is written first, in one transaction with the offer's use, so a second order
     cannot use the same offer (OfferAlreadyUsed, 409, and nothing written); the first charge follows. A first charge
-    that is refused then fails the order (the offer stays used by that failed order: H4 has no way to give it back).
+    that is refused then fails the order and gives the offer back (`plan_order_fail`).
     """
     assert quote.plan_code is not None
     discount = _first_charge_discount(user_id=user_id, quote=quote, coupon_code=coupon_code)

@@ -193,6 +193,20 @@ def offer_mark_accepted(
     return offer_view(offer, now=now)
 
 
+def offer_release(*, offer_id: uuid.UUID, user_id: uuid.UUID, reference: str) -> bool:
+    """The order `reference` that used the discount offer failed before any charge succeeded: the offer is unused
+    again and discounts the learner's next order while it lasts (see public.offer_release). Its status stays as it
+    was (accepted: the learner did choose it). Another order's use is left alone; returns whether it was released."""
+    with transaction.atomic():
+        offer = UpgradeOffer.objects.select_for_update().filter(id=offer_id, user_id=user_id).first()
+        if offer is None or not reference or offer.used_reference != reference:
+            return False
+        offer.used_reference = ""
+        offer.save(update_fields=["used_reference", "updated_at"])
+    logger.info("revenue.offer_released", offer_id=str(offer_id), reference=reference)
+    return True
+
+
 def offers_expire_due(*, now: dt.datetime | None = None) -> int:
     """Active offers past their expiry become expired; returns how many (safe to run any number of times)."""
     now = now or timezone.now()

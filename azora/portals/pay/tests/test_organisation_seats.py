@@ -104,6 +104,77 @@ def test_an_organisation_without_a_subscription_says_so(signed_in: Client, organ
     assert "The organisation has no subscription: its members are on their own plans." in html
 
 
+def _start(organisation: Any, **fields: str) -> dict[str, str]:
+    prefix = f"start-{organisation.id}"
+    data = {"plan": "enterprise", "seats": "3", "interval": "month", "currency": "ZAR", "method": "new"}
+    data |= {"number": "4242424242424242", "exp_month": "12", "exp_year": "2035", "cvc": "123"}
+    return {f"{prefix}-{name}": value for name, value in (data | fields).items()}
+
+
+def test_a_manager_starts_enterprise_for_the_organisation_from_the_plan_page(
+    signed_in: Client, person: User, organisation: Any
+) -> None:
+    html = signed_in.get("/pay/subscription/").content.decode()
+    assert f'action="/pay/subscription/organisations/{organisation.id}/start/"' in html
+    assert f'name="start-{organisation.id}-seats"' in html
+
+    response = signed_in.post(f"/pay/subscription/organisations/{organisation.id}/start/", _start(organisation))
+
+    assert response.status_code == 302
+    started = Subscription.objects.get(organisation_id=organisation.id)
+    assert (started.plan.code, started.seats, started.status, started.user_id) == ("enterprise", 3, "active", person.id)
+    charge = SubscriptionCharge.objects.get(subscription=started)
+    assert (charge.amount_minor, charge.status) == (3 * ENTERPRISE_MONTH_ZAR, "paid")
+    html = signed_in.get("/pay/subscription/").content.decode()
+    assert "<div><dt>Seats used</dt><dd>1 of 3 seats</dd></div>" in html  # the person who started it holds one
+    assert list(SeatAssignment.objects.filter(subscription=started).values_list("user_id", flat=True)) == [person.id]
+    assert f"/pay/subscription/organisations/{organisation.id}/start/" not in html
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [({"seats": "0"}, "seats"), ({"seats": "many"}, "seats"), ({"currency": "XYZ"}, "currency")],
+)
+def test_a_start_the_engine_or_the_form_refuses_changes_nothing(
+    signed_in: Client, organisation: Any, fields: dict[str, str], field: str | None
+) -> None:
+    before = subscriptions_snapshot()
+
+    response = signed_in.post(
+        f"/pay/subscription/organisations/{organisation.id}/start/", _start(organisation, **fields)
+    )
+
+    assert response.status_code == 422
+    assert Subscription.objects.filter(organisation_id=organisation.id).count() == 0
+    assert subscriptions_snapshot() == before
+    assert f'aria-describedby="id_start-{organisation.id}-{field}_error' in response.content.decode()
+
+
+def test_a_declined_first_charge_starts_nothing_and_offers_the_form_again(
+    signed_in: Client, person: User, organisation: Any
+) -> None:
+    response = signed_in.post(
+        f"/pay/subscription/organisations/{organisation.id}/start/", _start(organisation, number="4000000000000002")
+    )
+
+    assert response.status_code == 422
+    assert not revenue.subscription_get_for_organisation(organisation_id=organisation.id, viewer_id=person.id)
+    assert list(SubscriptionCharge.objects.values_list("status", flat=True)) == ["failed"]
+    assert f'action="/pay/subscription/organisations/{organisation.id}/start/"' in response.content.decode()
+
+
+def test_a_member_without_a_billing_role_cannot_start_a_plan_for_the_organisation(
+    client: Client, organisation: Any
+) -> None:
+    client.force_login(member(organisation, "plain@example.test", "Plain"))
+    before = subscriptions_snapshot()
+
+    response = client.post(f"/pay/subscription/organisations/{organisation.id}/start/", _start(organisation))
+
+    assert response.status_code == 404
+    assert subscriptions_snapshot() == before
+
+
 def test_a_manager_gives_a_member_a_seat(
     signed_in: Client, person: User, amara: User, team: revenue.SubscriptionView
 ) -> None:
@@ -276,9 +347,14 @@ def test_the_organisation_section_costs_the_same_queries_with_many_seats_as_with
     with_many = _page_queries(signed_in)
 
     assert with_many == with_one
-    # another organisation the person manages costs a fixed share: its role and subscription query without one...
+    # another organisation the person manages costs a fixed share: its role and subscription query without one, and
+    # once for all organisations without one the per-seat plans (plans, prices) and saved cards for the start form...
     second = OrganisationFactory(owner=person, name="Zulu College", slug="zulu-college")
-    assert _page_queries(signed_in) - with_many == 2
+    with_second = _page_queries(signed_in)
+    assert with_second - with_many == 2 + 3
+    third = OrganisationFactory(owner=person, name="Xhosa School", slug="xhosa-school")
+    assert _page_queries(signed_in) - with_second == 2
+    third.delete()
     revenue.subscription_start(
         user_id=person.id,
         plan_code="enterprise",

@@ -27,7 +27,13 @@ from django.views.decorators.http import require_GET, require_POST
 import azora.accounts.public as accounts
 import azora.payments.public as payments
 import azora.revenue.public as revenue
-from azora.portals.pay.forms_revenue import PlanChangeForm, PlanPaymentForm, SeatAssignForm, SeatCountForm
+from azora.portals.pay.forms_revenue import (
+    OrganisationPlanForm,
+    PlanChangeForm,
+    PlanPaymentForm,
+    SeatAssignForm,
+    SeatCountForm,
+)
 from azora.portals.pay.views.common import (
     HtmxRequest,
     add_domain_error,
@@ -49,6 +55,33 @@ def _plan_choices() -> list[tuple[str, str]]:
     ]
 
 
+PREFERRED_CURRENCY = "ZAR"  # offered first when a per-seat plan is sold in several currencies
+
+
+def _per_seat_plans() -> list[revenue.PlanView]:
+    """Plans an organisation subscribes to: the ones priced per seat."""
+    return [plan for plan in revenue.plan_list() if plan.is_per_seat and plan.prices]
+
+
+def _organisation_plan_form(
+    organisation_id: uuid.UUID,
+    *,
+    plans: list[revenue.PlanView],
+    saved: list[payments.SavedPaymentMethodView],
+    data: QueryDict | None = None,
+) -> OrganisationPlanForm | None:
+    if not plans:
+        return None
+    return OrganisationPlanForm(
+        data,
+        plans=[(plan.code, plan.name) for plan in plans],
+        currencies=sorted({price.amount.currency for plan in plans for price in plan.prices}),
+        preferred=PREFERRED_CURRENCY,
+        saved=[(str(method.id), _card_label(method)) for method in saved],
+        prefix=f"start-{organisation_id}",
+    )
+
+
 def _card_label(method: payments.SavedPaymentMethodView) -> str:
     return f"{method.brand.title()} ••••{method.last4}, {method.exp_month:02d}/{method.exp_year}"
 
@@ -63,6 +96,7 @@ class OrganisationSection:
     seats: list[revenue.SeatView]
     assign_form: SeatAssignForm | None  # None when no member without a seat is left (or no subscription)
     seats_form: SeatCountForm | None  # None without a subscription
+    start_form: OrganisationPlanForm | None = None  # only without a subscription: start a per-seat plan
 
     @property
     def seats_full(self) -> bool:
@@ -95,18 +129,26 @@ def _seats_form(subscription: revenue.SubscriptionView, data: QueryDict | None =
 
 
 def _organisation_sections(
-    user_id: uuid.UUID, *, bound: SeatAssignForm | SeatCountForm | None = None
+    user_id: uuid.UUID, *, bound: SeatAssignForm | SeatCountForm | OrganisationPlanForm | None = None
 ) -> list[OrganisationSection]:
     """A section per organisation whose billing the person manages; the revenue engine decides who that is (the
     others refuse with SubscriptionNotFound and get no section). `bound` is a form that came back with errors."""
     sections = []
+    plans: list[revenue.PlanView] | None = None  # read once, for the organisations without a subscription
+    saved: list[payments.SavedPaymentMethodView] = []
     for organisation in accounts.organisation_list_for_user(user_id=user_id):
         try:
             found = revenue.subscription_get_for_organisation(organisation_id=organisation.id, viewer_id=user_id)
         except NotFound:
             continue
         if found is None:
-            sections.append(OrganisationSection(organisation, None, [], None, None))
+            if plans is None:
+                plans = _per_seat_plans()
+                saved = payments.payment_methods_of(customer_id=user_id)
+            start_form = _organisation_plan_form(organisation.id, plans=plans, saved=saved)
+            if isinstance(bound, OrganisationPlanForm) and bound.prefix == f"start-{organisation.id}":
+                start_form = bound
+            sections.append(OrganisationSection(organisation, None, [], None, None, start_form))
             continue
         seats = revenue.seats_of(subscription_id=found.id, viewer_id=user_id)
         assign_form = _assign_form(found, seats, user_id)
@@ -124,7 +166,7 @@ def _plan_page(
     *,
     change_form: PlanChangeForm | None = None,
     card_form: PlanPaymentForm | None = None,
-    bound: SeatAssignForm | SeatCountForm | None = None,
+    bound: SeatAssignForm | SeatCountForm | OrganisationPlanForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user_id = user_id_of(request)
@@ -238,6 +280,58 @@ def subscription_card(request: HtmxRequest, subscription_id: uuid.UUID) -> HttpR
             messages.success(request, _("Your plan renews with this card from now on."))
             return redirect("pay:subscription")
     return _plan_page(request, card_form=form, status=form_status(error))
+
+
+@login_required
+@sensitive_post_parameters("start-number", "start-cvc", "start-exp_month", "start-exp_year")
+@require_POST
+def organisation_subscribe(request: HtmxRequest, organisation_id: uuid.UUID) -> HttpResponse:
+    """Start a per-seat plan (ENTERPRISE) for an organisation whose billing the person manages: the first period of
+    every seat is charged at once to the card, which then renews it. The engine decides who may (404 otherwise)."""
+    user_id = user_id_of(request)
+    try:
+        existing = revenue.subscription_get_for_organisation(organisation_id=organisation_id, viewer_id=user_id)
+    except NotFound as refused:
+        raise not_found(refused) from refused
+    if existing is not None:
+        messages.error(request, _("The organisation already has a subscription."))
+        return redirect("pay:subscription")
+    form = _organisation_plan_form(
+        organisation_id,
+        plans=_per_seat_plans(),
+        saved=payments.payment_methods_of(customer_id=user_id),
+        data=request.POST,
+    )
+    if form is None:
+        raise not_found(revenue.PlanNotFound())
+    error: DomainError | None = None
+    if form.is_valid():
+        try:
+            method_id = form.saved_method_id
+            if method_id is None:
+                method_id = payments.payment_method_save(customer_id=user_id, payment_method=form.payment_method()).id
+            started = revenue.subscription_start(
+                user_id=user_id,
+                plan_code=form.cleaned_data["plan"],
+                interval="year" if form.cleaned_data["interval"] == "year" else "month",
+                currency=form.cleaned_data["currency"],
+                payment_method_id=method_id,
+                organisation_id=organisation_id,
+                seats=form.cleaned_data["seats"],
+            )
+        except NotFound as refused:
+            raise not_found(refused) from refused
+        except DomainError as refused:
+            error = refused
+            add_domain_error(form, refused, {"plan_code": "plan", "seats": "seats", "currency": "currency"})
+        else:
+            messages.success(
+                request,
+                _("%(plan)s started with %(seats)s seats: give them to members below.")
+                % {"plan": started.plan_name, "seats": started.seats},
+            )
+            return redirect("pay:subscription")
+    return _plan_page(request, bound=form, status=form_status(error))
 
 
 def _managed(request: HtmxRequest, subscription_id: uuid.UUID) -> tuple[uuid.UUID, revenue.SubscriptionView]:

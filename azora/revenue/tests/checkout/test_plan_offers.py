@@ -125,7 +125,7 @@ def test_an_expired_offer_gives_no_discount(learner: User) -> None:
 
 
 @pytest.mark.django_db
-def test_an_offer_used_by_a_declined_order_does_not_discount_the_next(learner: User) -> None:
+def test_an_offer_used_by_a_declined_order_is_given_back_and_discounts_the_next(learner: User) -> None:
     from azora.revenue.public.subscriptions import SubscriptionPaymentFailed
 
     offer = _offer(learner)
@@ -134,12 +134,16 @@ def test_an_offer_used_by_a_declined_order_does_not_discount_the_next(learner: U
         checkout_create(user_id=learner.id, item="plan", plan_code="pro", currency="ZAR", payment_method_id=declined.id)
     failed = Order.objects.get()
     assert (failed.status, failed.offer_discount_minor) == (OrderStatus.FAILED, HALF)
-    assert UpgradeOffer.objects.get(pk=offer.pk).used_reference == f"order:{failed.id}"
+    released = UpgradeOffer.objects.get(pk=offer.pk)
+    assert (released.status, released.used_reference) == ("accepted", "")
     method = payments.payment_method_save(customer_id=learner.id, payment_method=SUCCESS_CARD)
     view = checkout_create(
         user_id=learner.id, item="plan", plan_code="pro", currency="ZAR", payment_method_id=method.id
     )
-    assert (view.offer_discount.minor, view.total.minor) == (0, PRO_ZAR)
+    paid = Order.objects.get(status=OrderStatus.PAID)
+    assert (view.offer_discount.minor, view.total.minor) == (HALF, PRO_ZAR - HALF)
+    assert UpgradeOffer.objects.get(pk=offer.pk).used_reference == f"order:{paid.id}"
+    assert _subscription_credits() == [PRO_ZAR - HALF]
 
 
 @pytest.mark.postgres

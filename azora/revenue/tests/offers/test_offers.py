@@ -178,6 +178,21 @@ def test_a_discount_offer_is_applied_by_one_checkout_only(learner: User) -> None
     assert offers_snapshot() == before
 
 
+def test_a_released_offer_is_unused_again_and_only_its_own_order_may_release_it(learner: User) -> None:
+    offer = make(learner, "progress")
+    revenue.offer_mark_accepted(offer_id=offer.id, user_id=learner.id, reference="order:1")
+    stranger = UserFactory()
+    before = offers_snapshot()
+    assert revenue.offer_release(offer_id=offer.id, user_id=learner.id, reference="order:2") is False
+    assert revenue.offer_release(offer_id=offer.id, user_id=stranger.id, reference="order:1") is False
+    assert offers_snapshot() == before
+    assert revenue.offer_release(offer_id=offer.id, user_id=learner.id, reference="order:1") is True
+    released = UpgradeOffer.objects.get(pk=offer.id)
+    assert (released.status, released.used_reference) == ("accepted", "")
+    assert revenue.offer_discount_for(user_id=learner.id, plan_code="pro") == (offer.id, 5000)
+    assert revenue.offer_release(offer_id=offer.id, user_id=learner.id, reference="order:1") is False
+
+
 def test_checkout_may_use_an_active_discount_offer_directly(learner: User) -> None:
     offer = make(learner, "completion")
     used = revenue.offer_mark_accepted(offer_id=offer.id, user_id=learner.id, reference="order:7")
