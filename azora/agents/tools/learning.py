@@ -89,8 +89,8 @@ def learner_grades(request: ToolRequest) -> ToolResult:
 
 def _explanation(title: str, grade: GradeView) -> str:
     lines = [f'"{title}": {_percent(grade.percent)}. {grade.summary}']
-    lines += [f"  category {line.name}: {line.explanation}" for line in grade.categories if line.explanation]
-    lines += [f"  {line.title}: {line.explanation}" for line in grade.items if line.explanation]
+    lines += [f"  {line.explanation}" for line in grade.categories if line.explanation]
+    lines += [f"  {line.explanation}" for line in grade.items if line.explanation]
     if grade.override is not None:
         lines.append(f"  set by an instructor (was {_percent(grade.override.old_percent)}): {grade.override.reason}")
     lines += [f"  rule: {rule}" for rule in grade.rules]
