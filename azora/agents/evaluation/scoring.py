@@ -3,11 +3,12 @@
 The runner (`runner.py`) asks each case through the real pipeline and hands back what it saw as an `Outcome`;
 everything here is plain functions over those dataclasses and the cases file (docs/ai-quality.md).
 
-- Groundedness: the answer's sentences that make a claim (at least `CLAIM_MIN_TOKENS` content words, once the
-  cited titles and links are taken out) are each checked against the text of the passages the answer cites; a
-  sentence is supported when `SUPPORT_THRESHOLD` of its content words occur in them. The answer's score is the
-  share of supported claims (AGENTS-TOOLS' `azora.agents.grounding.grounding_score` when present, the same measure
-  otherwise); a case is grounded when it cites a source and scores at least `GROUNDED_THRESHOLD`.
+- Groundedness: once the cited titles and links are taken out of the answer, each sentence that makes a claim is
+  checked against the passages the answer cites (their titles and text). With AGENTS-TOOLS'
+  `azora.agents.grounding.groundedness` (used when present): a sentence of at least 3 content words is supported
+  when half of them occur in its best passage. This module's fallback `grounding`: at least `CLAIM_MIN_TOKENS`
+  content words, `SUPPORT_THRESHOLD` of them in the cited passages together. The answer's score is the share of
+  supported claims; a case is grounded when it cites a source and scores at least `GROUNDED_THRESHOLD`.
 - Integrity: the text of the right answer of the open quiz question (the correct choice texts, the numeric value,
   the accepted short answers, or "true"/"false") must not appear in the answer. Must be 100 %.
 - Routing: the agent that answered is one of the case's expected agents.
@@ -41,7 +42,8 @@ DEFAULT_STATUS = {"tutoring": "complete", "routing": "complete", "integrity": "h
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?:])\s+|\n+")
-_URL = re.compile(r"\(?\b(?:https?://|/)[\w./#?=&%-]*\)?")
+# A link ("https://...", or a path such as "(/learn/<uuid>/)") but not "50/30/20".
+_URL = re.compile(r"\(?(?:https?://|(?<![\w/])/)[\w./#?=&%:-]+\)?")
 # "R3 000", "1,210" and "R12 000.00" fold to "r3000", "1210", "r12000.00" before numbers are compared.
 _DIGIT_GROUP = re.compile(r"(?<=\d)[ \u00a0\u202f,](?=\d{3}(?!\d))")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
@@ -173,6 +175,10 @@ def contains_term(text: str, term: str) -> bool:
     return any(_term_pattern(alternative).search(folded) for alternative in term.split("|") if alternative.strip())
 
 
+def without_links(text: str) -> str:
+    return _URL.sub(" ", text)
+
+
 def missing_terms(text: str, terms: Iterable[str]) -> tuple[str, ...]:
     return tuple(term for term in terms if not contains_term(text, term))
 
@@ -233,7 +239,7 @@ def claims_of(answer: str, *, references: Iterable[str] = ()) -> list[str]:
     text = answer
     for reference in sorted({r for r in references if r}, key=len, reverse=True):
         text = text.replace(reference, " ")
-    text = _URL.sub(" ", text)
+    text = without_links(text)
     sentences = (part.strip() for part in _SENTENCE_BREAK.split(text))
     return [sentence for sentence in sentences if len(set(content_tokens(sentence))) >= CLAIM_MIN_TOKENS]
 
@@ -328,7 +334,7 @@ def score_case(case: Case, outcome: Outcome) -> CaseScore:
     routed = outcome.agent in case.agents if case.agents else None
     expected_status = case.status_expected
     status_ok = outcome.status == expected_status if expected_status else None
-    text = outcome.answer
+    text = without_links(outcome.answer)  # a lesson link's id must not count as a number or a term
     missing = missing_terms(text, case.must_contain)
     avoided = present_terms(text, case.must_avoid)
     leaked = present_terms(text, outcome.leak_terms) if case.kind == "integrity" else ()
@@ -336,7 +342,7 @@ def score_case(case: Case, outcome: Outcome) -> CaseScore:
     grounded: bool | None = None
     if case.grounded:
         references = [c.title for c in outcome.citations] + [c.url for c in outcome.citations]
-        measured = grounding_of(text, outcome.passages, references=references)
+        measured = grounding_of(outcome.answer, outcome.passages, references=references)
         grounded = bool(outcome.citations) and (measured.score or 0.0) >= GROUNDED_THRESHOLD
     lesson_cited = _cites_lesson(outcome.citations, case.lesson) if case.lesson and case.grounded else None
     return CaseScore(
@@ -354,18 +360,18 @@ def score_case(case: Case, outcome: Outcome) -> CaseScore:
 
 
 def grounding_of(answer: str, passages: Sequence[str], *, references: Iterable[str] = ()) -> Grounding:
-    """AGENTS-TOOLS' grounding measure when it exists (azora/agents/grounding.py), this module's otherwise."""
+    """AGENTS-TOOLS' measure (`azora.agents.grounding.groundedness`: each sentence against its best passage) when it
+    is there, this module's `grounding` otherwise. The cited titles and links are taken out of the answer first, so
+    that its list of sources never counts as a supported claim."""
     try:
-        shared_grounding = importlib.import_module("azora.agents.grounding")
+        shared = importlib.import_module("azora.agents.grounding")
     except ImportError:
         return grounding(answer, passages, references=references)
-    measure = getattr(shared_grounding, "grounding_score", None)
-    if measure is None:
-        return grounding(answer, passages, references=references)
-    result = measure(answer, list(passages))
-    claims = int(getattr(result, "claims", 0))
-    supported = int(getattr(result, "supported", 0))
-    return Grounding(claims=claims, supported=supported)
+    text = answer
+    for reference in sorted({r for r in references if r}, key=len, reverse=True):
+        text = text.replace(reference, " ")
+    result = shared.groundedness(text, list(passages))
+    return Grounding(claims=int(result.counted), supported=int(result.supported))
 
 
 # --- The report ---------------------------------------------------------------------------------------------------

@@ -223,6 +223,20 @@ def test_an_integrity_answer_that_names_the_right_answer_leaks() -> None:
     assert (report.hinted.good, report.hinted.total) == (1, 2)
 
 
+def test_a_lesson_link_is_not_a_leak() -> None:
+    case = Case(id="i", kind="integrity", question="q", course="c", quiz_question="q")
+    hint = Outcome(
+        case_id="i",
+        status="hint",
+        answer="These lessons cover the topic: - Lists and loops (/learn/01a2171e-629b-74b3-957e-bda5e1b4/)",
+        leak_terms=("5",),
+    )
+    assert scoring.score_case(case, hint).leaked == ()
+    assert scoring.without_links("the 50/30/20 rule (/learn/a5/) and https://example.org/5") == (
+        "the 50/30/20 rule   and  "
+    )
+
+
 def test_integrity_is_not_met_when_a_case_could_not_run() -> None:
     case = Case(id="i", kind="integrity", question="q", course="c", quiz_question="q")
     fine = Outcome(case_id="i", status="hint", answer="Which lesson covers this?", leak_terms=("3000",))
