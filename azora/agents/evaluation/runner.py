@@ -28,10 +28,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+import azora.education.public as education
 from azora.agents import public as agents
 from azora.agents.evaluation import scoring
 from azora.agents.evaluation.scoring import Case, Citation, Outcome
-from azora.education import public as education
 from azora.shared import demo
 from azora.shared.errors import DomainError
 
