@@ -75,7 +75,7 @@ def room(roster: dict[str, Agent], catalogue: dict[str, Plan]) -> Classroom:
     instructor = UserFactory()
     course = CourseFactory(published=True, title="Plant biology", created_by=instructor, instructors=[instructor])
     module = ModuleFactory(course=course, position=0)
-    lessons = [
+    lessons: list[Lesson] = [
         LessonFactory(module=module, position=0, title="Photosynthesis", body_markdown=PHOTOSYNTHESIS),
         LessonFactory(module=module, position=1, title="Fractions of a leaf", body_markdown=FRACTIONS),
     ]
