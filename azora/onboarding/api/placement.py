@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest
-from ninja import Body, Router
+from ninja import Router, Status
 
 from azora.accounts.public import request_user_id
 from azora.onboarding.errors import LearningPathNotFound
-from azora.onboarding.public.placement import learning_path_of, placement_answer, placement_get, placement_start
+from azora.onboarding.public.placement import learning_path_of, placement_answer, placement_get
 from azora.onboarding.schemas.placement import LearningPathOut, PlacementAnswerIn, PlacementOut, PlacementStartIn
+from azora.onboarding.services import placement as placement_services
 
 router = Router(tags=["placement"])
 
@@ -21,11 +22,13 @@ def _user_id(request: HttpRequest) -> uuid.UUID:
 
 
 @router.post(
-    "/placement/attempts", response=PlacementOut, summary="Start a placement diagnostic, or resume the active one"
+    "/placement/attempts",
+    response={200: PlacementOut, 201: PlacementOut},
+    summary="Start a placement diagnostic (201), or resume the caller's active one (200)",
 )
-def placement_start_endpoint(request: HttpRequest, body: Body[PlacementStartIn | None] = None) -> PlacementOut:
-    session_id = body.session_id if body is not None else None
-    return PlacementOut.of(placement_start(user_id=_user_id(request), session_id=session_id))
+def placement_start_endpoint(request: HttpRequest, body: PlacementStartIn) -> Status[PlacementOut]:
+    view, created = placement_services.placement_begin(user_id=_user_id(request), session_id=body.session_id)
+    return Status(201 if created else 200, PlacementOut.of(view))
 
 
 @router.get("/placement/attempts/{attempt_id}", response=PlacementOut, summary="One of the caller's placement attempts")

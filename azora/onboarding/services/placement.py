@@ -27,6 +27,7 @@ from azora.onboarding.selectors.placement import (
 
 __all__ = [
     "placement_answer",
+    "placement_begin",
     "placement_get",
     "placement_reoffer",
     "placement_start",
@@ -135,10 +136,11 @@ def _current_replace(*, attempt_id: uuid.UUID, user_id: uuid.UUID) -> PlacementV
         return placement_view(attempt, pool=pool)
 
 
-def placement_start(*, user_id: uuid.UUID, session_id: uuid.UUID | None = None) -> PlacementView:
+def placement_begin(*, user_id: uuid.UUID, session_id: uuid.UUID | None = None) -> tuple[PlacementView, bool]:
+    """Start a diagnostic, or resume the active one; True when it was started now."""
     active = _active(user_id)
     if active is not None:
-        return _view(active)
+        return _view(active), False
     pool = education.placement_items()
     try:
         with transaction.atomic():
@@ -154,8 +156,12 @@ def placement_start(*, user_id: uuid.UUID, session_id: uuid.UUID | None = None) 
         raced = _active(user_id)
         if raced is None:
             raise
-        return _view(raced)
-    return _view(attempt, pool)
+        return _view(raced), False
+    return _view(attempt, pool), True
+
+
+def placement_start(*, user_id: uuid.UUID, session_id: uuid.UUID | None = None) -> PlacementView:
+    return placement_begin(user_id=user_id, session_id=session_id)[0]
 
 
 def placement_get(*, attempt_id: uuid.UUID, user_id: uuid.UUID) -> PlacementView:

@@ -29,7 +29,7 @@ def test_a_learner_takes_the_placement_through_the_api_and_reads_the_path(
 ) -> None:
     client = session_client(learner)
     started = post(client, START)
-    assert started.status_code == 200
+    assert started.status_code == 201
     body = started.json()
     assert body["status"] == "active"
     assert body["current"]["number"] == 1
@@ -40,7 +40,8 @@ def test_a_learner_takes_the_placement_through_the_api_and_reads_the_path(
         {"id": "c", "text": "Euro"},
     ]
     assert "correct" not in started.content.decode()
-    assert post(client, START).json()["id"] == body["id"]  # resumed
+    resumed = post(client, START)
+    assert (resumed.status_code, resumed.json()["id"]) == (200, body["id"])
     assert client.get(f"{START}/{body['id']}").json() == body
     while body["status"] == "active":
         response = post(
