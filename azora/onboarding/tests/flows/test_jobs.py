@@ -4,6 +4,7 @@ OnboardingAbandoned event; the rest are left alone; running it again abandons no
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -19,7 +20,7 @@ from azora.shared.scheduling import discover_jobs
 pytestmark = pytest.mark.django_db
 
 
-def idle_for(session_id: object, days: float) -> None:
+def idle_for(session_id: uuid.UUID, days: float) -> None:
     OnboardingSession.objects.filter(id=session_id).update(last_activity_at=timezone.now() - dt.timedelta(days=days))
 
 
