@@ -38,6 +38,7 @@ from azora.agents.selectors.conversations import (
 from azora.agents.services.consent import consent_given
 from azora.agents.services.conversations import Answer, exchange_store
 from azora.ai_routing.public import ChatMessage, ChatOptions, ChatResult, chat, chat_stream
+from azora.education.public import open_answer_revealed, open_attempt_questions
 from azora.revenue.public import entitlement_check
 from azora.shared.errors import DomainError
 
@@ -315,21 +316,47 @@ def _remember(prepared: Prepared) -> None:
     notice = getattr(notes, "notice", None) if notes is not None else None
     if notice is None:
         return
-    try:
-        from azora.agents.public.memory import memory_add
+    from azora.agents.public.memory import memory_add
 
-        for kind, text in notice(prepared.text):
-            memory_add(user_id=prepared.user_id, kind=kind, text=text, source="conversation")
-    except Exception:  # never lose a stored answer over a memory note
-        logger.warning("agents_memory_note_failed", exc_info=True)
+    try:
+        notes = notice(prepared.text)
+    except Exception:
+        logger.warning("agents_memory_notice_failed", exc_info=True)
+        return
+    for kind, text in notes:
+        try:
+            memory_add(
+                user_id=prepared.user_id,
+                kind=kind,
+                text=text,
+                source="conversation",
+                conversation_id=prepared.conversation.id,
+            )
+        except Exception:  # MemoryFull, an invalid note, ...: never lose a stored answer over a memory note
+            logger.warning("agents_memory_note_failed", kind=kind, exc_info=True)
 
 
 # --- Run ------------------------------------------------------------------------------------------------------
 
 
+def _answer_reveals_open_question(prepared: Prepared, text: str) -> bool:
+    """Whether the answer states an answer of a question of the learner's open attempts (the output-side integrity
+    check, behind the constitution's input check: a reworded quiz question may pass that one)."""
+    try:
+        return any(open_answer_revealed(user_id=prepared.user_id, texts=[text]))
+    except Exception:  # fail closed: when the check cannot run during an open attempt, give the hint
+        logger.exception("agents_integrity_check_failed")
+        return True
+
+
 def run(prepared: Prepared, *, streamed: bool) -> Generator[str, None, ExchangeResult]:
-    """The answer's text chunks; returns the stored exchange. Closing the generator early stores nothing."""
+    """The answer's text chunks; returns the stored exchange. Closing the generator early stores nothing.
+
+    While the learner has an assessment attempt open, a streamed answer is held back until it is complete and
+    checked with Education's `open_answer_revealed`; an answer that states an open question's answer becomes the
+    Socratic hint (status `hint`, flag `integrity`)."""
     first_token_ms: int | None = None
+    yielded = False
 
     def store(content: str, status: str, **fields: Any) -> ExchangeResult:
         latency_ms = _elapsed_ms(prepared.started)
@@ -349,12 +376,19 @@ def run(prepared: Prepared, *, streamed: bool) -> Generator[str, None, ExchangeR
             _remember(prepared)
         return exchange
 
+    def first_token() -> None:
+        nonlocal first_token_ms, yielded
+        if first_token_ms is None:
+            first_token_ms = _elapsed_ms(prepared.started)
+        yielded = True
+
     if not prepared.language.is_served:
         text = unserved_text(prepared.settings)
-        first_token_ms = _elapsed_ms(prepared.started)
+        first_token()
         yield text
         return store(text, MessageStatus.UNAVAILABLE)
 
+    guarded = bool(open_attempt_questions(user_id=prepared.user_id))
     tool_context = _gather_tools(prepared)
     tool_citations, tools_used = _tool_facts(tool_context)
     messages = model_messages(prepared, tool_context)
@@ -368,7 +402,7 @@ def run(prepared: Prepared, *, streamed: bool) -> Generator[str, None, ExchangeR
     except DomainError as error:  # AI Routing said no before any text: all providers down, budget, rate limit
         logger.warning("agents_answer_unavailable", code=error.code, conversation=str(prepared.conversation.id))
         text = unavailable_text(error)
-        first_token_ms = _elapsed_ms(prepared.started)
+        first_token()
         yield text
         return store(text, MessageStatus.UNAVAILABLE, tools_used=tools_used)
 
@@ -377,9 +411,9 @@ def run(prepared: Prepared, *, streamed: bool) -> Generator[str, None, ExchangeR
         if result is None:
             try:
                 for chunk in stream:
-                    if first_token_ms is None:
-                        first_token_ms = _elapsed_ms(prepared.started)
-                    yield chunk
+                    if not guarded:
+                        first_token()
+                        yield chunk
             finally:
                 stream.close()  # settles the usage when the caller stopped reading early
             result = stream.result
@@ -394,39 +428,54 @@ def run(prepared: Prepared, *, streamed: bool) -> Generator[str, None, ExchangeR
     if result is None or result.outcome not in ("ok", "refused"):
         # The provider broke mid-answer: the partial text is not stored; the learner is asked to ask again.
         text = interrupted_text()
-        if first_token_ms is None:
-            first_token_ms = _elapsed_ms(prepared.started)
-        yield ("\n\n" + text) if streamed else text
+        shown = f"\n\n{text}" if yielded else text
+        first_token()
+        yield shown
         return store(text, MessageStatus.INTERRUPTED, **common)
 
     flags = list(result.violations)
     if result.input_action == "redact" and "privacy" not in flags:
         flags.append("privacy")
-    if result.outcome == "refused":
-        if "integrity" in result.violations:
-            text, hint_citations = _hint(prepared)
-            status = MessageStatus.HINT
-            citations = merged_citations(hint_citations)
-        else:
-            text, status, citations = result.text, MessageStatus.REFUSED, []
-        if first_token_ms is None:
-            first_token_ms = _elapsed_ms(prepared.started)
+    revealed = (
+        result.outcome == "ok"
+        and guarded
+        and result.output_action != "refuse"
+        and _answer_reveals_open_question(prepared, result.text)
+    )
+    if (result.outcome == "refused" and "integrity" in result.violations) or revealed:
+        text, hint_citations = _hint(prepared)
+        if "integrity" not in flags:
+            flags.append("integrity")
+        first_token()
         yield text
-        return store(text, status, flags=flags, citations=citations, **common)
+        return store(text, MessageStatus.HINT, flags=flags, citations=merged_citations(hint_citations), **common)
+    if result.outcome == "refused":
+        first_token()
+        yield result.text
+        return store(result.text, MessageStatus.REFUSED, flags=flags, **common)
 
     status = MessageStatus.REFUSED if result.output_action == "refuse" else MessageStatus.COMPLETE
     citations = merged_citations(result.citations, tool_citations)
     text = result.text
     tail = ""
-    if not citations and status == MessageStatus.COMPLETE and prepared.routing.intent in GROUNDED_INTENTS:
+    if not citations and status == MessageStatus.COMPLETE and _should_say_no_source(prepared, tool_context):
         tail = no_source_note()
         text = f"{text}\n\n{tail}" if text else tail
-    if not streamed:
-        first_token_ms = None  # a whole answer's first token is its last: latency
+    if not streamed or guarded:
+        if not streamed:
+            first_token_ms = None  # a whole answer's first token is its last: latency
+        else:
+            first_token()
         yield text
     elif tail:
         yield f"\n\n{tail}"
     return store(text, status, flags=flags, citations=citations, **common)
+
+
+def _should_say_no_source(prepared: Prepared, tool_context: Any | None) -> bool:
+    """With no citation, say so when the answer should rest on lessons: a tutoring or history question, or one for
+    which the agent searched the lessons and found nothing."""
+    return prepared.routing.intent in GROUNDED_INTENTS or bool(getattr(tool_context, "searched", False))
 
 
 def drain(chunks: Generator[str, None, ExchangeResult]) -> ExchangeResult:

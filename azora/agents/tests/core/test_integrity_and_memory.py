@@ -8,6 +8,7 @@ import pytest
 from azora.accounts.tests.factories import UserFactory
 from azora.agents import public as agents
 from azora.agents.models import Conversation, MemoryItem, Message
+from azora.ai_routing.tests.servers import Behaviour, OpenAIServer
 from azora.education import public as education
 from azora.education.tests.factories_assessments import classroom
 from azora.revenue.tests.pricing.factories import plan_catalogue
@@ -76,3 +77,36 @@ def test_goals_noticed_in_a_question_go_to_the_learners_memory(roster: object) -
     )
     assert Message.objects.filter(conversation_id=other_thread, status="unavailable").count() == 2
     assert MemoryItem.objects.filter(user_id=other.id).count() == 0
+
+
+def test_an_answer_that_states_an_open_questions_answer_becomes_a_hint(roster: object, external: OpenAIServer) -> None:
+    """The input check misses a reworded question; the answer is held back during the attempt and checked."""
+    plan_catalogue()
+    room = classroom()
+    question = room.question(kind="single_choice", prompt="Which currency is legal tender in South Africa?")
+    education.attempt_start(assessment_id=room.assessment(questions=[question]).id, user_id=room.learner.id)
+    agents.oversight_consent_give(user_id=room.learner.id)
+    conversation_id = agents.conversation_start(user_id=room.learner.id, course_id=room.course.id).id
+    external.script.default = Behaviour(text="Shops in Johannesburg take the Rand. Coins and notes both work.")
+
+    stream = agents.message_stream(
+        conversation_id=conversation_id, user_id=room.learner.id, text="How do people pay in Johannesburg shops?"
+    )
+    chunks = list(stream)
+    assert stream.result is not None
+    answer = stream.result.answer
+    assert (answer.status, answer.flags) == ("hint", ("integrity",))
+    assert chunks == [answer.content]  # nothing of the model's answer was streamed
+    assert "rand" not in answer.content.casefold()
+    assert not Message.objects.filter(content__icontains="take the Rand").exists()
+
+    # An answer that reveals nothing is streamed whole once checked.
+    external.script.default = Behaviour(text="Photosynthesis feeds plants. Light is the key.")
+    stream = agents.message_stream(
+        conversation_id=conversation_id, user_id=room.learner.id, text="What is photosynthesis about?"
+    )
+    chunks = list(stream)
+    assert stream.result is not None
+    assert stream.result.answer.status == "complete"
+    assert chunks == [stream.result.answer.content]  # one chunk, after the check
+    assert chunks[0].startswith("Photosynthesis feeds plants. Light is the key.")
