@@ -29,11 +29,14 @@ __all__ = ["integrity_hint", "key_terms"]
 MATCH_SHARE = 0.5
 LESSONS_SHOWN = 2
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)  # words of letters only: numbers never become terms
-# Words that say how to answer, not what about (kept out of the guiding questions).
+# Words that say how to answer, not what about, and common words that name no topic (kept out of the guiding
+# questions; the stop words of grounding.py are left out too).
 _INSTRUCTION_WORDS = frozenset(
     {
         "answer", "answers", "choose", "correct", "false", "following", "give", "list", "name", "pick", "quiz",
         "question", "select", "state", "true", "write", "test", "exam",
+        "always", "every", "make", "makes", "many", "much", "must", "never", "often", "should", "using", "usually",
+        "would", "could", "about", "after", "before", "best", "better", "right", "wrong", "thing", "things",
     }
 )  # fmt: skip
 
@@ -55,16 +58,20 @@ def key_terms(text: str, *, limit: int = 2) -> list[str]:
 def _matched_question(
     question_text: str, questions: Sequence[OpenQuestion], course_id: uuid.UUID | None
 ) -> OpenQuestion | None:
-    """The open question the learner's text reproduces best (the conversation's course first on a tie)."""
+    """The open question the learner's text reproduces best (the conversation's course first on a tie), if any
+    reproduces at least MATCH_SHARE of its content words."""
     asked = set(content_tokens(question_text))
-    best: tuple[float, bool] | None = None
+    best: tuple[float, int, bool] | None = None
     chosen = None
     for question in questions:
         tokens = set(content_tokens(question.prompt))
         if not tokens:
             continue
-        share = len(tokens & asked) / len(tokens)
-        rank = (share, question.course_id == course_id)
+        shared = len(tokens & asked)
+        share = shared / len(tokens)
+        # The larger share first; between questions the text holds entirely, the one it shares more words with
+        # (a short question's words are often inside a longer one's).
+        rank = (share, shared, question.course_id == course_id)
         if share >= MATCH_SHARE and (best is None or rank > best):
             best, chosen = rank, question
     return chosen
