@@ -38,6 +38,9 @@ ROSTER = [
         ("What is the history of Ubuntu philosophy?", "sankofa", "history"),
         ("Nataka kujua historia ya Mansa Musa", "sankofa", "history"),
         ("Vertel my die geskiedenis van Mapungubwe", "sankofa", "history"),
+        ("What happened in Sharpeville, where the Constitution was signed?", "sankofa", "history"),
+        ("What do credit bureaus do with my payment history?", "kofi", "money"),
+        ("How much notice must be given to end employment?", "elara", "tutoring"),
     ],
 )
 def test_intents_route_to_the_agent_that_takes_them(text: str, agent: str, intent: str) -> None:
