@@ -27,7 +27,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 __all__ = [
     "LEVELS",
@@ -338,9 +338,10 @@ def reason_text(reason: Reason, *, course: str, subject_name: str = "", next_cou
             "subject": subject,
             "course": course,
         }
+    asked = int(args.get("asked", 0))
     values = {
         "right": args.get("right", 0),
-        "asked": args.get("asked", 0),
+        "asked": asked,
         "level": _level(args.get("level", "")),
         "course_level": _level(args.get("course_level", "")),
         "subject": subject,
@@ -348,23 +349,31 @@ def reason_text(reason: Reason, *, course: str, subject_name: str = "", next_cou
     }
     if reason.code == "foundation":
         return (
-            gettext(
+            ngettext(
+                "You answered %(right)s of %(asked)s question on %(subject)s well, so start at the beginning with "
+                "“%(course)s”.",
                 "You answered %(right)s of %(asked)s questions on %(subject)s well, so start at the beginning with "
-                "“%(course)s”."
+                "“%(course)s”.",
+                asked,
             )
             % values
         )
     if reason.code == "nearest":
         return (
-            gettext(
+            ngettext(
+                "You answered %(right)s of %(asked)s %(level)s question on %(subject)s well, and the nearest course "
+                "to that level is the %(course_level)s “%(course)s”, so start there.",
                 "You answered %(right)s of %(asked)s %(level)s questions on %(subject)s well, and the nearest course "
-                "to that level is the %(course_level)s “%(course)s”, so start there."
+                "to that level is the %(course_level)s “%(course)s”, so start there.",
+                asked,
             )
             % values
         )
     return (
-        gettext(
-            "You answered %(right)s of %(asked)s %(level)s questions on %(subject)s well, so start with “%(course)s”."
+        ngettext(
+            "You answered %(right)s of %(asked)s %(level)s question on %(subject)s well, so start with “%(course)s”.",
+            "You answered %(right)s of %(asked)s %(level)s questions on %(subject)s well, so start with “%(course)s”.",
+            asked,
         )
         % values
     )

@@ -170,7 +170,7 @@ def test_the_path_puts_prerequisites_first_and_each_course_once() -> None:
     assert [entry.reason.code for entry in path] == ["level", "prerequisite", "level", "level"]
     assert path[1].reason.args == {"next_id": "budget"}
     assert rules.reason_text(path[2].reason, course="Budget", subject_name="Money") == (
-        "You answered 1 of 1 intermediate questions on Money well, so start with “Budget”."
+        "You answered 1 of 1 intermediate question on Money well, so start with “Budget”."
     )
     assert rules.reason_text(path[1].reason, course="Basics", next_course="Budget") == (
         "Take “Basics” first: “Budget” builds on it."
@@ -186,7 +186,7 @@ def test_the_path_skips_completed_courses_and_uses_the_nearest_level() -> None:
         "nearest", {"subject": "money", "level": "expert", "right": 1, "asked": 1, "course_level": "intermediate"}
     )
     assert rules.reason_text(path[0].reason, course="Credit", subject_name="Money") == (
-        "You answered 1 of 1 expert questions on Money well, and the nearest course to that level is the "
+        "You answered 1 of 1 expert question on Money well, and the nearest course to that level is the "
         "intermediate “Credit”, so start there."
     )
 
