@@ -225,6 +225,13 @@ def user_profile(*, user_id: uuid.UUID) -> UserProfile:
     return selectors.user_profile(user_id=user_id)
 
 
+def user_profiles(*, user_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, UserProfile]:
+    """Many users' profiles by id in one query; unknown or inactive ids are left out (lists of people's names)."""
+    from azora.accounts import selectors
+
+    return selectors.user_profiles(user_ids=user_ids)
+
+
 def own_profile(*, user_id: uuid.UUID) -> OwnProfile:
     """The person's own profile with their date of birth, to show it back to them (never to anyone else)."""
     from azora.accounts import selectors

@@ -111,6 +111,20 @@ def _profile_rows(user_id: uuid.UUID, *extra: str) -> list[tuple[Any, ...]]:
     return rows
 
 
+def user_profiles(*, user_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, UserProfile]:
+    """The profiles of the active users among `user_ids`, by id, in one query (unknown or inactive ids are left
+    out), for lists that show many people's names."""
+    rows_by_user: dict[uuid.UUID, list[tuple[Any, ...]]] = {}
+    if not user_ids:
+        return {}
+    rows = User.objects.filter(id__in=set(user_ids), is_active=True).values_list(
+        *_PROFILE_COLUMNS, "platform_roles__role"
+    )
+    for row in rows:
+        rows_by_user.setdefault(row[0], []).append(row)
+    return {user_id: _profile_of(user_rows) for user_id, user_rows in rows_by_user.items()}
+
+
 def _profile_of(rows: list[tuple[Any, ...]]) -> UserProfile:
     fields = dict(zip(_PROFILE_COLUMNS, rows[0], strict=False))
     return UserProfile(**fields, platform_roles=frozenset(row[-1] for row in rows if row[-1] is not None))

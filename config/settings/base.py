@@ -243,6 +243,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
+ACCOUNT_SIGNUP_REDIRECT_URL = "student:onboarding"  # a new person starts with the onboarding wizard
 
 ACCOUNT_ADAPTER = "azora.accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "azora.accounts.adapters.SocialAccountAdapter"

@@ -90,6 +90,26 @@ def test_user_profile_reads_every_platform_role_in_one_query(
     assert (profile.id, profile.email, profile.display_name) == (user.id, user.email, "Ama")
 
 
+def test_user_profiles_reads_many_people_in_one_query_and_leaves_out_unknown_and_inactive_ones(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    amara = UserFactory(display_name="Amara")
+    bongani = UserFactory(display_name="Bongani")
+    public.platform_role_grant(user_id=bongani.id, role="instructor")
+    gone = UserFactory(is_active=False)
+
+    with django_assert_num_queries(1):
+        profiles = public.user_profiles(user_ids=[amara.id, bongani.id, gone.id, uuid.uuid4()])
+
+    assert profiles == {
+        amara.id: public.user_profile(user_id=amara.id),
+        bongani.id: public.user_profile(user_id=bongani.id),
+    }
+    assert "instructor" in profiles[bongani.id].platform_roles
+    assert "instructor" not in profiles[amara.id].platform_roles
+    assert public.user_profiles(user_ids=[]) == {}
+
+
 def test_user_profile_of_a_user_without_platform_roles_has_none() -> None:
     user = UserFactory(is_staff=True)
     public.platform_role_revoke(user_id=user.id, role="learner")

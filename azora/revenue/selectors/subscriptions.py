@@ -6,7 +6,7 @@ import uuid
 
 from django.db.models import Q
 
-from azora.accounts.public import organisation_role_of
+from azora.accounts.public import organisation_role_of, user_profiles
 from azora.revenue.models import (
     HELD_STATUSES,
     LIVE_STATUSES,
@@ -136,20 +136,25 @@ def subscription_get(*, subscription_id: uuid.UUID, viewer_id: uuid.UUID) -> Sub
 
 
 def seats_of(*, subscription_id: uuid.UUID, viewer_id: uuid.UUID) -> list[SeatView]:
-    """The members holding the subscription's seats, in assignment order (names and emails join in: one query)."""
+    """The members holding the subscription's seats, in assignment order; their names and emails come from
+    accounts in one more query (never a join into accounts' table)."""
     subscription = subscription_for_owner(subscription_id=subscription_id, user_id=viewer_id)
-    rows = SeatAssignment.objects.filter(subscription=subscription).select_related("user").order_by("id")
-    return [
-        SeatView(
-            subscription_id=subscription.id,
-            user_id=row.user_id,
-            email=row.user.email,
-            display_name=row.user.display_name,
-            assigned_by_id=row.assigned_by_id,
-            assigned_at=row.created_at,
+    rows = list(SeatAssignment.objects.filter(subscription=subscription).order_by("id"))
+    people = user_profiles(user_ids=[row.user_id for row in rows])
+    views = []
+    for row in rows:
+        person = people.get(row.user_id)  # None for a deactivated account: the seat is still held
+        views.append(
+            SeatView(
+                subscription_id=subscription.id,
+                user_id=row.user_id,
+                email=person.email if person else "",
+                display_name=person.display_name if person else "",
+                assigned_by_id=row.assigned_by_id,
+                assigned_at=row.created_at,
+            )
         )
-        for row in rows
-    ]
+    return views
 
 
 def seat_count(*, subscription_id: uuid.UUID) -> int:

@@ -24,7 +24,7 @@ from azora.revenue.tests.subscriptions.conftest import ENTERPRISE_MONTH_ZAR, sub
 
 pytestmark = pytest.mark.django_db
 
-SECTION_QUERIES = 9  # one organisation's section, however many seats and members it has
+SECTION_QUERIES = 10  # one organisation's section, however many seats and members it has
 
 
 @pytest.fixture(autouse=True)
@@ -365,5 +365,5 @@ def test_the_organisation_section_costs_the_same_queries_with_many_seats_as_with
         seats=2,
     )
     # ...and with one: its role, subscription, latest charge and seats counted (the view), its seat holders (the
-    # subscription, the role again, the seats with their people) and its members (the role, the list)
+    # subscription, the role again, the seats, their people from accounts) and its members (the role, the list)
     assert _page_queries(signed_in) - with_many == SECTION_QUERIES
