@@ -4,6 +4,7 @@ sessions with their step records and terms acceptances are read-only."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -24,7 +25,7 @@ def operator() -> Client:
     return client
 
 
-def change(client: Client, steps: object, title: str = "Learner onboarding") -> object:
+def change(client: Client, steps: object, title: str = "Learner onboarding") -> Any:
     return client.post(
         reverse("admin:onboarding_flow_change", args=["learner"]),
         {"title": title, "steps": json.dumps(steps), "is_active": "on"},
