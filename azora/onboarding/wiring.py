@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 # Each area's module that registers subscribers or periodic jobs when imported.
-_AREA_MODULES: tuple[str, ...] = ("azora.onboarding.jobs",)
+_AREA_MODULES: tuple[str, ...] = ("azora.onboarding.jobs", "azora.onboarding.subscribers")
 
 
 def connect() -> None:
