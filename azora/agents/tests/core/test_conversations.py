@@ -79,13 +79,16 @@ def test_a_thread_records_the_learners_organisation(room: Classroom) -> None:
     assert Conversation.objects.get(id=started.id).organisation_id == organisation.id
 
 
-def test_the_learners_threads_most_recently_active_first_in_pages(room: Classroom) -> None:
+def test_the_learners_threads_most_recently_active_first_in_pages(
+    room: Classroom, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
     first = thread(room)
     second = thread(room)
     unrelated = agents.conversation_start(user_id=room.learner.id).id
     agents.message_send(conversation_id=first, user_id=room.learner.id, text="What is photosynthesis?")
 
-    page = agents.conversations_of(user_id=room.learner.id, limit=2)
+    with django_assert_max_num_queries(1):
+        page = agents.conversations_of(user_id=room.learner.id, limit=2)
     assert [c.id for c in page.items] == [first, unrelated]
     assert page.next_cursor is not None
     rest = agents.conversations_of(user_id=room.learner.id, limit=2, cursor=page.next_cursor)

@@ -18,10 +18,11 @@ from azora.agents.errors import (
     MessageTooLong,
     QuestionLimitReached,
 )
-from azora.agents.models import Conversation, Message
+from azora.agents.models import Agent, Conversation, Message
 from azora.agents.tests.core.conftest import Classroom, nothing_written, thread
 from azora.agents.tests.factories import MessageFactory
 from azora.ai_routing.models import Usage
+from azora.ai_routing.tests.servers import OpenAIServer
 from azora.revenue.public import entitlement_check
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +251,34 @@ def test_history_leaves_out_exchanges_that_were_not_answered(room: Classroom) ->
         ("assistant", "I am Azora's offline as"),
     ]
     assert history_of(conversation_id=conversation_id, limit=1) == []  # never starts on an answer
+
+
+def test_a_failing_tool_does_not_cost_the_answer(room: Classroom, roster: dict[str, Agent]) -> None:
+    from azora.agents import tools
+
+    def explode(request: tools.ToolRequest) -> tools.ToolResult:
+        raise RuntimeError("the wallet service is down")
+
+    tools.register_tool("explode_for_test", explode, description="Always fails.")
+    Agent.objects.filter(slug="elara").update(tools=["explode_for_test", "search_content"])
+    try:
+        conversation_id = thread(room)
+        exchange = agents.message_send(
+            conversation_id=conversation_id, user_id=room.learner.id, text="What is photosynthesis?"
+        )
+    finally:
+        tools._tools.pop("explode_for_test", None)
+    assert exchange.answer.status == "complete"
+    assert exchange.answer.tools_used == ("search_content",)
+    assert exchange.answer.citations[0].title == "Plant biology: Photosynthesis"
+
+
+def test_the_tools_context_reaches_the_model_numbered(room: Classroom, external: OpenAIServer) -> None:
+    conversation_id = thread(room)
+    exchange = agents.message_send(
+        conversation_id=conversation_id, user_id=room.learner.id, text="How does chlorophyll capture light?"
+    )
+    system = [m["content"] for m in external.script.received[-1].body["messages"] if m["role"] == "system"]
+    assert any("[1] Plant biology: Photosynthesis" in content for content in system)
+    assert exchange.answer.citations[0].url == f"/learn/{room.lessons[0].id}/"
+    assert "search_content" in exchange.answer.tools_used
