@@ -13,6 +13,7 @@ from azora.accounts.tests.conftest import session_client
 from azora.accounts.tests.factories import UserFactory
 from azora.agents.models import MemoryItem
 from azora.agents.tests.api.conftest import agents_snapshot, problem
+from azora.agents.tests.core.conftest import Classroom
 from azora.agents.tests.factories import MemoryItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,22 @@ def test_anonymous_callers_are_refused(client: Client) -> None:
     assert client.get("/api/v1/me/memory").status_code == 401
     assert client.delete("/api/v1/me/memory").status_code == 401
     assert add(client, {"kind": "goal", "text": "x"}).status_code == 401
+
+
+def test_what_the_learner_says_about_themselves_is_remembered_and_shown(room: Classroom) -> None:
+    client = session_client(room.learner)
+    conversation = client.post(
+        "/api/v1/conversations", {"course_id": str(room.course.id)}, content_type="application/json"
+    ).json()
+    asked = client.post(
+        f"/api/v1/conversations/{conversation['id']}/messages",
+        {"text": "I want to become a nurse, but I struggle with fractions. What is a fraction?"},
+        content_type="application/json",
+    )
+    assert asked.status_code == 201
+    items = client.get("/api/v1/me/memory").json()["items"]
+    assert [(item["kind"], item["text"], item["source"]) for item in items] == [
+        ("goal", "Become a nurse", "conversation"),
+        ("difficulty", "Fractions", "conversation"),
+    ]
+    assert MemoryItem.objects.filter(conversation_id=conversation["id"]).count() == 2
