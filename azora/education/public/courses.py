@@ -7,7 +7,7 @@ selectors, imported inside each function because those modules import the datacl
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -46,7 +46,9 @@ __all__ = [
     "course_publish",
     "course_search",
     "course_set_paid",
+    "course_titles",
     "course_update",
+    "courses_editable_by",
     "courses_taught_by",
     "enrollment_create",
     "enrollment_revoke",
@@ -357,6 +359,21 @@ def courses_taught_by(*, user_id: uuid.UUID) -> list[CourseSummary]:
     from azora.education.selectors import courses
 
     return courses.courses_taught_by(user_id=user_id)
+
+
+def courses_editable_by(*, user_id: uuid.UUID) -> list[uuid.UUID]:
+    """Ids of the courses the user edits as an instructor or an owner/admin of the owning organisation (platform
+    admins edit every course: check that role yourself)."""
+    from azora.education.selectors import courses
+
+    return courses.courses_editable_by(user_id=user_id)
+
+
+def course_titles(*, course_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Titles of the given courses (any status) by id, in one query; unknown ids are left out."""
+    from azora.education.selectors import courses
+
+    return courses.course_titles(course_ids=course_ids)
 
 
 def is_enrolled(*, user_id: uuid.UUID, course_id: uuid.UUID) -> bool:

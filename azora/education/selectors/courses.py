@@ -14,7 +14,7 @@ from django.core.files.storage import default_storage
 from django.db.models import FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.query import ModelIterable
 
-from azora.accounts.public import organisation_role_of, user_has_platform_role
+from azora.accounts.public import organisation_list_for_user, organisation_role_of, user_has_platform_role
 from azora.education.compiled import CompiledQuery
 from azora.education.errors import CourseNotFound, LessonNotFound
 from azora.education.images import cover_variant_paths
@@ -111,6 +111,27 @@ def may_edit_course(*, user_id: uuid.UUID, course_id: uuid.UUID) -> bool:
         return False
     instructors = CourseInstructor.objects.filter(course_id=course_id).values_list("user_id", flat=True)
     return may_edit_loaded_course(user_id=user_id, course=course, instructor_ids=instructors)
+
+
+def courses_editable_by(*, user_id: uuid.UUID) -> list[uuid.UUID]:
+    """Ids of the courses (any status) the user edits as an instructor or as an owner/admin of the owning
+    organisation, oldest first. Platform admins edit every course; callers check that role themselves."""
+    organisation_ids = [
+        organisation.id
+        for organisation in organisation_list_for_user(user_id=user_id)
+        if organisation.role in ORGANISATION_EDITOR_ROLES
+    ]
+    taught = CourseInstructor.objects.filter(user_id=user_id).values("course_id")
+    editable = Q(pk__in=taught) | Q(organisation_id__in=organisation_ids)
+    return list(Course.objects.filter(editable).order_by("pk").values_list("pk", flat=True))
+
+
+def course_titles(*, course_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Titles of the given courses (any status) by id, in one query; unknown ids are left out."""
+    wanted = set(course_ids)
+    if not wanted:
+        return {}
+    return dict(Course.objects.filter(pk__in=wanted).values_list("pk", "title"))
 
 
 def is_enrolled(*, user_id: uuid.UUID, course_id: uuid.UUID) -> bool:
