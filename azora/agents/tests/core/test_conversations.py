@@ -4,6 +4,7 @@ pages, course filter), one thread with its messages (the learner; another learne
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 
@@ -80,8 +81,9 @@ def test_a_thread_records_the_learners_organisation(room: Classroom) -> None:
 
 
 def test_the_learners_threads_most_recently_active_first_in_pages(
-    room: Classroom, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+    room: Classroom,
+    django_assert_max_num_queries: Any,
+) -> None:
     first = thread(room)
     second = thread(room)
     unrelated = agents.conversation_start(user_id=room.learner.id).id
