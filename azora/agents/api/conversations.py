@@ -28,6 +28,7 @@ from azora.agents.public import (
 )
 from azora.agents.schemas.conversations import (
     AgentOut,
+    AgentRoutingOut,
     ConversationCreateIn,
     ConversationDetailOut,
     ConversationOut,
@@ -36,7 +37,6 @@ from azora.agents.schemas.conversations import (
     FeedbackIn,
     FeedbackOut,
     MessageCreateIn,
-    RoutingOut,
     StreamAgentOut,
 )
 from azora.shared.errors import DomainError
@@ -68,7 +68,7 @@ def _sse_body(stream: ReplyStream) -> Iterator[bytes]:
     then `done` carries that exchange. Anything that stops the stream before it ends sends one `error` event and
     stores nothing.
     """
-    head = StreamAgentOut(agent=AgentOut.of(stream.agent), routing=RoutingOut.of(stream.routing))
+    head = StreamAgentOut(agent=AgentOut.of(stream.agent), routing=AgentRoutingOut.of(stream.routing))
     yield _sse("agent", head.model_dump(mode="json"))
     try:
         for chunk in stream:

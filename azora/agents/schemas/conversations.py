@@ -49,7 +49,7 @@ class AgentOut(Schema):
         )
 
 
-class RoutingOut(Schema):
+class AgentRoutingOut(Schema):
     """Why this agent answered: the intent classified, its score and the reasons, as shown in the conversation."""
 
     intent: str
@@ -58,17 +58,17 @@ class RoutingOut(Schema):
     reasons: list[str]
 
     @staticmethod
-    def of(view: RoutingView) -> RoutingOut:
-        return RoutingOut(intent=view.intent, agent=view.agent_slug, score=view.score, reasons=list(view.reasons))
+    def of(view: RoutingView) -> AgentRoutingOut:
+        return AgentRoutingOut(intent=view.intent, agent=view.agent_slug, score=view.score, reasons=list(view.reasons))
 
 
-class CitationOut(Schema):
+class AgentCitationOut(Schema):
     title: str
     url: str
 
     @staticmethod
-    def of(view: CitationView) -> CitationOut:
-        return CitationOut(title=view.title, url=view.url)
+    def of(view: CitationView) -> AgentCitationOut:
+        return AgentCitationOut(title=view.title, url=view.url)
 
 
 class FeedbackOut(Schema):
@@ -104,8 +104,8 @@ class MessageOut(Schema):
     created_at: datetime
     agent: str = Field(description="The answering agent's slug; empty on the learner's messages.")
     agent_name: str
-    routing: RoutingOut | None
-    citations: list[CitationOut]
+    routing: AgentRoutingOut | None
+    citations: list[AgentCitationOut]
     flags: list[str] = Field(description="The constitution's principles this message was flagged for.")
     tools_used: list[str]
     first_token_ms: int | None
@@ -123,8 +123,8 @@ class MessageOut(Schema):
             created_at=view.created_at,
             agent=view.agent_slug,
             agent_name=view.agent_name,
-            routing=RoutingOut.of(view.routing) if view.routing is not None else None,
-            citations=[CitationOut.of(citation) for citation in view.citations],
+            routing=AgentRoutingOut.of(view.routing) if view.routing is not None else None,
+            citations=[AgentCitationOut.of(citation) for citation in view.citations],
             flags=list(view.flags),
             tools_used=list(view.tools_used),
             first_token_ms=view.first_token_ms,
@@ -209,7 +209,7 @@ class StreamAgentOut(Schema):
     """The first event of a streamed answer: who answers, and why."""
 
     agent: AgentOut
-    routing: RoutingOut
+    routing: AgentRoutingOut
 
 
 class FeedbackIn(StrictIn):

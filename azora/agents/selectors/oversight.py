@@ -14,10 +14,10 @@ from typing import Any
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
-from azora.accounts import public as accounts
+import azora.accounts.public as accounts
+import azora.education.public as education
 from azora.agents.models import Conversation, Message
 from azora.agents.public.views import ConversationView, OversightConversationView
-from azora.education import public as education
 from azora.shared.errors import NotFound
 from azora.shared.pagination import Page, clamp_limit, paginate_queryset
 
