@@ -39,8 +39,8 @@ def conversation_start(
     *, user_id: uuid.UUID, course_id: uuid.UUID | None = None, mode: str = "socratic", title: str = ""
 ) -> ConversationView:
     """A new thread. About a course only if the learner is enrolled in it or may edit it (CourseNotFound otherwise,
-    so a course the learner may not see looks like no course). The learner's organisation (their first, oldest
-    membership) is recorded so that its admins can oversee the thread."""
+    so a course the learner may not see looks like no course). The learner's organisation (the oldest one they
+    belong to, when several) is recorded so that its owners and admins can oversee the thread."""
     if mode not in ConversationMode.values:
         message = f"mode must be one of {', '.join(ConversationMode.values)}."
         raise ValidationFailed(message, extra={"errors": [{"field": "mode", "message": message}]})

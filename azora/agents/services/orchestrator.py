@@ -20,6 +20,7 @@ from typing import Any
 
 import structlog
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from azora.agents import language as languages
 from azora.agents import routing as router
@@ -48,7 +49,13 @@ PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 # Intents whose answers should rest on lesson passages: with none cited, the answer says so.
 GROUNDED_INTENTS = frozenset({router.TUTORING, router.HISTORY})
 LANGUAGE_INTENT = "language"
-_LANGUAGE_NAMES = {"en": "English", "fr": "French", "pt": "Portuguese", "af": "Afrikaans", "sw": "Kiswahili"}
+_LANGUAGE_NAMES = {
+    "en": gettext_lazy("English"),
+    "fr": gettext_lazy("French"),
+    "pt": gettext_lazy("Portuguese"),
+    "af": gettext_lazy("Afrikaans"),
+    "sw": gettext_lazy("Kiswahili"),
+}
 
 
 # --- Prompts and optional collaborators -----------------------------------------------------------------------
@@ -101,7 +108,7 @@ def _fallback_hint() -> str:
 
 
 def served_languages_text(codes: Sequence[str]) -> str:
-    names = [_(_LANGUAGE_NAMES.get(code, code)) for code in codes]
+    names = [str(_LANGUAGE_NAMES.get(code, code)) for code in codes]
     return ", ".join(names)
 
 
