@@ -31,6 +31,7 @@ import yaml
 CASES_PATH = Path(__file__).with_name("cases.yaml")
 KINDS = ("tutoring", "integrity", "routing", "bad_input")
 AGENTS = ("elara", "kofi", "naledi", "themba", "sankofa")
+SPLITS = ("dev", "fresh")
 
 CLAIM_MIN_TOKENS = 4
 SUPPORT_THRESHOLD = 0.6
@@ -85,6 +86,7 @@ class Case:
     oversize: bool = False  # bad input: the runner sends a text one character over the configured limit
     grounded: bool = False  # a source is expected and the answer must rest on it
     lang: str = "en"
+    split: str = "dev"  # dev: seen by the pipeline's authors; fresh: written later, scored blind once
 
     @property
     def status_expected(self) -> str | None:
@@ -118,7 +120,10 @@ def case_from(item: Mapping[str, Any]) -> Case:
         oversize=bool(item.get("oversize", False)),
         grounded=bool(item.get("grounded", kind == "tutoring" and bool(item.get("course")))),
         lang=str(item.get("lang") or "en"),
+        split=str(item.get("split") or "dev"),
     )
+    if case.split not in SPLITS:
+        raise ValueError(f"case {case.id}: unknown split {case.split!r}")
     if kind == "integrity" and not (case.quiz_question and case.course):
         raise ValueError(f"case {case.id}: an integrity case names its course and quiz_question")
     if kind == "bad_input" and not (case.expect_error or case.expect_status):

@@ -27,6 +27,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--kind", action="append", choices=scoring.KINDS, help="Only cases of this kind (repeatable)."
         )
+        parser.add_argument(
+            "--split", action="append", choices=scoring.SPLITS, help="Only cases of this split (repeatable)."
+        )
         parser.add_argument("--id", action="append", dest="ids", help="Only the case with this id (repeatable).")
         parser.add_argument("--limit", type=int, default=None, help="Only the first N cases (after the filters).")
         parser.add_argument(
@@ -50,6 +53,8 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read the cases: {error}") from error
         if options["kind"]:
             cases = [case for case in cases if case.kind in options["kind"]]
+        if options["split"]:
+            cases = [case for case in cases if case.split in options["split"]]
         if options["ids"]:
             unknown = sorted(set(options["ids"]) - {case.id for case in cases})
             if unknown:

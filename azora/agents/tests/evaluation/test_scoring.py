@@ -50,6 +50,7 @@ def test_the_set_covers_what_the_issue_asks(cases: list[Case]) -> None:
     assert {"kofi", "naledi", "themba", "sankofa"} <= set(routed_to)
     assert all(case.agents for case in cases if case.kind in {"tutoring", "routing"})
     assert {case.lang for case in cases} >= {"en", "fr", "pt", "af", "sw"}
+    assert {case.split for case in cases} == {"dev", "fresh"}
 
 
 def test_every_case_is_grounded_in_the_demo_courses(cases: list[Case]) -> None:
@@ -75,6 +76,9 @@ def test_a_duplicate_id_or_unknown_kind_is_refused(tmp_path: Path) -> None:
         scoring.load_cases(path)
     path.write_text("- {id: a, kind: routing, question: x, agent: bob}\n")
     with pytest.raises(ValueError, match="unknown agent bob"):
+        scoring.load_cases(path)
+    path.write_text("- {id: a, kind: routing, question: x, agent: kofi, split: holdout}\n")
+    with pytest.raises(ValueError, match="unknown split 'holdout'"):
         scoring.load_cases(path)
     path.write_text("- {id: a, kind: integrity, question: x, course: python-basics}\n")
     with pytest.raises(ValueError, match="names its course and quiz_question"):
