@@ -311,7 +311,7 @@ def _clean_nothing(data: Mapping[str, Any], errors: _Errors, context: StepContex
 
 def _clean_profile(data: Mapping[str, Any], errors: _Errors, context: StepContext) -> dict[str, Any]:
     display_name = _text(data, "display_name", errors, max_chars=DISPLAY_NAME_MAX, required=True)
-    country = _text(data, "country", errors, max_chars=2, required=False)
+    country = _text(data, "country", errors, max_chars=64, required=False)
     if country and not _COUNTRY.match(country):
         errors.add("country", _("A two-letter country code (ISO 3166-1), e.g. ZA."))
     return {"display_name": display_name, "country": country.upper()}

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 
-from azora.accounts import public as accounts
+import azora.accounts.public as accounts
 from azora.onboarding import flows
 from azora.onboarding.config import flows_config
 from azora.onboarding.errors import FlowNotFound, SessionNotFound

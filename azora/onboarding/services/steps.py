@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from azora.accounts import public as accounts
-from azora.agents import public as agents
+import azora.accounts.public as accounts
+import azora.agents.public as agents
+import azora.education.public as education
 from azora.agents.errors import MemoryFull
-from azora.education import public as education
 from azora.onboarding import flows
 from azora.onboarding.config import flows_config
 from azora.onboarding.errors import (
