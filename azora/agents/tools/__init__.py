@@ -70,6 +70,14 @@ class ToolRequest:
     user_id: uuid.UUID
     course_id: uuid.UUID | None
     text: str
+    # Reads shared by the tools of one `gather` (the learner's enrolments, their grades), so that each is made once.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def remember(self, key: str, read: Callable[[], Any]) -> Any:
+        """`read()` once per request and key; later calls return the first result."""
+        if key not in self.memo:
+            self.memo[key] = read()
+        return self.memo[key]
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +174,9 @@ class ToolSpec:
     function: ToolFunction
     description: str
     available: bool = True
+    # Whether the tool has anything to say about a question (None: always). `gather` skips a tool that does not
+    # apply, so that a costly read (a grade computed on demand) runs only when the question is about it.
+    applies: Callable[[str], bool] | None = None
 
 
 _lock = threading.Lock()
@@ -173,11 +184,19 @@ _tools: dict[str, ToolSpec] = {}
 _loaded = False
 
 
-def register_tool(name: str, function: ToolFunction, *, description: str, available: bool = True) -> None:
+def register_tool(
+    name: str,
+    function: ToolFunction,
+    *,
+    description: str,
+    available: bool = True,
+    applies: Callable[[str], bool] | None = None,
+) -> None:
     """Register (or replace) the tool called `name`. An unavailable tool is registered so that agents may list it;
-    its function says why it cannot answer yet."""
+    its function says why it cannot answer yet. `applies(text)` tells whether a question concerns the tool."""
+    spec = ToolSpec(name=name, function=function, description=description, available=available, applies=applies)
     with _lock:
-        _tools[name] = ToolSpec(name=name, function=function, description=description, available=available)
+        _tools[name] = spec
 
 
 def _load() -> None:
@@ -226,12 +245,29 @@ def gather(
     course_id: uuid.UUID | None = None,
     conversation: ConversationView | None = None,
 ) -> ToolContext:
-    """Run the agent's allowed tools (`agent.tools`, in that order) for the learner's question; never raises.
+    """Run the agent's allowed tools (`agent.tools`, in that order, each once) that apply to the learner's question;
+    never raises. A tool whose `applies` says the question is not about it is not run (and not listed); an unknown
+    name is a failure.
 
     `course_id` is the conversation's course (or pass `conversation` and it is read from there).
     """
     if course_id is None and conversation is not None:
         course_id = conversation.course_id
     request = ToolRequest(user_id=user_id, course_id=course_id, text=text)
-    names: Iterable[str] = dict.fromkeys(agent.tools)  # each tool once, in the agent's order
-    return ToolContext(results=tuple(run_tool(name, request) for name in names))
+    specs = registered_tools()
+    names: Iterable[str] = dict.fromkeys(agent.tools)
+    results = []
+    for name in names:
+        spec = specs.get(name)
+        if spec is not None and spec.applies is not None and not _applies(spec, text):
+            continue
+        results.append(run_tool(name, request))
+    return ToolContext(results=tuple(results))
+
+
+def _applies(spec: ToolSpec, text: str) -> bool:
+    try:
+        return spec.applies is None or bool(spec.applies(text))
+    except Exception:  # a broken relevance check runs the tool rather than hide it
+        logger.warning("agents.tool_applies_failed", tool=spec.name, exc_info=True)
+        return True

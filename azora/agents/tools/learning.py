@@ -2,24 +2,65 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from decimal import Decimal
 
+from azora.agents.grounding import normalise
 from azora.agents.tools import ToolRequest, ToolResult, register_tool
 from azora.education.errors import GradeNotFound
-from azora.education.public import EnrollmentView, GradeView, enrollments_of, grade_for, next_lessons_for
+from azora.education.public import (
+    EnrollmentView,
+    GradeView,
+    course_facts,
+    enrollments_of,
+    grade_for,
+    next_lessons_for,
+)
 
 # At most this many enrolments are described (most recent first; the conversation's course always first).
 ENROLMENTS_SHOWN = 10
 # Grades are computed on demand: without a course in the conversation, only this many courses are graded.
 GRADED_COURSES = 3
 NEXT_LESSONS = 3
+_WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def _enrolments(request: ToolRequest, *, limit: int) -> list[EnrollmentView]:
-    """The learner's own enrolments (revoked ones left out), the conversation's course first."""
-    items = enrollments_of(user_id=request.user_id, limit=limit).items
-    return sorted(items, key=lambda item: item.course.id != request.course_id)
+# Words (accents folded) that make a question about grades, in the served languages; `%` counts too. The grade
+# tools compute a grade on demand, so they run only for such questions.
+GRADE_WORDS = frozenset(
+    {
+        # en
+        "grade", "grades", "graded", "grading", "mark", "marks", "score", "scores", "scored", "result", "results",
+        "percent", "percentage", "pass", "passed", "passing", "fail", "failed", "failing", "doing", "assessment",
+        "assessments", "quiz", "quizzes", "test", "tests", "exam", "exams", "gradebook", "weight", "weights",
+        # fr
+        "note", "notes", "resultat", "resultats", "reussi", "echoue", "examen", "evaluation", "moyenne",
+        # pt
+        "nota", "notas", "resultado", "resultados", "aprovado", "reprovado", "exame", "avaliacao", "teste", "media",
+        # af
+        "punt", "punte", "uitslag", "uitslae", "geslaag", "gedruip", "toets", "toetse", "eksamen", "persent",
+        # sw
+        "alama", "matokeo", "mtihani", "kufaulu", "nimefaulu", "nimeshindwa", "asilimia", "daraja",
+    }
+)  # fmt: skip
+
+
+def about_grades(text: str) -> bool:
+    """Does the question concern the learner's grades (marks, scores, results, passing)?"""
+    return "%" in text or not GRADE_WORDS.isdisjoint(_WORD.findall(normalise(text)))
+
+
+def _enrolments(request: ToolRequest, *, limit: int = ENROLMENTS_SHOWN) -> list[EnrollmentView]:
+    """The learner's own enrolments (revoked ones left out), the conversation's course first; read once per
+    request (the tools of one `gather` share it)."""
+
+    def read() -> list[EnrollmentView]:
+        items = enrollments_of(user_id=request.user_id, limit=ENROLMENTS_SHOWN).items
+        return sorted(items, key=lambda item: item.course.id != request.course_id)
+
+    enrolments: list[EnrollmentView] = request.remember("enrolments", read)
+    return enrolments[:limit]
 
 
 def _percent(value: Decimal | None) -> str:
@@ -49,17 +90,23 @@ def learner_progress(request: ToolRequest) -> ToolResult:
 
 
 def _own_grades(request: ToolRequest) -> list[tuple[str, GradeView]]:
-    """(course title, the learner's own grade) of the conversation's course, or of their latest courses."""
+    """(course title, the learner's own grade) of the conversation's course, or of their latest courses; computed
+    once per request."""
+    grades: list[tuple[str, GradeView]] = request.remember("grades", lambda: _read_own_grades(request))
+    return grades
+
+
+def _read_own_grades(request: ToolRequest) -> list[tuple[str, GradeView]]:
     if request.course_id is not None:
-        enrolments = [
-            item for item in _enrolments(request, limit=ENROLMENTS_SHOWN) if item.course.id == request.course_id
-        ]
-    else:
-        enrolments = _enrolments(request, limit=GRADED_COURSES)
-    grades = []
-    for item in enrolments[:GRADED_COURSES]:
         try:
-            # viewer = the learner: only their own grade, never another learner's.
+            # viewer = the learner: only their own grade, never another learner's (GradeNotFound unless enrolled).
+            grade = grade_for(user_id=request.user_id, course_id=request.course_id)
+        except GradeNotFound:
+            return []
+        return [(course_facts(course_id=request.course_id).title, grade)]
+    grades = []
+    for item in _enrolments(request, limit=GRADED_COURSES):
+        try:
             grades.append((item.course.title, grade_for(user_id=request.user_id, course_id=item.course.id)))
         except GradeNotFound:
             continue
@@ -140,6 +187,8 @@ def recommend_lessons(request: ToolRequest) -> ToolResult:
 
 
 register_tool("learner_progress", learner_progress, description="The learner's enrolments and progress.")
-register_tool("learner_grades", learner_grades, description="The learner's own course grade(s).")
-register_tool("explain_grade", explain_grade, description="How the learner's own course grade is made up.")
+register_tool("learner_grades", learner_grades, description="The learner's own course grade(s).", applies=about_grades)
+register_tool(
+    "explain_grade", explain_grade, description="How the learner's own course grade is made up.", applies=about_grades
+)
 register_tool("recommend_lessons", recommend_lessons, description="The learner's next incomplete lessons.")

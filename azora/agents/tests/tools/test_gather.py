@@ -155,3 +155,24 @@ def test_citations_are_deduplicated_across_passages_and_tools() -> None:
         "[1] A: One (/learn/1/)\nfirst part\n\n[2] A: One (/learn/1/)\nsecond part\n\n"
         "Facts about the learner"
     )
+
+
+def test_a_tool_that_does_not_apply_is_skipped_and_a_broken_check_runs_it() -> None:
+    def answer(request: ToolRequest) -> ToolResult:
+        return ToolResult(tool="test_picky", ok=True, summary="ran")
+
+    def broken(text: str) -> bool:
+        raise ValueError("bad check")
+
+    from azora.agents import tools
+
+    try:
+        register_tool("test_picky", answer, description="only about llamas", applies=lambda text: "llama" in text)
+        picky = agent("test_picky")
+        assert gather(agent=picky, user_id=uuid.uuid4(), text="Tell me about cats").results == ()
+        assert gather(agent=picky, user_id=uuid.uuid4(), text="Tell me about llamas").tools_used == ("test_picky",)
+        register_tool("test_picky", answer, description="broken check", applies=broken)
+        assert gather(agent=picky, user_id=uuid.uuid4(), text="Tell me about cats").tools_used == ("test_picky",)
+    finally:
+        with tools._lock:
+            tools._tools.pop("test_picky", None)

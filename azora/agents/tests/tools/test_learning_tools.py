@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from azora.accounts.models import User
@@ -129,3 +131,41 @@ def test_recommend_lessons_for_a_course_the_learner_is_not_in_recommends_nothing
         agent=agent("recommend_lessons"), user_id=UserFactory().id, course_id=course.id, text="next?"
     ).results
     assert result.summary == "No next lesson: the learner has no unfinished course here (or finished every lesson)."
+
+
+ELARA = agent("search_content", "learner_progress", "learner_grades", "explain_grade", "recommend_lessons")
+
+
+@pytest.mark.parametrize(
+    ("text", "runs_grade_tools"),
+    [
+        ("What is photosynthesis?", False),
+        ("Explain variables in Python", False),
+        ("How am I doing?", True),
+        ("Why is my grade 40%?", True),
+        ("Did I pass the quiz?", True),
+        ("Quelle est ma note ?", True),
+        ("Qual é a minha nota?", True),
+        ("Wat is my punte?", True),
+        ("Matokeo yangu ni yapi?", True),
+    ],
+)
+def test_the_grade_tools_run_only_for_questions_about_grades(text: str, runs_grade_tools: bool) -> None:
+    room, _ = _graded_classroom()
+    context = gather(agent=ELARA, user_id=room.learner.id, course_id=room.course.id, text=text)
+    expected = ["search_content", "learner_progress", "learner_grades", "explain_grade", "recommend_lessons"]
+    if not runs_grade_tools:
+        expected = [name for name in expected if name not in {"learner_grades", "explain_grade"}]
+    assert [result.tool for result in context.results] == expected
+
+
+def test_the_grade_is_computed_once_for_both_grade_tools() -> None:
+    room, _ = _graded_classroom()
+    both = agent("learner_grades", "explain_grade")
+    with CaptureQueriesContext(connection) as one_tool:
+        gather(agent=agent("learner_grades"), user_id=room.learner.id, course_id=room.course.id, text="my grade")
+    with CaptureQueriesContext(connection) as two_tools:
+        context = gather(agent=both, user_id=room.learner.id, course_id=room.course.id, text="my grade")
+    assert context.tools_used == ("learner_grades", "explain_grade")
+    # The second tool reuses the first one's grade: only its savepoint's statements are added.
+    assert len(two_tools.captured_queries) - len(one_tool.captured_queries) <= 2
