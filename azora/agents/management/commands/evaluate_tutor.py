@@ -80,6 +80,12 @@ class Command(BaseCommand):
             f"load average {' '.join(f'{value:.2f}' for value in os.getloadavg())}"
         )
         self.stdout.write(scoring.format_report(run.report))
+        splits = [split for split in scoring.SPLITS if any(s.case.split == split for s in run.report.scores)]
+        if len(splits) > 1:
+            for split in splits:
+                part = scoring.summarise([s for s in run.report.scores if s.case.split == split])
+                self.stdout.write(f"\nSplit {split}:")
+                self.stdout.write(scoring.format_report(part))
         if options["failures"] and run.report.failures:
             self.stdout.write("Scored wrong:")
             self.stdout.write(scoring.format_failures(run.report))
