@@ -170,3 +170,19 @@ def test_a_refused_question_is_stored_with_the_guards_reason(room: Classroom) ->
     assert "safety" in exchange.answer.content
     assert Conversation.objects.get(id=conversation_id).flagged_at is not None
     assert agents.questions_used_this_month(user_id=room.learner.id) == 1
+
+
+def test_validation_errors_raise_at_the_call_before_any_chunk(room: Classroom) -> None:
+    from azora.agents.errors import MessageEmpty, QuestionLimitReached
+    from azora.agents.tests.factories import MessageFactory
+
+    conversation_id = thread(room)
+    with pytest.raises(MessageEmpty):
+        agents.message_stream(conversation_id=conversation_id, user_id=room.learner.id, text=" ")
+    conversation = Conversation.objects.get(id=conversation_id)
+    for _ in range(10):
+        MessageFactory(conversation=conversation, role="user", status="complete")
+    with pytest.raises(QuestionLimitReached):
+        agents.message_stream(conversation_id=conversation_id, user_id=room.learner.id, text="Photosynthesis?")
+    assert Message.objects.filter(role="assistant").count() == 0
+    assert Usage.objects.count() == 0
