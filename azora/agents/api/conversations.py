@@ -131,6 +131,15 @@ def conversation_detail(request: HttpRequest, conversation_id: uuid.UUID) -> Con
     "/conversations/{uuid:conversation_id}/messages",
     response={201: ExchangeOut},
     summary="Ask the agents; `stream: true` answers text/event-stream (agent, delta..., done or error)",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "With `stream: true`: `event: agent` (agent and routing), `event: delta` ({text}) "
+                "chunks, then `event: done` (the stored exchange) or `event: error` ({code, detail}).",
+                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            }
+        }
+    },
 )
 def message_create(
     request: HttpRequest, conversation_id: uuid.UUID, payload: MessageCreateIn
