@@ -41,6 +41,9 @@ ROSTER = [
         ("What happened in Sharpeville, where the Constitution was signed?", "sankofa", "history"),
         ("What do credit bureaus do with my payment history?", "kofi", "money"),
         ("How much notice must be given to end employment?", "elara", "tutoring"),
+        ("Who was Thomas Sankara?", "sankofa", "history"),
+        ("What kind of work can I do with a certificate in accounting?", "naledi", "career"),
+        ("I cannot concentrate when I study at night", "themba", "motivation"),
     ],
 )
 def test_intents_route_to_the_agent_that_takes_them(text: str, agent: str, intent: str) -> None:
