@@ -307,3 +307,37 @@ def test_bad_feedback_is_a_problem_and_nothing_changes(room: Classroom) -> None:
     )
     assert agents_snapshot() == before
     assert Agent.objects.filter(slug="elara").exists()
+
+
+def test_a_transcript_costs_the_same_queries_for_one_exchange_or_many(
+    room: Classroom, django_assert_max_num_queries: Any
+) -> None:
+    conversation = ConversationFactory(user=room.learner, course_id=room.course.id)
+    _, answer = with_exchange(conversation, flags=["integrity"])
+    MessageFeedback.objects.create(message=answer, user=room.learner, is_helpful=True, reason="helpful")
+    client = session_client(room.learner)
+    client.get("/api/v1/agents")  # the session's first request records it (allauth's user sessions)
+    with django_assert_max_num_queries(9) as one:  # the edge's six and the thread
+        client.get(f"/api/v1/conversations/{conversation.id}")
+    for agent_slug in ("kofi", "naledi", "themba", "sankofa"):
+        _, answer = with_exchange(conversation, agent_slug=agent_slug)
+        MessageFeedback.objects.create(message=answer, user=room.learner, is_helpful=False, reason="unclear")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(f"/api/v1/conversations/{conversation.id}")
+    messages = response.json()["messages"]
+    assert len(messages) == 10
+    assert [message["agent"] for message in messages[1::2]] == ["elara", "kofi", "naledi", "themba", "sankofa"]
+    assert [message["feedback"]["reason"] for message in messages[1::2]] == ["helpful", *["unclear"] * 4]
+
+
+def test_a_used_allowance_is_refused_with_the_plan_and_nothing_is_written(room: Classroom) -> None:
+    conversation_id = thread(room)
+    conversation = Conversation.objects.get(id=conversation_id)
+    for _ in range(10):  # the FREE plan's ten questions this month
+        with_exchange(conversation)
+    client = session_client(room.learner)
+    before = agents_snapshot()
+    body = problem(ask(client, conversation_id, "What is chlorophyll?"), 403, "elara_question_limit_reached")
+    assert (body["limit"], body["used"], body["plan"]) == (10, 10, "free")
+    problem(ask(client, conversation_id, "What is chlorophyll?", stream=True), 403, "elara_question_limit_reached")
+    assert agents_snapshot() == before
