@@ -11,6 +11,7 @@ __all__ = [
     "FlowView",
     "SessionView",
     "StepView",
+    "TermsAcceptanceView",
     "TypeSuggestion",
     "flows_list",
     "session_current",
@@ -18,6 +19,8 @@ __all__ = [
     "session_latest",
     "session_start",
     "step_submit",
+    "terms_acceptances_of",
+    "terms_version",
     "type_suggest",
 ]
 
@@ -65,6 +68,13 @@ class TypeSuggestion:
     user_type: str  # learner | instructor | organisation
     is_student: bool
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class TermsAcceptanceView:
+    document: str  # instructor_terms | organisation_terms
+    version: str
+    accepted_at: datetime
 
 
 def flows_list() -> list[FlowView]:
@@ -119,3 +129,17 @@ def step_submit(
     from azora.onboarding.services import steps
 
     return steps.step_submit(session_id=session_id, user_id=user_id, step=step, data=data, skip=skip)
+
+
+def terms_version() -> str:
+    """The version of the terms a terms step accepts now (AZORA_ONBOARDING_TERMS_VERSION)."""
+    from azora.onboarding.config import flows_config
+
+    return flows_config().terms_version
+
+
+def terms_acceptances_of(*, user_id: uuid.UUID) -> list[TermsAcceptanceView]:
+    """Which terms the user accepted, in which version and when; newest first."""
+    from azora.onboarding.selectors import sessions
+
+    return sessions.terms_acceptances_of(user_id=user_id)

@@ -17,9 +17,10 @@ from azora.onboarding.models import (
     PlacementAttempt,
     SessionStatus,
     StepRecord,
+    TermsAcceptance,
 )
 from azora.onboarding.models.placement import PlacementStatus
-from azora.onboarding.public.flows import FlowView, SessionView, StepView, TypeSuggestion
+from azora.onboarding.public.flows import FlowView, SessionView, StepView, TermsAcceptanceView, TypeSuggestion
 
 ORGANISATION_MANAGER_ROLES = frozenset({"owner", "admin"})
 
@@ -161,3 +162,10 @@ def type_suggest(*, user_id: uuid.UUID) -> TypeSuggestion:
         manages_organisation=manages,
     )
     return TypeSuggestion(user_type=suggestion.user_type, is_student=suggestion.is_student, reason=suggestion.reason)
+
+
+def terms_acceptances_of(*, user_id: uuid.UUID) -> list[TermsAcceptanceView]:
+    return [
+        TermsAcceptanceView(document=row.document, version=row.version, accepted_at=row.created_at)
+        for row in TermsAcceptance.objects.filter(user_id=user_id).order_by("-created_at", "-id")
+    ]

@@ -51,6 +51,10 @@ def test_instructor_terms_record_the_version_and_time_and_make_an_instructor(
         "accepted_at": acceptance.created_at.isoformat(),
     }
     assert PlatformRoleGrant.objects.filter(user=learner, role="instructor").exists()
+    assert public.terms_version() == "2026-12"
+    assert public.terms_acceptances_of(user_id=learner.id) == [
+        public.TermsAcceptanceView(document="instructor_terms", version="2026-12", accepted_at=acceptance.created_at)
+    ]
 
 
 def test_payout_details_are_kept_masked(learner: User) -> None:
