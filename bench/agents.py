@@ -9,14 +9,15 @@ What one run does, with the built-in offline provider and the same number of con
    accounts and education demo data, and creates one learner per client (a password, a verified email, the
    oversight consent, a PRO trial so that the monthly question allowance does not stop the run, enrolled in the
    demo course `python-basics`);
-2. starts `azora serve` (WSGI; it loads the constitution's models at start), signs every learner in and opens one
-   conversation each about the course;
-3. every client asks a few questions of each kind, not timed (warm-up);
+2. starts `azora serve` (WSGI), signs every learner in and opens one conversation each about the course;
+3. every client asks a few questions of each kind, not timed (warm-up: this also loads the constitution's models
+   in each worker, which the benchmark does not let `azora serve` do at start, AZORA_WARM_UP=0);
 4. baseline: the clients stream the same tutoring question through `POST /api/v1/ai/chat` (`stream: true`, the
    course given): AI routing, budgets, usage and the constitution's input and output rails, the offline provider;
 5. Elara: the clients stream it through `POST /api/v1/conversations/{id}/messages` (`stream: true`): the agents
    pipeline (validation, language, routing, tools, the same governed `chat_stream`, the stored exchange);
-   each client on its own keep-alive connection, one question after another. Time to first token is when the
+   each client on its own keep-alive connection, one question after another (`--think S`: S seconds between an
+   answer and the next question, the learners spread over one think time). Time to first token is when the
    first `event: delta` line arrives, full answer when the stream ends (after `event: done`);
 6. always stops the server and drops the database.
 """
@@ -75,6 +76,12 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="./dev bench --scenario elara", description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16, help="concurrent learners (default: 16)")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds measured per target (default: 15)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds each learner waits after an answer before the next question (default: 0, back to back)",
+    )
     parser.add_argument("--warmup", type=int, default=2, help="untimed questions per client and target (default: 2)")
     parser.add_argument("--workers", type=int, default=2, help="granian worker processes (default: 2)")
     parser.add_argument(
@@ -157,17 +164,21 @@ class Client:
         }
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
+    def reconnect(self) -> None:
+        """A fresh keep-alive connection (the server closes one that sat idle through the others' warm-up)."""
+        self.connection.close()
+        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+
     def ask(self, target: str) -> tuple[float, float]:
         path, body = self.targets[target]
         try:
             return ask_streamed(self.connection, path, body, self.headers)
         except (OSError, http.client.HTTPException):
-            self.connection.close()
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            self.reconnect()
             raise
 
 
-def measure(clients: list[Client], target: str, seconds: float) -> dict[str, Any]:
+def measure(clients: list[Client], target: str, seconds: float, *, think: float = 0.0) -> dict[str, Any]:
     firsts: list[float] = []
     fulls: list[float] = []
     errors: list[str] = []
@@ -176,7 +187,10 @@ def measure(clients: list[Client], target: str, seconds: float) -> dict[str, Any
     box: dict[str, float] = {}
 
     def work(client: Client) -> None:
+        client.reconnect()
         barrier.wait()
+        if think > 0:  # spread the learners over one think time, as readers would be
+            time.sleep(think * clients.index(client) / len(clients))
         while time.perf_counter() < box["until"]:
             try:
                 first, full = client.ask(target)
@@ -187,6 +201,8 @@ def measure(clients: list[Client], target: str, seconds: float) -> dict[str, Any
             with lock:
                 firsts.append(first)
                 fulls.append(full)
+            if think > 0:
+                time.sleep(think)
 
     threads = [threading.Thread(target=work, args=(client,), daemon=True) for client in clients]
     for thread in threads:
@@ -239,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
             "clients": args.clients,
             "duration_s": args.duration,
             "warmup_questions": args.warmup,
+            "think_s": args.think,
             "workers": args.workers,
             "threads": args.threads,
             "question": QUESTION,
@@ -261,6 +278,9 @@ def main(argv: list[str] | None = None) -> int:
                 "AZORA_AI_USER_TPM": "0",
                 "AZORA_DB_POOL_MAX": str(max(args.threads, 8)),
                 "AZORA_WEB_THREADS": str(args.threads),
+                # Loading the constitution's models at start can take longer than run.server waits for /livez on a
+                # busy machine; the untimed warm-up questions load them in each worker instead.
+                "AZORA_WARM_UP": "0",
             }
             print(f"bench: elara: migrating the scratch database {args.database}", flush=True)
             run.azora(environment, "migrate")
@@ -309,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
                 for target in ("routing", "elara"):
                     print(f"bench: elara: {target} for {args.duration:g} s at {args.clients} clients", flush=True)
                     cpu_before = run.process_group_cpu_seconds(running.process_group)
-                    results[target] = measure(clients, target, args.duration)
+                    results[target] = measure(clients, target, args.duration, think=args.think)
                     cpu = run.process_group_cpu_seconds(running.process_group) - cpu_before
                     results[target]["server_cpu_ms_per_answer"] = round(
                         cpu * 1000 / max(1, results[target]["answers"]), 2
@@ -348,7 +368,8 @@ def report(summary: dict[str, Any]) -> str:
         f"machine: {machine['cpus']} CPUs ({machine['cpu_model']}), {machine['memory_gib']} GiB, "
         f"Python {machine['python']}, PostgreSQL {summary.get('postgresql')}, Redis {summary.get('redis')}",
         f"load average before/after: {summary['load_average_before']} / {summary['load_average_after']}",
-        f"{settings['clients']} concurrent learners, {settings['duration_s']:g} s per target after "
+        f"{settings['clients']} concurrent learners ({settings.get('think_s', 0):g} s between an answer and the next "
+        f"question), {settings['duration_s']:g} s per target after "
         f"{settings['warmup_questions']} untimed questions each; azora serve wsgi {settings['workers']} workers x "
         f"{settings['threads']} threads; offline provider; the clients, PostgreSQL and Redis share the CPUs",
         f"question: {settings['question']!r} (course {settings['course']})",
