@@ -75,7 +75,8 @@ class LearningPathView:
 
 def placement_start(*, user_id: uuid.UUID, session_id: uuid.UUID | None = None) -> PlacementView:
     """Start (or resume the active) diagnostic. With no placement questions at all, the attempt completes at once
-    and the path starts every subject at the beginning."""
+    and the path starts every subject at the beginning. `session_id` must be one of the learner's onboarding
+    sessions (SessionNotFound otherwise)."""
     from azora.onboarding.services import placement
 
     return placement.placement_start(user_id=user_id, session_id=session_id)

@@ -14,8 +14,8 @@ from django.utils import timezone
 import azora.education.errors as education_errors
 import azora.education.public as education
 from azora.onboarding import placement as rules
-from azora.onboarding.errors import PlacementFinished, PlacementItemNotCurrent
-from azora.onboarding.models import LearningPath, PlacementAttempt, PlacementStatus
+from azora.onboarding.errors import PlacementFinished, PlacementItemNotCurrent, SessionNotFound
+from azora.onboarding.models import LearningPath, OnboardingSession, PlacementAttempt, PlacementStatus
 from azora.onboarding.public.placement import PlacementView
 from azora.onboarding.selectors.placement import (
     answered_of,
@@ -137,7 +137,10 @@ def _current_replace(*, attempt_id: uuid.UUID, user_id: uuid.UUID) -> PlacementV
 
 
 def placement_begin(*, user_id: uuid.UUID, session_id: uuid.UUID | None = None) -> tuple[PlacementView, bool]:
-    """Start a diagnostic, or resume the active one; True when it was started now."""
+    """Start a diagnostic, or resume the active one; True when it was started now. `session_id`, when given, must be
+    one of the learner's onboarding sessions (SessionNotFound otherwise, nothing started)."""
+    if session_id is not None and not OnboardingSession.objects.filter(pk=session_id, user_id=user_id).exists():
+        raise SessionNotFound()
     active = _active(user_id)
     if active is not None:
         return _view(active), False

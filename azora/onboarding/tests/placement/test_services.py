@@ -235,3 +235,18 @@ def _category(slug: str, name: str) -> Any:
 def test_unknown_attempt_is_not_found(learner: User) -> None:
     with pytest.raises(PlacementNotFound):
         placement_get(attempt_id=uuid.uuid4(), user_id=learner.id)
+
+
+def test_a_session_id_must_be_one_of_the_learners_sessions(catalogue: Catalogue, learner: User) -> None:
+    from azora.onboarding.errors import SessionNotFound
+    from azora.onboarding.public import session_start
+
+    with pytest.raises(SessionNotFound):
+        placement_start(user_id=learner.id, session_id=uuid.uuid4())
+    stranger_session = session_start(user_id=UserFactory().id, flow="learner")
+    with pytest.raises(SessionNotFound):
+        placement_start(user_id=learner.id, session_id=stranger_session.id)
+    assert PlacementAttempt.objects.count() == 0
+    own = session_start(user_id=learner.id, flow="learner")
+    view = placement_start(user_id=learner.id, session_id=own.id)
+    assert PlacementAttempt.objects.get(pk=view.id).session_id == own.id
