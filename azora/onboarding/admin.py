@@ -1,5 +1,5 @@
 """Django admin for onboarding: platform admins edit flows (steps checked, version raised on a change of steps);
-sessions with their step records and terms acceptances are read-only records."""
+sessions with their step records, terms acceptances, placement attempts and learning paths are read-only records."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from azora.onboarding import flows
-from azora.onboarding.models import Flow, OnboardingSession, StepRecord, TermsAcceptance
+from azora.onboarding.models import (
+    Flow,
+    LearningPath,
+    OnboardingSession,
+    PlacementAttempt,
+    StepRecord,
+    TermsAcceptance,
+)
 from azora.shared.admin import ReadOnlyAdmin
 
 # --- Flows and sessions (ONBOARDING-FLOWS) -----------------------------------------------------------------------
@@ -85,4 +92,22 @@ class TermsAcceptanceAdmin(ReadOnlyAdmin[TermsAcceptance]):
     list_display = ("user", "document", "version", "created_at")
     list_filter = ("document", "version")
     search_fields = ("user__email",)
+    list_select_related = ("user",)
+
+
+# --- Placement and learning paths (records, read-only) ----------------------------------------------------------
+
+
+@admin.register(PlacementAttempt)
+class PlacementAttemptAdmin(ReadOnlyAdmin[PlacementAttempt]):
+    list_display = ("id", "user", "status", "created_at", "completed_at")
+    list_filter = ("status",)
+    search_fields = ("=id", "user__email")
+    list_select_related = ("user",)
+
+
+@admin.register(LearningPath)
+class LearningPathAdmin(ReadOnlyAdmin[LearningPath]):
+    list_display = ("id", "user", "attempt", "created_at")
+    search_fields = ("=id", "user__email")
     list_select_related = ("user",)

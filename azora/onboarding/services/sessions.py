@@ -32,13 +32,17 @@ def session_start(*, user_id: uuid.UUID, flow: str | None = None) -> tuple[Sessi
         current = selectors.session_current(user_id=user_id)
         if current is not None:
             return current, False
-    suggestion = selectors.type_suggest(user_id=user_id)
-    slug = (flow or suggestion.user_type).strip().lower()
-    if slug not in UserType.values:
-        raise FlowNotFound(extra={"flow": slug})
+        suggestion = selectors.type_suggest(user_id=user_id)
+        slug = suggestion.user_type
+    else:
+        slug = flow.strip().lower()
+        if slug not in UserType.values:
+            raise FlowNotFound(extra={"flow": slug})
     existing = _existing_session(user_id=user_id, flow=slug)
     if existing is not None:
         return existing, False
+    if flow is not None:
+        suggestion = selectors.type_suggest(user_id=user_id)  # stored on the new session, whatever was chosen
     definition = selectors.flow_get(slug=slug)
     steps = flows.parse_steps(definition.steps)
     now = timezone.now()

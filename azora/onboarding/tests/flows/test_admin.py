@@ -1,5 +1,5 @@
 """The onboarding admin: flows are edited there (steps checked, version raised on a change of steps, never deleted);
-sessions with their step records and terms acceptances are read-only."""
+sessions with their step records, terms acceptances, placement attempts and learning paths are read-only."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.urls import reverse
 from azora.accounts.models import User
 from azora.onboarding.models import Flow, TermsAcceptance
 from azora.onboarding.tests.flows.conftest import walk
+from azora.onboarding.tests.flows.factories import LearningPathFactory, PlacementAttemptFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,8 @@ def change(client: Client, steps: object, title: str = "Learner onboarding") -> 
 def test_every_onboarding_admin_page_renders(operator: Client, learner: User) -> None:
     session = walk(learner, "instructor", until="payout")
     acceptance = TermsAcceptance.objects.get(user=learner)
+    attempt = PlacementAttemptFactory(user=learner)
+    path = LearningPathFactory(user=learner, attempt=attempt)
     for url in (
         reverse("admin:onboarding_flow_changelist"),
         reverse("admin:onboarding_flow_change", args=["learner"]),
@@ -42,9 +45,13 @@ def test_every_onboarding_admin_page_renders(operator: Client, learner: User) ->
         reverse("admin:onboarding_onboardingsession_change", args=[session.id]),
         reverse("admin:onboarding_termsacceptance_changelist"),
         reverse("admin:onboarding_termsacceptance_change", args=[acceptance.id]),
+        reverse("admin:onboarding_placementattempt_changelist"),
+        reverse("admin:onboarding_placementattempt_change", args=[attempt.id]),
+        reverse("admin:onboarding_learningpath_changelist"),
+        reverse("admin:onboarding_learningpath_change", args=[path.id]),
     ):
         assert operator.get(url).status_code == 200, url
-    for model in ("onboardingsession", "termsacceptance"):
+    for model in ("onboardingsession", "termsacceptance", "placementattempt", "learningpath"):
         assert operator.get(reverse(f"admin:onboarding_{model}_add")).status_code == 403, model
     assert operator.get(reverse("admin:onboarding_flow_delete", args=["learner"])).status_code == 403
 
