@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Iterable
-from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
@@ -18,7 +17,6 @@ import azora.accounts.public as accounts
 import azora.education.public as education
 from azora.agents.models import Conversation, Message
 from azora.agents.public.views import ConversationView, OversightConversationView
-from azora.shared.errors import NotFound
 from azora.shared.pagination import Page, clamp_limit, paginate_queryset
 
 __all__ = ["conversation_view", "may_oversee", "oversight_conversations"]
@@ -59,18 +57,19 @@ def may_oversee(*, viewer_id: uuid.UUID, conversation_id: uuid.UUID) -> bool:
     return accounts.user_has_platform_role(user_id=viewer_id, role=PLATFORM_ADMIN_ROLE)
 
 
-def _overseen(viewer_id: uuid.UUID, taught: Collection[uuid.UUID]) -> Q | None:
+def _overseen(viewer_id: uuid.UUID) -> Q | None:
     """The conversations the viewer oversees (None: none at all); every conversation for a platform admin."""
     if accounts.user_has_platform_role(user_id=viewer_id, role=PLATFORM_ADMIN_ROLE):
         return Q()
+    edited = education.courses_editable_by(user_id=viewer_id)
     managed = [
         organisation.id
         for organisation in accounts.organisation_list_for_user(user_id=viewer_id)
         if organisation.role in accounts.ORGANISATION_MANAGER_ROLES
     ]
-    if not taught and not managed:
+    if not edited and not managed:
         return None
-    return Q(course_id__in=list(taught)) | Q(organisation_id__in=managed)
+    return Q(course_id__in=list(edited)) | Q(organisation_id__in=managed)
 
 
 def _ordered(queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
@@ -99,33 +98,9 @@ def _flags_of(conversation_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[li
 
 
 def _learner_names(user_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
-    """Display names (the email when a learner has none). Uses accounts' batch reader once it exists; meanwhile one
-    `user_profile` per distinct learner on the page (at most the page size)."""
-    batch: Any = getattr(accounts, "user_profiles", None)
-    profiles: dict[uuid.UUID, Any] = {}
-    if batch is not None:
-        profiles = dict(batch(user_ids=list(user_ids)))
-    else:
-        for user_id in user_ids:
-            try:
-                profiles[user_id] = accounts.user_profile(user_id=user_id)
-            except (NotFound, LookupError):  # a deactivated learner: no profile to show
-                continue
-    return {
-        user_id: (profile.display_name or profile.email) for user_id, profile in profiles.items() if profile is not None
-    }
-
-
-def _course_titles(course_ids: Collection[uuid.UUID], known: dict[uuid.UUID, str]) -> dict[uuid.UUID, str]:
-    """Titles of the courses on the page: the viewer's taught courses are known; others one read per course."""
-    titles = {course_id: known[course_id] for course_id in course_ids if course_id in known}
-    for course_id in course_ids:
-        if course_id not in titles:
-            try:
-                titles[course_id] = education.course_facts(course_id=course_id).title
-            except NotFound:
-                titles[course_id] = ""
-    return titles
+    """Display names (the email when a learner has none), in one query; a deactivated learner has none."""
+    profiles = accounts.user_profiles(user_ids=user_ids)
+    return {user_id: profile.display_name or profile.email for user_id, profile in profiles.items()}
 
 
 def oversight_conversations(
@@ -142,8 +117,7 @@ def oversight_conversations(
     talks to Elara about what.
     """
     clamp_limit(limit)
-    taught = {course.id: course.title for course in education.courses_taught_by(user_id=viewer_id)}
-    scope = _overseen(viewer_id, taught)
+    scope = _overseen(viewer_id)
     if scope is None:
         return Page(items=[], next_cursor=None)
     queryset = Conversation.objects.filter(scope, message_count__gt=0).exclude(user_id=viewer_id)
@@ -157,7 +131,7 @@ def oversight_conversations(
     rows = page.items
     flags = _flags_of(row.id for row in rows)
     names = _learner_names({row.user_id for row in rows})
-    titles = _course_titles({row.course_id for row in rows if row.course_id is not None}, taught)
+    titles = education.course_titles(course_ids={row.course_id for row in rows if row.course_id is not None})
     items = [
         OversightConversationView(
             conversation=conversation_view(row),

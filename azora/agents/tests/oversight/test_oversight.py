@@ -13,6 +13,7 @@ from azora.agents.models import Conversation
 from azora.agents.public import may_oversee, oversight_conversations
 from azora.agents.tests.factories import ConversationFactory, with_exchange
 from azora.agents.tests.oversight.conftest import School
+from azora.education.tests.factories import CourseFactory
 from azora.shared.pagination import InvalidCursor
 
 pytestmark = pytest.mark.django_db
@@ -120,11 +121,24 @@ def test_pages_follow_the_order_without_repeats(school: School) -> None:
 
 
 def test_the_list_reads_a_fixed_number_of_queries(school: School, django_assert_max_num_queries: object) -> None:
-    learner = UserFactory()
     for index in range(12):
+        learner = UserFactory(display_name=f"Learner {index}")
         with_exchange(thread(school, user=learner, course_id=school.course.id), flags=["safety"] if index % 3 else None)
-    # Viewer's roles, organisations and taught courses (4), the page, the flags, the learner's name: 7 whatever the
-    # number of conversations. (Until accounts has a batch profile reader, each further learner costs one query.)
-    with django_assert_max_num_queries(7):  # type: ignore[operator]  # pytest-django's fixture is a context manager
+    # The viewer's platform role, organisations and editable courses (4); the page; its flags; its learners' names;
+    # its courses' titles: 8, whatever the number of conversations, learners or courses on the page.
+    with django_assert_max_num_queries(8):  # type: ignore[operator]  # pytest-django's fixture is a context manager
         page = oversight_conversations(viewer_id=school.instructor.id, limit=20)
     assert len(page.items) == 12
+    assert {item.learner_name for item in page.items} == {f"Learner {index}" for index in range(12)}
+
+
+def test_owners_and_admins_of_the_organisation_owning_the_course_see_its_threads(school: School) -> None:
+    owned = CourseFactory(title="The school's own course", organisation=school.organisation)
+    conversation = thread(school, course_id=owned.id)
+    with_exchange(conversation)
+    listed = oversight_conversations(viewer_id=school.org_admin.id).items
+    assert [(item.conversation.id, item.course_title) for item in listed] == [
+        (conversation.id, "The school's own course")
+    ]
+    assert may_oversee(viewer_id=school.org_admin.id, conversation_id=conversation.id)
+    assert oversight_conversations(viewer_id=school.org_member.id).items == []
