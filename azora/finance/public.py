@@ -168,6 +168,14 @@ def user_held_earnings_account(*, user_id: uuid.UUID, currency: str) -> AccountV
     return services.user_held_earnings_account(user_id=user_id, currency=currency)
 
 
+def user_owed_earnings_account(*, user_id: uuid.UUID, currency: str) -> AccountView:
+    """The user's "earnings_owed" account in a fiat `currency` (an asset, never negative): what an instructor owes
+    back when a refund arrives after the sale's share was paid out; shares released later pay it off first."""
+    from azora.finance import services
+
+    return services.user_owed_earnings_account(user_id=user_id, currency=currency)
+
+
 def earnings_currencies() -> tuple[str, ...]:
     """Fiat currencies of earnings accounts (AZORA_EARNINGS_CURRENCIES); the first is the default."""
     from azora.finance import services
@@ -478,5 +486,6 @@ __all__ = [
     "transfer_void",
     "user_earnings_account",
     "user_held_earnings_account",
+    "user_owed_earnings_account",
     "user_wallet",
 ]

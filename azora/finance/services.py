@@ -187,6 +187,15 @@ def user_held_earnings_account(*, user_id: uuid.UUID, currency: str) -> AccountV
     )  # fmt: skip
 
 
+def user_owed_earnings_account(*, user_id: uuid.UUID, currency: str) -> AccountView:
+    """What an instructor owes back after a refund that came when the sale's share had already been paid out (an
+    asset: never below zero); the next shares released pay it off before they reach "earnings"."""
+    return _account_get_or_create(
+        owner_type="user", owner_id=user_id, code="earnings_owed", currency=currency,
+        rule=_AccountRule("asset", False, "Earnings owed back"),
+    )  # fmt: skip
+
+
 def earnings_currencies() -> tuple[str, ...]:
     return tuple(str(currency) for currency in settings.AZORA_EARNINGS_CURRENCIES)
 

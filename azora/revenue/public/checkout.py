@@ -192,12 +192,14 @@ class RevenueSplitView:
 
 @dataclass(frozen=True, slots=True)
 class EarningsBalance:
-    """One currency of an instructor's earnings: held (refund hold), released (may be paid out), paid out."""
+    """One currency of an instructor's earnings: held (refund hold), released (may be paid out), paid out, and
+    owed back (a refund that came after the share was paid out; the next released shares pay it off)."""
 
     currency: str
     held: Money
     released: Money
     paid_out: Money
+    owed: Money | None = None  # None when nothing is owed
 
 
 @dataclass(frozen=True, slots=True)

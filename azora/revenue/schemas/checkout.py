@@ -160,6 +160,9 @@ class EarningsBalanceOut(Schema):
     held: AmountOut = Field(description="Shares of sales still in the refund hold.")
     released: AmountOut = Field(description="Released earnings that may be paid out now.")
     paid_out: AmountOut
+    owed: AmountOut | None = Field(
+        default=None, description="Owed back after a refund of a sale already paid out; later sales pay it off."
+    )
 
 
 class SaleLineOut(Schema):
@@ -208,6 +211,7 @@ class EarningsOut(Schema):
                     held=amount_out(line.held),
                     released=amount_out(line.released),
                     paid_out=amount_out(line.paid_out),
+                    owed=amount_out(line.owed) if line.owed is not None else None,
                 )
                 for line in view.balances
             ],

@@ -136,7 +136,7 @@ def _paid_out(*, user_id: uuid.UUID, currency: str, earnings_id: uuid.UUID) -> M
 def earnings_of(*, user_id: uuid.UUID, limit: int = 20) -> EarningsView:
     accounts_by_code: dict[tuple[str, str], uuid.UUID] = {}
     for account in finance.accounts_of_user(user_id=user_id):
-        if account.code in {"earnings", "earnings_held"}:
+        if account.code in {"earnings", "earnings_held", "earnings_owed"}:
             accounts_by_code[(account.code, account.currency)] = account.id
     currencies = sorted({currency for _, currency in accounts_by_code})
     balances = finance.balances(account_ids=list(accounts_by_code.values()))
@@ -163,6 +163,7 @@ def earnings_of(*, user_id: uuid.UUID, limit: int = 20) -> EarningsView:
                 # What may be paid out now: a payout being paid holds its amount (finance's pending transfer).
                 released=posted("earnings", currency, available=True),
                 paid_out=paid_out,
+                owed=owed if (owed := posted("earnings_owed", currency)).minor > 0 else None,
             )
         )
     return EarningsView(

@@ -318,7 +318,11 @@ def order_refund(
 
 def _claw_back(order: Order, shares: list[OrderShare], *, refund_id: uuid.UUID, amount: Money) -> None:
     """After the release the instructors' part sits in "earnings": bring back (rounded up) what the reversal will
-    take from "earnings_held"; `_return_clawback_excess` returns the at most one cent per instructor left over."""
+    take from "earnings_held"; `_return_clawback_excess` returns the at most one cent per instructor left over.
+
+    What "earnings" no longer holds (it was paid out) becomes a debt in the instructor's "earnings_owed" account,
+    which the next released shares pay off (`earnings_release`); the refund itself never waits for it, as on
+    Stripe Connect, where a connected account's balance goes negative and future earnings cover it."""
     postings = []
     for share in shares:
         # Rounded up, but never more than this order still has with the instructor (a leg is never over-reversed).
@@ -326,13 +330,20 @@ def _claw_back(order: Order, shares: list[OrderShare], *, refund_id: uuid.UUID, 
         need = min(rounded_up, share.amount_minor - share.refunded_minor)
         if need <= 0:
             continue
-        money = Money(need, order.currency)
         earnings = finance.user_earnings_account(user_id=share.instructor_id, currency=order.currency)
         held = finance.user_held_earnings_account(user_id=share.instructor_id, currency=order.currency)
-        postings += [
-            finance.Posting(account_id=earnings.id, side="debit", amount=money),
-            finance.Posting(account_id=held.id, side="credit", amount=money),
-        ]
+        from_earnings = min(need, max(0, finance.balance(account_id=earnings.id).available.minor))
+        owed = need - from_earnings
+        if from_earnings:
+            postings.append(
+                finance.Posting(account_id=earnings.id, side="debit", amount=Money(from_earnings, order.currency))
+            )
+        if owed:
+            owed_account = finance.user_owed_earnings_account(user_id=share.instructor_id, currency=order.currency)
+            postings.append(
+                finance.Posting(account_id=owed_account.id, side="debit", amount=Money(owed, order.currency))
+            )
+        postings.append(finance.Posting(account_id=held.id, side="credit", amount=Money(need, order.currency)))
     if postings:
         finance.transfer_post(
             transfer_id=uuid.uuid5(uuid.NAMESPACE_URL, f"https://azora.local/revenue/refunds/{refund_id}/clawback"),
@@ -353,11 +364,9 @@ def _return_clawback_excess(order: Order, shares: list[OrderShare], *, refund_id
         excess = left.minor - _held_of_other_orders(share.instructor_id, order)
         if excess <= 0:
             continue
-        earnings = finance.user_earnings_account(user_id=share.instructor_id, currency=order.currency)
-        money = Money(excess, order.currency)
         postings += [
-            finance.Posting(account_id=held.id, side="debit", amount=money),
-            finance.Posting(account_id=earnings.id, side="credit", amount=money),
+            finance.Posting(account_id=held.id, side="debit", amount=Money(excess, order.currency)),
+            *_pay_off_then_credit(share.instructor_id, Money(excess, order.currency)),
         ]
     if postings:
         finance.transfer_post(
@@ -368,6 +377,31 @@ def _return_clawback_excess(order: Order, shares: list[OrderShare], *, refund_id
             postings=postings,
             metadata={"order_id": str(order.id), "refund_id": str(refund_id)},
         )
+
+
+def _pay_off_then_credit(instructor_id: uuid.UUID, money: Money) -> list[finance.Posting]:
+    """Credit legs for `money` coming to the instructor: first what they owe back ("earnings_owed", from a refund
+    after a payout), then the rest into "earnings". The owed account exists only once something was owed."""
+    owed_id = next(
+        (
+            account.id
+            for account in finance.accounts_of_user(user_id=instructor_id)
+            if account.code == "earnings_owed" and account.currency == money.currency
+        ),
+        None,
+    )
+    owed = max(0, finance.balance(account_id=owed_id).available.minor) if owed_id is not None else 0
+    paid_off = min(owed, money.minor)
+    legs = []
+    if paid_off:
+        assert owed_id is not None
+        legs.append(finance.Posting(account_id=owed_id, side="credit", amount=Money(paid_off, money.currency)))
+    if money.minor - paid_off:
+        earnings = finance.user_earnings_account(user_id=instructor_id, currency=money.currency)
+        legs.append(
+            finance.Posting(account_id=earnings.id, side="credit", amount=Money(money.minor - paid_off, money.currency))
+        )
+    return legs
 
 
 def _held_of_other_orders(instructor_id: uuid.UUID, order: Order) -> int:
@@ -422,10 +456,9 @@ def earnings_release(*, order_id: uuid.UUID, now: dt.datetime | None = None) -> 
                 continue
             money = Money(remaining, order.currency)
             held = finance.user_held_earnings_account(user_id=share.instructor_id, currency=order.currency)
-            earnings = finance.user_earnings_account(user_id=share.instructor_id, currency=order.currency)
             postings += [
                 finance.Posting(account_id=held.id, side="debit", amount=money),
-                finance.Posting(account_id=earnings.id, side="credit", amount=money),
+                *_pay_off_then_credit(share.instructor_id, money),
             ]
         transfer_id = _transfer_id(order.id, "release")
         if postings:

@@ -16,13 +16,14 @@ from django.utils import timezone
 
 import azora.finance.public as finance
 from azora.accounts.models import User
+from azora.accounts.public import platform_role_grant
 from azora.accounts.tests.factories import UserFactory
 from azora.education.models import Course
 from azora.finance.models import Posting, Transfer
 from azora.revenue.models import Order
 from azora.revenue.services.shares import earnings_release_due
 from azora.revenue.tests.checkout.factories import instructor_on, paid_course
-from azora.revenue.tests.checkout.helpers import buy, released
+from azora.revenue.tests.checkout.helpers import buy, refund, released
 from azora.revenue.tests.pricing.factories import plan_catalogue
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +55,13 @@ def as_teacher(client: Client, teacher: User) -> Client:
 def sold(course: Course, django_capture_on_commit_callbacks: Capture) -> Order:
     buy(django_capture_on_commit_callbacks, UserFactory(email="buyer@example.test"), course)
     return Order.objects.get(course_id=course.id)
+
+
+@pytest.fixture
+def finance_admin(db: None) -> User:
+    user: User = UserFactory(email="finance@example.test")
+    platform_role_grant(user_id=user.id, role="finance_admin")
+    return user
 
 
 def _release(order: Order) -> None:
@@ -111,6 +119,25 @@ def test_a_payout_of_released_earnings_is_paid_and_listed(as_teacher: Client, te
     assert '<span class="badge badge-paid">Paid</span>' in html
     assert '<dt>Paid out</dt><dd class="num">100.00 ZAR</dd>' in html
     assert "000123456789" not in html
+
+
+def test_a_refund_after_the_payout_shows_what_is_owed_back(
+    as_teacher: Client,
+    teacher: User,
+    sold: Order,
+    finance_admin: User,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    _release(sold)
+    share = released(teacher)
+    assert as_teacher.post("/pay/earnings/", {"amount": f"{share / 100:.2f}", **PAYOUT}).status_code == 302
+    assert sold.payment_intent_id is not None
+    refund(django_capture_on_commit_callbacks, sold.payment_intent_id, finance_admin, None)
+
+    html = as_teacher.get("/pay/earnings/").content.decode()
+
+    assert f'<dt>Owed back after refunds</dt><dd class="num">{share / 100:,.2f} ZAR <span class="muted">' in html
+    assert '<dd class="num earnings-released">0.00 ZAR</dd>' in html
 
 
 def test_the_same_payout_form_sent_twice_pays_once(as_teacher: Client, teacher: User, sold: Order) -> None:

@@ -177,7 +177,7 @@ def test_earnings_show_held_released_and_sales_within_a_query_budget(
     body = response.json()
     # R100: fee 3.20, net 96.80, 70% = 67.76; R200: 135.73.
     assert body["balances"] == [
-        {"currency": "ZAR", "held": zar(13_573 + 6_776), "released": zar(0), "paid_out": zar(0)}
+        {"currency": "ZAR", "held": zar(13_573 + 6_776), "released": zar(0), "paid_out": zar(0), "owed": None}
     ]
     assert [sale["my_share"] for sale in body["recent_sales"]] == [zar(6_776), zar(13_573)]
     assert body["payouts_url"] == "/api/v1/payouts"

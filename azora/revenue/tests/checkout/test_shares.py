@@ -4,6 +4,7 @@ proportion with revoked access, the release after the hold, and co-instructors' 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from azora.accounts.models import User
+from azora.accounts.tests.factories import UserFactory
 from azora.education import public as education
 from azora.finance import public as finance
 from azora.payments.events import PaymentSucceeded
@@ -29,6 +31,7 @@ from azora.revenue.tests.checkout.factories import DECLINED_CARD, CouponFactory,
 from azora.revenue.tests.checkout.helpers import Capture, buy, held, platform_posted, refund, released
 from azora.shared.events.codec import decode_dataclass
 from azora.shared.models import OutboxEvent
+from azora.shared.money import Money
 
 pytestmark = pytest.mark.django_db
 
@@ -198,6 +201,56 @@ def test_a_refund_after_the_release_takes_the_share_back_from_earnings(
     assert (held(instructor), released(instructor)) == (0, 13_573 - 2_715)
     refund(django_capture_on_commit_callbacks, view.payment_intent_id, finance_admin, None)
     assert (held(instructor), released(instructor), platform_posted("revenue:courses")) == (0, 0, 0)
+    assert finance.reconcile().is_clean
+
+
+def owed(user: User, currency: str = "ZAR") -> int:
+    account = finance.user_owed_earnings_account(user_id=user.id, currency=currency)
+    return finance.balance(account_id=account.id).posted.minor
+
+
+def test_a_refund_after_the_share_was_paid_out_is_owed_back_and_the_next_sale_pays_it_off(
+    instructor: User, learner: User, finance_admin: User, django_capture_on_commit_callbacks: Capture
+) -> None:
+    course, _ = paid_course(instructor=instructor)
+    view = buy(django_capture_on_commit_callbacks, learner, course)
+    assert view.payment_intent_id is not None
+    first = Order.objects.get()
+    assert first.release_at is not None
+    shares.earnings_release_due(now=first.release_at)
+    payout = finance.payout_request(
+        payout_id=uuid.uuid4(),
+        user_id=instructor.id,
+        amount=Money(13_573, "ZAR"),
+        destination={"type": "bank_account", "account_number": "000123456789", "bank_code": "250655",
+                     "account_holder": "Thandi Nkosi"},
+    )  # fmt: skip
+    assert (payout.status, released(instructor)) == ("paid", 0)
+
+    # The learner is refunded in full although the instructor's share is already in their bank account: the refund
+    # goes through, access is revoked, and the share is owed back (never a negative "earnings").
+    refund(django_capture_on_commit_callbacks, view.payment_intent_id, finance_admin, None)
+    first.refresh_from_db()
+    assert first.status == OrderStatus.REFUNDED
+    assert not education.is_enrolled(user_id=learner.id, course_id=course.id)
+    assert (held(instructor), released(instructor), owed(instructor)) == (0, 0, 13_573)
+    earnings = earnings_of(user_id=instructor.id).balances[0]
+    assert (earnings.owed, earnings.released) == (Money(13_573, "ZAR"), Money(0, "ZAR"))
+    assert finance.reconcile().is_clean
+
+    # The next sale's share pays the debt off first; only the rest reaches "earnings".
+    second_learner = UserFactory()
+    buy(django_capture_on_commit_callbacks, second_learner, course)
+    second = Order.objects.exclude(pk=first.pk).get()
+    assert second.release_at is not None
+    shares.earnings_release_due(now=second.release_at)
+    assert (held(instructor), released(instructor), owed(instructor)) == (0, 0, 0)
+    buy(django_capture_on_commit_callbacks, UserFactory(), course)
+    third = Order.objects.exclude(pk__in=[first.pk, second.pk]).get()
+    assert third.release_at is not None
+    shares.earnings_release_due(now=third.release_at)
+    assert (released(instructor), owed(instructor)) == (13_573, 0)
+    assert earnings_of(user_id=instructor.id).balances[0].owed is None
     assert finance.reconcile().is_clean
 
 
