@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -176,3 +177,22 @@ def test_a_tool_that_does_not_apply_is_skipped_and_a_broken_check_runs_it() -> N
     finally:
         with tools._lock:
             tools._tools.pop("test_picky", None)
+
+
+def test_elaras_tools_for_a_tutoring_question_read_a_bounded_number_of_queries(
+    django_assert_max_num_queries: Any,
+) -> None:
+    learner = UserFactory()
+    for number in range(3):
+        course, _ = course_about(f"Course {number}", [(f"Lesson {i}", f"Cells and tissues {i}.") for i in range(4)])
+        EnrollmentFactory(course=course, user=learner)
+    elara = agent("search_content", "learner_progress", "learner_grades", "explain_grade", "recommend_lessons")
+    gather(agent=elara, user_id=learner.id, course_id=course.id, text="warm the outline cache")
+
+    # 13 measured (3 savepoints are 6 of them), plus the lesson index's version check when its 5 s have passed;
+    # the same whatever the number of courses and lessons.
+    with django_assert_max_num_queries(14):
+        context = gather(agent=elara, user_id=learner.id, course_id=course.id, text="What are cells?")
+
+    assert context.tools_used == ("search_content", "learner_progress", "recommend_lessons")
+    assert len(context.passages) == 3
