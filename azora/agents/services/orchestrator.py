@@ -379,7 +379,8 @@ def run(prepared: Prepared, *, streamed: bool) -> Generator[str, None, ExchangeR
             intent=prepared.routing.intent,
             routing=_routing_data(prepared.routing),
             language=prepared.language.language,
-            first_token_ms=first_token_ms if first_token_ms is not None else latency_ms,
+            # A whole answer's first token is its last: for message_send both are the latency.
+            first_token_ms=first_token_ms if streamed and first_token_ms is not None else latency_ms,
             latency_ms=latency_ms,
             **fields,
         )
@@ -474,10 +475,7 @@ def run(prepared: Prepared, *, streamed: bool) -> Generator[str, None, ExchangeR
         tail = no_source_note()
         text = f"{text}\n\n{tail}" if text else tail
     if not streamed or guarded:
-        if not streamed:
-            first_token_ms = None  # a whole answer's first token is its last: latency
-        else:
-            first_token()
+        first_token()
         yield text
     elif tail:
         yield f"\n\n{tail}"
