@@ -21,6 +21,8 @@ from azora.education.selectors.courses import ACCESS_STATUSES
 __all__ = ["course_ids_enrolled_or_taught", "next_lessons_for", "open_answer_revealed"]
 
 MAX_NEXT_LESSONS = 20
+# "True" and "false" in the served languages (en, fr, pt, af, sw): any of them would read as a true/false verdict.
+TRUE_FALSE_WORDS = ("true", "false", "vrai", "faux", "verdadeiro", "falso", "waar", "onwaar", "kweli", "uongo")
 
 
 def course_ids_enrolled_or_taught(*, user_id: uuid.UUID) -> tuple[uuid.UUID, ...]:
@@ -87,12 +89,18 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str] | None:
 
 
 def _number_pattern(value: Decimal) -> re.Pattern[str]:
-    """The number as a learner might write it: 3.14 or 3,14 (and 3 for 3.00), not as part of a longer number."""
-    plain = format(value.normalize(), "f")
-    if "." in plain:
-        plain = plain.rstrip("0").rstrip(".")
-    forms = {re.escape(plain), re.escape(plain.replace(".", ","))}
-    return re.compile(r"(?<![\d.,])(?:" + "|".join(sorted(forms)) + r")(?![\d]|[.,]\d)")
+    """The number as a learner might write it: 3000, 3 000, 3,000 or 3.000; 3.14 or 3,14; trailing zeros allowed
+    (3.50, 3.0); never as a part of a longer number. A negative value also matches without its sign."""
+    plain = format(abs(value).normalize(), "f")
+    integer, _, fraction = plain.partition(".")
+    groups: list[str] = []
+    while len(integer) > 3:
+        groups.insert(0, integer[-3:])
+        integer = integer[:-3]
+    groups.insert(0, integer)
+    whole = "[ ,.\u00a0\u202f]?".join(groups)  # thousands written with a space, a comma or a dot
+    decimals = f"[.,]{fraction}0*" if fraction else "(?:[.,]0+)?"
+    return re.compile(r"(?<![\d.,])" + whole + decimals + r"(?!\d|[.,]\d)")
 
 
 def _answer_patterns(definition: grading.Definition) -> list[re.Pattern[str]]:
@@ -103,7 +111,7 @@ def _answer_patterns(definition: grading.Definition) -> list[re.Pattern[str]]:
     elif isinstance(definition, grading.MultipleChoice):
         phrases = [option.text for option in definition.options if option.id in definition.correct]
     elif isinstance(definition, grading.TrueFalse):
-        phrases = ["true", "false"]  # either word would read as the verdict
+        phrases = list(TRUE_FALSE_WORDS)  # either word would read as the verdict
     elif isinstance(definition, grading.ShortText) and definition.match != "regex":
         phrases = list(definition.accepted)
     elif isinstance(definition, grading.Numeric):

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from azora.accounts.tests.factories import UserFactory
-from azora.education.models import Attempt, AttemptStatus, EnrollmentStatus, LessonProgress
+from azora.education.models import Attempt, AttemptStatus, EnrollmentStatus, LessonProgress, Question
 from azora.education.public import (
     NextLesson,
     attempt_start,
@@ -148,3 +148,29 @@ def test_open_answer_revealed_names_texts_that_state_an_answer_of_an_open_attemp
     attempt_submit(attempt_id=attempt.id, user_id=room.learner.id)
     assert Attempt.objects.get(pk=attempt.id).status != AttemptStatus.OPEN
     assert open_answer_revealed(user_id=room.learner.id, texts=["the rand", "3.14"]) == (False, False)
+
+
+def test_numbers_are_recognised_as_learners_write_them_and_true_false_in_every_served_language() -> None:
+    room = classroom()
+    savings = room.question(
+        "numeric", prompt="How many rand go to savings?", definition={"value": "3000", "tolerance": "0"}
+    )
+    rate = room.question("numeric", prompt="What is the rate?", definition={"value": "2.5", "tolerance": "0"})
+    truth = room.question("true_false", prompt="A budget is a plan.")
+    attempt_start(assessment_id=room.assessment(questions=[savings, rate, truth]).id, user_id=room.learner.id)
+
+    def revealed(text: str, question: Question) -> bool:
+        (answer,) = open_answer_revealed(user_id=room.learner.id, texts=[text], question_id=question.id)
+        return answer
+
+    for text in ["R3 000", "R3,000", "3.000 rand", "3000.00", "R3\u00a0000 a month"]:
+        assert revealed(text, savings), text
+    for text in ["R30 000", "13000", "3 0000", "300"]:
+        assert not revealed(text, savings), text
+    for text in ["2.5%", "2,5 %", "2.50"]:
+        assert revealed(text, rate), text
+    for text in ["25", "2.55", "12.5"]:
+        assert not revealed(text, rate), text
+    for text in ["C'est vrai.", "É falso", "Dit is waar", "Ni kweli", "It is FALSE"]:
+        assert revealed(text, truth), text
+    assert not revealed("Vraiment pas", truth)
