@@ -11,6 +11,7 @@ from django.apps import apps
 from azora.onboarding import flows
 from azora.onboarding.flow_texts import KNOWN_TEXTS
 from azora.onboarding.models import Flow
+from azora.onboarding.tests.flows.factories import OnboardingSessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +70,9 @@ def test_seeding_again_keeps_an_edited_flow() -> None:
     assert Flow.objects.get(slug="learner").title == "Edited"
     assert Flow.objects.get(slug="organisation").title == "Organisation onboarding"
     assert Flow.objects.count() == 3
+
+
+def test_backing_out_keeps_the_flows_that_sessions_use() -> None:
+    OnboardingSessionFactory(flow=Flow.objects.get(slug="instructor"))
+    catalogue.remove_flow_catalogue(apps)
+    assert list(Flow.objects.values_list("slug", flat=True)) == ["instructor"]
