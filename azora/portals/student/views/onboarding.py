@@ -390,19 +390,16 @@ def _resume_url(session: onboarding.SessionView) -> str:
     return _step_url(session, session.current_step)
 
 
-def _guidance(request: HtmxRequest, session: onboarding.SessionView, step: onboarding.StepView) -> Any:
+def _guidance(request: HtmxRequest, session: onboarding.SessionView, step: onboarding.StepView) -> agents.GuidanceView:
     """Elara's short message for the step (the agents pipeline falls back to the scripted guide by itself)."""
-    try:
-        return agents.step_guidance(
-            user_id=user_id_of(request),
-            flow=session.flow,
-            step=step.slug,
-            step_title=step.title,
-            hint=step.guide,
-            language=(get_language() or settings.LANGUAGE_CODE).split("-")[0],
-        )
-    except NotImplementedError:  # TEMPORARY until AGENTS-CORE lands step_guidance: the scripted guide
-        return agents.GuidanceView(agent_slug="elara", agent_name="Elara", text=step.guide)
+    return agents.step_guidance(
+        user_id=user_id_of(request),
+        flow=session.flow,
+        step=step.slug,
+        step_title=step.title,
+        hint=step.guide,
+        language=(get_language() or settings.LANGUAGE_CODE).split("-")[0],
+    )
 
 
 @login_required
@@ -609,6 +606,8 @@ def _placement_page(
             **learning_path_context(user_id=user_id),
             "show_placement_offer": False,
             "unfinished_session": None,
+            "path_levels": [],  # the page lists the levels itself
+            "hide_start": bool(session and session.status == "active"),  # the wizard's last step starts a course
             "attempt": attempt,
             "estimates": _estimates(attempt.estimates, attempt.subject_names),
             "session": session if session and session.status == "active" else None,
