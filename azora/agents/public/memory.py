@@ -4,9 +4,27 @@ from __future__ import annotations
 
 import uuid
 
+from django.utils.translation import gettext_lazy as _
+
 from azora.agents.public.views import FeedbackView, MemoryItemView
 
-__all__ = ["feedback_give", "memory_add", "memory_erase", "memory_items_limit", "memory_of"]
+__all__ = ["feedback_give", "memory_add", "memory_erase", "memory_item_label", "memory_items_limit", "memory_of"]
+
+# The served languages' names, for a preferred-language item (kept as its code).
+LANGUAGE_LABELS = {
+    "en": _("English"),
+    "fr": _("French"),
+    "pt": _("Portuguese"),
+    "af": _("Afrikaans"),
+    "sw": _("Swahili"),
+}
+
+
+def memory_item_label(item: MemoryItemView) -> str:
+    """The item as the learner reads it: a preferred language by its name in the active language, else the text."""
+    if item.kind == "language":
+        return str(LANGUAGE_LABELS.get(item.text, item.text))
+    return item.text
 
 
 def memory_of(*, user_id: uuid.UUID) -> list[MemoryItemView]:

@@ -6,20 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
+from azora.agents.public.memory import memory_item_label
 from azora.agents.public.views import MemoryItemView
 from azora.shared.schemas import StrictIn
-
-# The served languages' names, for a preferred-language item (kept as its code).
-LANGUAGE_LABELS = {
-    "en": _("English"),
-    "fr": _("French"),
-    "pt": _("Portuguese"),
-    "af": _("Afrikaans"),
-    "sw": _("Swahili"),
-}
 
 
 class MemoryItemOut(Schema):
@@ -34,7 +25,7 @@ class MemoryItemOut(Schema):
 
     @staticmethod
     def of(view: MemoryItemView) -> MemoryItemOut:
-        label = str(LANGUAGE_LABELS.get(view.text, view.text)) if view.kind == "language" else view.text
+        label = memory_item_label(view)
         return MemoryItemOut(
             id=view.id,
             kind=view.kind,  # type: ignore[arg-type]  # a MemoryKind value, one of the Literal's

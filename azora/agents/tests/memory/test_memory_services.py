@@ -12,7 +12,7 @@ from azora.accounts.models import User
 from azora.accounts.tests.factories import UserFactory
 from azora.agents.errors import MemoryFull, MemoryItemInvalid, MemoryItemNotFound
 from azora.agents.models import MemoryItem
-from azora.agents.public import memory_add, memory_erase, memory_items_limit, memory_of
+from azora.agents.public import memory_add, memory_erase, memory_item_label, memory_items_limit, memory_of
 from azora.agents.tests.factories import MemoryItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,9 @@ def test_a_new_preferred_language_replaces_the_previous_one(learner: User) -> No
     memory_add(user_id=learner.id, kind="language", text="fr")
     kept = memory_add(user_id=learner.id, kind="language", text="Kiswahili")
     assert [(item.kind, item.text) for item in memory_of(user_id=learner.id)] == [("language", "sw")]
-    assert kept.text == "sw"
+    assert (kept.text, memory_item_label(kept)) == ("sw", "Swahili")
+    unserved = memory_add(user_id=learner.id, kind="language", text="isiZulu")
+    assert (unserved.text, memory_item_label(unserved)) == ("isiZulu", "isiZulu")
 
 
 @pytest.mark.parametrize(
