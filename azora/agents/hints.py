@@ -35,6 +35,7 @@ _INSTRUCTION_WORDS = frozenset(
     {
         "answer", "answers", "choose", "correct", "false", "following", "give", "list", "name", "pick", "quiz",
         "question", "select", "state", "true", "write", "test", "exam",
+        "vrai", "faux", "verdadeiro", "falso", "waar", "onwaar", "kweli", "uongo",
         "always", "every", "make", "makes", "many", "much", "must", "never", "often", "should", "using", "usually",
         "would", "could", "about", "after", "before", "best", "better", "right", "wrong", "thing", "things",
     }
@@ -111,10 +112,10 @@ def integrity_hint(
     passages = content_search(ToolRequest(user_id=user_id, course_id=search_course, text=basis), limit=4)
     lessons = list(citations_of(passages))
     guiding = _guiding_questions(key_terms(basis))
-    question_id = matched.question_id if matched is not None else None
 
     def revealed(texts: Sequence[str]) -> tuple[bool, ...]:
-        return open_answer_revealed(user_id=user_id, texts=texts, question_id=question_id)
+        # Against every open question, not only the matched one: a wrong match must not let another answer out.
+        return open_answer_revealed(user_id=user_id, texts=texts)
 
     verdicts = revealed([lesson.title for lesson in lessons] + guiding)
     count = len(lessons)
