@@ -341,3 +341,17 @@ def test_a_used_allowance_is_refused_with_the_plan_and_nothing_is_written(room: 
     assert (body["limit"], body["used"], body["plan"]) == (10, 10, "free")
     problem(ask(client, conversation_id, "What is chlorophyll?", stream=True), 403, "elara_question_limit_reached")
     assert agents_snapshot() == before
+
+
+def test_a_retried_question_with_the_same_idempotency_key_is_answered_once(room: Classroom) -> None:
+    conversation_id = thread(room)
+    client = session_client(room.learner)
+    path = f"/api/v1/conversations/{conversation_id}/messages"
+    body = {"text": "What is photosynthesis?"}
+    first = client.post(path, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="ask-1")
+    again = client.post(path, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="ask-1")
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert Message.objects.filter(conversation_id=conversation_id).count() == 2
+    assert agents.questions_used_this_month(user_id=room.learner.id) == 1
