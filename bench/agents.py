@@ -82,7 +82,12 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
         default=0.0,
         help="seconds each learner waits after an answer before the next question (default: 0, back to back)",
     )
-    parser.add_argument("--warmup", type=int, default=2, help="untimed questions per client and target (default: 2)")
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=2,
+        help="untimed questions per client and target, at least 4 per worker (default: 2)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="granian worker processes (default: 2)")
     parser.add_argument(
         "--threads",
@@ -231,13 +236,16 @@ def measure(clients: list[Client], target: str, seconds: float, *, think: float 
     }
 
 
-def warm_up(clients: list[Client], questions: int) -> None:
-    """Each client asks `questions` times per target, one client after another (the first call of each worker
-    process builds the offline index); failures here stop the run."""
-    for client in clients:
-        for target in ("routing", "elara"):
-            for _ in range(questions):
-                client.ask(target)
+def warm_up(clients: list[Client], questions: int, *, workers: int) -> None:
+    """Untimed questions, one after another, each on a fresh connection so that every worker process gets some (its
+    first call loads the constitution's models and builds the offline index): `questions` per client and target,
+    and at least 4 per worker and target. Failures here stop the run."""
+    count = max(questions * len(clients), 4 * workers)
+    for target in ("routing", "elara"):
+        for index in range(count):
+            client = clients[index % len(clients)]
+            client.reconnect()
+            client.ask(target)
 
 
 def load_average() -> list[float]:
@@ -325,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
                         raise RuntimeError(f"POST /api/v1/conversations answered {status}: {body[:300]!r}")
                     clients.append(Client(running.port, token, json.loads(body)["id"], made["course_id"]))
                 print(f"bench: elara: warm-up ({args.warmup} questions per client and target)", flush=True)
-                warm_up(clients, args.warmup)
+                warm_up(clients, args.warmup, workers=args.workers)
                 for target in ("routing", "elara"):
                     print(f"bench: elara: {target} for {args.duration:g} s at {args.clients} clients", flush=True)
                     cpu_before = run.process_group_cpu_seconds(running.process_group)
