@@ -11,5 +11,9 @@ class AgentsConfig(AppConfig):
 
     def ready(self) -> None:
         from azora.agents import wiring
+        from azora.agents.demo import load_demo_data
+        from azora.shared import demo
 
         wiring.connect()
+        # After the accounts, education and revenue demos (10-60): the learner asks about a demo course.
+        demo.register("agents", load_demo_data, order=70)

@@ -11,5 +11,9 @@ class OnboardingConfig(AppConfig):
 
     def ready(self) -> None:
         from azora.onboarding import wiring
+        from azora.onboarding.demo import load_demo_data
+        from azora.shared import demo
 
         wiring.connect()
+        # After the agents demo (70): the learner's onboarding, placement and learning path.
+        demo.register("onboarding", load_demo_data, order=80)
