@@ -248,6 +248,26 @@
     ask(form);
   });
 
+  // The lesson's panel arrives after the page (HTMX): what the learner already typed into the page's own form moves
+  // into the panel's form instead of being lost.
+  var typed = "";
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    var field = target && target.id === "elara-panel" ? target.querySelector("textarea[name=text]") : null;
+    typed = field ? field.value : "";
+  });
+  document.addEventListener("htmx:load", function (event) {
+    var panel = event.target;
+    if (!typed || !panel || panel.id !== "elara-panel") {
+      return;
+    }
+    var field = panel.querySelector("textarea[name=text]");
+    if (field && !field.value) {
+      field.value = typed;
+    }
+    typed = "";
+  });
+
   // Ctrl+Enter (or Cmd+Enter) sends the question.
   document.addEventListener("keydown", function (event) {
     var field = event.target;
