@@ -4,10 +4,12 @@ learning path on the dashboard. Also: the wizard without JavaScript, resumed aft
 
 from __future__ import annotations
 
+import importlib
 import re
 import uuid
 
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 from pytest_django import Settings
@@ -19,11 +21,10 @@ import azora.education.public as education
 import azora.onboarding.public as onboarding
 from azora.accounts.models import User
 from azora.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from azora.revenue.tests.pricing.factories import plan_catalogue
 from tests.e2e.conftest import DESKTOP, Screenshot, axe_violations
 
-# The flows, the agent roster and the plans are data migrations: a transactional test's flush would remove them for
-# the next test, so each test gets the migrated data back.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "zanele@example.test"
 PASSWORD = "a-very-long-browser-password-7"
@@ -64,9 +65,16 @@ def catalogue() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _guard_loaded() -> None:
-    """The constitution's guard loads its profanity model on the first governed call of a process (seconds, far
+def _ready() -> None:
+    """A browser test empties every table when it ends, data migrations' rows included: the onboarding flows, the
+    agent roster, the offline AI provider and the plans are put back as their migrations make them (idempotent).
+
+    Then the constitution's guard loads its profanity model on the first governed call of a process (seconds, far
     more on a busy machine); a step page is the first such call here, so it is made once before the browser's."""
+    importlib.import_module("azora.onboarding.migrations.0002_flow_catalogue").seed_flow_catalogue(django_apps)
+    importlib.import_module("azora.agents.migrations.0002_agent_roster").seed_agent_roster(django_apps)
+    importlib.import_module("azora.ai_routing.migrations.0002_local_provider").create_local_provider(django_apps, None)
+    plan_catalogue()
     someone = UserFactory(email="warm-up@example.test")
     agents.step_guidance(
         user_id=someone.id, flow="learner", step="welcome", step_title="Welcome", hint="Hi.", language="en"

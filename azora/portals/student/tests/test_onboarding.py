@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -20,7 +21,11 @@ from azora.shared.events.dispatch import dispatch_pending_events
 
 pytestmark = pytest.mark.django_db
 
-LEARNER_STEPS = ["welcome", "profile", "goals", "language", "placement", "plan", "first_lesson"]
+# Queries per page (the session, the catalogue, the path, the guidance's governed call and its audit rows); whatever
+# the number of steps, items or path courses.
+DASHBOARD_BUDGET = 18  # 13 measured
+STEP_BUDGET = 34  # 28 measured, most of them the guidance call's usage and audit rows
+PLACEMENT_ITEM_BUDGET = 14  # 10 measured
 
 
 def placement_course(owner: User, *, title: str, level: str, questions: int) -> uuid.UUID:
@@ -459,3 +464,20 @@ def test_the_organisation_flow_creates_the_organisation_and_invites_members(clie
     assert membership.name == "Ubuntu High School"
     done = client.get(response["Location"]).content.decode()
     assert 'href="/organisations/"' in done
+
+
+def test_query_budgets_of_the_dashboard_card_a_step_and_a_placement_item(
+    as_learner: Client, learner: User, catalogue: dict[str, uuid.UUID], django_assert_max_num_queries: Any
+) -> None:
+    session = start_learner_flow(as_learner)
+    as_learner.get(f"/onboarding/{session.id}/welcome/")  # the guard's model and the roster are loaded once
+    attempt_id = uuid.UUID(as_learner.post("/onboarding/placement/")["Location"].split("/")[3])
+    _answer_until_done(as_learner, attempt_id, uuid.uuid4(), right=True)
+
+    with django_assert_max_num_queries(DASHBOARD_BUDGET):
+        assert as_learner.get("/my/").status_code == 200
+    with django_assert_max_num_queries(STEP_BUDGET):
+        assert as_learner.get(f"/onboarding/{session.id}/welcome/").status_code == 200
+    second = uuid.UUID(as_learner.post("/onboarding/placement/")["Location"].split("/")[3])
+    with django_assert_max_num_queries(PLACEMENT_ITEM_BUDGET):
+        assert as_learner.get(f"/onboarding/placement/{second}/").status_code == 200
