@@ -234,6 +234,8 @@ def test_the_wizard_works_without_javascript_resumes_and_skips(
     # PRO is paid on the Pay UI's page, now or later; the wizard goes on.
     expect(page.get_by_role("heading", level=1)).to_have_text("Your first lesson")
     expect(page.get_by_role("link", name="Pay for PRO now")).to_have_attribute("href", "/pay/buy/plan/pro/")
+    expect(page.get_by_text("No free course is open yet.")).to_be_visible()  # no catalogue in this test
+    expect(page.get_by_role("button", name="Start learning")).to_have_count(0)
     screenshot(page, "onboarding-first-lesson-no-path")  # axe needs JavaScript: the first journey checks these pages
     page.get_by_role("button", name="Skip this step").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You are set up")
