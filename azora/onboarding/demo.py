@@ -5,7 +5,9 @@ demos (registered in `OnboardingConfig.ready`, order 80). Every step goes throug
 (`session_start`, `step_submit`, `placement_start`, `placement_answer`), so the profile, the memory items of the
 goals and language steps, the learning path and the enrolment of the first lesson are the real effects of the
 steps. The placement answers are chosen deterministically: every item of the first subject (money, where the
-learner finished "Personal budgeting") right, then in the other subjects right and wrong in turn.
+learner finished "Personal budgeting") right, in the other subjects right and "I don't know" in turn. The right
+answer is read from the item's question bank as the demo instructor, who teaches the demo catalogue, sees it
+(`education.public.questions_of_course`): the learner-safe views never carry it.
 
 Idempotent and fast: once the learner has a completed learner session, nothing is done. An active session left
 half-way is resumed. When something it needs is missing, it logs why and returns without failing the start.
@@ -16,18 +18,22 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
 
+import azora.education.errors as education_errors
+import azora.education.public as education
 import azora.onboarding.public as onboarding
 from azora.accounts.public import active_user_id_by_email, user_profile
-from azora.education.demo import correct_answer, question_definition
-from azora.education.demo_content import catalogue
+from azora.shared.errors import PermissionDenied
 
 logger = logging.getLogger(__name__)
 
 DEMO_LEARNER_EMAIL = "learner@azora.local"
+# Teaches the demo catalogue, so may read its question banks with their answers (the learner-safe views have none).
+DEMO_INSTRUCTOR_EMAIL = "instructor@azora.local"
 FLOW = "learner"
 FIRST_SUBJECT = "money-and-finance"
 DEMO_COUNTRY = "ZA"
@@ -41,19 +47,42 @@ class _DemoIncomplete(Exception):
     """Something the demo onboarding needs is missing: roll its savepoint back and log."""
 
 
-def _right_answers() -> dict[str, Any]:
-    """The right answer of each demo question, by its prompt (the answer key comes from the demo catalogue's data,
-    never from the learner-safe views)."""
-    answers: dict[str, Any] = {}
-    for course in catalogue():
-        for question in course.assessment.questions:
-            answers.setdefault(question.prompt, correct_answer(question.kind, question_definition(question)))
-    return answers
+class _AnswerKey:
+    """The right answer to a placement item, as the demo instructor (who teaches the demo catalogue) reads it in the
+    course's question bank through education.public; None when they cannot read it or the kind has no simple key."""
+
+    def __init__(self) -> None:
+        self.instructor_id = active_user_id_by_email(email=DEMO_INSTRUCTOR_EMAIL)
+        self.banks: dict[uuid.UUID, dict[uuid.UUID, Any]] = {}
+
+    def right_answer(self, question_id: uuid.UUID) -> Any:
+        if self.instructor_id is None:
+            return None
+        course_id = education.placement_question(question_id=question_id).course_id
+        if course_id not in self.banks:
+            try:
+                questions = education.questions_of_course(course_id=course_id, user_id=self.instructor_id)
+            except (education_errors.CourseNotFound, PermissionDenied):
+                questions = []
+            self.banks[course_id] = {question.id: _key(question.kind, question.definition) for question in questions}
+        return self.banks[course_id].get(question_id)
+
+
+def _key(kind: str, definition: Mapping[str, Any]) -> Any:
+    """The answer a learner sends to get full credit (the grade engine's definitions)."""
+    if kind in {"single_choice", "multiple_choice", "true_false"}:
+        return definition.get("correct")
+    if kind == "numeric":
+        return definition.get("value")
+    if kind == "short_text":
+        accepted = definition.get("accepted") or [None]
+        return accepted[0]
+    return None
 
 
 def _placement(*, learner_id: uuid.UUID, session_id: uuid.UUID) -> uuid.UUID:
     """Start (or resume) the diagnostic and answer it to the end; the completed attempt's id."""
-    right = _right_answers()
+    key = _AnswerKey()
     view = onboarding.placement_start(user_id=learner_id, session_id=session_id)
     per_subject: Counter[str] = Counter()
     while view.current is not None:
@@ -61,7 +90,7 @@ def _placement(*, learner_id: uuid.UUID, session_id: uuid.UUID) -> uuid.UUID:
         per_subject[item.subject] += 1
         # Money: all right. Elsewhere: the 1st, 3rd, ... item of the subject right, the others "I don't know".
         knows = item.subject == FIRST_SUBJECT or per_subject[item.subject] % 2 == 1
-        answer = right.get(item.prompt) if knows else None
+        answer = key.right_answer(item.question_id) if knows else None
         view = onboarding.placement_answer(
             attempt_id=view.id, user_id=learner_id, question_id=item.question_id, answer=answer
         )
