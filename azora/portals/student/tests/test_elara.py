@@ -630,3 +630,18 @@ def test_the_citations_that_are_not_web_addresses_are_not_links(as_learner: Clie
     assert "javascript:" not in html
     assert '<li><a href="/learn/x/">Lesson</a></li>' in html
     assert re.search(r"<strong>Elara</strong>", html)
+
+
+def test_older_conversations_come_as_a_fragment_under_htmx(as_learner: Client, consented: User) -> None:
+    for index in range(21):  # one more than a page
+        with_exchange(ConversationFactory(user=consented, title=f"Thread {index:02d}"))
+
+    first = as_learner.get("/elara/").content.decode()
+    cursor = re.search(r'hx-get="/elara/\?cursor=([^"]+)"', first)
+    assert cursor is not None
+    older = as_learner.get(f"/elara/?cursor={cursor.group(1)}", headers=HTMX)
+
+    assert is_fragment(older.content)
+    assert first.count('class="muted">Guided') == 20
+    assert older.content.decode().count('class="muted">Guided') == 1
+    assert "Show older conversations" not in older.content.decode()
