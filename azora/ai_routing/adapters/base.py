@@ -39,6 +39,7 @@ class ProviderRequest:
     temperature: float | None
     timeout_seconds: float
     course_id: object | None = None  # uuid.UUID: the local provider prefers that course's lessons
+    user_id: object | None = None  # uuid.UUID: the local provider quotes only lessons this person may read
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,7 @@ class Bm25Index:
         *,
         limit: int = TOP_PASSAGES,
         course_id: uuid.UUID | None = None,
-        course_ids: Collection[uuid.UUID] | None = None,
+        course_ids: Collection[uuid.UUID | None] | None = None,
     ) -> list[Hit]:
         """The best passages for `query`; `course_id` ranks that course's passages higher; `course_ids`, when
         given, keeps only passages of those courses (None: every passage, as before)."""
@@ -153,10 +153,16 @@ def _excerpt(text: str, *, sentences: int = 2, limit: int = 400) -> str:
     return excerpt if len(excerpt) <= limit else excerpt[: limit - 1].rstrip() + "…"
 
 
-def answer(messages: Sequence[object], *, course_id: uuid.UUID | None) -> tuple[str, tuple[Citation, ...]]:
-    """The offline answer to the last user message: an introduction, the best passages, and their sources."""
+def answer(
+    messages: Sequence[object], *, course_id: uuid.UUID | None, user_id: uuid.UUID | None = None
+) -> tuple[str, tuple[Citation, ...]]:
+    """The offline answer to the last user message: an introduction, the best passages the caller may read (a paid
+    course's lessons only for those who bought or teach it), and their sources."""
     question = next((getattr(m, "content", "") for m in reversed(messages) if getattr(m, "role", "") == "user"), "")
-    hits = INDEX.index().search(question, course_id=course_id)
+    readable = knowledge.readable_course_ids(user_id)
+    # Passages that belong to no course are open to everyone (None in the allowed set).
+    allowed = None if readable is None else frozenset([*readable, None])
+    hits = INDEX.index().search(question, course_id=course_id, course_ids=allowed)
     intro = _("I am Azora's offline assistant: no AI model is connected, so I answer only from the platform's lessons.")
     if not hits:
         nothing = _("I found nothing in the lessons about that. Try other words, or ask your instructor.")
@@ -180,7 +186,8 @@ class LocalProvider:
 
     def complete(self, request: ProviderRequest) -> Completion:
         course_id = request.course_id if isinstance(request.course_id, uuid.UUID) else None
-        text, citations = answer(request.messages, course_id=course_id)
+        user_id = request.user_id if isinstance(request.user_id, uuid.UUID) else None
+        text, citations = answer(request.messages, course_id=course_id, user_id=user_id)
         return Completion(
             text=text,
             tokens_in=estimate_prompt_tokens(request.messages),

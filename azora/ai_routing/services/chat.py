@@ -245,6 +245,7 @@ class _Chat:
             temperature=self.options.temperature,
             timeout_seconds=timeout_ms / 1000,
             course_id=self.options.course_id,
+            user_id=self.options.user_id,
         )
 
     def _provider_limits_allow(self, config: ProviderConfig) -> bool:
@@ -254,7 +255,8 @@ class _Chat:
         ) and resilience.count_within(f"provider:{config.name}:tpm", tokens, config.tokens_per_minute)
 
     def _cache_key(self, config: ProviderConfig) -> str | None:
-        if not self.options.cacheable or self.personal_data:
+        # The offline provider's answer depends on which lessons the caller may read, and costs nothing: never cached.
+        if not self.options.cacheable or self.personal_data or config.kind == "local":
             return None
         return cache_key(
             provider=config.name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -147,6 +148,36 @@ def test_the_offline_provider_says_so_when_the_lessons_hold_nothing(lessons: Non
     completion = LocalProvider().complete(request)
     assert "I found nothing in the lessons about that." in completion.text
     assert completion.citations == ()
+
+
+@pytest.mark.django_db
+def test_the_offline_provider_quotes_only_courses_the_caller_may_read() -> None:
+    """A source scopes its course passages per person (education: a paid course only for its buyers), and the
+    scope of every scoped source is what the offline provider searches."""
+    paid, reader, outsider = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    passages = (Passage("p#0", "Paid: Photosynthesis", "/learn/p/", "Plants turn light into sugar.", paid),)
+    knowledge.register_source(
+        "test.paid",
+        lambda: passages,
+        lambda: "v1",
+        readable_course_ids=lambda user: frozenset({paid} if user == reader else ()),
+    )
+    INDEX.invalidate()
+    try:
+
+        def ask(user_id: uuid.UUID | None) -> tuple[Citation, ...]:
+            request = ProviderRequest(
+                model="", messages=(ChatMessage("user", "How do plants use light?"),), max_tokens=100,
+                temperature=None, timeout_seconds=1, user_id=user_id,
+            )  # fmt: skip
+            return LocalProvider().complete(request).citations
+
+        assert ask(reader) == (Citation("Paid: Photosynthesis", "/learn/p/"),)
+        assert ask(outsider) == ()
+        assert ask(None) == ()
+    finally:
+        knowledge.unregister_source("test.paid")
+        INDEX.invalidate()
 
 
 def test_e001_when_a_guard_is_required_and_none_is_registered() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import uuid
 from collections.abc import Iterator
 
 import nh3
@@ -11,7 +12,7 @@ from django.db.models import Count, Max
 
 from azora.shared.knowledge import Passage
 
-__all__ = ["lesson_passages", "lessons_version"]
+__all__ = ["lesson_passages", "lessons_version", "readable_course_ids"]
 
 # A lesson is cut into passages of about this many characters at paragraph boundaries, so retrieval cites the part
 # of a long lesson that answers, not the whole of it.
@@ -66,3 +67,19 @@ def lessons_version() -> str:
         count=Count("id"), lesson_changed=Max("updated_at"), course_changed=Max("course__updated_at")
     )
     return f"{facts['count']}:{facts['lesson_changed']}:{facts['course_changed']}"
+
+
+def readable_course_ids(user_id: uuid.UUID | None) -> frozenset[uuid.UUID] | None:
+    """Courses whose lessons the offline assistant may quote to `user_id`: every free published course, plus the
+    courses they are enrolled in (not revoked) or teach; platform admins may read all (None). Nobody signed in
+    gets the free courses only. A paid course's lessons are never quoted to someone who has not bought it."""
+    from azora.accounts.public import user_has_platform_role
+    from azora.education.models import Course, CourseStatus
+    from azora.education.selectors.recommendations import course_ids_enrolled_or_taught
+
+    free = Course.objects.filter(status=CourseStatus.PUBLISHED, is_paid=False).values_list("pk", flat=True)
+    if user_id is None:
+        return frozenset(free)
+    if user_has_platform_role(user_id=user_id, role="platform_admin"):
+        return None
+    return frozenset(free) | frozenset(course_ids_enrolled_or_taught(user_id=user_id))

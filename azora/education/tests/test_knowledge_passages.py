@@ -49,3 +49,25 @@ def test_the_version_changes_when_a_published_lesson_changes_and_the_source_is_r
     lesson.save()
     assert len({before, added, lessons_version()}) == 3
     assert "education.lessons" in [source.name for source in knowledge.sources()]
+
+
+def test_the_offline_assistant_may_quote_free_courses_to_all_and_a_paid_one_only_to_its_learners_and_teachers() -> None:
+    from azora.accounts.public import platform_role_grant
+    from azora.accounts.tests.factories import UserFactory
+    from azora.education.public import readable_course_ids
+    from azora.education.tests.factories import EnrollmentFactory, instructor_user
+
+    free = CourseFactory(published=True)
+    teacher = instructor_user()
+    paid = CourseFactory(published=True, is_paid=True, instructors=[teacher])
+    CourseFactory(is_paid=False)  # a draft is never quoted: it has no passages either
+    buyer, stranger, admin = UserFactory(), UserFactory(), UserFactory()
+    EnrollmentFactory(course=paid, user=buyer)
+    platform_role_grant(user_id=admin.id, role="platform_admin")
+
+    assert readable_course_ids(None) == frozenset({free.id})
+    assert readable_course_ids(stranger.id) == frozenset({free.id})
+    assert readable_course_ids(buyer.id) == frozenset({free.id, paid.id})
+    assert readable_course_ids(teacher.id) == frozenset({free.id, paid.id})
+    assert readable_course_ids(admin.id) is None
+    assert knowledge.readable_course_ids(stranger.id) == frozenset({free.id})
