@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -18,6 +19,7 @@ import azora.agents.public as agents
 import azora.education.public as education
 from azora.accounts.models import User
 from azora.accounts.tests.factories import UserFactory
+from azora.ai_routing.adapters.local import INDEX
 from azora.portals.student.tests.conftest import BuiltCourse, build_course
 from azora.revenue.tests.pricing.factories import plan_catalogue
 from tests.e2e.conftest import PHONE, Screenshot, axe_violations
@@ -32,6 +34,15 @@ FIRST_ANSWER_MS = 60_000
 QUIZ_PROMPT = "Which part of a monthly plan do you pay before anything else?"
 RIGHT_CHOICE = "Fixed essentials"
 WRONG_CHOICE = "Weekend treats"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_lesson_index() -> Iterator[None]:
+    """The offline provider keeps its lesson index in the process and looks for new lessons now and then; each test
+    makes its own course, so the index is rebuilt before and after it (as the orchestrator's own tests do)."""
+    INDEX.invalidate()
+    yield
+    INDEX.invalidate()
 
 
 @dataclass(frozen=True)

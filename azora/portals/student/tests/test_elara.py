@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,12 +20,22 @@ import azora.education.public as education
 from azora.accounts.models import User
 from azora.agents.models import Conversation, Message
 from azora.agents.tests.factories import ConversationFactory, OversightConsentFactory, with_exchange
+from azora.ai_routing.adapters.local import INDEX
 from azora.portals.shell.tests.helpers import HTMX, is_fragment
 from azora.portals.student.tests.conftest import BuiltCourse, build_course
 
 pytestmark = pytest.mark.django_db
 
 QUESTION = "Can you explain needs and wants?"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_lesson_index() -> Iterator[None]:
+    """The offline provider keeps its lesson index in the process and looks for new lessons now and then; each test
+    makes its own course, so the index is rebuilt before and after it (as the orchestrator's own tests do)."""
+    INDEX.invalidate()
+    yield
+    INDEX.invalidate()
 
 
 @pytest.fixture
