@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 __all__ = [
@@ -109,8 +110,8 @@ def placement_courses(*, course_ids: Collection[uuid.UUID] | None = None) -> lis
     return placement.placement_courses(course_ids=course_ids)
 
 
-def courses_completed_by(*, user_id: uuid.UUID) -> frozenset[uuid.UUID]:
-    """The courses the learner has completed (completed enrolments)."""
+def courses_completed_by(*, user_id: uuid.UUID, before: datetime | None = None) -> frozenset[uuid.UUID]:
+    """The courses the learner has completed (completed enrolments); with `before`, only those completed before it."""
     from azora.education.selectors import placement
 
-    return placement.courses_completed_by(user_id=user_id)
+    return placement.courses_completed_by(user_id=user_id, before=before)

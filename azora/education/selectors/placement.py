@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Collection
+from datetime import datetime
 from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -144,6 +145,8 @@ def placement_courses(*, course_ids: Collection[uuid.UUID] | None = None) -> lis
     ]
 
 
-def courses_completed_by(*, user_id: uuid.UUID) -> frozenset[uuid.UUID]:
+def courses_completed_by(*, user_id: uuid.UUID, before: datetime | None = None) -> frozenset[uuid.UUID]:
     completed = Enrollment.objects.filter(user_id=user_id, status=EnrollmentStatus.COMPLETED)
+    if before is not None:
+        completed = completed.filter(completed_at__lt=before)
     return frozenset(completed.values_list("course_id", flat=True))

@@ -202,10 +202,13 @@ def placement_answer(
 
 def placement_reoffer(*, user_id: uuid.UUID, course_id: uuid.UUID) -> bool:
     """Offer the placement again on the learner's current path after they completed `course_id`; once per path
-    (a redelivered event, or another completed course, changes nothing). False when there is no path to mark."""
+    (a redelivered event, or another completed course, changes nothing). False when there is no path to mark, or
+    when the course was completed before the path was built (an event delivered late: the path already knew it)."""
     with transaction.atomic():
         path = LearningPath.objects.select_for_update().filter(user_id=user_id).order_by("-id").first()
         if path is None or path.reoffered_at is not None:
+            return False
+        if course_id in education.courses_completed_by(user_id=user_id, before=path.created_at):
             return False
         path.reoffered_at = timezone.now()
         path.reoffered_course_id = course_id

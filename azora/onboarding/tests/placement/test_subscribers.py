@@ -76,3 +76,23 @@ def test_the_next_completed_placement_makes_a_path_without_the_offer(catalogue: 
 def test_a_learner_without_a_path_is_left_alone(catalogue: Catalogue, learner: User) -> None:
     deliver(completed(catalogue, learner, "money-basics"))
     assert LearningPath.objects.count() == 0
+
+
+def test_a_completion_the_path_already_knew_offers_nothing(catalogue: Catalogue, learner: User) -> None:
+    """The event of a course completed before the path was built arrives late (the outbox dispatches after commit,
+    the demo data builds the path meanwhile): the path already left that course out, so nothing is re-offered."""
+    from django.utils import timezone
+
+    from azora.education.tests.factories import EnrollmentFactory
+
+    course = catalogue.courses["money-basics"]
+    enrollment = EnrollmentFactory(course=course, user=learner, status="completed", completed_at=timezone.now())
+    complete_placement(learner)
+    before = placement_snapshot()
+
+    deliver(CourseCompleted(enrollment_id=enrollment.id, course_id=course.id, user_id=learner.id))
+
+    assert placement_snapshot() == before
+    path = learning_path_of(user_id=learner.id)
+    assert path is not None
+    assert path.placement_reoffered is False
