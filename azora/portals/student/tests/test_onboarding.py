@@ -464,6 +464,12 @@ def test_the_organisation_flow_creates_the_organisation_and_invites_members(clie
     assert membership.name == "Ubuntu High School"
     done = client.get(response["Location"]).content.decode()
     assert 'href="/organisations/"' in done
+    # Coming back to /onboarding/ after finishing says so; ?choose=1 offers the types again for another flow.
+    assert client.get("/onboarding/")["Location"] == f"/onboarding/{session.id}/done/"
+    assert 'href="/onboarding/?choose=1"' in done
+    chooser = client.get("/onboarding/?choose=1")
+    assert chooser.status_code == 200
+    assert 'value="instructor"' in chooser.content.decode()
 
 
 def test_query_budgets_of_the_dashboard_card_a_step_and_a_placement_item(

@@ -29,8 +29,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 import azora.agents.public as agents
 import azora.education.public as education
+import azora.onboarding.errors as onboarding_errors
 import azora.onboarding.public as onboarding
-from azora.onboarding import errors as onboarding_errors
 from azora.portals.student.forms import LEVEL_LABELS, language_choices
 from azora.portals.student.views.common import (
     INVALID,
@@ -406,12 +406,13 @@ def _guidance(request: HtmxRequest, session: onboarding.SessionView, step: onboa
 @require_http_methods(["GET", "POST"])
 @domain_errors_as_http
 def onboarding_home(request: HtmxRequest) -> HttpResponse:
-    """Resume the active session where it was left; with none, confirm the suggested type and start its flow."""
+    """Resume the active session where it was left; after a finished one, say so (`?choose=1` picks another type);
+    with none, confirm the suggested type and start its flow."""
     user_id = user_id_of(request)
     if request.method == "GET":
-        current = onboarding.session_current(user_id=user_id)
-        if current is not None:
-            return redirect(_resume_url(current))
+        latest = onboarding.session_latest(user_id=user_id)
+        if latest is not None and (latest.status == "active" or "choose" not in request.GET):
+            return redirect(_resume_url(latest))
     suggestion = onboarding.type_suggest(user_id=user_id)
     form = UserTypeForm(request.POST or None, initial={"user_type": suggestion.user_type})
     status = 200
