@@ -28,7 +28,6 @@ import argparse
 import contextlib
 import http.client
 import json
-import os
 import secrets
 import statistics
 import subprocess
@@ -95,18 +94,12 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
         default=8,
         help="WSGI threads per worker (default: 8, so that 2 workers hold the 16 streams at once)",
     )
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get("AZORA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
-        help="PostgreSQL server URL without a database name (env AZORA_BENCH_POSTGRES)",
+    run.add_scratch_options(
+        parser,
+        database="azora_bench_elara",
+        redis_env="AZORA_BENCH_ELARA_REDIS",
+        redis_default="redis://127.0.0.1:6379/12",
     )
-    parser.add_argument("--database", default="azora_bench_elara", help="scratch database, dropped before and after")
-    parser.add_argument(
-        "--redis",
-        default=os.environ.get("AZORA_BENCH_ELARA_REDIS", "redis://127.0.0.1:6379/12"),
-        help="Redis database emptied before and after (env AZORA_BENCH_ELARA_REDIS)",
-    )
-    parser.add_argument("--settings", default="config.settings.production", help="Django settings module")
     args = parser.parse_args(argv)
     # bench/run.py's helpers read these.
     args.blocking_threads = args.threads
@@ -248,10 +241,6 @@ def warm_up(clients: list[Client], questions: int, *, workers: int) -> None:
             client.ask(target)
 
 
-def load_average() -> list[float]:
-    return [round(value, 2) for value in os.getloadavg()]
-
-
 def main(argv: list[str] | None = None) -> int:
     args = options(argv)
     started = datetime.now(UTC)
@@ -269,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
             "question": QUESTION,
             "course": COURSE_SLUG,
         },
-        "load_average_before": load_average(),
+        "load_average_before": run.load_average(),
     }
     RESULTS.mkdir(exist_ok=True)
     results: dict[str, Any] = {}
@@ -351,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
                 run.database_drop(args)
             with contextlib.suppress(Exception):
                 run.redis_flush(args.redis)
-    info["load_average_after"] = load_average()
+    info["load_average_after"] = run.load_average()
     elara_p95 = results["elara"]["ttft_p95_ms"]
     summary = {
         **info,

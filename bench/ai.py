@@ -21,7 +21,6 @@ import argparse
 import contextlib
 import http.client
 import json
-import os
 import secrets
 import statistics
 import subprocess
@@ -80,18 +79,9 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--threads", type=int, default=16, help="WSGI threads per worker (default: 16; the calls wait on the model)"
     )
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get("AZORA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
-        help="PostgreSQL server URL without a database name (env AZORA_BENCH_POSTGRES)",
+    run.add_scratch_options(
+        parser, database="azora_bench_ai", redis_env="AZORA_BENCH_AI_REDIS", redis_default="redis://127.0.0.1:6379/13"
     )
-    parser.add_argument("--database", default="azora_bench_ai", help="scratch database, dropped before and after")
-    parser.add_argument(
-        "--redis",
-        default=os.environ.get("AZORA_BENCH_AI_REDIS", "redis://127.0.0.1:6379/13"),
-        help="Redis database emptied before and after (env AZORA_BENCH_AI_REDIS)",
-    )
-    parser.add_argument("--settings", default="config.settings.production", help="Django settings module")
     args = parser.parse_args(argv)
     # bench/run.py's helpers read these.
     args.blocking_threads = args.threads
@@ -183,10 +173,6 @@ def model_server(delay_ms: float) -> Any:
         run.stop(process)  # type: ignore[arg-type]  # a text-mode Popen; stop() only signals and waits
 
 
-def load_average() -> list[float]:
-    return [round(value, 2) for value in os.getloadavg()]
-
-
 def main(argv: list[str] | None = None) -> int:
     args = options(argv)
     started = datetime.now(UTC)
@@ -201,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
             "workers": args.workers,
             "threads": args.threads,
         },
-        "load_average_before": load_average(),
+        "load_average_before": run.load_average(),
     }
     RESULTS.mkdir(exist_ok=True)
     results: dict[str, Any] = {}
@@ -260,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
                 run.database_drop(args)
             with contextlib.suppress(Exception):
                 run.redis_flush(args.redis)
-    info["load_average_after"] = load_average()
+    info["load_average_after"] = run.load_average()
     added_p95 = round(results["azora"]["p95_ms"] - results["direct"]["p95_ms"], 2)
     added_p50 = round(results["azora"]["p50_ms"] - results["direct"]["p50_ms"], 2)
     verdict = "PASS" if added_p95 <= TARGET_ADDED_P95_MS else "MISS"

@@ -221,18 +221,9 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default: 1)")
     parser.add_argument("--workers", type=int, default=2, help="granian worker processes (default: 2)")
     parser.add_argument("--sql-runs", type=int, default=300, help="sequential runs of the raw search SQL")
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get("AZORA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
-        help="PostgreSQL server URL without a database name (env AZORA_BENCH_POSTGRES)",
+    run.add_scratch_options(
+        parser, database="azora_bench_edu", redis_env="AZORA_BENCH_EDU_REDIS", redis_default="redis://127.0.0.1:6379/7"
     )
-    parser.add_argument("--database", default="azora_bench_edu", help="scratch database, dropped before and after")
-    parser.add_argument(
-        "--redis",
-        default=os.environ.get("AZORA_BENCH_EDU_REDIS", "redis://127.0.0.1:6379/7"),
-        help="Redis URL; its database is flushed before and after (env AZORA_BENCH_EDU_REDIS)",
-    )
-    parser.add_argument("--settings", default="config.settings.production", help="Django settings module")
     parser.add_argument("--keep", action="store_true", help="keep the seeded database (for EXPLAIN afterwards)")
     parser.add_argument(
         "--reuse",

@@ -110,6 +110,27 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
 # --- The machine ---------------------------------------------------------------------------------
 
 
+def add_scratch_options(parser: argparse.ArgumentParser, *, database: str, redis_env: str, redis_default: str) -> None:
+    """--postgres, --database, --redis and --settings: where a scenario's scratch database and Redis live."""
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("AZORA_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
+        help="PostgreSQL server URL without a database name (env AZORA_BENCH_POSTGRES)",
+    )
+    parser.add_argument("--database", default=database, help="scratch database, dropped before and after")
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get(redis_env, redis_default),
+        help=f"Redis URL; its database is flushed before and after (env {redis_env})",
+    )
+    parser.add_argument("--settings", default="config.settings.production", help="Django settings module")
+
+
+def load_average() -> list[float]:
+    """The 1, 5 and 15 minute load averages, printed beside the figures (a busy machine explains slow ones)."""
+    return [round(value, 2) for value in os.getloadavg()]
+
+
 def machine() -> dict[str, Any]:
     cpu_model = ""
     with contextlib.suppress(OSError):

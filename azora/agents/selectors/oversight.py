@@ -16,28 +16,15 @@ from django.db.models.functions import Coalesce
 import azora.accounts.public as accounts
 import azora.education.public as education
 from azora.agents.models import Conversation, Message
-from azora.agents.public.views import ConversationView, OversightConversationView
+from azora.agents.public.views import OversightConversationView
+from azora.agents.selectors.conversations import conversation_view
 from azora.shared.pagination import Page, clamp_limit, paginate_queryset
 
-__all__ = ["conversation_view", "may_oversee", "oversight_conversations"]
+__all__ = ["may_oversee", "oversight_conversations"]
 
 PLATFORM_ADMIN_ROLE = "platform_admin"
 # The order of the oversight list: flagged conversations first, then the most recent activity.
 _ORDERING = ("-is_flagged", "-activity", "-id")
-
-
-def conversation_view(conversation: Conversation) -> ConversationView:
-    return ConversationView(
-        id=conversation.id,
-        user_id=conversation.user_id,
-        course_id=conversation.course_id,
-        title=conversation.title,
-        mode=conversation.mode,
-        message_count=conversation.message_count,
-        created_at=conversation.created_at,
-        last_message_at=conversation.last_message_at,
-        flagged_at=conversation.flagged_at,
-    )
 
 
 def may_oversee(*, viewer_id: uuid.UUID, conversation_id: uuid.UUID) -> bool:
