@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -76,7 +75,13 @@ def _stored_counts(user: User) -> tuple[int, int]:
 
 @pytest.mark.parametrize(
     "path",
-    ["/elara/", "/my/elara/memory/", "/teach/elara/", f"/elara/{uuid.uuid4()}/", f"/teach/elara/{uuid.uuid4()}/"],
+    [
+        "/elara/",
+        "/my/elara/memory/",
+        "/teach/elara/",
+        "/elara/0190f000-0000-7000-8000-000000000001/",
+        "/teach/elara/0190f000-0000-7000-8000-000000000002/",
+    ],
 )
 def test_elara_pages_need_sign_in(client: Client, path: str) -> None:
     response = client.get(path)
