@@ -16,6 +16,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from azora.agents.public.views import RoutingView
 
 TUTORING = "tutoring"
@@ -185,16 +187,19 @@ def route(text: str, agents: Sequence[AgentFacts]) -> RoutingView:
     named = addressed_agent(text, agents)
     if named is not None:
         return RoutingView(
-            intent=intent, agent_slug=named.slug, score=score, reasons=(f"addressed by name: {named.name}",)
+            intent=intent,
+            agent_slug=named.slug,
+            score=score,
+            reasons=(_("addressed by name: %(name)s") % {"name": named.name},),
         )
     reasons: list[str] = []
     if keywords:
-        reasons.append(f"intent {intent} from: {', '.join(keywords[:5])}")
+        reasons.append(_("intent %(intent)s from: %(words)s") % {"intent": intent, "words": ", ".join(keywords[:5])})
     else:
-        reasons.append("no other agent's topic recognised; the default agent answers")
+        reasons.append(_("no other agent's topic recognised; the default agent answers"))
     owner = next((agent for agent in agents if intent in agent.intents), None)
     if owner is None:
         if keywords:
-            reasons.append(f"no active agent takes {intent}; the default agent answers")
+            reasons.append(_("no active agent takes %(intent)s; the default agent answers") % {"intent": intent})
         owner = default
     return RoutingView(intent=intent, agent_slug=owner.slug, score=score, reasons=tuple(reasons))
