@@ -24,7 +24,7 @@ def test_my_courses_lists_every_course_i_teach_with_its_status(as_instructor: Cl
         r'<a href="/teach/[0-9a-f-]+/">([^<]+)</a></td>\s*<td[^>]*><span class="badge badge-status">(\w+)', html
     )
     assert sorted(rows) == [("Draft course", "Draft"), ("Money basics", "Published")]
-    assert '<a href="/teach/elara/">Your learners’ conversations with Elara (flagged first)</a>' in html
+    assert '<a href="/teach/elara/">Your learners\u2019 conversations with Elara (flagged first)</a>' in html
 
 
 def test_creating_a_course_makes_a_draft_and_opens_its_outline(as_instructor: Client, instructor: User) -> None:
