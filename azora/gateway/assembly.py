@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Router
 from ninja.errors import ValidationError, ValidationErrorContext
 from ninja.openapi.docs import Swagger
+from ninja.parser import Parser
 
 from azora.accounts.api import router as accounts_router
 from azora.agents.api import router as agents_router
@@ -19,7 +20,7 @@ from azora.constitution.api import router as constitution_router
 from azora.education.api import router as education_router
 from azora.finance.api import router as finance_router
 from azora.gateway.auth import default_auth
-from azora.gateway.errors import MalformedJson
+from azora.gateway.errors import MalformedJson, NulInBody
 from azora.gateway.handlers import install_exception_handlers
 from azora.onboarding.api import router as onboarding_router
 from azora.payments.api import router as payments_router
@@ -86,6 +87,27 @@ PROBLEM_RESPONSE: dict[str, Any] = {
     "description": "An error: RFC 9457 problem details (see docs/api.md for the codes).",
     "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
 }
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+class BodyParser(Parser):
+    """Ninja's JSON parser, refusing U+0000 in any string before it can reach a database (PostgreSQL refuses it
+    mid-transaction: a 500 instead of a clear answer)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if _holds_nul(data):
+            raise NulInBody("U+0000 in the request body")
+        return data
 
 
 class AzoraAPI(NinjaAPI):
@@ -167,6 +189,7 @@ def build_api(*, routers: Sequence[tuple[str, Router]] | None = None, urls_names
         docs_url="/docs",
         openapi_url="/openapi.json",
         auth=default_auth(),
+        parser=BodyParser(),
     )
     install_exception_handlers(api)
     api.add_decorator(refuse_unexpected_body, mode="operation")

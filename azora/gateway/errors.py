@@ -22,6 +22,18 @@ class MalformedJson(DomainError):
     title = "The request body is not valid JSON."
 
 
+class NulInBody(ValueError):
+    """Raised by the API's body parser for U+0000 in a JSON string; the error handler answers `NulCharacter`."""
+
+
+class NulCharacter(DomainError):
+    """No text of the platform may hold U+0000 (PostgreSQL's text cannot store it), so a body with one is refused."""
+
+    code = "nul_character"
+    status = 400
+    title = "Text in the request body may not contain the NUL character (U+0000)."
+
+
 class BadRequest(DomainError):
     code = "bad_request"
     status = 400

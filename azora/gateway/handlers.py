@@ -18,6 +18,8 @@ from azora.gateway.errors import (
     MalformedJson,
     MethodNotAllowed,
     NotAuthenticated,
+    NulCharacter,
+    NulInBody,
     PayloadTooLarge,
     RateLimited,
     ResourceNotFound,
@@ -92,6 +94,8 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and isinstance(exc.__cause__, NulInBody):
+        return error_response(request, NulCharacter())
     if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
         # Ninja wraps a body its JSON parser refused (bad syntax or bytes that are not UTF-8).
         return error_response(request, MalformedJson())

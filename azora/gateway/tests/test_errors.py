@@ -71,6 +71,25 @@ class TestOperationErrors:
         assert body["title"] == "The request body is not valid JSON."
         assert Group.objects.count() == 0
 
+    @pytest.mark.parametrize(
+        "raw", [b'{"name": "a\\u0000b"}', b'{"name\\u0000": "x"}', b'{"name": "ok", "tags": ["\\u0000"]}']
+    )
+    def test_a_nul_character_in_any_string_is_400_before_anything_is_written(
+        self, jwt_client: Client, raw: bytes
+    ) -> None:
+        response = jwt_client.post("/api/v1/probe/groups", raw, content_type="application/json")
+
+        body = _problem(response, 400)
+        assert body["code"] == "nul_character"
+        assert body["title"] == "Text in the request body may not contain the NUL character (U+0000)."
+        assert Group.objects.count() == 0
+
+    def test_an_escaped_backslash_before_u0000_is_ordinary_text(self, jwt_client: Client) -> None:
+        response = jwt_client.post("/api/v1/probe/groups", b'{"name": "C:\\\\u0000"}', content_type="application/json")
+
+        assert response.status_code == 201
+        assert Group.objects.get().name.startswith("C:\\u0000#")  # the probe appends a unique suffix
+
     def test_query_parameter_errors_name_the_parameter(self, jwt_client: Client) -> None:
         response = jwt_client.get("/api/v1/probe/groups?limit=0")
 

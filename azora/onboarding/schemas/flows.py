@@ -9,6 +9,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from azora.onboarding.public.flows import FlowView, SessionView, StepView, TypeSuggestion
+from azora.shared.schemas import StrictIn
 
 
 class OnboardingStepOut(Schema):
@@ -90,7 +91,7 @@ class OnboardingSessionOut(Schema):
         )
 
 
-class OnboardingSessionStartIn(Schema):
+class OnboardingSessionStartIn(StrictIn):
     flow: str | None = Field(
         default=None,
         max_length=32,
@@ -99,7 +100,7 @@ class OnboardingSessionStartIn(Schema):
     )
 
 
-class OnboardingStepSubmitIn(Schema):
+class OnboardingStepSubmitIn(StrictIn):
     data: dict[str, Any] = Field(default_factory=dict, description="The step's answers (see docs/onboarding.md).")
     skip: bool = Field(default=False, description="Skip the step (only where the flow allows it).")
 

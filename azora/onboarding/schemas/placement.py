@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
 from ninja import Field, Schema
 
@@ -23,7 +22,8 @@ class PlacementStartIn(StrictIn):
 
 class PlacementAnswerIn(StrictIn):
     question_id: uuid.UUID = Field(description="The current item's question id (anything else: 409).")
-    answer: Any = Field(
+    # Every shape an auto-graded answer takes; an object is none of them (422 naming the field).
+    answer: str | bool | int | float | list[str] | None = Field(
         default=None,
         description='single_choice "a"; multiple_choice ["a","c"]; true_false true|false; numeric "3.14"; '
         'short_text "text"; ordering ["id", ...]. null or "" means "I don\'t know" (not right).',
