@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterator
 
 from azora.agents.errors import ConversationNotFound
+from azora.agents.public.oversight import may_oversee
 from azora.agents.public.views import AgentView, ConversationDetail, ConversationView, ExchangeResult, ReplyStream
 from azora.shared.pagination import Page
 
@@ -59,19 +60,9 @@ def conversation_get(*, conversation_id: uuid.UUID, viewer_id: uuid.UUID) -> Con
     conversation = Conversation.objects.filter(id=conversation_id).first()
     if conversation is None:
         raise ConversationNotFound()
-    if conversation.user_id != viewer_id and not _may_oversee(viewer_id=viewer_id, conversation_id=conversation_id):
+    if conversation.user_id != viewer_id and not may_oversee(viewer_id=viewer_id, conversation_id=conversation_id):
         raise ConversationNotFound()
     return conversations.conversation_detail(conversation=conversation)
-
-
-def _may_oversee(*, viewer_id: uuid.UUID, conversation_id: uuid.UUID) -> bool:
-    """AGENTS-OVERSIGHT's rule; no one but the learner until it is there."""
-    from azora.agents.public.oversight import may_oversee
-
-    try:
-        return may_oversee(viewer_id=viewer_id, conversation_id=conversation_id)
-    except NotImplementedError:
-        return False
 
 
 def message_send(*, conversation_id: uuid.UUID, user_id: uuid.UUID, text: str, request_id: str = "") -> ExchangeResult:

@@ -8,14 +8,12 @@ hands it out as a `ReplyStream`. See docs/agents.md, "The pipeline".
 
 from __future__ import annotations
 
-import importlib
 import time
 import uuid
 from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import structlog
@@ -23,11 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from azora.agents import language as languages
+from azora.agents import memory_notes
 from azora.agents import routing as router
 from azora.agents.config import AgentsSettings, agents_settings
 from azora.agents.counters import COUNTER_NAME
 from azora.agents.errors import ConsentRequired, MessageEmpty, MessageTooLong, QuestionLimitReached
+from azora.agents.hints import integrity_hint
 from azora.agents.models import Agent, Conversation, ConversationMode, MessageRole, MessageStatus
+from azora.agents.public.memory import memory_add, memory_of
 from azora.agents.public.views import AgentView, CitationView, ExchangeResult, RoutingView
 from azora.agents.selectors.conversations import (
     active_agents,
@@ -38,6 +39,7 @@ from azora.agents.selectors.conversations import (
 )
 from azora.agents.services.consent import consent_given
 from azora.agents.services.conversations import Answer, exchange_store
+from azora.agents.tools import NO_SOURCE_NOTE, ToolContext, gather
 from azora.ai_routing.public import ChatMessage, ChatOptions, ChatResult, chat, chat_stream
 from azora.education.public import open_answer_revealed, open_attempt_questions
 from azora.revenue.public import entitlement_check
@@ -85,18 +87,8 @@ def mode_instruction(mode: str) -> str:
     )
 
 
-def _optional_module(name: str) -> ModuleType | None:
-    """A collaborator's module that may not exist yet (tools, hints, memory notes): None until it lands."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
 def no_source_note() -> str:
-    tools = _optional_module("azora.agents.tools")
-    note = getattr(tools, "NO_SOURCE_NOTE", None) if tools is not None else None
-    return str(note) if note else _("I found no source for this in your lessons, so check it with your instructor.")
+    return str(NO_SOURCE_NOTE)
 
 
 def _fallback_hint() -> str:
@@ -204,36 +196,22 @@ def prepare(
 # --- Context for the model ------------------------------------------------------------------------------------
 
 
-def _gather_tools(prepared: Prepared) -> Any | None:
-    """AGENTS-TOOLS' ToolContext for the agent's tools; None when the tools package is not there (or broke)."""
-    tools = _optional_module("azora.agents.tools")
-    gather = getattr(tools, "gather", None) if tools is not None else None
-    if gather is None:
-        return None
-    try:
-        return gather(
-            agent=prepared.agent_view,
-            user_id=prepared.user_id,
-            course_id=prepared.conversation.course_id,
-            text=prepared.text,
-        )
-    except Exception:  # a tool's failure must never cost the learner the answer
-        logger.exception("agents_tools_failed", agent=prepared.agent.slug)
-        return None
+def _gather_tools(prepared: Prepared) -> ToolContext:
+    """The agent's tools' context; `gather` never raises (a failing tool is reported in the context)."""
+    return gather(
+        agent=prepared.agent_view,
+        user_id=prepared.user_id,
+        course_id=prepared.conversation.course_id,
+        text=prepared.text,
+    )
 
 
 def _memory_lines(prepared: Prepared) -> list[str]:
-    try:
-        from azora.agents.public.memory import memory_of
-
-        items = memory_of(user_id=prepared.user_id)
-    except Exception:  # memory is a nicety; AGENTS-OVERSIGHT's functions may not exist yet
-        logger.warning("agents_memory_unavailable", exc_info=True)
-        return []
+    items = memory_of(user_id=prepared.user_id)
     return [f"- {item.kind}: {item.text}" for item in items[: prepared.settings.memory_items]]
 
 
-def model_messages(prepared: Prepared, tool_context: Any | None) -> list[ChatMessage]:
+def model_messages(prepared: Prepared, tool_context: ToolContext | None) -> list[ChatMessage]:
     """Two messages: one system message (the agent's prompt, the mode, the learner's memory, the tools' context with
     numbered passages, the conversation so far) and the learner's question.
 
@@ -245,14 +223,9 @@ def model_messages(prepared: Prepared, tool_context: Any | None) -> list[ChatMes
     if memory:
         intro = "What the learner has told Azora about themselves (they can see and erase it):"
         parts.append("\n".join([intro, *memory]))
-    if tool_context is not None:
-        try:
-            prompt = str(tool_context.as_prompt()).strip()
-        except Exception:
-            logger.exception("agents_tool_prompt_failed")
-            prompt = ""
-        if prompt:
-            parts.append(prompt)
+    prompt = tool_context.as_prompt().strip() if tool_context is not None else ""
+    if prompt:
+        parts.append(prompt)
     history = history_of(conversation_id=prepared.conversation.id, limit=prepared.settings.history_messages)
     if history:
         turns = [
@@ -287,26 +260,21 @@ def merged_citations(*groups: Iterable[Any]) -> list[dict[str, str]]:
     return merged
 
 
-def _tool_facts(tool_context: Any | None) -> tuple[list[Any], list[str]]:
+def _tool_facts(tool_context: ToolContext | None) -> tuple[list[CitationView], list[str]]:
     if tool_context is None:
         return [], []
-    citations = list(getattr(tool_context, "citations", ()) or ())
-    used = [str(name) for name in getattr(tool_context, "tools_used", ()) or ()]
-    return citations, used
+    return list(tool_context.citations), list(tool_context.tools_used)
 
 
 def _hint(prepared: Prepared) -> tuple[str, tuple[CitationView, ...]]:
-    hints = _optional_module("azora.agents.hints")
-    integrity_hint = getattr(hints, "integrity_hint", None) if hints is not None else None
-    if integrity_hint is not None:
-        try:
-            text, citations = integrity_hint(
-                user_id=prepared.user_id, course_id=prepared.conversation.course_id, question_text=prepared.text
-            )
-            return str(text), tuple(citations)
-        except Exception:
-            logger.exception("agents_hint_failed")
-    return _fallback_hint(), ()
+    try:
+        text, citations = integrity_hint(
+            user_id=prepared.user_id, course_id=prepared.conversation.course_id, question_text=prepared.text
+        )
+    except Exception:  # integrity never fails open: a bare hint that names nothing from the attempt
+        logger.exception("agents_hint_failed")
+        return _fallback_hint(), ()
+    return text, tuple(citations)
 
 
 def _routing_data(routing: RoutingView) -> dict[str, Any]:
@@ -324,18 +292,7 @@ def _elapsed_ms(started: float) -> int:
 
 def _remember(prepared: Prepared) -> None:
     """Goals and difficulties noticed in the question go to the learner's memory (they see and erase them)."""
-    notes = _optional_module("azora.agents.memory_notes")
-    notice = getattr(notes, "notice", None) if notes is not None else None
-    if notice is None:
-        return
-    from azora.agents.public.memory import memory_add
-
-    try:
-        notes = notice(prepared.text)
-    except Exception:
-        logger.warning("agents_memory_notice_failed", exc_info=True)
-        return
-    for kind, text in notes:
+    for kind, text in memory_notes.notice(prepared.text):
         try:
             memory_add(
                 user_id=prepared.user_id,
@@ -482,10 +439,10 @@ def run(prepared: Prepared, *, streamed: bool) -> Generator[str, None, ExchangeR
     return store(text, status, flags=flags, citations=citations, **common)
 
 
-def _should_say_no_source(prepared: Prepared, tool_context: Any | None) -> bool:
+def _should_say_no_source(prepared: Prepared, tool_context: ToolContext | None) -> bool:
     """With no citation, say so when the answer should rest on lessons: a tutoring or history question, or one for
     which the agent searched the lessons and found nothing."""
-    return prepared.routing.intent in GROUNDED_INTENTS or bool(getattr(tool_context, "searched", False))
+    return prepared.routing.intent in GROUNDED_INTENTS or (tool_context is not None and tool_context.searched)
 
 
 def drain(chunks: Generator[str, None, ExchangeResult]) -> ExchangeResult:
