@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("azora.education.urls")),
     path("pay/", include("azora.portals.pay.urls")),
+    path("market/", include("azora.portals.marketplace.urls")),
     path("", include("azora.portals.student.urls")),
     path("", include("azora.portals.shell.urls")),
 ]

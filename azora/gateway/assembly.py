@@ -22,6 +22,7 @@ from azora.finance.api import router as finance_router
 from azora.gateway.auth import default_auth
 from azora.gateway.errors import MalformedJson, NulInBody
 from azora.gateway.handlers import install_exception_handlers
+from azora.marketplace.api import router as marketplace_router
 from azora.onboarding.api import router as onboarding_router
 from azora.payments.api import router as payments_router
 from azora.revenue.api import router as revenue_router
@@ -45,6 +46,7 @@ def app_routers() -> list[tuple[str, Router]]:
         ("", payments_router),
         ("/constitution", constitution_router),
         ("", revenue_router),
+        ("", marketplace_router),
         ("", agents_router),
         ("", onboarding_router),
     ]

@@ -50,12 +50,14 @@ INSTALLED_APPS = [
     "azora.payments",
     "azora.constitution",
     "azora.revenue",
+    "azora.marketplace",
     "azora.agents",
     "azora.onboarding",
     "azora.gateway",
     "azora.portals.shell",
     "azora.portals.student",
     "azora.portals.pay",
+    "azora.portals.marketplace",
 ]
 
 MIDDLEWARE = [
@@ -450,6 +452,22 @@ if AZORA_REVENUE_HOLD_DAYS < 0 or AZORA_REVENUE_REWARDS_POOL < 0 or AZORA_REVENU
 if not 0 <= AZORA_REVENUE_STUDENT_DISCOUNT_BP <= 10_000:
     raise ImproperlyConfigured("AZORA_REVENUE_STUDENT_DISCOUNT_BP must be between 0 and 10000.")
 # --- end Education Revenue Engine -------------------------------------------------------------------------------
+
+# --- Azora Marketplace (azora/marketplace; docs/marketplace.md lists every option) -------------------------------
+AZORA_MARKETPLACE_FEE_BP = env.integer("AZORA_MARKETPLACE_FEE_BP", 250)  # 2.5% of a released milestone
+AZORA_MARKETPLACE_AUTO_RELEASE_DAYS = env.integer("AZORA_MARKETPLACE_AUTO_RELEASE_DAYS", 14)  # after submission
+AZORA_MARKETPLACE_REVIEW_BLIND_DAYS = env.integer("AZORA_MARKETPLACE_REVIEW_BLIND_DAYS", 14)  # reviews hidden
+AZORA_MARKETPLACE_ESCROW_MAX_DAYS = env.integer("AZORA_MARKETPLACE_ESCROW_MAX_DAYS", 365)  # a hold's expiry
+# Match score weights (skills, experience, location, pay; they must sum to 100) and what an unverified skill counts.
+AZORA_MARKETPLACE_MATCH_WEIGHTS = env.text("AZORA_MARKETPLACE_MATCH_WEIGHTS", "40,30,15,15")
+AZORA_MARKETPLACE_MATCH_THRESHOLD = env.integer("AZORA_MARKETPLACE_MATCH_THRESHOLD", 60)
+AZORA_MARKETPLACE_UNVERIFIED_SKILL_PERCENT = env.integer("AZORA_MARKETPLACE_UNVERIFIED_SKILL_PERCENT", 50)
+AZORA_MARKETPLACE_ENDORSEMENTS_PER_DAY = env.integer("AZORA_MARKETPLACE_ENDORSEMENTS_PER_DAY", 20)
+if not 0 <= AZORA_MARKETPLACE_FEE_BP <= 10_000 or AZORA_MARKETPLACE_AUTO_RELEASE_DAYS < 1:
+    raise ImproperlyConfigured("Marketplace: the fee is 0..10000 basis points and auto-release at least a day.")
+if not 0 <= AZORA_MARKETPLACE_UNVERIFIED_SKILL_PERCENT <= 100 or not 0 <= AZORA_MARKETPLACE_MATCH_THRESHOLD <= 100:
+    raise ImproperlyConfigured("Marketplace: the unverified-skill share and the match threshold are 0..100.")
+# --- end Azora Marketplace ---------------------------------------------------------------------------------------
 
 # --- Elara AI Orchestrator (azora.agents) and Elara Onboarding -----------------------------------------------
 # docs/agents.md and docs/onboarding.md describe each option.

@@ -1,0 +1,5 @@
+"""The marketplace applications API."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""The marketplace contracts API."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""The marketplace listings API."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""The marketplace skills API."""
+
+from ninja import Router
+
+router = Router()

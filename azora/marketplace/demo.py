@@ -1,0 +1,3 @@
+"""Marketplace demo data (owner: MARKET-DEMO)."""
+
+from __future__ import annotations

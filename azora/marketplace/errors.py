@@ -1,0 +1,168 @@
+"""Azora Marketplace's domain errors (append-only; each area adds its own section)."""
+
+from __future__ import annotations
+
+from azora.shared.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+
+__all__ = [
+    "AlreadyApplied",
+    "AlreadyEndorsed",
+    "AlreadyReviewed",
+    "ApplicationNotFound",
+    "ContractNotEnded",
+    "ContractNotFound",
+    "DisputeNotFound",
+    "DisputeNotOpen",
+    "EndorseSelf",
+    "EndorsementRateLimited",
+    "ListingInvalid",
+    "ListingNotEditable",
+    "ListingNotFound",
+    "ListingNotOpen",
+    "MilestoneNotFound",
+    "MilestoneStateInvalid",
+    "NotAParty",
+    "OwnListing",
+    "ReviewRejected",
+    "SkillInvalid",
+    "SkillNotFound",
+    "SplitInvalid",
+    "TransitionNotAllowed",
+    "WalletBalanceTooLow",
+]
+
+# --- Skills and profiles (MARKET-LISTINGS) ---
+
+
+class SkillNotFound(NotFound):
+    code = "skill_not_found"
+    title = "Skill not found."
+
+
+class SkillInvalid(ValidationFailed):
+    code = "skill_invalid"
+    title = "The skill is not valid."
+
+
+class EndorseSelf(ValidationFailed):
+    code = "endorse_self"
+    title = "You cannot endorse your own skills."
+
+
+class AlreadyEndorsed(Conflict):
+    code = "already_endorsed"
+    title = "You have already endorsed this skill of this person."
+
+
+class EndorsementRateLimited(Conflict):
+    code = "endorsement_rate_limited"
+    title = "You have endorsed too many skills recently; try again later."
+    status = 429
+
+
+# --- Listings (MARKET-LISTINGS) ---
+
+
+class ListingNotFound(NotFound):
+    code = "listing_not_found"
+    title = "Listing not found."
+
+
+class ListingInvalid(ValidationFailed):
+    code = "listing_invalid"
+    title = "The listing is not valid."
+
+
+class ListingNotEditable(Conflict):
+    code = "listing_not_editable"
+    title = "This listing cannot be changed in its current status."
+
+
+class ListingNotOpen(Conflict):
+    code = "listing_not_open"
+    title = "This listing is not open for applications."
+
+
+# --- Applications (MARKET-APPLY) ---
+
+
+class ApplicationNotFound(NotFound):
+    code = "application_not_found"
+    title = "Application not found."
+
+
+class AlreadyApplied(Conflict):
+    code = "already_applied"
+    title = "You have already applied to this listing."
+
+
+class OwnListing(Conflict):
+    code = "own_listing"
+    title = "You cannot apply to your own listing."
+
+
+class TransitionNotAllowed(Conflict):
+    code = "transition_not_allowed"
+    title = "That status change is not allowed from the current status."
+
+
+class NotAParty(PermissionDenied):
+    code = "not_a_party"
+    title = "Only the other party can do that."
+
+
+# --- Contracts, escrow and disputes (MARKET-ESCROW) ---
+
+
+class ContractNotFound(NotFound):
+    code = "contract_not_found"
+    title = "Contract not found."
+
+
+class MilestoneNotFound(NotFound):
+    code = "milestone_not_found"
+    title = "Milestone not found."
+
+
+class MilestoneStateInvalid(Conflict):
+    code = "milestone_state_invalid"
+    title = "That is not possible in the milestone's current state."
+
+
+class WalletBalanceTooLow(Conflict):
+    code = "wallet_balance_too_low"
+    title = "Your wallet's available balance does not cover this milestone."
+    status = 422
+
+
+class DisputeNotFound(NotFound):
+    code = "dispute_not_found"
+    title = "Dispute not found."
+
+
+class DisputeNotOpen(Conflict):
+    code = "dispute_not_open"
+    title = "This dispute is already resolved."
+
+
+class SplitInvalid(ValidationFailed):
+    code = "split_invalid"
+    title = "A split gives the seller more than nothing and less than the whole milestone."
+
+
+# --- Reviews (MARKET-ESCROW) ---
+
+
+class ContractNotEnded(Conflict):
+    code = "contract_not_ended"
+    title = "Reviews open when the contract has ended."
+
+
+class AlreadyReviewed(Conflict):
+    code = "already_reviewed"
+    title = "You have already reviewed this contract."
+
+
+class ReviewRejected(ValidationFailed):
+    code = "review_rejected"
+    title = "The review's text breaks the community rules."

@@ -1,0 +1,123 @@
+"""Listings (jobs and gigs), the skills each asks for, and a gig's milestones."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from azora.marketplace.models.skills import Skill, SkillLevel
+from azora.shared.models import PublicModel
+
+__all__ = [
+    "JobType",
+    "Listing",
+    "ListingKind",
+    "ListingMilestone",
+    "ListingSkill",
+    "ListingStatus",
+    "PayPeriod",
+]
+
+
+class ListingKind(models.TextChoices):
+    JOB = "job", _("Job")
+    GIG = "gig", _("Gig")
+
+
+class JobType(models.TextChoices):
+    FULL_TIME = "full_time", _("Full-time")
+    PART_TIME = "part_time", _("Part-time")
+    CONTRACT = "contract", _("Contract")
+    INTERNSHIP = "internship", _("Internship")
+
+
+class PayPeriod(models.TextChoices):
+    HOUR = "hour", _("per hour")
+    MONTH = "month", _("per month")
+    YEAR = "year", _("per year")
+    PROJECT = "project", _("for the project")  # a gig's fixed price
+
+
+class ListingStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    PAUSED = "paused", _("Paused")
+    FILLED = "filled", _("Filled")
+    CLOSED = "closed", _("Closed")
+    EXPIRED = "expired", _("Expired")
+
+
+class Listing(PublicModel):
+    """A job or a gig. A job has a pay range per period; a gig a fixed price (pay_min = pay_max, period "project")
+    split into milestones. `description_html` is the Markdown rendered and sanitised once, on write.
+
+    Posted by `poster` for themself or, with `organisation_id`, on behalf of an organisation they manage.
+    """
+
+    kind = models.CharField(max_length=8, choices=ListingKind.choices)
+    job_type = models.CharField(max_length=16, choices=JobType.choices, blank=True, default="")
+    title = models.CharField(max_length=160)
+    description = models.TextField(blank=True, default="")
+    description_html = models.TextField(blank=True, default="")
+    poster = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation_id = models.UUIDField(null=True, blank=True, db_index=True)
+    location = models.CharField(max_length=120, blank=True, default="")
+    country = models.CharField(max_length=2, blank=True, default="")
+    is_remote = models.BooleanField(default=False)
+    currency = models.CharField(max_length=8)
+    pay_min_minor = models.BigIntegerField()
+    pay_max_minor = models.BigIntegerField()
+    pay_period = models.CharField(max_length=8, choices=PayPeriod.choices)
+    experience_years = models.PositiveSmallIntegerField(default=0)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    application_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pay_min_minor__gte=0) & models.Q(pay_max_minor__gte=models.F("pay_min_minor")),
+                name="market_listing_pay_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="market_listing_open_idx"),
+            models.Index(fields=["poster", "-id"], name="market_listing_poster_idx"),
+            models.Index(fields=["status", "closes_at"], name="market_listing_closing_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ListingSkill(models.Model):
+    """A skill a listing asks for, at a level; required ones count in the match score, nice-to-have ones are shown."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="skills")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(choices=SkillLevel.choices, default=SkillLevel.BEGINNER)
+    is_required = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["listing_id", "-is_required", "skill_id"]
+        constraints = [models.UniqueConstraint(fields=["listing", "skill"], name="market_listingskill_once")]
+        indexes = [models.Index(fields=["skill", "listing"], name="market_listingskill_skill_idx")]
+
+
+class ListingMilestone(models.Model):
+    """One milestone of a gig: the contract copies these when a proposal is accepted."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=160)
+    amount_minor = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["listing_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "position"], name="market_listingmilestone_position"),
+            models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="market_listingmilestone_positive"),
+        ]

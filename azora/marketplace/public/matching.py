@@ -1,0 +1,19 @@
+"""Matching that explains itself: listings for a person, and a person for a listing (owner: MARKET-APPLY)."""
+
+from __future__ import annotations
+
+import uuid
+
+from azora.marketplace.public.views import ListingMatchView, MatchView
+
+__all__ = ["match_for", "matches_for_user"]
+
+
+def matches_for_user(*, user_id: uuid.UUID, limit: int = 20, kind: str | None = None) -> list[ListingMatchView]:
+    """Open listings scoring at least the threshold (60), best first, each with its reasons."""
+    raise NotImplementedError
+
+
+def match_for(*, user_id: uuid.UUID, listing_id: uuid.UUID) -> MatchView:
+    """The score of one person for one listing, with reasons, whatever the threshold."""
+    raise NotImplementedError

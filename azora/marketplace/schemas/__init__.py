@@ -1,0 +1,1 @@
+"""Marketplace request and response schemas, one module per area."""

@@ -1,0 +1,1 @@
+"""The marketplace read side, one module per area."""

@@ -1,0 +1,1 @@
+"""The marketplace write side, one module per area."""

@@ -1,0 +1,1 @@
+"""The Marketplace UI views, one module per area."""
