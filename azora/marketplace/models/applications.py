@@ -69,6 +69,9 @@ class ApplicationTransition(models.Model):
     class Meta:
         ordering = ["application_id", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"
+
 
 class Message(PublicModel):
     """A message between the poster and the applicant, in the application's thread."""

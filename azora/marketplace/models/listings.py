@@ -106,6 +106,9 @@ class ListingSkill(models.Model):
         constraints = [models.UniqueConstraint(fields=["listing", "skill"], name="market_listingskill_once")]
         indexes = [models.Index(fields=["skill", "listing"], name="market_listingskill_skill_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.skill_id} ({self.level})"
+
 
 class ListingMilestone(models.Model):
     """One milestone of a gig: the contract copies these when a proposal is accepted."""
@@ -121,3 +124,6 @@ class ListingMilestone(models.Model):
             models.UniqueConstraint(fields=["listing", "position"], name="market_listingmilestone_position"),
             models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="market_listingmilestone_positive"),
         ]
+
+    def __str__(self) -> str:
+        return self.title
