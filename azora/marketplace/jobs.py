@@ -1,3 +1,3 @@
-"""Azora Marketplace's periodic jobs (each area appends its own)."""
+"""Azora Marketplace's periodic jobs for escrow and reviews: auto-release and publishing (owner: MARKET-ESCROW)."""
 
 from __future__ import annotations

@@ -1,3 +1,3 @@
-"""Azora Marketplace's handlers for other apps' events (each calls one local service; each area appends its own)."""
+"""The marketplace's handlers for other apps' events: certificates verify skills (owner: MARKET-LISTINGS)."""
 
 from __future__ import annotations

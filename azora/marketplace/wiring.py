@@ -7,7 +7,9 @@ import importlib
 # Each area's module that registers subscribers, periodic jobs or demo loaders when imported.
 _AREA_MODULES: tuple[str, ...] = (
     "azora.marketplace.jobs",
+    "azora.marketplace.jobs_listings",
     "azora.marketplace.subscribers",
+    "azora.marketplace.subscribers_payments",
     "azora.marketplace.demo",
 )
 
