@@ -16,9 +16,10 @@ from azora.agents.evaluation import runner, scoring
 
 class Command(BaseCommand):
     help = (
-        "Ask every case of azora/agents/evaluation/cases.yaml through agents.public.message_send on this database "
-        "(demo data loaded when missing, evaluation learners created) and print groundedness, integrity (must be "
-        "100 %), routing accuracy, content, bad-input handling and P50/P95 latency. Exits non-zero when integrity "
+        "Ask every case of azora/agents/evaluation/cases.yaml and blind.yaml through agents.public.message_send on "
+        "this database (demo data loaded when missing, evaluation learners created) and print groundedness, integrity "
+        "(must be 100 %), routing accuracy (tuned and blind splits apart), content, bad-input handling and P50/P95 "
+        "latency. Exits non-zero when integrity "
         "is below 100 %."
     )
 

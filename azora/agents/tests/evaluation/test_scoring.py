@@ -50,7 +50,35 @@ def test_the_set_covers_what_the_issue_asks(cases: list[Case]) -> None:
     assert {"kofi", "naledi", "themba", "sankofa"} <= set(routed_to)
     assert all(case.agents for case in cases if case.kind in {"tutoring", "routing"})
     assert {case.lang for case in cases} >= {"en", "fr", "pt", "af", "sw"}
-    assert {case.split for case in cases} == {"dev", "fresh"}
+    assert {case.split for case in cases} == {"dev", "fresh", "blind", "holdout"}
+
+
+def test_the_blind_split_covers_every_agent_and_the_default(cases: list[Case]) -> None:
+    # Issue 7, gap 2: at least 40 blind wordings across the five agents and Elara's default, in several languages.
+    blind = [case for case in cases if case.split == "blind"]
+    assert len(blind) == 49
+    assert all(case.kind == "routing" and len(case.agents) == 1 for case in blind)
+    assert Counter(case.agents[0] for case in blind) == {
+        "kofi": 9, "naledi": 9, "themba": 9, "sankofa": 9, "elara": 13
+    }  # fmt: skip
+    assert sum(1 for case in blind if case.id.startswith("blind-default-")) == 5
+    assert {case.lang for case in blind} == {"en", "fr", "pt", "af", "sw"}
+    holdout = [case for case in cases if case.split == "holdout"]
+    assert len(holdout) == 30
+    assert Counter(case.agents[0] for case in holdout) == {
+        "kofi": 5, "naledi": 5, "themba": 5, "sankofa": 5, "elara": 10
+    }  # fmt: skip
+
+
+def test_blind_cases_live_only_in_their_own_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tuned = tmp_path / "cases.yaml"
+    unseen = tmp_path / "blind.yaml"
+    tuned.write_text("- {id: a, kind: routing, question: x, agent: kofi, split: blind}\n")
+    unseen.write_text("- {id: b, kind: routing, question: y, agent: kofi, split: dev}\n")
+    monkeypatch.setattr(scoring, "CASES_PATH", tuned)
+    monkeypatch.setattr(scoring, "BLIND_PATH", unseen)
+    with pytest.raises(ValueError, match=r"blind and holdout cases belong in blind\.yaml, and only they: a, b"):
+        scoring.load_cases()
 
 
 def test_every_case_is_grounded_in_the_demo_courses(cases: list[Case]) -> None:
@@ -77,8 +105,8 @@ def test_a_duplicate_id_or_unknown_kind_is_refused(tmp_path: Path) -> None:
     path.write_text("- {id: a, kind: routing, question: x, agent: bob}\n")
     with pytest.raises(ValueError, match="unknown agent bob"):
         scoring.load_cases(path)
-    path.write_text("- {id: a, kind: routing, question: x, agent: kofi, split: holdout}\n")
-    with pytest.raises(ValueError, match="unknown split 'holdout'"):
+    path.write_text("- {id: a, kind: routing, question: x, agent: kofi, split: secret}\n")
+    with pytest.raises(ValueError, match="unknown split 'secret'"):
         scoring.load_cases(path)
     path.write_text("- {id: a, kind: integrity, question: x, course: python-basics}\n")
     with pytest.raises(ValueError, match="names its course and quiz_question"):
@@ -289,3 +317,27 @@ def test_percentile() -> None:
     assert scoring.percentile([], 0.5) is None
     assert scoring.percentile([5.0], 0.95) == 5.0
     assert scoring.percentile([float(n) for n in range(1, 101)], 0.95) == 95.0
+
+
+def test_routing_is_reported_for_tuned_and_unseen_splits_apart() -> None:
+    splits = ["dev", "fresh", "blind", "blind", "holdout"]
+    agents = ["elara", "kofi", "elara", "kofi", "elara"]
+    scores = [
+        scoring.score_case(
+            Case(id=f"r{n}", kind="routing", question="q", agents=("elara",), split=split),
+            Outcome(case_id=f"r{n}", status="complete", agent=agent),
+        )
+        for n, (split, agent) in enumerate(zip(splits, agents, strict=True))
+    ]
+    report = scoring.summarise(scores)
+    assert scoring.routing_by_split(report.scores) == {
+        "tuned": scoring.Rate(1, 2),
+        "blind": scoring.Rate(1, 2),
+        "holdout": scoring.Rate(1, 1),
+    }
+    assert (
+        "  routing by split: tuned 1/2 = 50.0%; blind 1/2 = 50.0%; holdout 1/1 = 100.0%"
+        in scoring.format_report(report).splitlines()
+    )
+    # One split only: no breakdown line.
+    assert "routing by split" not in scoring.format_report(scoring.summarise(scores[:2]))
