@@ -93,12 +93,13 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--strict", action="store_true", help="exit with status 1 when a target is missed")
     parser.add_argument(
         "--scenario",
-        choices=("api", "money", "education", "ai", "elara"),
+        choices=("api", "money", "education", "ai", "elara", "marketplace"),
         default="api",
         help="api (this run: /livez vs /api/v1/me), money (bench/money.py: ledger transfers vs pgbench), "
         "education (bench/education.py: catalogue search, course page, my enrolments vs raw SQL), "
         "ai (bench/ai.py: chat through /api/v1/ai/chat vs straight to a 50 ms model server) or "
-        "elara (bench/agents.py: time to first token through Elara's pipeline vs the bare AI routing call)",
+        "elara (bench/agents.py: time to first token through Elara's pipeline vs the bare AI routing call) or "
+        "marketplace (bench/marketplace.py: listing search and my matches at 64 connections vs the search's raw SQL)",
     )
     args = parser.parse_args(argv)
     args.interfaces = [name.strip() for name in args.interface.split(",") if name.strip()]
@@ -590,7 +591,9 @@ def login_summary(figures: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     # `--scenario money` hands the whole run to bench/money.py (the ledger benchmark), with its own options.
     chooser = argparse.ArgumentParser(add_help=False)
-    chooser.add_argument("--scenario", choices=("api", "money", "education", "ai", "elara"), default="api")
+    chooser.add_argument(
+        "--scenario", choices=("api", "money", "education", "ai", "elara", "marketplace"), default="api"
+    )
     chosen, rest = chooser.parse_known_args(sys.argv[1:] if argv is None else argv)
     if chosen.scenario == "money":
         import money
@@ -608,6 +611,10 @@ def main(argv: list[str] | None = None) -> int:
         import agents
 
         return agents.main(rest)
+    if chosen.scenario == "marketplace":
+        import marketplace
+
+        return marketplace.main(rest)
     args = options(rest)
     wrk = None if args.python_loadgen else wrk_available()
     if wrk is None:
