@@ -9,12 +9,16 @@ __all__ = [
     "AlreadyEndorsed",
     "AlreadyReviewed",
     "ApplicationNotFound",
+    "ContractNotActive",
     "ContractNotEnded",
     "ContractNotFound",
+    "ContractNotPossible",
     "DisputeNotFound",
     "DisputeNotOpen",
+    "DisputesAdminOnly",
     "EndorseSelf",
     "EndorsementRateLimited",
+    "FundingInvalid",
     "ListingInvalid",
     "ListingNotEditable",
     "ListingNotFound",
@@ -23,6 +27,9 @@ __all__ = [
     "MilestoneStateInvalid",
     "NotAParty",
     "OwnListing",
+    "RatingInvalid",
+    "ReasonRequired",
+    "ResolutionInvalid",
     "ReviewRejected",
     "SkillInvalid",
     "SkillNotFound",
@@ -166,3 +173,41 @@ class AlreadyReviewed(Conflict):
 class ReviewRejected(ValidationFailed):
     code = "review_rejected"
     title = "The review's text breaks the community rules."
+
+
+# --- Contracts and escrow, more (MARKET-ESCROW) ---
+
+
+class ContractNotActive(Conflict):
+    code = "contract_not_active"
+    title = "The contract has ended; nothing more can be done on it."
+
+
+class ContractNotPossible(Conflict):
+    code = "contract_not_possible"
+    title = "Only an accepted gig proposal becomes a contract."
+
+
+class FundingInvalid(ValidationFailed):
+    code = "funding_invalid"
+    title = "Fund a milestone from your wallet, or by card with a card or a saved card."
+
+
+class ReasonRequired(ValidationFailed):
+    code = "reason_required"
+    title = "Say why, in a few words (at most 5,000 characters)."
+
+
+class DisputesAdminOnly(PermissionDenied):
+    code = "disputes_admin_only"
+    title = "Only platform admins see and decide disputes."
+
+
+class ResolutionInvalid(ValidationFailed):
+    code = "resolution_invalid"
+    title = "A dispute is resolved as release, refund or split."
+
+
+class RatingInvalid(ValidationFailed):
+    code = "rating_invalid"
+    title = "A rating is a whole number from 1 to 5."

@@ -1,5 +1,150 @@
-"""The marketplace contracts API."""
+"""The marketplace contracts API: contracts, escrow funding, submit, release, disputes and reviews (/api/v1).
 
-from ninja import Router
+Only the parties see or act on a contract (platform admins see it and decide disputes); anyone else gets 404.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from azora.accounts.public import request_user_id
+from azora.marketplace.public import contracts
+from azora.marketplace.schemas.contracts import (
+    ContractListOut,
+    ContractOut,
+    DisputeListOut,
+    DisputeOut,
+    DisputeResolveIn,
+    FundOut,
+    MilestoneFundIn,
+    MilestoneOut,
+    MilestoneSubmitIn,
+    RatingOut,
+    ReasonIn,
+    ReviewCreateIn,
+    ReviewOut,
+    UserReviewsOut,
+)
 
 router = Router()
+
+__all__ = ["router"]
+
+
+def _user_id(request: HttpRequest) -> uuid.UUID:
+    """The signed-in user (session or JWT); API keys carry no marketplace scope, so money moves need a person."""
+    return request_user_id(request, scope="marketplace")
+
+
+@router.get("/contracts/{uuid:contract_id}", response=ContractOut, summary="One contract (its parties and admins)")
+def contract_get(request: HttpRequest, contract_id: uuid.UUID) -> ContractOut:
+    return ContractOut.of(contracts.contract_get(viewer_id=_user_id(request), contract_id=contract_id))
+
+
+@router.get("/me/contracts", response=ContractListOut, summary="My contracts as client or seller, newest first")
+def my_contracts(request: HttpRequest) -> ContractListOut:
+    return ContractListOut(items=[ContractOut.of(v) for v in contracts.contracts_of_user(user_id=_user_id(request))])
+
+
+@router.post(
+    "/contracts/{uuid:contract_id}/cancel",
+    response=ContractOut,
+    summary="Cancel an active contract (either party): every unreleased hold is voided",
+)
+def contract_cancel(request: HttpRequest, contract_id: uuid.UUID, payload: ReasonIn) -> ContractOut:
+    view = contracts.contract_cancel(actor_id=_user_id(request), contract_id=contract_id, reason=payload.reason)
+    return ContractOut.of(view)
+
+
+@router.post(
+    "/milestones/{uuid:milestone_id}/fund",
+    response=FundOut,
+    summary="Put a milestone's amount in escrow (the client): from the wallet, or by card into the wallet first",
+)
+def milestone_fund(request: HttpRequest, milestone_id: uuid.UUID, payload: MilestoneFundIn) -> FundOut:
+    card = None
+    if payload.card is not None:
+        card = {"type": "card", **payload.card.model_dump()}
+    result = contracts.milestone_fund(
+        actor_id=_user_id(request),
+        milestone_id=milestone_id,
+        source=payload.source,
+        payment_method=card,
+        saved_method_id=payload.saved_method_id,
+    )
+    return FundOut.of(result)
+
+
+@router.post("/milestones/{uuid:milestone_id}/submit", response=MilestoneOut, summary="Hand in the work (the seller)")
+def milestone_submit(request: HttpRequest, milestone_id: uuid.UUID, payload: MilestoneSubmitIn) -> MilestoneOut:
+    view = contracts.milestone_submit(actor_id=_user_id(request), milestone_id=milestone_id, note=payload.note)
+    return MilestoneOut.of(view)
+
+
+@router.post(
+    "/milestones/{uuid:milestone_id}/release",
+    response=MilestoneOut,
+    summary="Release the held money to the seller, minus the marketplace fee (the client)",
+)
+def milestone_release(request: HttpRequest, milestone_id: uuid.UUID) -> MilestoneOut:
+    return MilestoneOut.of(contracts.milestone_release(actor_id=_user_id(request), milestone_id=milestone_id))
+
+
+@router.post(
+    "/milestones/{uuid:milestone_id}/dispute",
+    response={201: DisputeOut},
+    summary="Dispute a funded or submitted milestone (either party); an admin decides",
+)
+def milestone_dispute(request: HttpRequest, milestone_id: uuid.UUID, payload: ReasonIn) -> Status[DisputeOut]:
+    view = contracts.milestone_dispute(actor_id=_user_id(request), milestone_id=milestone_id, reason=payload.reason)
+    return Status(201, DisputeOut.of(view))
+
+
+@router.get("/disputes", response=DisputeListOut, summary="Disputes, newest first (platform admins)")
+def disputes_list(request: HttpRequest, status: str = "open") -> DisputeListOut:
+    views = contracts.disputes_list(admin_id=_user_id(request), status=status or None)
+    return DisputeListOut(items=[DisputeOut.of(view) for view in views])
+
+
+@router.post(
+    "/disputes/{uuid:dispute_id}/resolve",
+    response=DisputeOut,
+    summary="Decide a dispute as release, refund or split (platform admins)",
+)
+def dispute_resolve(request: HttpRequest, dispute_id: uuid.UUID, payload: DisputeResolveIn) -> DisputeOut:
+    view = contracts.dispute_resolve(
+        admin_id=_user_id(request),
+        dispute_id=dispute_id,
+        resolution=payload.resolution,
+        seller_amount=payload.seller_amount,
+        note=payload.note,
+    )
+    return DisputeOut.of(view)
+
+
+@router.post(
+    "/contracts/{uuid:contract_id}/reviews",
+    response={201: ReviewOut},
+    summary="Review the other party of an ended contract (once per side; hidden until both are in or 14 days pass)",
+)
+def review_create(request: HttpRequest, contract_id: uuid.UUID, payload: ReviewCreateIn) -> Status[ReviewOut]:
+    view = contracts.review_create(
+        author_id=_user_id(request), contract_id=contract_id, rating=payload.rating, text=payload.text
+    )
+    return Status(201, ReviewOut.of(view))
+
+
+@router.get(
+    "/users/{uuid:user_id}/reviews",
+    response=UserReviewsOut,
+    summary="Published reviews about a person, newest first, with their average rating",
+)
+def user_reviews(request: HttpRequest, user_id: uuid.UUID) -> UserReviewsOut:
+    _user_id(request)
+    return UserReviewsOut(
+        rating=RatingOut.of(contracts.rating_summary_of_user(user_id=user_id)),
+        items=[ReviewOut.of(view) for view in contracts.reviews_of_user(user_id=user_id)],
+    )
