@@ -8,6 +8,7 @@ __all__ = [
     "AlreadyApplied",
     "AlreadyEndorsed",
     "AlreadyReviewed",
+    "ApplicationInvalid",
     "ApplicationNotFound",
     "ContractNotActive",
     "ContractNotEnded",
@@ -23,6 +24,7 @@ __all__ = [
     "ListingNotEditable",
     "ListingNotFound",
     "ListingNotOpen",
+    "MessageInvalid",
     "MilestoneNotFound",
     "MilestoneStateInvalid",
     "NotAParty",
@@ -116,6 +118,16 @@ class TransitionNotAllowed(Conflict):
 class NotAParty(PermissionDenied):
     code = "not_a_party"
     title = "Only the other party can do that."
+
+
+class ApplicationInvalid(ValidationFailed):
+    code = "application_invalid"
+    title = "The application is not valid."
+
+
+class MessageInvalid(ValidationFailed):
+    code = "message_invalid"
+    title = "The message is not valid."
 
 
 # --- Contracts, escrow and disputes (MARKET-ESCROW) ---

@@ -68,6 +68,18 @@ class ApplicationStatusChanged(DomainEvent):
     to_status: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class ApplicationMessageSent(DomainEvent):
+    """A message in an application's thread; `recipient_id` is the other party (for a notification)."""
+
+    event_type: ClassVar[str] = "marketplace.application_message_sent"
+
+    message_id: uuid.UUID
+    application_id: uuid.UUID
+    sender_id: uuid.UUID
+    recipient_id: uuid.UUID
+
+
 # --- Contracts, escrow, disputes and reviews (MARKET-ESCROW) ---
 
 

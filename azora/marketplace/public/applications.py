@@ -30,23 +30,39 @@ def application_create(
     available_from: date | None = None,
 ) -> ApplicationView:
     """Refused: applying twice, to a listing that is not open, or to one's own."""
-    raise NotImplementedError
+    from azora.marketplace.services import applications
+
+    return applications.application_create(
+        applicant_id=applicant_id,
+        listing_id=listing_id,
+        cover_letter=cover_letter,
+        portfolio_links=portfolio_links,
+        expected_pay_minor=expected_pay_minor,
+        availability=availability,
+        available_from=available_from,
+    )
 
 
 def application_get(*, viewer_id: uuid.UUID, application_id: uuid.UUID) -> ApplicationView:
     """For the applicant, the poster (and the organisation's admins) and platform admins; NotFound for others."""
-    raise NotImplementedError
+    from azora.marketplace.selectors import applications
+
+    return applications.application_get(viewer_id=viewer_id, application_id=application_id)
 
 
 def applications_of_user(*, user_id: uuid.UUID, status: str | None = None) -> list[ApplicationView]:
-    raise NotImplementedError
+    from azora.marketplace.selectors import applications
+
+    return applications.applications_of_user(user_id=user_id, status=status)
 
 
 def applications_of_listing(
     *, viewer_id: uuid.UUID, listing_id: uuid.UUID, status: str | None = None
 ) -> list[ApplicationView]:
     """The poster's view: ranked by the same match score, best first, each with its reasons."""
-    raise NotImplementedError
+    from azora.marketplace.selectors import applications
+
+    return applications.applications_of_listing(viewer_id=viewer_id, listing_id=listing_id, status=status)
 
 
 def application_transition(
@@ -55,12 +71,20 @@ def application_transition(
     """Allowed transitions only. The poster moves it along submitted → reviewing → shortlisted → interviewing →
     offered and may reject; the applicant withdraws, and accepts an offer. Accepting a gig proposal creates the
     contract (`contract_id` in the result) with the listing's milestones."""
-    raise NotImplementedError
+    from azora.marketplace.services import applications
+
+    return applications.application_transition(
+        actor_id=actor_id, application_id=application_id, to_status=to_status, note=note
+    )
 
 
 def messages_of(*, viewer_id: uuid.UUID, application_id: uuid.UUID) -> list[MessageView]:
-    raise NotImplementedError
+    from azora.marketplace.selectors import applications
+
+    return applications.messages_of(viewer_id=viewer_id, application_id=application_id)
 
 
 def message_send(*, sender_id: uuid.UUID, application_id: uuid.UUID, body: str) -> MessageView:
-    raise NotImplementedError
+    from azora.marketplace.services import applications
+
+    return applications.message_send(sender_id=sender_id, application_id=application_id, body=body)

@@ -11,9 +11,13 @@ __all__ = ["match_for", "matches_for_user"]
 
 def matches_for_user(*, user_id: uuid.UUID, limit: int = 20, kind: str | None = None) -> list[ListingMatchView]:
     """Open listings scoring at least the threshold (60), best first, each with its reasons."""
-    raise NotImplementedError
+    from azora.marketplace.selectors import matching
+
+    return matching.matches_for_user(user_id=user_id, limit=limit, kind=kind)
 
 
 def match_for(*, user_id: uuid.UUID, listing_id: uuid.UUID) -> MatchView:
     """The score of one person for one listing, with reasons, whatever the threshold."""
-    raise NotImplementedError
+    from azora.marketplace.selectors import matching
+
+    return matching.match_for(user_id=user_id, listing_id=listing_id)

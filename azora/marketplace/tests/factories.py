@@ -94,6 +94,9 @@ class ListingSkillFactory(DjangoModelFactory[ListingSkill]):  # type: ignore[mis
 class GigFactory(ListingFactory):
     """An open remote gig with a fixed price of R5,000.00 in two milestones (R2,000 and R3,000)."""
 
+    class Meta:
+        skip_postgeneration_save = True  # the milestones hook writes its own rows; the listing needs no second save
+
     kind = ListingKind.GIG
     job_type = ""
     title = factory.Sequence(lambda n: f"Landing page build {n}")
