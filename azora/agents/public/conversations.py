@@ -68,7 +68,7 @@ def conversation_get(*, conversation_id: uuid.UUID, viewer_id: uuid.UUID) -> Con
 def message_send(*, conversation_id: uuid.UUID, user_id: uuid.UUID, text: str, request_id: str = "") -> ExchangeResult:
     """Ask; returns the stored exchange. Raises MessageEmpty, MessageTooLong, ConsentRequired,
     QuestionLimitReached, ConversationNotFound before anything is written."""
-    from azora.agents.services import orchestrator
+    from azora.agents.services import allowance, orchestrator
 
     prepared = orchestrator.prepare(
         conversation_id=conversation_id,
@@ -77,7 +77,8 @@ def message_send(*, conversation_id: uuid.UUID, user_id: uuid.UUID, text: str, r
         request_id=request_id,
         notice_version=OVERSIGHT_NOTICE_VERSION,
     )
-    return orchestrator.drain(orchestrator.run(prepared, streamed=False))
+    run = orchestrator.run(prepared, streamed=False)
+    return orchestrator.drain(allowance.answer_counted(run, reservation=prepared.reservation))
 
 
 def message_stream(*, conversation_id: uuid.UUID, user_id: uuid.UUID, text: str, request_id: str = "") -> ReplyStream:
@@ -87,7 +88,7 @@ def message_stream(*, conversation_id: uuid.UUID, user_id: uuid.UUID, text: str,
     exhausted. When the provider breaks mid-answer the streamed text ends with a notice and `result.answer` is the
     stored `interrupted` message (not the partial text): show `result.answer.content`. Closing the stream before
     its end stores nothing."""
-    from azora.agents.services import orchestrator
+    from azora.agents.services import allowance, orchestrator
 
     prepared = orchestrator.prepare(
         conversation_id=conversation_id,
@@ -99,7 +100,8 @@ def message_stream(*, conversation_id: uuid.UUID, user_id: uuid.UUID, text: str,
     holder: list[ReplyStream] = []
 
     def chunks() -> Iterator[str]:
-        result = yield from orchestrator.run(prepared, streamed=True)
+        run = orchestrator.run(prepared, streamed=True)
+        result = yield from allowance.answer_counted(run, reservation=prepared.reservation)
         holder[0].result = result
 
     stream = ReplyStream(chunks(), agent=prepared.agent_view, routing=prepared.routing)

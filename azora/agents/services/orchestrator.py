@@ -24,8 +24,7 @@ from azora.agents import language as languages
 from azora.agents import memory_notes
 from azora.agents import routing as router
 from azora.agents.config import AgentsSettings, agents_settings
-from azora.agents.counters import COUNTER_NAME
-from azora.agents.errors import ConsentRequired, MessageEmpty, MessageTooLong, QuestionLimitReached
+from azora.agents.errors import ConsentRequired, MessageEmpty, MessageTooLong
 from azora.agents.hints import integrity_hint
 from azora.agents.models import Agent, Conversation, ConversationMode, MessageRole, MessageStatus
 from azora.agents.public.memory import memory_add, memory_of
@@ -35,14 +34,13 @@ from azora.agents.selectors.conversations import (
     agent_view,
     conversation_of_learner,
     history_of,
-    questions_used_this_month,
 )
+from azora.agents.services.allowance import QuestionReservation, question_reserve
 from azora.agents.services.consent import consent_given
 from azora.agents.services.conversations import Answer, exchange_store
 from azora.agents.tools import NO_SOURCE_NOTE, ToolContext, gather
 from azora.ai_routing.public import ChatMessage, ChatOptions, ChatResult, chat, chat_stream
 from azora.education.public import open_answer_revealed, open_attempt_questions
-from azora.revenue.public import entitlement_check
 from azora.shared.errors import DomainError
 
 logger = structlog.get_logger(__name__)
@@ -140,6 +138,7 @@ class Prepared:
     plan_code: str
     settings: AgentsSettings
     started: float
+    reservation: QuestionReservation | None = None
 
 
 def prepare(
@@ -157,10 +156,6 @@ def prepare(
         raise MessageTooLong(extra={"limit": settings.message_max_chars, "length": len(stripped)})
     if not consent_given(user_id=user_id, notice_version=notice_version):
         raise ConsentRequired(extra={"notice_version": notice_version})
-    used = questions_used_this_month(user_id=user_id)
-    entitlement = entitlement_check(user_id=user_id, name=COUNTER_NAME, used=used)
-    if not entitlement.allowed:
-        raise QuestionLimitReached(extra={"limit": entitlement.limit, "used": used, "plan": entitlement.plan_code})
     verdict = languages.detect(stripped, served=settings.served_languages)
     agents = active_agents()
     if not agents:
@@ -178,6 +173,9 @@ def prepare(
         reason = f"not a served language: {verdict.language or verdict.script} ({verdict.reason})"
         routing = RoutingView(intent=LANGUAGE_INTENT, agent_slug=default.slug, score=0.0, reasons=(reason,))
     agent = next((a for a in agents if a.slug == routing.agent_slug), default)
+    # The last check, and the only write: a slot of the allowance, taken under a row lock (released by `run`'s caller
+    # through allowance.answer_counted), so two concurrent questions cannot both take the last one.
+    reservation = question_reserve(user_id=user_id)
     return Prepared(
         conversation=conversation,
         user_id=user_id,
@@ -187,9 +185,10 @@ def prepare(
         agent_view=agent_view(agent),
         routing=routing,
         language=verdict,
-        plan_code=entitlement.plan_code,
+        plan_code=reservation.plan_code,
         settings=settings,
         started=started,
+        reservation=reservation,
     )
 
 

@@ -195,7 +195,7 @@ def test_a_money_question_is_routed_to_kofi_and_the_decision_is_stored(room: Cla
         "intent": "money",
         "agent_slug": "kofi",
         "score": 3.0,
-        "reasons": ["intent money from: azr, rewards, earn"],
+        "reasons": ["intent money from: azr, reward, earn"],
     }
     assert Message.objects.get(id=exchange.question.id).intent == "money"
 
