@@ -29,6 +29,8 @@ __all__ = [
     "MilestoneStateInvalid",
     "NotAParty",
     "OwnListing",
+    "ProfileInvalid",
+    "ProfileNotFound",
     "RatingInvalid",
     "ReasonRequired",
     "ResolutionInvalid",
@@ -67,6 +69,16 @@ class EndorsementRateLimited(Conflict):
     code = "endorsement_rate_limited"
     title = "You have endorsed too many skills recently; try again later."
     status = 429
+
+
+class ProfileNotFound(NotFound):
+    code = "profile_not_found"
+    title = "Profile not found."
+
+
+class ProfileInvalid(ValidationFailed):
+    code = "profile_invalid"
+    title = "The profile is not valid."
 
 
 # --- Listings (MARKET-LISTINGS) ---

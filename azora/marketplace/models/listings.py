@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from azora.marketplace.models.skills import Skill, SkillLevel
@@ -74,6 +75,12 @@ class Listing(PublicModel):
     status = models.CharField(max_length=8, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     application_count = models.PositiveIntegerField(default=0)
+    # Denormalised on write for search (MARKET-LISTINGS): the skill names and aliases, indexed with the text, and
+    # the poster's name as shown (the organisation's or the person's), so a search page needs no cross-app lookup.
+    skills_text = models.TextField(blank=True, default="")
+    poster_name = models.CharField(max_length=200, blank=True, default="")
+    # Kept with the skills (MARKET-APPLY's request): matching finds open listings with no required skill by index.
+    required_skill_count = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-id"]
@@ -87,6 +94,26 @@ class Listing(PublicModel):
             models.Index(fields=["status", "-published_at"], name="market_listing_open_idx"),
             models.Index(fields=["poster", "-id"], name="market_listing_poster_idx"),
             models.Index(fields=["status", "closes_at"], name="market_listing_closing_idx"),
+            # Search over open listings only (partial indexes): keyset orders for "newest" and "pay", and the
+            # equality facets; the full-text GIN index is in migration 0002 (raw SQL per engine).
+            models.Index(
+                models.F("published_at").desc(),
+                models.F("id").desc(),
+                name="market_listing_open_new_idx",
+                condition=models.Q(status="open"),
+            ),
+            models.Index(
+                models.F("pay_max_minor").desc(),
+                models.F("id").desc(),
+                name="market_listing_open_pay_idx",
+                condition=models.Q(status="open"),
+            ),
+            models.Index(Lower("location"), name="market_listing_open_loc_idx", condition=models.Q(status="open")),
+            models.Index(
+                fields=["id"],
+                name="market_listing_noskill_idx",
+                condition=models.Q(status="open", required_skill_count=0),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,397 @@
+"""Listing search behind one selector: full text over open listings with filters, facets and three sorts, on
+PostgreSQL (a weighted generated tsvector with a partial GIN index) and SQLite (FTS5 kept by triggers); migration
+0002_search creates both (owner: MARKET-LISTINGS).
+
+Speed (the bench: 50,000 open listings): every query is over `status = 'open'`, which partial indexes cover --
+GIN for the text, (published_at DESC, id DESC) for newest, (pay_max_minor DESC, id DESC) for pay, lower(location).
+Newest and pay page by keyset (the index order, no OFFSET); relevance pages by offset (ranks are floats). Facet
+counts over a large result (>= FACET_CACHE_MIN rows) are cached for FACET_CACHE_SECONDS, keyed by the filters and
+a generation that every listing write bumps, so a hot search costs the page query and two prefetches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import BooleanField, Count, Exists, FloatField, Max, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
+from django.utils.translation import gettext
+
+from azora.marketplace.errors import ListingInvalid
+from azora.marketplace.models import JobType, Listing, ListingKind, ListingSkill, ListingStatus, Skill
+from azora.marketplace.public.views import FacetCount, ListingPage, MatchView
+from azora.marketplace.selectors import skills as skill_selectors
+from azora.marketplace.selectors.listings import listing_view, with_view_relations
+from azora.shared.errors import NotFound
+from azora.shared.money import CURRENCY_EXPONENTS, Money
+from azora.shared.pagination import InvalidCursor, clamp_limit, decode_cursor, encode_cursor
+
+__all__ = ["FACETS", "PAY_BANDS", "SORTS", "SearchFilters", "listing_search"]
+
+SORTS = ("best", "newest", "pay")
+FACETS = ("kind", "job_type", "remote", "location", "skill", "currency", "pay")
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 12
+MAX_SKILL_FILTERS = 10
+LOCATION_FACET_SIZE = 10
+SKILL_FACET_SIZE = 15
+FACET_CACHE_MIN = 1000
+FACET_CACHE_SECONDS = 60
+SEARCH_GENERATION_KEY = "marketplace:search:generation"  # bumped by services.listings on every write
+# Bands of the top of a listing's pay (pay_max, minor units): the value is "low-high" ("5000000-" has no top).
+PAY_BANDS: tuple[tuple[int, int | None], ...] = (
+    (0, 1_000_000),
+    (1_000_000, 2_500_000),
+    (2_500_000, 5_000_000),
+    (5_000_000, None),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    text: str
+    kind: str | None
+    job_type: str | None
+    remote: bool | None
+    location: str | None
+    skill_ids: tuple[uuid.UUID, ...]
+    currency: str | None
+    pay_min_minor: int | None
+    pay_max_minor: int | None
+
+    def key(self) -> str:
+        values: list[Any] = [self.text, self.kind, self.job_type, self.remote, self.location]
+        values += [sorted(map(str, self.skill_ids)), self.currency, self.pay_min_minor, self.pay_max_minor]
+        return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()[:32]
+
+
+def _invalid(field: str, message: str) -> ListingInvalid:
+    return ListingInvalid(message, extra={"errors": [{"field": f"query.{field}", "message": message}]})
+
+
+def _filters(
+    *,
+    query: str,
+    kind: str | None,
+    job_type: str | None,
+    remote: bool | None,
+    location: str | None,
+    skills: Sequence[str],
+    currency: str | None,
+    pay_min_minor: int | None,
+    pay_max_minor: int | None,
+    sort: str,
+) -> SearchFilters:
+    """Checks every parameter before a query runs; unknown values are clear 422s, never an empty page."""
+    if sort not in SORTS:
+        raise _invalid("sort", f"sort is one of {', '.join(SORTS)}.")
+    if kind and kind not in ListingKind.values:
+        raise _invalid("kind", f"kind is one of {', '.join(ListingKind.values)}.")
+    if job_type and job_type not in JobType.values:
+        raise _invalid("job_type", f"job_type is one of {', '.join(JobType.values)}.")
+    currency = (currency or "").strip().upper() or None
+    if currency and currency not in CURRENCY_EXPONENTS:
+        raise _invalid("currency", f"currency is one of {', '.join(sorted(CURRENCY_EXPONENTS))}.")
+    for name, value in (("pay_min_minor", pay_min_minor), ("pay_max_minor", pay_max_minor)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise _invalid(name, f"{name} is a whole amount in minor units, 0 or more.")
+    if len(skills) > MAX_SKILL_FILTERS:
+        raise _invalid("skill", f"At most {MAX_SKILL_FILTERS} skills.")
+    skill_ids: list[uuid.UUID] = []
+    for reference in skills:
+        try:
+            skill_id = skill_selectors.skill_resolve(reference).id
+        except NotFound:
+            raise _invalid("skill", f"{reference} is not in the skills catalogue.") from None
+        if skill_id not in skill_ids:
+            skill_ids.append(skill_id)
+    text = " ".join((query or "").replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
+    location = " ".join((location or "").split()) or None
+    return SearchFilters(
+        text=text,
+        kind=kind or None,
+        job_type=job_type or None,
+        remote=remote,
+        location=location,
+        skill_ids=tuple(skill_ids),
+        currency=currency,
+        pay_min_minor=pay_min_minor,
+        pay_max_minor=pay_max_minor,
+    )
+
+
+def _fts5_expression(text: str) -> str | None:
+    """An FTS5 query: every word must match, as a word or a word prefix; None when no word is left."""
+    terms = re.findall(r"\w+", text)[:MAX_TERMS]
+    return " ".join(f'"{term}"*' for term in terms) or None
+
+
+def _filtered(filters: SearchFilters, *, rank: bool) -> QuerySet[Listing]:
+    """Open listings matching the filters and text; with `rank`, annotated with `rank` (higher is better)."""
+    queryset = Listing.objects.filter(status=ListingStatus.OPEN)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.job_type:
+        queryset = queryset.filter(job_type=filters.job_type)
+    if filters.remote is not None:
+        queryset = queryset.filter(is_remote=filters.remote)
+    if filters.location:
+        queryset = queryset.alias(location_folded=Lower("location")).filter(location_folded=filters.location.lower())
+    if filters.currency:
+        queryset = queryset.filter(currency=filters.currency)
+    if filters.pay_min_minor is not None:  # pays at least this much
+        queryset = queryset.filter(pay_max_minor__gte=filters.pay_min_minor)
+    if filters.pay_max_minor is not None:  # starts at or below this much
+        queryset = queryset.filter(pay_min_minor__lte=filters.pay_max_minor)
+    for skill_id in filters.skill_ids:
+        queryset = queryset.filter(Exists(ListingSkill.objects.filter(listing_id=OuterRef("pk"), skill_id=skill_id)))
+    if not filters.text:
+        return queryset
+    if connection.vendor == "postgresql":
+        matched = RawSQL(
+            "search_vector @@ websearch_to_tsquery('english', %s)", (filters.text,), output_field=BooleanField()
+        )
+        queryset = queryset.alias(matched=matched).filter(matched=True)
+        if rank:
+            queryset = queryset.annotate(
+                rank=RawSQL(
+                    "ts_rank(search_vector, websearch_to_tsquery('english', %s))",
+                    (filters.text,),
+                    output_field=FloatField(),
+                )
+            )
+        return queryset
+    expression = _fts5_expression(filters.text)
+    if expression is None:
+        return queryset.none()
+    ids = RawSQL("SELECT listing_id FROM marketplace_listing_fts WHERE marketplace_listing_fts MATCH %s", (expression,))
+    queryset = queryset.filter(pk__in=ids)
+    if rank:
+        # bm25 is lower for better matches; weights: listing_id (unindexed), title, skills, location, description.
+        queryset = queryset.annotate(
+            rank=RawSQL(
+                "(SELECT -bm25(marketplace_listing_fts, 0.0, 10.0, 6.0, 3.0, 1.0) FROM marketplace_listing_fts"
+                " WHERE marketplace_listing_fts MATCH %s AND listing_id = marketplace_listing.id)",
+                (expression,),
+                output_field=FloatField(),
+            )
+        )
+    return queryset
+
+
+# --- Pages ---
+
+KEYSET_FIELDS = {"newest": "published_at", "pay": "pay_max_minor"}
+
+
+def _keyset_after(sort: str, value: str, last_id: str) -> Q:
+    field = KEYSET_FIELDS[sort]
+    parsed: Any = datetime.fromisoformat(value) if sort == "newest" else int(value)
+    return Q(**{f"{field}__lt": parsed}) | Q(**{field: parsed, "id__lt": uuid.UUID(last_id)})
+
+
+def _decode(cursor: str, *, sort: str) -> tuple[str, str]:
+    cursor_sort, first, second = decode_cursor(cursor, size=3)
+    if cursor_sort != sort:
+        raise InvalidCursor()
+    try:
+        if sort == "best":
+            if int(first) < 0:
+                raise InvalidCursor()
+        else:
+            _keyset_after(sort, first, second)
+    except (ValueError, TypeError) as error:
+        raise InvalidCursor() from error
+    return first, second
+
+
+def _page_rows(filters: SearchFilters, *, sort: str, cursor: str | None, size: int) -> tuple[list[Listing], str | None]:
+    offset = 0
+    if sort == "best":
+        queryset = _filtered(filters, rank=True).order_by("-rank", "-published_at", "-id")  # type: ignore[misc]
+        if cursor:
+            offset = int(_decode(cursor, sort=sort)[0])
+    else:
+        field = KEYSET_FIELDS[sort]
+        queryset = _filtered(filters, rank=False).order_by(f"-{field}", "-id")
+        if cursor:
+            queryset = queryset.filter(_keyset_after(sort, *_decode(cursor, sort=sort)))
+    rows = list(with_view_relations(queryset)[offset : offset + size + 1])
+    has_more = len(rows) > size
+    rows = rows[:size]
+    if not has_more or not rows:
+        return rows, None
+    last = rows[-1]
+    if sort == "best":
+        return rows, encode_cursor([sort, str(offset + size), ""])
+    value = last.published_at.isoformat() if sort == "newest" and last.published_at else str(last.pay_max_minor)
+    return rows, encode_cursor([sort, value, str(last.id)])
+
+
+# --- Facets ---
+
+
+def _band_label(low: int, high: int | None, currency: str | None) -> str:
+    def amount(minor: int) -> str:
+        if currency:
+            return f"{Money(minor, currency).to_decimal():,.0f}"
+        return f"{minor // 100:,}"
+
+    if low == 0 and high is not None:
+        return gettext("Up to %(high)s") % {"high": amount(high)}
+    if high is None:
+        return gettext("%(low)s or more") % {"low": amount(low)}
+    return gettext("%(low)s to %(high)s") % {"low": amount(low), "high": amount(high)}
+
+
+def _facets(filters: SearchFilters) -> dict[str, tuple[FacetCount, ...]]:
+    """Counts over the filtered results, one grouped query per facet (small: open listings matching the filters)."""
+    base = _filtered(filters, rank=False).order_by()
+    facets: dict[str, tuple[FacetCount, ...]] = {}
+    kinds = dict(base.values_list("kind").annotate(count=Count("id")))
+    facets["kind"] = tuple(
+        FacetCount(value=value, label=str(label), count=kinds[value])
+        for value, label in ListingKind.choices
+        if kinds.get(value)
+    )
+    job_types = dict(base.exclude(job_type="").values_list("job_type").annotate(count=Count("id")))
+    facets["job_type"] = tuple(
+        FacetCount(value=value, label=str(label), count=job_types[value])
+        for value, label in JobType.choices
+        if job_types.get(value)
+    )
+    remote = dict(base.values_list("is_remote").annotate(count=Count("id")))
+    facets["remote"] = tuple(
+        FacetCount(value=value, label=label, count=remote[flag])
+        for flag, value, label in ((True, "true", gettext("Remote")), (False, "false", gettext("On site")))
+        if remote.get(flag)
+    )
+    locations = (
+        base.exclude(location="")
+        .values(folded=Lower("location"))
+        .annotate(count=Count("id"), label=Max("location"))
+        .order_by("-count", "folded")[:LOCATION_FACET_SIZE]
+    )
+    facets["location"] = tuple(
+        FacetCount(value=row["label"], label=row["label"], count=row["count"]) for row in locations
+    )
+    skill_rows = list(
+        ListingSkill.objects.filter(listing__in=base.values("id"))
+        .values("skill_id", "skill__name")
+        .annotate(count=Count("listing_id"))
+        .order_by("-count", "skill__name")[:SKILL_FACET_SIZE]
+    )
+    skills = {skill.id: skill for skill in Skill.objects.filter(id__in=[row["skill_id"] for row in skill_rows])}
+    facets["skill"] = tuple(
+        FacetCount(value=skills[row["skill_id"]].slug, label=skills[row["skill_id"]].name, count=row["count"])
+        for row in skill_rows
+    )
+    currencies = base.values_list("currency").annotate(count=Count("id")).order_by("-count", "currency")
+    facets["currency"] = tuple(FacetCount(value=value, label=value, count=count) for value, count in currencies)
+    band_counts = base.aggregate(
+        **{
+            f"band{index}": Count(
+                "id", filter=Q(pay_max_minor__gte=low, **({"pay_max_minor__lt": high} if high else {}))
+            )
+            for index, (low, high) in enumerate(PAY_BANDS)
+        }
+    )
+    facets["pay"] = tuple(
+        FacetCount(
+            value=f"{low}-{high if high is not None else ''}",
+            label=_band_label(low, high, filters.currency),
+            count=band_counts[f"band{index}"],
+        )
+        for index, (low, high) in enumerate(PAY_BANDS)
+        if band_counts[f"band{index}"]
+    )
+    return facets
+
+
+def _cached_facets(filters: SearchFilters) -> dict[str, tuple[FacetCount, ...]]:
+    generation = cache.get(SEARCH_GENERATION_KEY, 0)
+    key = f"marketplace:search:facets:{generation}:{filters.key()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return {name: tuple(FacetCount(*item) for item in items) for name, items in cached.items()}
+    facets = _facets(filters)
+    if sum(item.count for item in facets["kind"]) >= FACET_CACHE_MIN:
+        # Only large results are cached: there the counts are costly and a minute's lag is invisible.
+        plain = {name: [(item.value, item.label, item.count) for item in items] for name, items in facets.items()}
+        cache.set(key, plain, timeout=FACET_CACHE_SECONDS)
+    return facets
+
+
+# --- Matches for a signed-in viewer ---
+
+
+def _matches(viewer_id: uuid.UUID, listing_ids: list[uuid.UUID]) -> dict[uuid.UUID, MatchView]:
+    """The viewer's match with each listing of the page, through matching's batch selector when it exists."""
+    from azora.marketplace.selectors import matching
+
+    batch = getattr(matching, "matches_for_listings", None)
+    if batch is None or not listing_ids:
+        return {}
+    result: dict[uuid.UUID, MatchView] = batch(user_id=viewer_id, listing_ids=listing_ids)
+    return result
+
+
+def listing_search(
+    *,
+    viewer_id: uuid.UUID | None,
+    query: str = "",
+    kind: str | None = None,
+    job_type: str | None = None,
+    remote: bool | None = None,
+    location: str | None = None,
+    skills: Sequence[str] = (),
+    currency: str | None = None,
+    pay_min_minor: int | None = None,
+    pay_max_minor: int | None = None,
+    sort: str = "best",
+    cursor: str | None = None,
+    limit: int = 20,
+    with_facets: bool = True,
+) -> ListingPage:
+    """Open listings matching the text and filters in `sort` order, one cursor page, with facet counts.
+
+    "best" is relevance for a text query (newest without one); with a signed-in viewer, listings of equal
+    relevance on the page are ordered by the viewer's match score.
+    """
+    size = clamp_limit(limit)
+    filters = _filters(
+        query=query,
+        kind=kind,
+        job_type=job_type,
+        remote=remote,
+        location=location,
+        skills=skills,
+        currency=currency,
+        pay_min_minor=pay_min_minor,
+        pay_max_minor=pay_max_minor,
+        sort=sort,
+    )
+    effective = "newest" if sort == "best" and not filters.text else sort
+    rows, next_cursor = _page_rows(filters, sort=effective, cursor=cursor, size=size)
+    matches = _matches(viewer_id, [row.id for row in rows]) if viewer_id is not None else {}
+    if matches and effective == "best":
+        # Stable: equal ranks keep their order unless the match tells them apart.
+        rows.sort(
+            key=lambda row: (-float(getattr(row, "rank", 0.0)), -(matches[row.id].score if row.id in matches else -1))
+        )
+    return ListingPage(
+        items=tuple(listing_view(row) for row in rows),
+        next_cursor=next_cursor,
+        facets=_cached_facets(filters) if with_facets else {},
+        matches=matches,
+    )
