@@ -26,6 +26,10 @@ StrategyName = Literal["fallback", "weighted", "lowest_latency", "lowest_cost", 
 class ChatMessage:
     role: Role
     content: str
+    # Platform-authored or already-checked context (an agent's prompt, lesson passages, a transcript whose turns were
+    # checked when written): the guard's input rails check it for personal data only, and only when the chat may
+    # leave for an external provider. Set by server-side callers only, never from a request body.
+    trusted: bool = False
 
 
 @dataclass(frozen=True)

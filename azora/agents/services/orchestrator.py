@@ -214,9 +214,11 @@ def model_messages(prepared: Prepared, tool_context: ToolContext | None) -> list
     """Two messages: one system message (the agent's prompt, the mode, the learner's memory, the tools' context with
     numbered passages, the conversation so far) and the learner's question.
 
-    The constitution's input rail checks every message of a chat separately, and earlier turns were checked when
-    they were asked; folding everything that is ours (or already checked) into one system message makes the rail
-    run twice per question instead of once per message (QUALITY's profile: a third of the time to first token)."""
+    Everything in the system message is ours or was checked when it was written (the prompt, lesson passages, tool
+    facts, memory noted from checked questions, earlier turns checked by the input and output rails), so it is
+    marked `trusted`: the constitution's input rails judge only the learner's new message and look through the
+    system message for personal data only when the chat may go to an external provider. Re-running every detector
+    over it was most of the time to first token (docs/performance.md, "Elara")."""
     parts = [system_prompt(prepared.agent.slug), mode_instruction(prepared.conversation.mode)]
     memory = _memory_lines(prepared)
     if memory:
@@ -231,7 +233,7 @@ def model_messages(prepared: Prepared, tool_context: ToolContext | None) -> list
             f"{'Learner' if row.role == MessageRole.USER else prepared.agent.name}: {row.content}" for row in history
         ]
         parts.append("The conversation so far (oldest first):\n" + "\n\n".join(turns))
-    return [ChatMessage("system", "\n\n".join(parts)), ChatMessage("user", prepared.text)]
+    return [ChatMessage("system", "\n\n".join(parts), trusted=True), ChatMessage("user", prepared.text)]
 
 
 def chat_options(prepared: Prepared) -> ChatOptions:

@@ -1,9 +1,9 @@
 """The rails: run the detectors (and the integrity check) on one text and decide; pure, no database.
 
 Input rails: injection/jailbreak, personal data (redacted when the text leaves for an external provider), hazards,
-profanity, and integrity against the learner's open questions. Output rails: personal data (always redacted),
-hazards, bias, profanity, disclosure, integrity. The services add the database around it (profile, open questions,
-audit); the streaming guard calls it per sentence.
+profanity, and integrity against the learner's open questions; trusted context gets the personal-data check only.
+Output rails: personal data (always redacted), hazards, bias, profanity, disclosure, integrity. The services add the
+database around it (profile, open questions, audit); the streaming guard calls it per sentence.
 """
 
 from __future__ import annotations
@@ -38,6 +38,15 @@ def findings_for(
     if open_questions:
         found.extend(integrity_findings(text, open_questions))
     return found
+
+
+def trusted_findings(text: str, *, redact_personal_data: bool, language: str | None = None) -> list[Finding]:
+    """The input rails for trusted context (`ChatMessage.trusted`: an agent's prompt, lesson passages, a transcript
+    whose turns were checked when they were written): nothing to refuse in it, so only personal data is looked for,
+    and only when it will be redacted (the chat may leave for an external provider)."""
+    if not redact_personal_data:
+        return []
+    return list(detectors.detect_personal_data(text, language=language))
 
 
 def evaluate(

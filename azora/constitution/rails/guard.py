@@ -31,7 +31,7 @@ from azora.constitution import metrics, selectors, services
 from azora.constitution.policy import Action, Decision, Finding, Profile, Role, decide
 from azora.constitution.rails import detectors
 from azora.constitution.rails import messages as texts
-from azora.constitution.rails.engine import findings_for
+from azora.constitution.rails.engine import findings_for, trusted_findings
 from azora.shared.observability.logging import get_logger
 
 logger = get_logger("azora.constitution")
@@ -123,8 +123,15 @@ class ConstitutionGuard:
         started = time.perf_counter()
         facts = self._facts(context)
         profile = facts.profile
+        # Only what the caller wrote is judged; trusted context (the agents' prompt, passages and a transcript checked
+        # turn by turn) is only looked through for personal data to redact, which re-running every detector over
+        # it on every question (most of the time to first token, docs/performance.md) would not change.
         per_message = [
-            findings_for(m.content, role=Role.INPUT, open_questions=facts.open_questions if m.role == "user" else ())
+            trusted_findings(m.content, redact_personal_data=context.provider_is_external)
+            if m.trusted
+            else findings_for(
+                m.content, role=Role.INPUT, open_questions=facts.open_questions if m.role == "user" else ()
+            )
             for m in messages
         ]
         decision = decide(
@@ -134,7 +141,7 @@ class ConstitutionGuard:
             redact_personal_data=context.provider_is_external,
         )
         redacted = tuple(
-            ChatMessage(role=m.role, content=_redact(m.content, found))
+            ChatMessage(role=m.role, content=_redact(m.content, found), trusted=m.trusted)
             for m, found in zip(messages, per_message, strict=True)
         )
         outgoing = redacted if decision.redactions else tuple(messages)

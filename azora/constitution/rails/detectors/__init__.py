@@ -20,7 +20,15 @@ from azora.constitution.rails.detectors.pii import find_personal_data
 from azora.constitution.rails.detectors.profanity import find_profanity, warm_up
 from azora.constitution.rails.detectors.text import fold, guess_language
 
-__all__ = ["BLOCKING_SEVERITY", "Finding", "detect_input", "detect_output", "redact", "warm_up"]
+__all__ = [
+    "BLOCKING_SEVERITY",
+    "Finding",
+    "detect_input",
+    "detect_output",
+    "detect_personal_data",
+    "redact",
+    "warm_up",
+]
 
 # A finding this severe blocks under the STANDARD profile already; the profanity model adds nothing then.
 BLOCKING_SEVERITY = 5
@@ -42,6 +50,15 @@ def detect_input(text: str, *, language: str | None = None) -> list[Finding]:
     if not any(finding.severity >= BLOCKING_SEVERITY for finding in findings):
         findings += find_profanity(text, folded, language=language)
     return _ordered(findings)
+
+
+def detect_personal_data(text: str, *, language: str | None = None) -> list[Finding]:
+    """Personal data only: what trusted context (ours, or checked when it was written) is checked for before it
+    leaves for an external provider, so that a learner's earlier message in a transcript is still redacted."""
+    if not text:
+        return []
+    language = language or guess_language(fold(text))
+    return _ordered(find_personal_data(text, language=language))
 
 
 def detect_output(text: str, *, language: str | None = None) -> list[Finding]:

@@ -89,7 +89,20 @@ def test_disclosure(text: str, flagged: bool) -> None:
 def test_profanity_probability_equals_the_shipped_predict_prob() -> None:
     from profanity_check import predict_prob
 
-    texts = ["you are a stupid idiot", "the history of the second world war", "fuck off", "sex education", ""]
+    texts = [
+        "you are a stupid idiot",
+        "the history of the second world war",
+        "fuck off",
+        "sex education",
+        "",
+        # repeated terms (count x idf), upper case, stop words, one-letter words, digits, underscores and accents
+        "Shit, SHIT and shit again: a 2nd go at the_loop isn't 1 bit fun, caf\u00e9 na\u00efve d\u00e9j\u00e0 vu.",
+        "Hoe bereken ek die rente?",
+        "!!! ... ???",
+        "A for loop runs its body once for each item of the list, in order; the loop variable holds the current "
+        "item. Try it with a list of three names and print each one. What do you expect to see first, and why? "
+        "Look at the lesson's second example before you run it.",
+    ]
     expected = predict_prob(texts)
     for text, probability in zip(texts, expected, strict=True):
         assert profanity_probability(text) == pytest.approx(float(probability), abs=1e-9)
