@@ -96,14 +96,14 @@ def require_party(contract: Contract, actor_id: uuid.UUID, *, role: str | None, 
 
 def require_active(contract: Contract) -> None:
     if contract.status != ContractStatus.ACTIVE:
-        raise errors.ContractNotActive(extra={"status": contract.status})
+        raise errors.ContractNotActive(extra={"contract_status": contract.status})
 
 
 def require_status(milestone: Milestone, *allowed: str) -> None:
     if milestone.status not in allowed:
         raise errors.MilestoneStateInvalid(
             f"The milestone is {milestone.status}; that needs it {' or '.join(allowed)}.",
-            extra={"status": milestone.status, "allowed": list(allowed)},
+            extra={"milestone_status": milestone.status, "allowed": list(allowed)},
         )
 
 

@@ -59,7 +59,9 @@ def review_create(*, author_id: uuid.UUID, contract_id: uuid.UUID, rating: int, 
         result = constitution.text_validate(
             text=cleaned, role="output", user_id=author_id, purpose="marketplace_review"
         )
-        if result.action == constitution.Action.REFUSE:
+        # Allow and redact keep the (redacted) text; refuse or revise (abuse, hazards) reject the review: there is
+        # no model here to revise a person's words.
+        if result.action not in (constitution.Action.ALLOW, constitution.Action.REDACT):
             raise errors.ReviewRejected(extra={"violations": list(result.violations)})
         cleaned = result.text
     now = timezone.now()
