@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,13 +23,26 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, FloatField, Max, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils.translation import gettext
 
 from azora.marketplace.errors import ListingInvalid
-from azora.marketplace.models import JobType, Listing, ListingKind, ListingSkill, ListingStatus, Skill
+from azora.marketplace.models import JobType, Listing, ListingKind, ListingSkill, ListingStatus
 from azora.marketplace.public.views import FacetCount, ListingPage, MatchView
 from azora.marketplace.selectors import skills as skill_selectors
 from azora.marketplace.selectors.listings import listing_view, with_view_relations
@@ -255,27 +269,47 @@ def _band_label(low: int, high: int | None, currency: str | None) -> str:
 
 
 def _facets(filters: SearchFilters) -> dict[str, tuple[FacetCount, ...]]:
-    """Counts over the filtered results, one grouped query per facet (small: open listings matching the filters)."""
+    """Counts over the filtered results in three queries: one scan grouped by the small-valued columns (kind, job
+    type, remote, currency, pay band -- at most a few hundred groups, summed here), the top places, the top skills."""
     base = _filtered(filters, rank=False).order_by()
-    facets: dict[str, tuple[FacetCount, ...]] = {}
-    kinds = dict(base.values_list("kind").annotate(count=Count("id")))
-    facets["kind"] = tuple(
-        FacetCount(value=value, label=str(label), count=kinds[value])
-        for value, label in ListingKind.choices
-        if kinds.get(value)
+    band = Case(
+        *[
+            When(Q(pay_max_minor__gte=low, **({"pay_max_minor__lt": high} if high is not None else {})), then=Value(i))
+            for i, (low, high) in enumerate(PAY_BANDS)
+        ],
+        default=Value(0),
+        output_field=IntegerField(),
     )
-    job_types = dict(base.exclude(job_type="").values_list("job_type").annotate(count=Count("id")))
-    facets["job_type"] = tuple(
-        FacetCount(value=value, label=str(label), count=job_types[value])
-        for value, label in JobType.choices
-        if job_types.get(value)
-    )
-    remote = dict(base.values_list("is_remote").annotate(count=Count("id")))
-    facets["remote"] = tuple(
-        FacetCount(value=value, label=label, count=remote[flag])
-        for flag, value, label in ((True, "true", gettext("Remote")), (False, "false", gettext("On site")))
-        if remote.get(flag)
-    )
+    groups = base.annotate(band=band).values_list("kind", "job_type", "is_remote", "currency", "band")
+    kinds: Counter[str] = Counter()
+    job_types: Counter[str] = Counter()
+    remote: Counter[bool] = Counter()
+    currencies: Counter[str] = Counter()
+    bands: Counter[int] = Counter()
+    for kind, job_type, is_remote, currency, band_index, count in groups.annotate(count=Count("id")):
+        kinds[kind] += count
+        if job_type:
+            job_types[job_type] += count
+        remote[is_remote] += count
+        currencies[currency] += count
+        bands[band_index] += count
+    facets: dict[str, tuple[FacetCount, ...]] = {
+        "kind": tuple(
+            FacetCount(value=value, label=str(label), count=kinds[value])
+            for value, label in ListingKind.choices
+            if kinds[value]
+        ),
+        "job_type": tuple(
+            FacetCount(value=value, label=str(label), count=job_types[value])
+            for value, label in JobType.choices
+            if job_types[value]
+        ),
+        "remote": tuple(
+            FacetCount(value=value, label=label, count=remote[flag])
+            for flag, value, label in ((True, "true", gettext("Remote")), (False, "false", gettext("On site")))
+            if remote[flag]
+        ),
+    }
     locations = (
         base.exclude(location="")
         .values(folded=Lower("location"))
@@ -285,35 +319,27 @@ def _facets(filters: SearchFilters) -> dict[str, tuple[FacetCount, ...]]:
     facets["location"] = tuple(
         FacetCount(value=row["label"], label=row["label"], count=row["count"]) for row in locations
     )
-    skill_rows = list(
+    skill_rows = (
         ListingSkill.objects.filter(listing__in=base.values("id"))
-        .values("skill_id", "skill__name")
+        .values("skill__slug", "skill__name")
         .annotate(count=Count("listing_id"))
         .order_by("-count", "skill__name")[:SKILL_FACET_SIZE]
     )
-    skills = {skill.id: skill for skill in Skill.objects.filter(id__in=[row["skill_id"] for row in skill_rows])}
     facets["skill"] = tuple(
-        FacetCount(value=skills[row["skill_id"]].slug, label=skills[row["skill_id"]].name, count=row["count"])
-        for row in skill_rows
+        FacetCount(value=row["skill__slug"], label=row["skill__name"], count=row["count"]) for row in skill_rows
     )
-    currencies = base.values_list("currency").annotate(count=Count("id")).order_by("-count", "currency")
-    facets["currency"] = tuple(FacetCount(value=value, label=value, count=count) for value, count in currencies)
-    band_counts = base.aggregate(
-        **{
-            f"band{index}": Count(
-                "id", filter=Q(pay_max_minor__gte=low, **({"pay_max_minor__lt": high} if high else {}))
-            )
-            for index, (low, high) in enumerate(PAY_BANDS)
-        }
+    facets["currency"] = tuple(
+        FacetCount(value=value, label=value, count=count)
+        for value, count in sorted(currencies.items(), key=lambda item: (-item[1], item[0]))
     )
     facets["pay"] = tuple(
         FacetCount(
             value=f"{low}-{high if high is not None else ''}",
             label=_band_label(low, high, filters.currency),
-            count=band_counts[f"band{index}"],
+            count=bands[index],
         )
         for index, (low, high) in enumerate(PAY_BANDS)
-        if band_counts[f"band{index}"]
+        if bands[index]
     )
     return facets
 
