@@ -125,7 +125,7 @@ def application_create(
         if listing_manager(user_id=applicant_id, poster_id=listing.poster_id, organisation_id=listing.organisation_id):
             raise OwnListing()
         if listing.status != ListingStatus.OPEN:
-            raise ListingNotOpen(extra={"status": listing.status})
+            raise ListingNotOpen(extra={"listing_status": listing.status})
         if Application.objects.filter(listing_id=listing_id, applicant_id=applicant_id).exists():
             raise AlreadyApplied()
         score = match(
@@ -197,7 +197,7 @@ def application_transition(
         if to_status == ApplicationStatus.ACCEPTED and listing.kind == ListingKind.GIG:
             gig = Listing.objects.select_for_update().get(id=listing.id)
             if gig.status != ListingStatus.OPEN:
-                raise ListingNotOpen(extra={"status": gig.status})
+                raise ListingNotOpen(extra={"listing_status": gig.status})
         now = timezone.now()
         application.status = to_status
         if to_status in _TERMINAL:
