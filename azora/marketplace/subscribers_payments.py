@@ -1,15 +1,18 @@
-"""The marketplace's handlers for the Payment Service's events: card-funded milestones (owner: MARKET-ESCROW).
+"""The marketplace's handlers for the Payment Service's (and the ledger's) events: card-funded milestones and
+expired escrow holds (owner: MARKET-ESCROW).
 
 A card payment for a milestone (purpose "marketplace_order", metadata milestone_id) lands in the client's wallet;
 on PaymentSucceeded the milestone's hold is made from there, on PaymentFailed the milestone is fundable again.
 Both are idempotent: only a FUNDING milestone of that very intent changes (the funding call may have done it
 already when the charge succeeded at once), and the hold's transfer id derives from the milestone.
+A hold the ledger voided on its own (expired after AZORA_MARKETPLACE_ESCROW_MAX_DAYS) shows as refunded.
 """
 
 from __future__ import annotations
 
 import uuid
 
+from azora.finance.events import TransferVoided
 from azora.marketplace.services import escrow
 from azora.payments.events import PaymentFailed, PaymentSucceeded
 from azora.shared.events import subscriber
@@ -37,3 +40,9 @@ def reopen_milestone_on_payment_failed(event: PaymentFailed) -> None:
     milestone_id = escrow.milestone_of_intent(payment_intent_id=event.payment_intent_id)
     if event.purpose == escrow.PAYMENT_PURPOSE and milestone_id is not None:
         escrow.milestone_funding_failed(milestone_id=milestone_id, payment_intent_id=event.payment_intent_id)
+
+
+@subscriber(TransferVoided, name="marketplace.refund_milestone_on_hold_expired")
+def refund_milestone_on_hold_expired(event: TransferVoided) -> None:
+    if event.kind == escrow.TRANSFER_KIND_HOLD:
+        escrow.milestone_hold_voided_elsewhere(transfer_id=event.transfer_id)

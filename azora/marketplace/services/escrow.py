@@ -441,3 +441,34 @@ def milestones_release_due(*, now: dt.datetime | None = None, batch: int = 200) 
 
 def milestone_of_intent(*, payment_intent_id: uuid.UUID) -> uuid.UUID | None:
     return Milestone.objects.filter(payment_intent_id=payment_intent_id).values_list("id", flat=True).first()
+
+
+def milestone_hold_voided_elsewhere(*, transfer_id: uuid.UUID) -> bool:
+    """The ledger voided a milestone's hold that the marketplace did not void itself: the escrow expired
+    (AZORA_MARKETPLACE_ESCROW_MAX_DAYS) and finance's expiry job returned the money to the client's wallet. The
+    milestone shows it as refunded (its transfer id cannot be held again). Idempotent: only a held milestone of
+    that hold changes; the marketplace's own voids (refund, cancel, split) have moved the milestone on already."""
+    milestone_id = Milestone.objects.filter(hold_transfer_id=transfer_id).values_list("id", flat=True).first()
+    if milestone_id is None:
+        return False
+    with transaction.atomic():
+        contract, milestone = locked_milestone(milestone_id=milestone_id)
+        if milestone.status not in HELD_STATUSES:
+            return False
+        transfer = finance.transfer_get(transfer_id=transfer_id)
+        if transfer is None or transfer.status != "voided":
+            return False
+        milestone.status = MilestoneStatus.REFUNDED
+        milestone.fee_minor = 0
+        milestone.auto_release_at = None
+        milestone.save(update_fields=["status", "fee_minor", "auto_release_at", "updated_at"])
+        publish(
+            MilestoneRefunded(
+                milestone_id=milestone.id,
+                contract_id=contract.id,
+                amount=Money(milestone.amount_minor, contract.currency),
+            )
+        )
+        complete_if_done(contract)
+    logger.warning("milestone_hold_expired", milestone_id=str(milestone_id))
+    return True
