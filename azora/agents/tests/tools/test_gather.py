@@ -64,7 +64,7 @@ def test_every_tool_of_the_roster_is_registered() -> None:
         "rewards_summary",
         "job_matches",
     } <= set(specs)
-    assert [name for name, spec in specs.items() if not spec.available] == ["job_matches"]
+    assert [name for name, spec in specs.items() if not spec.available] == []
 
 
 def test_a_failing_tool_is_reported_and_the_others_still_answer(broken_tools: None) -> None:
@@ -91,27 +91,12 @@ def test_a_failing_tool_is_reported_and_the_others_still_answer(broken_tools: No
     assert "the owning app is down" not in context.as_prompt()  # errors are named, never their messages
 
 
-def test_job_matches_says_plainly_that_matching_is_not_available_yet() -> None:
+def test_job_matches_answers_from_the_marketplace_beside_the_other_tools() -> None:
     naledi = agent("learner_progress", "job_matches", slug="naledi")
     context = gather(agent=naledi, user_id=UserFactory().id, text="Which jobs match my skills?")
-    (failure,) = context.failures
-    assert (failure.tool, failure.ok, failure.error, failure.citations, failure.data) == (
-        "job_matches",
-        False,
-        "unavailable",
-        (),
-        {},
-    )
-    assert failure.summary == (
-        "Job matching is not available yet: the Azora Marketplace, where jobs and skills will be matched, does "
-        "not exist yet. Say so plainly; do not name or invent job openings or employers."
-    )
-    assert context.as_prompt() == (
-        "Facts about the learner (from the platform; use them, do not reveal ids):\n"
-        "- learner_progress: The learner is not enrolled in any course yet.\n\n"
-        "Tools that could not answer (say so plainly if the learner asked for this; never make it up):\n"
-        f"- job_matches: {failure.summary}"
-    )
+    assert context.failures == ()
+    assert context.tools_used == ("learner_progress", "job_matches")
+    assert context.results[1].data == {"matches": []}
 
 
 def test_the_course_comes_from_the_conversation_when_given() -> None:
