@@ -182,6 +182,20 @@ class ChatOptions:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+# The heading under which a caller lists facts about the person it acts for in a system message, one
+# "- <source>: <fact>" line each (e.g. the agents' tool results). A model reads them with the rest of the prompt;
+# the offline provider, which has no model, quotes them before its lesson excerpts (adapters/local.py).
+FACTS_HEADING = "Facts about the learner (from the platform; use them, do not reveal ids):"
+
+
+def offline_only() -> bool:
+    """True when no provider but the built-in offline one (kind `local`) is active, so every chat would be answered
+    with lesson excerpts: callers that want a model's own words (onboarding guidance) can skip the call."""
+    from azora.ai_routing.selectors import offline_only as offline_only_selector
+
+    return offline_only_selector()
+
+
 def chat(*, messages: Sequence[ChatMessage], options: ChatOptions | None = None) -> ChatResult:
     """Route, budget, guard and record one chat; returns the whole answer.
 

@@ -13,7 +13,7 @@ import azora.accounts.public as accounts
 from azora.ai_routing import adapters, resilience
 from azora.ai_routing.config import ProviderConfig, router_settings
 from azora.ai_routing.errors import AiAdminRequired
-from azora.ai_routing.models import Budget, BudgetPeriod, Provider, Usage
+from azora.ai_routing.models import Budget, BudgetPeriod, Provider, ProviderKind, Usage
 from azora.shared.errors import ValidationFailed
 
 ADMIN_ROLES = frozenset({"platform_admin"})
@@ -51,6 +51,12 @@ def provider_config_of(row: Provider) -> ProviderConfig:
 def provider_configs(*, active_only: bool = True) -> list[ProviderConfig]:
     rows = Provider.objects.all() if not active_only else Provider.objects.filter(is_active=True)
     return [provider_config_of(row) for row in rows.order_by("priority", "name")]
+
+
+def offline_only() -> bool:
+    """True when no provider other than the built-in offline one (`local`) is active: every chat will be answered by
+    BM25 excerpts of lessons, so a caller that wants a model's own words (onboarding guidance) may skip the call."""
+    return not Provider.objects.filter(is_active=True).exclude(kind=ProviderKind.LOCAL).exists()
 
 
 def provider_list() -> QuerySet[Provider]:

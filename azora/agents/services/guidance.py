@@ -9,7 +9,7 @@ import structlog
 from azora.agents.public.views import GuidanceView
 from azora.agents.selectors.conversations import default_agent
 from azora.agents.services.orchestrator import system_prompt
-from azora.ai_routing.public import ChatMessage, ChatOptions, chat
+from azora.ai_routing.public import ChatMessage, ChatOptions, chat, offline_only
 
 logger = structlog.get_logger(__name__)
 
@@ -30,10 +30,13 @@ def step_guidance(
     *, user_id: uuid.UUID, flow: str, step: str, step_title: str, hint: str, language: str
 ) -> GuidanceView:
     """A model-written message when a real model answers; the scripted `hint` when only the offline provider is
-    there, the guard refuses, or anything fails. Never raises for a model failure."""
+    configured (`ai_routing.public.offline_only()`: then no chat is made at all), when the offline provider answered
+    after the others failed, when the guard refuses, or when anything fails. Never raises for a model failure."""
     agent = default_agent()
     slug, name = (agent.slug, agent.name) if agent is not None else ("elara", "Elara")
     scripted = GuidanceView(agent_slug=slug, agent_name=name, text=hint, extra={"source": "scripted"})
+    if offline_only():  # the offline provider would answer with lesson excerpts: no call, no usage, no audit rows
+        return scripted
     try:
         result = chat(
             messages=guidance_messages(flow=flow, step=step, step_title=step_title, hint=hint, language=language),

@@ -13,13 +13,14 @@ import importlib
 import threading
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
 from azora.agents.public.views import AgentView, CitationView, ConversationView
+from azora.ai_routing.public import FACTS_HEADING
 from azora.shared.observability.logging import get_logger
 
 __all__ = [
@@ -41,6 +42,9 @@ logger = get_logger("azora.agents")
 NO_SOURCE_NOTE = gettext_lazy(
     "I found nothing about this in the lessons of your courses, so this answer is not based on a course source."
 )
+
+# Facts the learner did not ask for, kept for a model's context (the offline provider does not quote them).
+BACKGROUND_HEADING = "Background about the learner (from the platform; use only if it helps, do not reveal ids):"
 
 # The modules that register the tools when imported (loaded on first use, so that importing this package is cheap
 # and the tools' modules may import the dataclasses defined here).
@@ -92,6 +96,9 @@ class ToolResult:
     data: dict[str, Any] = field(default_factory=dict)
     error: str = ""
     passages: tuple[ToolPassage, ...] = ()
+    # Whether the learner asked for these facts (set by `gather`): asked facts go under AI Routing's FACTS_HEADING,
+    # which a model reads and the offline provider quotes; the others are background for a model only.
+    asked: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,10 +157,15 @@ class ToolContext:
                 "No lesson passage of the learner's courses matches this question. Say plainly that the lessons hold "
                 f'nothing on it, in the learner\'s language (e.g. "{NO_SOURCE_NOTE}"), and do not invent a source.'
             )
-        facts = [f"- {result.tool}: {result.summary}" for result in self.results if result.ok and not result.passages]
-        if facts:
-            heading = "Facts about the learner (from the platform; use them, do not reveal ids):"
-            sections.append(heading + "\n" + "\n".join(facts))
+        # search_content's own summary is not a fact: its passages, or the no-passage instruction above, say it.
+        facts = [r for r in self.results if r.ok and not r.passages and r.tool != "search_content"]
+        asked = [f"- {result.tool}: {result.summary}" for result in facts if result.asked]
+        if asked:
+            # AI Routing's heading: a model reads the facts under it, the offline provider quotes them.
+            sections.append(FACTS_HEADING + "\n" + "\n".join(asked))
+        background = [f"- {result.tool}: {result.summary}" for result in facts if not result.asked]
+        if background:
+            sections.append(BACKGROUND_HEADING + "\n" + "\n".join(background))
         failures = [f"- {result.tool}: {result.summary}" for result in self.failures]
         if failures:
             sections.append(
@@ -177,6 +189,9 @@ class ToolSpec:
     # Whether the tool has anything to say about a question (None: always). `gather` skips a tool that does not
     # apply, so that a costly read (a grade computed on demand) runs only when the question is about it.
     applies: Callable[[str], bool] | None = None
+    # Whether the question asks for the tool's facts (None: only when `applies` says so, or for an agent other than
+    # the default one, whose tools are its topic). Unasked facts are background (see ToolResult.asked).
+    asked: Callable[[str], bool] | None = None
 
 
 _lock = threading.Lock()
@@ -191,10 +206,14 @@ def register_tool(
     description: str,
     available: bool = True,
     applies: Callable[[str], bool] | None = None,
+    asked: Callable[[str], bool] | None = None,
 ) -> None:
     """Register (or replace) the tool called `name`. An unavailable tool is registered so that agents may list it;
-    its function says why it cannot answer yet. `applies(text)` tells whether a question concerns the tool."""
-    spec = ToolSpec(name=name, function=function, description=description, available=available, applies=applies)
+    its function says why it cannot answer yet. `applies(text)` tells whether a question concerns the tool;
+    `asked(text)` whether it asks for the tool's facts (ToolResult.asked)."""
+    spec = ToolSpec(
+        name=name, function=function, description=description, available=available, applies=applies, asked=asked
+    )
     with _lock:
         _tools[name] = spec
 
@@ -261,8 +280,25 @@ def gather(
         spec = specs.get(name)
         if spec is not None and spec.applies is not None and not _applies(spec, text):
             continue
-        results.append(run_tool(name, request))
+        result = run_tool(name, request)
+        if result.ok and not _asked(spec, agent, text):
+            result = replace(result, asked=False)
+        results.append(result)
     return ToolContext(results=tuple(results))
+
+
+def _asked(spec: ToolSpec | None, agent: AgentView, text: str) -> bool:
+    """Whether the learner asked for the tool's facts: always for a specialist agent (Kofi's wallet is why Kofi was
+    asked); for the default agent when the tool only runs for questions about it (`applies`) or says it was asked."""
+    if spec is None or not agent.is_default or spec.applies is not None:
+        return True
+    if spec.asked is None:
+        return False
+    try:
+        return bool(spec.asked(text))
+    except Exception:  # a broken check keeps the facts as background: the answer goes on
+        logger.warning("agents.tool_asked_failed", tool=spec.name, exc_info=True)
+        return False
 
 
 def _applies(spec: ToolSpec, text: str) -> bool:

@@ -186,9 +186,43 @@ def recommend_lessons(request: ToolRequest) -> ToolResult:
     )
 
 
-register_tool("learner_progress", learner_progress, description="The learner's enrolments and progress.")
+# Words (accents folded) of a question about the learner's own progress or what to take next, in the served
+# languages: then Elara, who always reads them as background, states the facts (and the offline provider quotes them).
+PROGRESS_WORDS = frozenset(
+    {
+        # en
+        "progress", "doing", "far", "finished", "completed", "done", "enrolled", "enrolments", "enrollments",
+        "left", "next", "resume", "recommend", "recommended", "continue",
+        # fr
+        "progres", "progression", "avancement", "termine", "inscrit", "suivant", "prochaine", "continuer",
+        # pt
+        "progresso", "andamento", "terminei", "concluido", "inscrito", "proxima", "proximo", "continuar",
+        # af
+        "vordering", "klaar", "ingeskryf", "volgende", "aanbeveel",
+        # sw
+        "maendeleo", "nimemaliza", "nimesajiliwa", "inayofuata", "endelea",
+    }
+)  # fmt: skip
+
+
+def about_progress(text: str) -> bool:
+    """Does the question ask about the learner's own progress, enrolments or next lessons?"""
+    return not PROGRESS_WORDS.isdisjoint(_WORD.findall(normalise(text)))
+
+
+register_tool(
+    "learner_progress",
+    learner_progress,
+    description="The learner's enrolments and progress.",
+    asked=about_progress,
+)
 register_tool("learner_grades", learner_grades, description="The learner's own course grade(s).", applies=about_grades)
 register_tool(
     "explain_grade", explain_grade, description="How the learner's own course grade is made up.", applies=about_grades
 )
-register_tool("recommend_lessons", recommend_lessons, description="The learner's next incomplete lessons.")
+register_tool(
+    "recommend_lessons",
+    recommend_lessons,
+    description="The learner's next incomplete lessons.",
+    asked=about_progress,
+)

@@ -25,7 +25,7 @@ from azora.ai_routing.adapters.base import (
     estimate_prompt_tokens,
     estimate_tokens,
 )
-from azora.ai_routing.public import Citation
+from azora.ai_routing.public import FACTS_HEADING, Citation
 from azora.shared import knowledge
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -153,20 +153,62 @@ def _excerpt(text: str, *, sentences: int = 2, limit: int = 400) -> str:
     return excerpt if len(excerpt) <= limit else excerpt[: limit - 1].rstrip() + "…"
 
 
+_FACT_LINE = re.compile(r"^- [\w.-]+: (?P<fact>.*)$")
+
+
+def facts_of(messages: Sequence[object]) -> list[str]:
+    """The facts a caller listed under `FACTS_HEADING` in its system messages ("- <source>: <fact>" lines; a line
+    that does not start a fact continues the one before), without their sources, in order."""
+    facts: list[str] = []
+    for message in messages:
+        if getattr(message, "role", "") != "system":
+            continue
+        content = str(getattr(message, "content", ""))
+        start = content.find(FACTS_HEADING)
+        if start < 0:
+            continue
+        block = content[start + len(FACTS_HEADING) :].lstrip("\n").split("\n\n", 1)[0]
+        for line in block.splitlines():
+            match = _FACT_LINE.match(line)
+            if match:
+                facts.append(match.group("fact").strip())
+            elif facts and line.strip():
+                facts[-1] = f"{facts[-1]}\n{line.rstrip()}"
+    return facts
+
+
 def answer(
     messages: Sequence[object], *, course_id: uuid.UUID | None, user_id: uuid.UUID | None = None
 ) -> tuple[str, tuple[Citation, ...]]:
-    """The offline answer to the last user message: an introduction, the best passages the caller may read (a paid
-    course's lessons only for those who bought or teach it), and their sources."""
+    """The offline answer to the last user message: an introduction, the facts the caller gave about the learner
+    (their wallet, rewards, progress or grades, read by the caller's tools: quoted as given), the best passages the
+    caller may read (a paid course's lessons only for those who bought or teach it), and their sources."""
     question = next((getattr(m, "content", "") for m in reversed(messages) if getattr(m, "role", "") == "user"), "")
     readable = knowledge.readable_course_ids(user_id)
     # Passages that belong to no course are open to everyone (None in the allowed set).
     allowed = None if readable is None else frozenset([*readable, None])
     hits = INDEX.index().search(question, course_id=course_id, course_ids=allowed)
+    facts = facts_of(messages)
+    if facts:
+        intro = _(
+            "I am Azora's offline assistant: no AI model is connected, so I answer only from your account and the "
+            "platform's lessons."
+        )
+        listed = "\n".join(f"- {fact}" for fact in facts)
+        intro = f"{intro} " + _("Here is what your account shows:") + f"\n\n{listed}"
+        if not hits:
+            return intro, ()
+        intro += "\n\n" + _("And from the lessons:")
+        return _with_passages(intro, hits)
     intro = _("I am Azora's offline assistant: no AI model is connected, so I answer only from the platform's lessons.")
     if not hits:
         nothing = _("I found nothing in the lessons about that. Try other words, or ask your instructor.")
         return f"{intro} {nothing}", ()
+    return _with_passages(f"{intro} " + _("Here is what the lessons say:"), hits)
+
+
+def _with_passages(intro: str, hits: Sequence[Hit]) -> tuple[str, tuple[Citation, ...]]:
+    """The introduction, an excerpt of each passage, and the list of sources."""
     citations: list[Citation] = []
     for hit in hits:
         citation = Citation(title=hit.passage.title, url=hit.passage.url)
@@ -174,9 +216,7 @@ def answer(
             citations.append(citation)
     body = "\n\n".join(_excerpt(hit.passage.text) for hit in hits)
     sources = "\n".join(f"- {citation.title} ({citation.url})" for citation in citations)
-    return f"{intro} " + _("Here is what the lessons say:") + f"\n\n{body}\n\n" + _("Sources:") + f"\n{sources}", tuple(
-        citations
-    )
+    return f"{intro}\n\n{body}\n\n" + _("Sources:") + f"\n{sources}", tuple(citations)
 
 
 class LocalProvider:

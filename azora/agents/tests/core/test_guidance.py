@@ -57,3 +57,29 @@ def test_an_outage_falls_back_to_the_scripted_text(roster: dict[str, Agent], ext
     offline_provider_off()
     view = guidance(UserFactory().id)
     assert (view.text, view.extra) == (HINT, {"source": "scripted"})
+
+
+# --- offline_only(): no chat at all when only the offline provider is configured (issue 7, gap 5) -------------------
+
+
+def test_with_only_the_offline_provider_no_chat_is_made(roster: dict[str, Agent]) -> None:
+    from azora.ai_routing.public import offline_only
+    from azora.constitution.models import DecisionRecord
+
+    assert offline_only() is True
+    before = (Usage.objects.count(), DecisionRecord.objects.count())
+    view = guidance(UserFactory().id)
+    assert (view.text, view.extra) == (HINT, {"source": "scripted"})
+    assert (Usage.objects.count(), DecisionRecord.objects.count()) == before == (0, 0)
+
+
+def test_with_an_external_provider_the_governed_chat_is_made(roster: dict[str, Agent], external: OpenAIServer) -> None:
+    from azora.ai_routing.public import offline_only
+    from azora.constitution.models import DecisionRecord
+
+    assert offline_only() is False
+    external.script.default = Behaviour(text="Bienvenue !")
+    view = guidance(UserFactory().id)
+    assert (view.text, view.extra["source"]) == ("Bienvenue !", "model")
+    assert Usage.objects.filter(purpose="onboarding").count() == 1
+    assert DecisionRecord.objects.count() == 2  # the input and the output check
