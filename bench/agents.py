@@ -19,7 +19,11 @@ What one run does, with the built-in offline provider and the same number of con
    each client on its own keep-alive connection, one question after another (`--think S`: S seconds between an
    answer and the next question, the learners spread over one think time). Time to first token is when the
    first `event: delta` line arrives, full answer when the stream ends (after `event: done`);
-6. always stops the server and drops the database.
+6. then (`--single S`, default 8 s) both targets again with one learner alone: the time a question takes without
+   a queue, beside the loaded figure (back to back, 16 learners on 2 cores wait mostly for each other's CPU);
+7. always stops the server and drops the database.
+
+The load average is printed before, after and at the start of each phase: the machine may be shared.
 """
 
 from __future__ import annotations
@@ -86,6 +90,13 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         default=2,
         help="untimed questions per client and target, at least 4 per worker (default: 2)",
+    )
+    parser.add_argument(
+        "--single",
+        type=float,
+        default=8.0,
+        help="then seconds measured per target with one learner alone, the quiet figure beside the loaded one "
+        "(default: 8; 0 skips it)",
     )
     parser.add_argument("--workers", type=int, default=2, help="granian worker processes (default: 2)")
     parser.add_argument(
@@ -255,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
             "think_s": args.think,
             "workers": args.workers,
             "threads": args.threads,
+            "single_s": args.single,
             "question": QUESTION,
             "course": COURSE_SLUG,
         },
@@ -323,14 +335,19 @@ def main(argv: list[str] | None = None) -> int:
                     clients.append(Client(running.port, token, json.loads(body)["id"], made["course_id"]))
                 print(f"bench: elara: warm-up ({args.warmup} questions per client and target)", flush=True)
                 warm_up(clients, args.warmup, workers=args.workers)
-                for target in ("routing", "elara"):
-                    print(f"bench: elara: {target} for {args.duration:g} s at {args.clients} clients", flush=True)
+                # The loaded figures, then (--single) one learner alone: what a question costs without a queue.
+                phases = [(target, target, clients, args.duration) for target in ("routing", "elara")]
+                if args.single > 0:
+                    phases += [(f"{name}_single", name, clients[:1], args.single) for name in ("routing", "elara")]
+                for key, target, group, seconds in phases:
+                    print(f"bench: elara: {target} for {seconds:g} s at {len(group)} clients", flush=True)
+                    load = run.load_average()
                     cpu_before = run.process_group_cpu_seconds(running.process_group)
-                    results[target] = measure(clients, target, args.duration, think=args.think)
+                    results[key] = measure(group, target, seconds, think=args.think if len(group) > 1 else 0.0)
                     cpu = run.process_group_cpu_seconds(running.process_group) - cpu_before
-                    results[target]["server_cpu_ms_per_answer"] = round(
-                        cpu * 1000 / max(1, results[target]["answers"]), 2
-                    )
+                    results[key]["server_cpu_ms_per_answer"] = round(cpu * 1000 / max(1, results[key]["answers"]), 2)
+                    results[key]["clients"] = len(group)
+                    results[key]["load_average_at_start"] = load
                 info["server_log"] = str(log.relative_to(ROOT))
         except (RuntimeError, OSError, http.client.HTTPException, subprocess.SubprocessError) as error:
             print(f"bench: elara: failed: {error}", file=sys.stderr)
@@ -369,6 +386,8 @@ def report(summary: dict[str, Any]) -> str:
         f"question), {settings['duration_s']:g} s per target after "
         f"{settings['warmup_questions']} untimed questions each; azora serve wsgi {settings['workers']} workers x "
         f"{settings['threads']} threads; offline provider; the clients, PostgreSQL and Redis share the CPUs",
+        "load average (1 min) at the start of each phase: "
+        + ", ".join(f"{key} {row.get('load_average_at_start', ['?'])[0]}" for key, row in results.items()),
         f"question: {settings['question']!r} (course {settings['course']})",
         "",
         f"{'':<40}{'answers':>8}{'ans/s':>8}{'TTFT P50':>10}{'TTFT P95':>10}{'full P50':>10}{'full P95':>10}"
@@ -377,7 +396,11 @@ def report(summary: dict[str, Any]) -> str:
     for label, key in (
         ("bare AI routing (POST /api/v1/ai/chat)", "routing"),
         ("Elara (POST /api/v1/conversations/..)", "elara"),
+        ("one learner alone: bare AI routing", "routing_single"),
+        ("one learner alone: Elara", "elara_single"),
     ):
+        if key not in results:
+            continue
         row = results[key]
         lines.append(
             f"{label:<40}{row['answers']:>8}{row['answers_per_second']:>8}{row['ttft_p50_ms']:>10}"
@@ -390,7 +413,7 @@ def report(summary: dict[str, Any]) -> str:
         f"target: Elara's time to first token P95 < {TARGET_TTFT_P95_MS:.0f} ms: "
         f"{results['elara']['ttft_p95_ms']} ms {summary['verdict']}",
     ]
-    for key in ("routing", "elara"):
+    for key in results:
         if results[key]["errors"]:
             lines.append(f"{key} errors: {results[key]['error_kinds']}")
     return "\n".join(lines)

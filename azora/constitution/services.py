@@ -140,8 +140,13 @@ def _keeps_texts(decision: Decision) -> bool:
     return False
 
 
-def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
-    """Writes the decision (unsealed), seals pending records into the chain if no one else is, counts it."""
+def decision_record(*, decision: Decision, entry: AuditEntry, seal: bool = True) -> uuid.UUID:
+    """Writes the decision (unsealed), seals pending records into the chain if no one else is, counts it.
+
+    `seal=False` only inserts it (one statement, no transaction, the chain head not touched): for a record that a
+    later one of the same request will seal moments later, as the guard's input decision of a chat is sealed by its
+    output decision (or by any other writer, or the seal job, if the answer never ends). The chain is the same; a
+    chat's time to first token no longer waits on the head (docs/performance.md, "Elara")."""
     if entry.surface not in SURFACES:
         raise ValueError(f"unknown surface {entry.surface!r}")
     keep = _keeps_texts(decision)
@@ -171,20 +176,10 @@ def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
             else entry.constitution_number
         ),
     )
-    # One transaction: when the chain head is free, this writer also seals every pending record (its own
-    # included); when another writer holds it, the record is written unsealed and that writer, the next one or
-    # the seal job chains it. Writers never wait for each other.
-    with transaction.atomic():
-        head = _locked_head(wait=False)
-        if head is None:
-            record.save(force_insert=True)
-        else:
-            # Older records a writer left unsealed while another held the head (annotated by _locked_head).
-            if getattr(head, "has_pending", True):
-                _seal_pending(head, save_head=False)
-            _link(record, head)
-            record.save(force_insert=True)
-            head.save(update_fields=["last_sequence", "last_hash"])
+    if not seal:
+        record.save(force_insert=True)
+    else:
+        _record_sealing(record)
     _count(decision, entry.surface, entry.latency_us)
     if decision.would_block and not decision.blocked:
         # LENIENT warns and DEVELOPMENT logs: the text went through, but the record and this line say why it
@@ -196,6 +191,23 @@ def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
             violations=list(decision.violations),
         )
     return record.id
+
+
+def _record_sealing(record: DecisionRecord) -> None:
+    """One transaction: when the chain head is free, this writer also seals every pending record (its own
+    included); when another writer holds it, the record is written unsealed and that writer, the next one or the
+    seal job chains it. Writers never wait for each other."""
+    with transaction.atomic():
+        head = _locked_head(wait=False)
+        if head is None:
+            record.save(force_insert=True)
+        else:
+            # Older records a writer left unsealed while another held the head (annotated by _locked_head).
+            if getattr(head, "has_pending", True):
+                _seal_pending(head, save_head=False)
+            _link(record, head)
+            record.save(force_insert=True)
+            head.save(update_fields=["last_sequence", "last_hash"])
 
 
 def _locked_head(*, wait: bool) -> AuditChainHead | None:
