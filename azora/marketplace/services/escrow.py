@@ -280,10 +280,34 @@ def milestone_fund(
     raise errors.FundingInvalid(extra={"source": str(source)[:16]})
 
 
+# A card payment in one of these states has charged nothing yet and can still be canceled.
+_ABANDONABLE_INTENT_STATUSES = frozenset({"requires_payment_method", "requires_confirmation", "requires_action"})
+
+
 def _check_fundable(contract: Contract, milestone: Milestone, actor_id: uuid.UUID) -> None:
     require_party(contract, actor_id, role="client", missing=errors.MilestoneNotFound)
     require_active(contract)
+    if milestone.status == MilestoneStatus.FUNDING:
+        _abandon_stale_card_payment(contract, milestone)
     require_status(milestone, MilestoneStatus.PENDING)
+
+
+def _abandon_stale_card_payment(contract: Contract, milestone: Milestone) -> None:
+    """A card payment left waiting (a 3-D Secure challenge never answered) does not lock the milestone forever:
+    funding again cancels that intent, which has charged nothing, and starts over. A payment already being
+    charged (processing) or paid cannot be canceled, so the new funding is refused as funding twice.
+    In the caller's transaction: if the new funding is refused later, the cancel is rolled back too."""
+    if milestone.payment_intent_id is None:
+        return
+    intent = payments.payment_intent_get(intent_id=milestone.payment_intent_id, viewer_id=contract.client_id)
+    if intent.status not in _ABANDONABLE_INTENT_STATUSES:
+        return
+    try:
+        with transaction.atomic():
+            payments.payment_intent_cancel(intent_id=intent.id, customer_id=contract.client_id)
+    except DomainError:
+        return
+    _back_to_pending(milestone)
 
 
 def _fund_by_card(

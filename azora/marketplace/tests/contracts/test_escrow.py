@@ -41,6 +41,7 @@ from azora.marketplace.tests.contracts.conftest import (
 )
 from azora.marketplace.tests.factories import ApplicationFactory, ListingFactory
 from azora.payments import public as payments
+from azora.shared.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
@@ -237,9 +238,12 @@ def test_a_challenged_card_is_funding_until_the_payment_succeeded_event(
     assert result.payment_intent_id is not None
     assert (result.payment_status, result.milestone.status) == ("requires_action", "funding")
     assert result.next_action_url == f"/pay/checkout/{result.payment_intent_id}/"
-    # Funding again while the payment is in flight is refused.
-    with pytest.raises(errors.MilestoneStateInvalid):
+    # Funding again from an empty wallet would abandon the challenge, but is refused: nothing changes, the
+    # challenge is still open.
+    before = snapshot()
+    with pytest.raises(errors.WalletBalanceTooLow):
         milestone_fund(actor_id=deal.client.id, milestone_id=deal.first, source="wallet")
+    assert snapshot() == before
 
     with django_capture_on_commit_callbacks(execute=True):
         payments.payment_intent_complete_action(
@@ -429,4 +433,35 @@ def test_a_card_payment_that_succeeds_after_cancel_stays_in_the_clients_wallet(
     intent = payments.payment_intent_get(intent_id=result.payment_intent_id, viewer_id=deal.client.id)
     assert intent.status == "canceled"
     assert wallet(deal.client) == (0, 0, 0)
+    assert_reconciled()
+
+
+def test_an_unanswered_challenge_is_abandoned_when_the_client_funds_again(
+    deal: Deal,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        first = milestone_fund(
+            actor_id=deal.client.id, milestone_id=deal.first, source="card", payment_method=CHALLENGE_CARD
+        )
+    assert first.payment_intent_id is not None
+    top_up(deal.client, 200_000)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = milestone_fund(actor_id=deal.client.id, milestone_id=deal.first, source="wallet")
+    dispatch_all()
+
+    assert (again.milestone.status, again.milestone.funding_source, again.milestone.payment_intent_id) == (
+        "funded",
+        "wallet",
+        None,
+    )
+    abandoned = payments.payment_intent_get(intent_id=first.payment_intent_id, viewer_id=deal.client.id)
+    assert abandoned.status == "canceled"
+    # The old challenge can no longer be paid, so the milestone is never funded twice.
+    with pytest.raises(DomainError):
+        payments.payment_intent_complete_action(
+            intent_id=first.payment_intent_id, customer_id=deal.client.id, outcome="approve"
+        )
+    assert wallet(deal.client) == (200_000, 200_000, 0)
     assert_reconciled()
