@@ -32,6 +32,7 @@ __all__ = [
     "Score",
     "SkillFit",
     "candidate_from",
+    "is_shown",
     "match",
     "match_score",
     "match_view",
@@ -259,6 +260,13 @@ def _reasons(score: Score) -> tuple[str, ...]:
     else:
         pay = gettext("No pay expectation set")
     return (skills, experience, place, pay)
+
+
+def is_shown(score: Score, *, threshold: int) -> bool:
+    """A listing is shown as a match when it scores at least the threshold AND the person holds at least one of its
+    required skills (or it requires none): a job none of whose skills you have is no match, even where experience,
+    place and pay alone reach the threshold (60 of 100 with the default weights)."""
+    return score.total >= threshold and (score.fit.required == 0 or score.fit.held > 0)
 
 
 def match_view(score: Score) -> MatchView:

@@ -1,24 +1,26 @@
-"""Matching's read side: a person's and a listing's facts for the pure score, "my matches" pre-filtered in SQL,
-and the ListingView of the listings shown.
+"""Matching's read side: a person's and a listing's facts for the pure score, and "my matches" ranked in SQL.
 
-"My matches" stays fast on 50,000 open listings because the database does the narrowing: one aggregate over
-ListingSkill (its (skill, listing) index) finds the open listings asking for a skill the person holds at that level
-or lower, with the counts the score needs (held, verified, required), plus the open listings that ask for no skill
-at all. Only those rows are scored in Python, with integer maths, and only the shown ones get reasons and views.
-A listing whose required skills the person holds none of is never a match (even where the other components alone
-would reach the threshold): it is not looked at.
+"My matches" on 50,000 open listings: the database narrows and ranks. One aggregate over ListingSkill (its
+(skill, listing) index), grouped by listing only, finds the open listings asking for a skill the person holds at
+that level or lower with the counts the score needs (held, verified; required from the denormalised
+Listing.required_skill_count), computes the score in floating point and keeps the best page plus a margin; a second
+query does the same for open listings asking for no skill (partial index market_listing_noskill_idx). Only those
+rows are scored in Python, exactly (matching.match_score), and only the shown ones get reasons and views. A listing
+whose required skills the person holds none of is never a match (matching.is_shown), so it is not looked at.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.core.cache import cache
+from django.db.models import Case, Count, F, FloatField, Max, Q, Value, When
+from django.db.models.functions import Cast, Greatest, Lower, Round, Trim
+from django.db.models.lookups import Exact, GreaterThanOrEqual
 
-from azora.accounts.public import user_profiles
 from azora.marketplace.config import marketplace_config
 from azora.marketplace.errors import ListingNotFound
 from azora.marketplace.matching import (
@@ -28,37 +30,24 @@ from azora.marketplace.matching import (
     MatchRules,
     Opening,
     RequiredSkill,
-    Score,
     SkillFit,
     candidate_from,
+    is_shown,
     match,
     match_score,
     match_view,
 )
-from azora.marketplace.models import (
-    Listing,
-    ListingMilestone,
-    ListingSkill,
-    ListingStatus,
-    Profile,
-    SkillLevel,
-    UserSkill,
-)
-from azora.marketplace.public.views import (
-    ListingMatchView,
-    ListingSkillView,
-    ListingView,
-    MatchView,
-    MilestoneInput,
-)
-from azora.shared.money import Money
+from azora.marketplace.models import Listing, ListingSkill, ListingStatus, Profile, UserSkill
+from azora.marketplace.public.views import ListingMatchView, MatchView
+from azora.marketplace.selectors.listings import listing_views
+from azora.marketplace.selectors.search import SEARCH_GENERATION_KEY
 
 __all__ = [
     "candidate_of",
     "candidates_of",
-    "listing_views",
     "match_for",
     "match_rules",
+    "matches_for_listings",
     "matches_for_user",
     "opening_of",
     "openings_of",
@@ -67,6 +56,7 @@ __all__ = [
 # The listing columns the score reads.
 _OPENING_FIELDS = ("experience_years", "is_remote", "location", "country", "currency", "pay_max_minor", "pay_period")
 _MAX_LIMIT = 100
+MATCHES_CACHE_SECONDS = 600  # an entry is keyed by what it depends on; the TTL only frees memory
 
 
 def match_rules() -> MatchRules:
@@ -145,146 +135,201 @@ def match_for(*, user_id: uuid.UUID, listing_id: uuid.UUID) -> MatchView:
     )
 
 
-def _scored_candidates(
-    *, candidate: Candidate, rules: MatchRules, kind: str | None
-) -> list[tuple[Score, uuid.UUID, Any]]:
-    """(score, listing id, published_at) of every open listing worth scoring for the candidate (two queries)."""
-    open_listings = Q(listing__status=ListingStatus.OPEN) & (Q(listing__kind=kind) if kind else Q())
-    scored: list[tuple[Score, uuid.UUID, Any]] = []
-    columns = ("listing_id", *(f"listing__{name}" for name in _OPENING_FIELDS), "listing__published_at")
+def matches_for_listings(*, user_id: uuid.UUID, listing_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, MatchView]:
+    """One person's match for each of the listings (a search page's), whatever the threshold (four queries)."""
+    if not listing_ids:
+        return {}
+    candidate, rules = candidate_of(user_id=user_id), match_rules()
+    return {
+        listing_id: match(candidate=candidate, opening=opening, rules=rules)
+        for listing_id, opening in openings_of(listing_ids=listing_ids).items()
+    }
+
+
+# --- "My matches": ranked in SQL, scored exactly in Python for the page only ---
+
+# How many rows beyond the page the SQL ranking hands to the exact score: the SQL works in floating point, so a
+# listing could sit a rounding step away from where the exact integer score puts it.
+_WINDOW_MARGIN = 10
+_EPSILON = 1e-9
+
+
+def _float(value: float) -> Value:
+    return Value(float(value), output_field=FloatField())
+
+
+def _non_skill_sql(*, candidate: Candidate, rules: MatchRules, prefix: str) -> Any:
+    """weight*component summed for experience, location and pay, as an SQL expression over a listing's columns
+    (`prefix` reaches the listing from the queried table). The same rules as matching.match_score, in floats."""
+    _w_skills, w_experience, w_location, w_pay = rules.weights
+
+    def column(name: str) -> F:
+        return F(f"{prefix}{name}")
+
+    years = candidate.years_experience
+    experience = Case(
+        When(**{f"{prefix}experience_years__lte": years}, then=_float(100)),
+        default=_float(100 * years) / Cast(column("experience_years"), FloatField()),
+        output_field=FloatField(),
+    )
+    place, country = candidate.location.strip().casefold(), candidate.country.strip().casefold()
+    same_place = (
+        [
+            When(
+                Q(Exact(Lower(Trim(column("location"))), place)) & Q(Exact(Lower(Trim(column("country"))), country)),
+                then=_float(100),
+            )
+        ]
+        if place
+        else []
+    )
+    location = Case(
+        When(**{f"{prefix}is_remote": True}, then=_float(100)),
+        *same_place,
+        default=_float(50),
+        output_field=FloatField(),
+    )
+    expected = candidate.expected_pay_minor
+    if expected is None or expected <= 0:
+        pay: Any = _float(100)
+    else:
+        monthly = Cast(column("pay_max_minor"), FloatField()) * Case(
+            When(**{f"{prefix}pay_period": "hour"}, then=_float(160)),
+            When(**{f"{prefix}pay_period": "year"}, then=_float(1 / 12)),
+            default=_float(1),
+            output_field=FloatField(),
+        )
+        pay = Case(
+            When(~Q(**{f"{prefix}currency": candidate.expected_pay_currency}), then=_float(100)),
+            When(Q(GreaterThanOrEqual(monthly, _float(expected))), then=_float(100)),
+            default=monthly * _float(100 / expected),
+            output_field=FloatField(),
+        )
+    return _float(w_experience) * experience + _float(w_location) * location + _float(w_pay) * pay
+
+
+def _ranked_ids(
+    *, candidate: Candidate, rules: MatchRules, kind: str | None, threshold: int, window: int
+) -> list[tuple[uuid.UUID, SkillFit]]:
+    """The best `window` open listings by the score computed in SQL (two queries): those asking for a skill the
+    person holds at that level or higher (aggregated over ListingSkill by listing), and those asking for none."""
+    w_skills = rules.weights[0]
+    floor = _float(threshold - 0.5 - 1e-6)  # what rounds (half up) to the threshold, with room for float error
+    ranked: list[tuple[float, Any, uuid.UUID, SkillFit]] = []
 
     if candidate.skills:
-        # Required skills of open listings that the person holds at that level or higher: one OR term per skill.
         held_at_level = Q()
         for skill in candidate.skills:
             held_at_level |= Q(skill_id=skill.skill_id, level__lte=skill.level)
         verified_ids = [skill.skill_id for skill in candidate.skills if skill.is_verified]
-        required_count = (
-            ListingSkill.objects.filter(listing_id=OuterRef("listing_id"), is_required=True)
+        held = (
+            ListingSkill.objects.filter(held_at_level, is_required=True, listing__status=ListingStatus.OPEN)
+            .filter(Q(listing__kind=kind) if kind else Q())
             .order_by()
-            .values("listing_id")
-            .annotate(count=Count("id"))
-            .values("count")
-        )
-        rows = (
-            ListingSkill.objects.filter(open_listings, held_at_level, is_required=True)
-            .order_by()
-            .values(*columns)
+            .values("listing_id")  # grouped by listing only
             .annotate(
                 held=Count("id"),
                 verified=Count("id", filter=Q(skill_id__in=verified_ids)),
-                required=Coalesce(Subquery(required_count, output_field=IntegerField()), 0),
+                # the denormalised count, never below what was found (a stale count must not divide by zero)
+                required=Greatest(Max("listing__required_skill_count"), Count("id")),
+                published=Max("listing__published_at"),
+                others=Max(_non_skill_sql(candidate=candidate, rules=rules, prefix="listing__")),
             )
-            .values_list(*columns, "held", "verified", "required")
+            .annotate(
+                score=(
+                    _float(w_skills)
+                    * (
+                        _float(100) * Cast(F("verified"), FloatField())
+                        + _float(rules.unverified_skill_percent) * Cast(F("held") - F("verified"), FloatField())
+                    )
+                    / Cast(F("required"), FloatField())
+                    + F("others")
+                )
+                / _float(100)
+            )
+            .annotate(bucket=Round(F("score") + _float(_EPSILON)))
+            .filter(score__gte=floor)
+            .order_by("-bucket", "-published", "-listing_id")
+            .values_list("bucket", "published", "listing_id", "held", "verified", "required")[:window]
         )
-        for listing_id, *opening_values, published_at, held, verified, required in rows:
-            opening = Opening(**dict(zip(_OPENING_FIELDS, opening_values, strict=True)))
-            fit = SkillFit(required=required, held=held, verified=verified)
-            scored.append(
-                (match_score(fit=fit, candidate=candidate, opening=opening, rules=rules), listing_id, published_at)
+        for bucket, published, listing_id, held_count, verified, required in held:
+            ranked.append(
+                (bucket, published, listing_id, SkillFit(required=required, held=held_count, verified=verified))
             )
 
-    # Open listings that ask for no skill: their skills component is 100.
-    no_skill_fit = SkillFit(required=0, held=0, verified=0)
     unskilled = (
-        Listing.objects.filter(status=ListingStatus.OPEN, **({"kind": kind} if kind else {}))
-        .filter(~Exists(ListingSkill.objects.filter(listing_id=OuterRef("pk"), is_required=True)))
-        .order_by()
-        .values_list("id", *_OPENING_FIELDS, "published_at")
-    )
-    for listing_id, *opening_values, published_at in unskilled:
-        opening = Opening(**dict(zip(_OPENING_FIELDS, opening_values, strict=True)))
-        scored.append(
-            (match_score(fit=no_skill_fit, candidate=candidate, opening=opening, rules=rules), listing_id, published_at)
+        Listing.objects.filter(status=ListingStatus.OPEN, required_skill_count=0)
+        .filter(Q(kind=kind) if kind else Q())
+        .annotate(
+            score=(_float(w_skills * 100) + _non_skill_sql(candidate=candidate, rules=rules, prefix="")) / _float(100)
         )
-    return scored
+        .annotate(bucket=Round(F("score") + _float(_EPSILON)))
+        .filter(score__gte=floor)
+        .order_by("-bucket", "-published_at", "-id")
+        .values_list("bucket", "published_at", "id")[:window]
+    )
+    no_skill_fit = SkillFit(required=0, held=0, verified=0)
+    ranked.extend((bucket, published, listing_id, no_skill_fit) for bucket, published, listing_id in unskilled)
+    ranked.sort(key=lambda row: (row[0], row[1].timestamp() if row[1] else 0.0, row[2].int), reverse=True)
+    return [(listing_id, fit) for _bucket, _published, listing_id, fit in ranked[:window]]
 
 
-def matches_for_user(*, user_id: uuid.UUID, limit: int = 20, kind: str | None = None) -> list[ListingMatchView]:
-    """Open listings scoring at least the threshold, best first (then newest), each with its reasons."""
+def _ranked_cached(
+    *, user_id: uuid.UUID, candidate: Candidate, rules: MatchRules, kind: str | None, threshold: int, window: int
+) -> list[tuple[uuid.UUID, SkillFit]]:
+    """`_ranked_ids` through the cache. The key holds everything the ranking reads: the person's facts and skills
+    (a digest), the rules, and the listings' generation (bumped after every listing write), so an entry is never
+    stale; the TTL only bounds memory."""
+    generation = cache.get(SEARCH_GENERATION_KEY, 0)
+    digest = hashlib.sha256(repr((candidate, rules, threshold, kind, window)).encode()).hexdigest()[:32]
+    key = f"marketplace:matches:{user_id}:{generation}:{digest}"
+    cached = cache.get(key)
+    if cached is not None:
+        return [(uuid.UUID(listing_id), SkillFit(*fit)) for listing_id, fit in cached]
+    ranked = _ranked_ids(candidate=candidate, rules=rules, kind=kind, threshold=threshold, window=window)
+    cache.set(
+        key,
+        [(str(listing_id), (fit.required, fit.held, fit.verified)) for listing_id, fit in ranked],
+        timeout=MATCHES_CACHE_SECONDS,
+    )
+    return ranked
+
+
+def matches_for_user(
+    *, user_id: uuid.UUID, limit: int = 20, kind: str | None = None, fresh: bool = False
+) -> list[ListingMatchView]:
+    """Open listings shown as matches (matching.is_shown: at least the threshold), best first, then the newest.
+
+    The database ranks (the score in floating point, see `_ranked_ids`; cached per person until a listing or the
+    person's facts change, unless `fresh`); the pure score then scores exactly the page plus a small margin, which
+    decides the order and the numbers shown. At most eight queries, whatever the sizes; four on a cache hit.
+    """
     config = marketplace_config()
     rules = MatchRules(weights=config.weights, unverified_skill_percent=config.unverified_skill_percent)
+    limit = max(1, min(limit, _MAX_LIMIT))
     candidate = candidate_of(user_id=user_id)
-    scored = [
-        entry
-        for entry in _scored_candidates(candidate=candidate, rules=rules, kind=kind)
-        if entry[0].total >= config.match_threshold
-    ]
-    # Best first; ties: newest published first, then the larger id (UUIDv7: the later one), for a stable order.
-    scored.sort(
-        key=lambda entry: (entry[0].total, entry[2].timestamp() if entry[2] else 0.0, entry[1].int), reverse=True
-    )
-    shown = scored[: max(1, min(limit, _MAX_LIMIT))]
-    views = listing_views(listing_ids=[listing_id for _score, listing_id, _at in shown])
-    return [ListingMatchView(listing=views[listing_id], match=match_view(score)) for score, listing_id, _at in shown]
-
-
-def _level_name(level: int) -> str:
-    return SkillLevel(level).name.lower()
-
-
-def listing_views(*, listing_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, ListingView]:
-    """The listings as views (three queries, one more when a poster's name was not stored with the listing).
-
-    Kept here until selectors/listings.py offers the same (REQUESTS.md); the fields mirror the model's columns.
-    """
-    ids = list(listing_ids)
-    if not ids:
-        return {}
-    listings = list(Listing.objects.filter(id__in=ids))
-    skills: dict[uuid.UUID, list[ListingSkillView]] = {}
-    for row in (
-        ListingSkill.objects.filter(listing_id__in=ids)
-        .select_related("skill")
-        .order_by("listing_id", "-is_required", "skill__name")
-    ):
-        skills.setdefault(row.listing_id, []).append(
-            ListingSkillView(
-                skill_id=row.skill_id,
-                name=row.skill.name,
-                level=row.level,
-                level_name=_level_name(row.level),
-                is_required=row.is_required,
-            )
+    threshold, window = config.match_threshold, limit + _WINDOW_MARGIN
+    if fresh:
+        ranked = _ranked_ids(candidate=candidate, rules=rules, kind=kind, threshold=threshold, window=window)
+    else:
+        ranked = _ranked_cached(
+            user_id=user_id, candidate=candidate, rules=rules, kind=kind, threshold=threshold, window=window
         )
-    milestones: dict[uuid.UUID, list[MilestoneInput]] = {}
-    for listing_id, title, amount in (
-        ListingMilestone.objects.filter(listing_id__in=ids)
-        .order_by("listing_id", "position")
-        .values_list("listing_id", "title", "amount_minor")
-    ):
-        milestones.setdefault(listing_id, []).append(MilestoneInput(title=title, amount_minor=amount))
-    unnamed = {listing.poster_id for listing in listings if not getattr(listing, "poster_name", "")}
-    names = (
-        {user_id: profile.display_name for user_id, profile in user_profiles(user_ids=unnamed).items()}
-        if unnamed
-        else {}
-    )
-    return {
-        listing.id: ListingView(
-            id=listing.id,
-            kind=listing.kind,
-            job_type=listing.job_type,
-            title=listing.title,
-            description=listing.description,
-            description_html=listing.description_html,
-            poster_id=listing.poster_id,
-            poster_name=getattr(listing, "poster_name", "") or names.get(listing.poster_id, ""),
-            organisation_id=listing.organisation_id,
-            location=listing.location,
-            country=listing.country,
-            is_remote=listing.is_remote,
-            pay_min=Money(listing.pay_min_minor, listing.currency),
-            pay_max=Money(listing.pay_max_minor, listing.currency),
-            pay_period=listing.pay_period,
-            experience_years=listing.experience_years,
-            closes_at=listing.closes_at,
-            status=listing.status,
-            published_at=listing.published_at,
-            created_at=listing.created_at,
-            skills=tuple(skills.get(listing.id, ())),
-            milestones=tuple(milestones.get(listing.id, ())),
-            application_count=listing.application_count,
+    facts = {
+        row["id"]: row
+        for row in Listing.objects.filter(id__in=[listing_id for listing_id, _fit in ranked]).values(
+            "id", "published_at", *_OPENING_FIELDS
         )
-        for listing in listings
     }
+    scored = []
+    for listing_id, fit in ranked:
+        row = facts[listing_id]
+        score = match_score(fit=fit, candidate=candidate, opening=_opening(row, ()), rules=rules)
+        if is_shown(score, threshold=config.match_threshold):
+            published = row["published_at"]
+            scored.append((score, published.timestamp() if published else 0.0, listing_id))
+    # Best first; ties: newest published first, then the larger id (UUIDv7: the later one), for a stable order.
+    scored.sort(key=lambda entry: (entry[0].total, entry[1], entry[2].int), reverse=True)
+    shown = scored[:limit]
+    views = listing_views(listing_ids=[listing_id for _score, _at, listing_id in shown])
+    return [ListingMatchView(listing=views[listing_id], match=match_view(score)) for score, _at, listing_id in shown]

@@ -122,3 +122,17 @@ class ApplicationFactory(DjangoModelFactory[Application]):  # type: ignore[misc]
     cover_letter = "I have built three Django services and would like to build yours."
     expected_pay_minor = 2_500_000
     currency = factory.LazyAttribute(lambda application: application.listing.currency)
+
+
+class CountedListingSkillFactory(ListingSkillFactory):
+    """A listing skill that also keeps the listing's denormalised `required_skill_count`, as the listing services do
+    (what "my matches" reads to rank in SQL)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation  # type: ignore[untyped-decorator]  # factory_boy is typed as Any
+    def counted(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            required = ListingSkill.objects.filter(listing_id=self.listing_id, is_required=True).count()
+            Listing.objects.filter(id=self.listing_id).update(required_skill_count=required)

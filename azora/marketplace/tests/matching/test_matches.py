@@ -14,11 +14,11 @@ from azora.accounts.models import User
 from azora.accounts.tests.factories import UserFactory
 from azora.marketplace import public
 from azora.marketplace.errors import ListingNotFound
-from azora.marketplace.models import Listing, ListingStatus
+from azora.marketplace.models import Listing, ListingStatus, UserSkill
 from azora.marketplace.tests.factories import (
+    CountedListingSkillFactory,
     GigFactory,
     ListingFactory,
-    ListingSkillFactory,
     ProfileFactory,
     SkillFactory,
     UserSkillFactory,
@@ -33,7 +33,7 @@ def listing(*skills: tuple[Any, int], at: int, **fields: Any) -> Listing:
         published_at=timezone.now() - dt.timedelta(minutes=at), **fields
     )
     for skill, level in skills:
-        ListingSkillFactory(listing=made, skill=skill, level=level)
+        CountedListingSkillFactory(listing=made, skill=skill, level=level)
     return made
 
 
@@ -122,6 +122,35 @@ def test_the_accounts_name_age_and_nationality_never_change_a_match(
     world: dict[str, Any], changes: dict[str, Any]
 ) -> None:
     person = world["person"]
-    before = public.matches_for_user(user_id=person.id)
+    before = public.matches_for_user(user_id=person.id, fresh=True)
     User.objects.filter(id=person.id).update(**changes)
-    assert public.matches_for_user(user_id=person.id) == before
+    assert public.matches_for_user(user_id=person.id, fresh=True) == before
+
+
+def test_no_required_skill_held_is_no_match_even_at_the_threshold() -> None:
+    person = UserFactory()
+    ProfileFactory(user=person, years_experience=5)
+    UserSkillFactory(user=person, skill=SkillFactory(name="Python"), level=4)
+    remote = listing((SkillFactory(name="Welding"), 1), at=1, is_remote=True, experience_years=0)
+    # skills 0, experience 100, remote 100, pay met 100: exactly 60 with the default weights
+    assert public.match_for(user_id=person.id, listing_id=remote.id).score == 60
+    assert public.matches_for_user(user_id=person.id) == []
+
+
+def test_the_cached_ranking_follows_listing_writes_and_the_persons_skills(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    person, python = world["person"], world["perfect"].skills.get().skill
+    first = [match.listing.id for match in public.matches_for_user(user_id=person.id)]
+    assert public.matches_for_user(user_id=person.id) == public.matches_for_user(user_id=person.id, fresh=True)
+
+    with django_capture_on_commit_callbacks(execute=True):  # the listing services bump the listings' generation
+        public.listing_update(
+            actor_id=world["perfect"].poster_id, listing_id=world["perfect"].id, changes={"status": "closed"}
+        )
+    assert [match.listing.id for match in public.matches_for_user(user_id=person.id)] == first[1:]
+
+    UserSkill.objects.filter(user=person, skill=python).update(level=1)  # the person's facts are in the key
+    assert public.matches_for_user(user_id=person.id) == public.matches_for_user(user_id=person.id, fresh=True)
+    scores = {match.listing.id: match.match.score for match in public.matches_for_user(user_id=person.id)}
+    assert scores[world["half_skills"].id] == 70  # now only SQL, unverified: skills 25 -> 10 + 30 + 15 + 15
