@@ -23,6 +23,7 @@ __all__ = [
     "DisputeForm",
     "ListingForm",
     "MessageForm",
+    "ProfileForm",
     "ResolveForm",
     "ReviewForm",
     "SearchForm",
@@ -399,3 +400,83 @@ class ResolveForm(forms.Form):
             else:
                 cleaned["seller_money"] = _pay_money(self, "seller_amount", self.currency)
         return cleaned
+
+
+OWN_SKILL_ROWS = 8
+
+
+class ProfileForm(forms.Form):
+    """One's own marketplace profile and self-declared skills; skills an Azora certificate vouches for stay."""
+
+    headline = forms.CharField(label=_("Headline"), required=False, max_length=120)
+    bio = forms.CharField(
+        label=_("About you"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    location = forms.CharField(label=_("Town or city"), required=False, max_length=120)
+    country = forms.CharField(
+        label=_("Country code"), required=False, max_length=2, help_text=_("Two letters, for example ZA or KE.")
+    )
+    is_remote_ok = forms.BooleanField(label=_("I am open to remote work"), required=False)
+    years_experience = forms.IntegerField(label=_("Years of work experience"), min_value=0, max_value=60, initial=0)
+    expected_pay = AmountField(
+        label=_("Expected pay (optional)"),
+        required=False,
+        help_text=_("A month's pay for jobs; matching compares it with what a listing offers."),
+    )
+    expected_pay_currency = forms.ChoiceField(label=_("Currency of the expected pay"), choices=CURRENCIES)
+    is_public = forms.BooleanField(label=_("Show my profile to others"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for row in range(1, OWN_SKILL_ROWS + 1):
+            self.fields[f"skill_{row}"] = forms.CharField(
+                label=_("Skill %(row)s") % {"row": row}, required=False, max_length=80
+            )
+            self.fields[f"skill_{row}_level"] = forms.TypedChoiceField(
+                label=_("Level of skill %(row)s") % {"row": row}, choices=LEVEL_CHOICES, coerce=int, initial=2
+            )
+
+    PROFILE_FIELDS = ("headline", "bio", "location", "country", "is_remote_ok", "years_experience")
+
+    def profile_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.PROFILE_FIELDS]
+
+    def pay_fields(self) -> list[forms.BoundField]:
+        return [self["expected_pay"], self["expected_pay_currency"]]
+
+    def skill_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"skill_{row}"], self[f"skill_{row}_level"]) for row in range(1, OWN_SKILL_ROWS + 1)]
+
+    def clean_country(self) -> str:
+        country = str(self.cleaned_data["country"]).strip().upper()
+        if country and (len(country) != 2 or not country.isalpha()):
+            raise forms.ValidationError(_("Enter two letters, for example ZA."), code="invalid")
+        return country
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        currency = cleaned.get("expected_pay_currency")
+        number = cleaned.get("expected_pay")
+        cleaned["expected_money"] = (
+            to_money(self, "expected_pay", number, currency) if isinstance(number, Decimal) and currency else None
+        )
+        return cleaned
+
+    def profile_changes(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        money = data.get("expected_money")
+        return {
+            **{name: data[name] for name in self.PROFILE_FIELDS},
+            "is_public": data["is_public"],
+            "expected_pay_minor": money.minor if isinstance(money, Money) else None,
+            "expected_pay_currency": money.currency if isinstance(money, Money) else "",
+        }
+
+    def skills(self) -> list[tuple[str, int]]:
+        data = self.cleaned_data
+        chosen = [
+            (str(data[f"skill_{row}"]).strip(), int(data[f"skill_{row}_level"]))
+            for row in range(1, OWN_SKILL_ROWS + 1)
+            if str(data.get(f"skill_{row}", "")).strip()
+        ]
+        return chosen

@@ -31,4 +31,5 @@ urlpatterns = [
     path("disputes/", disputes.disputes, name="disputes"),
     path("disputes/<uuid:dispute_id>/", disputes.dispute_resolve, name="dispute_resolve"),
     path("people/<uuid:user_id>/", profiles.profile, name="profile"),
+    path("my/profile/", profiles.own_profile, name="own_profile"),
 ]

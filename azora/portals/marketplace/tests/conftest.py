@@ -25,6 +25,7 @@ from azora.marketplace.models import (
     Milestone,
     Review,
 )
+from azora.marketplace.tests.factories import SkillFactory
 from azora.payments.models import PaymentIntent
 from azora.shared.models import OutboxEvent
 
@@ -33,6 +34,20 @@ DECLINED_CARD = "4000000000000002"
 HTMX = {"HX-Request": "true"}
 
 SignIn = Callable[[User], Client]
+
+
+@pytest.fixture(autouse=True)
+def catalogue(db: None) -> None:
+    """The catalogue skills these tests name, as the seed migration writes them (found by slug when seeded; made
+    again after a transactional test elsewhere flushed the seed)."""
+    for name, slug, aliases in (
+        ("Python", "python", ["py", "python3"]),
+        ("SQL", "sql", ["structured query language"]),
+        ("HTML", "html", ["html5"]),
+        ("CSS", "css", ["css3"]),
+        ("Microsoft Excel", "microsoft-excel", ["excel", "spreadsheets"]),
+    ):
+        SkillFactory(name=name, slug=slug, aliases=aliases)
 
 
 @pytest.fixture
