@@ -10,7 +10,9 @@ error, and the answer goes on without it. See docs/agents.md, "Tools and groundi
 from __future__ import annotations
 
 import importlib
+import re
 import threading
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -189,8 +191,8 @@ class ToolSpec:
     # Whether the tool has anything to say about a question (None: always). `gather` skips a tool that does not
     # apply, so that a costly read (a grade computed on demand) runs only when the question is about it.
     applies: Callable[[str], bool] | None = None
-    # Whether the question asks for the tool's facts (None: only when `applies` says so, or for an agent other than
-    # the default one, whose tools are its topic). Unasked facts are background (see ToolResult.asked).
+    # Whether the question asks for the tool's facts (None: when the tool has an `applies` check, which then ran it).
+    # Unasked facts are background (see ToolResult.asked).
     asked: Callable[[str], bool] | None = None
 
 
@@ -281,24 +283,47 @@ def gather(
         if spec is not None and spec.applies is not None and not _applies(spec, text):
             continue
         result = run_tool(name, request)
-        if result.ok and not _asked(spec, agent, text):
+        if result.ok and not _asked(spec, text):
             result = replace(result, asked=False)
         results.append(result)
     return ToolContext(results=tuple(results))
 
 
-def _asked(spec: ToolSpec | None, agent: AgentView, text: str) -> bool:
-    """Whether the learner asked for the tool's facts: always for a specialist agent (Kofi's wallet is why Kofi was
-    asked); for the default agent when the tool only runs for questions about it (`applies`) or says it was asked."""
-    if spec is None or not agent.is_default or spec.applies is not None:
+def _asked(spec: ToolSpec | None, text: str) -> bool:
+    """Whether the learner asked for the tool's facts: its `asked(text)` check when it has one, else whether it runs
+    only for questions about it (`applies`). A lesson question routed to Kofi or Naledi is not a question about the
+    learner's wallet or job matches: their facts stay background there."""
+    if spec is None:
         return True
     if spec.asked is None:
-        return False
+        return spec.applies is not None
     try:
         return bool(spec.asked(text))
     except Exception:  # a broken check keeps the facts as background: the answer goes on
         logger.warning("agents.tool_asked_failed", tool=spec.name, exc_info=True)
         return False
+
+
+# Words (folded) by which a learner speaks of themselves, in the served languages; Swahili marks the first person on
+# the verb ("nina", "nime", "nili", "nita").
+_FIRST_PERSON = frozenset(
+    {"i", "im", "ive", "me", "my", "mine", "myself", "je", "j", "moi", "mon", "ma", "mes", "eu", "meu", "minha",
+     "meus", "minhas", "ek", "myne", "mimi", "yangu", "wangu", "changu", "langu", "zangu", "yetu"}
+)  # fmt: skip
+_SWAHILI_FIRST_PERSON = ("nina", "nime", "nili", "nita")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def folded_words(text: str) -> list[str]:
+    """The question's words, lower case and without accents."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return _WORD.findall("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def about_learner(words: Iterable[str]) -> bool:
+    """Whether the question speaks of the learner (I, my, je, meu, ek, yangu, "nina..."): facts about the learner
+    answer only such questions."""
+    return any(word in _FIRST_PERSON or word.startswith(_SWAHILI_FIRST_PERSON) for word in words)
 
 
 def _applies(spec: ToolSpec, text: str) -> bool:

@@ -3,7 +3,7 @@ gigs scoring at least the threshold for their skills, best first, each with the 
 
 from __future__ import annotations
 
-from azora.agents.tools import ToolRequest, ToolResult, register_tool
+from azora.agents.tools import ToolRequest, ToolResult, about_learner, folded_words, register_tool
 from azora.marketplace.public import ListingView, matches_for_user
 
 SHOWN = 5
@@ -54,8 +54,23 @@ def job_matches(request: ToolRequest) -> ToolResult:
     )
 
 
+# Words (folded) of a question about the learner's own job matches. "How do I write a CV?" is not one.
+MATCH_WORDS = frozenset(
+    {"job", "jobs", "match", "matches", "matching", "opening", "openings", "vacancy", "vacancies", "gig", "gigs",
+     "emploi", "emplois", "poste", "postes", "vaga", "vagas", "emprego", "empregos", "werk", "werke", "pos",
+     "kazi", "ajira", "nafasi"}
+)  # fmt: skip
+
+
+def about_matches(text: str) -> bool:
+    """Does the question ask about jobs or gigs for the learner ("which jobs match me", "kazi gani ninaweza")?"""
+    words = folded_words(text)
+    return about_learner(words) and not MATCH_WORDS.isdisjoint(words)
+
+
 register_tool(
     "job_matches",
     job_matches,
+    asked=about_matches,
     description="Open jobs and gigs in the Azora Marketplace that match the learner's skills, with the reasons.",
 )

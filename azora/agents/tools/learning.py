@@ -7,7 +7,7 @@ import uuid
 from decimal import Decimal
 
 from azora.agents.grounding import normalise
-from azora.agents.tools import ToolRequest, ToolResult, register_tool
+from azora.agents.tools import ToolRequest, ToolResult, about_learner, folded_words, register_tool
 from azora.education.errors import GradeNotFound
 from azora.education.public import (
     EnrollmentView,
@@ -187,7 +187,7 @@ def recommend_lessons(request: ToolRequest) -> ToolResult:
 
 
 # Words (accents folded) of a question about the learner's own progress or what to take next, in the served
-# languages: then Elara, who always reads them as background, states the facts (and the offline provider quotes them).
+# languages, in the first person: then the facts are stated (a model reads them as background otherwise).
 PROGRESS_WORDS = frozenset(
     {
         # en
@@ -207,7 +207,14 @@ PROGRESS_WORDS = frozenset(
 
 def about_progress(text: str) -> bool:
     """Does the question ask about the learner's own progress, enrolments or next lessons?"""
-    return not PROGRESS_WORDS.isdisjoint(_WORD.findall(normalise(text)))
+    words = folded_words(text)
+    return about_learner(words) and not PROGRESS_WORDS.isdisjoint(words)
+
+
+def about_own_grades(text: str) -> bool:
+    """Does the question ask about the learner's own grades ("my marks", "did I pass"), not grading in general
+    ("passing a law")? The grade tools run for any question about grades; their facts are stated only then."""
+    return about_grades(text) and about_learner(folded_words(text))
 
 
 register_tool(
@@ -216,9 +223,19 @@ register_tool(
     description="The learner's enrolments and progress.",
     asked=about_progress,
 )
-register_tool("learner_grades", learner_grades, description="The learner's own course grade(s).", applies=about_grades)
 register_tool(
-    "explain_grade", explain_grade, description="How the learner's own course grade is made up.", applies=about_grades
+    "learner_grades",
+    learner_grades,
+    description="The learner's own course grade(s).",
+    applies=about_grades,
+    asked=about_own_grades,
+)
+register_tool(
+    "explain_grade",
+    explain_grade,
+    description="How the learner's own course grade is made up.",
+    applies=about_grades,
+    asked=about_own_grades,
 )
 register_tool(
     "recommend_lessons",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from azora.agents.tools import ToolRequest, ToolResult, register_tool
+from azora.agents.tools import ToolRequest, ToolResult, about_learner, folded_words, register_tool
 from azora.finance.public import accounts_of_user, balance
 from azora.revenue.public import reward_month_summary, rewards_of
 
@@ -62,5 +62,26 @@ def rewards_summary(request: ToolRequest) -> ToolResult:
     )
 
 
-register_tool("wallet_balance", wallet_balance, description="The learner's AZR wallet balance.")
-register_tool("rewards_summary", rewards_summary, description="The learner's learn-to-earn rewards this month.")
+# Words (folded) of a question about the learner's own AZR wallet or rewards, in the served languages. A lesson
+# question about budgeting or credit routed to Kofi is not one: the wallet and rewards are then background.
+ACCOUNT_WORDS = frozenset(
+    {"wallet", "balance", "azr", "token", "tokens", "reward", "rewards", "earn", "earned", "earning", "earnings",
+     "coin", "coins", "payout", "portefeuille", "solde", "jeton", "jetons", "recompense", "recompenses", "gagne",
+     "gagnes", "carteira", "saldo", "recompensa", "recompensas", "ganhei", "ficha", "fichas", "beursie",
+     "beloning", "belonings", "verdien", "munte", "mkoba", "salio", "zawadi", "tuzo", "pochi", "sarafu"}
+)  # fmt: skip
+
+
+def about_account(text: str) -> bool:
+    """Does the question ask about the learner's own wallet or rewards ("my balance", "how many AZR do I have")?"""
+    words = folded_words(text)
+    return about_learner(words) and not ACCOUNT_WORDS.isdisjoint(words)
+
+
+register_tool("wallet_balance", wallet_balance, description="The learner's AZR wallet balance.", asked=about_account)
+register_tool(
+    "rewards_summary",
+    rewards_summary,
+    description="The learner's learn-to-earn rewards this month.",
+    asked=about_account,
+)
