@@ -347,6 +347,7 @@ def test_every_marketplace_page_stays_light_and_accessible(page: Page) -> None:
         "/market/listings/new/",
         "/market/contracts/",
         "/market/disputes/",
+        "/market/my/profile/",
         f"/market/people/{admin.id}/",
     ]
     problems: list[str] = []

@@ -184,7 +184,7 @@ class ListingForm(forms.Form):
     job_type = forms.ChoiceField(
         label=_("Job type (jobs only)"), required=False, choices=_optional(JOB_TYPE_CHOICES, _("Choose"))
     )
-    is_remote = forms.BooleanField(label=_("Remote: work from anywhere"), required=False)
+    is_remote = forms.BooleanField(label_suffix="", label=_("Remote: work from anywhere"), required=False)
     location = forms.CharField(label=_("Location (optional)"), required=False, max_length=120)
     country = forms.CharField(
         label=_("Country code (optional)"),
@@ -203,7 +203,7 @@ class ListingForm(forms.Form):
         label=_("Closes on (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     publish = forms.BooleanField(
-        label=_("Publish now (otherwise it is saved as a draft)"), required=False, initial=True
+        label_suffix="", label=_("Publish now (otherwise it is saved as a draft)"), required=False, initial=True
     )
 
     def __init__(self, *args: Any, organisations: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]  # an empty tuple is a fine default
@@ -221,7 +221,7 @@ class ListingForm(forms.Form):
                 label=_("Level of skill %(row)s") % {"row": row}, choices=LEVEL_CHOICES, coerce=int, initial=2
             )
             self.fields[f"skill_{row}_required"] = forms.BooleanField(
-                label=_("Skill %(row)s is required") % {"row": row}, required=False, initial=True
+                label_suffix="", label=_("Skill %(row)s is required") % {"row": row}, required=False, initial=True
             )
         for row in range(1, MILESTONE_ROWS + 1):
             self.fields[f"milestone_{row}"] = forms.CharField(
@@ -416,7 +416,7 @@ class ProfileForm(forms.Form):
     country = forms.CharField(
         label=_("Country code"), required=False, max_length=2, help_text=_("Two letters, for example ZA or KE.")
     )
-    is_remote_ok = forms.BooleanField(label=_("I am open to remote work"), required=False)
+    is_remote_ok = forms.BooleanField(label_suffix="", label=_("I am open to remote work"), required=False)
     years_experience = forms.IntegerField(label=_("Years of work experience"), min_value=0, max_value=60, initial=0)
     expected_pay = AmountField(
         label=_("Expected pay (optional)"),
@@ -424,7 +424,7 @@ class ProfileForm(forms.Form):
         help_text=_("A month's pay for jobs; matching compares it with what a listing offers."),
     )
     expected_pay_currency = forms.ChoiceField(label=_("Currency of the expected pay"), choices=CURRENCIES)
-    is_public = forms.BooleanField(label=_("Show my profile to others"), required=False)
+    is_public = forms.BooleanField(label_suffix="", label=_("Show my profile to others"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
