@@ -40,7 +40,6 @@ from azora.marketplace.matching import (
 from azora.marketplace.models import Listing, ListingSkill, ListingStatus, Profile, UserSkill
 from azora.marketplace.public.views import ListingMatchView, MatchView
 from azora.marketplace.selectors.listings import listing_views
-from azora.marketplace.selectors.search import SEARCH_GENERATION_KEY
 
 __all__ = [
     "candidate_of",
@@ -229,7 +228,8 @@ def _ranked_ids(
             .values("listing_id")  # grouped by listing only
             .annotate(
                 held=Count("id"),
-                verified=Count("id", filter=Q(skill_id__in=verified_ids)),
+                # (an empty IN would make Django drop every row: no verified skill counts 0)
+                verified=Count("id", filter=Q(skill_id__in=verified_ids)) if verified_ids else Value(0),
                 # the denormalised count, never below what was found (a stale count must not divide by zero)
                 required=Greatest(Max("listing__required_skill_count"), Count("id")),
                 published=Max("listing__published_at"),
@@ -280,6 +280,8 @@ def _ranked_cached(
     """`_ranked_ids` through the cache. The key holds everything the ranking reads: the person's facts and skills
     (a digest), the rules, and the listings' generation (bumped after every listing write), so an entry is never
     stale; the TTL only bounds memory."""
+    from azora.marketplace.selectors.search import SEARCH_GENERATION_KEY  # search imports this module
+
     generation = cache.get(SEARCH_GENERATION_KEY, 0)
     digest = hashlib.sha256(repr((candidate, rules, threshold, kind, window)).encode()).hexdigest()[:32]
     key = f"marketplace:matches:{user_id}:{generation}:{digest}"

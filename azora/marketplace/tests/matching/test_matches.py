@@ -154,3 +154,14 @@ def test_the_cached_ranking_follows_listing_writes_and_the_persons_skills(
     assert public.matches_for_user(user_id=person.id) == public.matches_for_user(user_id=person.id, fresh=True)
     scores = {match.listing.id: match.match.score for match in public.matches_for_user(user_id=person.id)}
     assert scores[world["half_skills"].id] == 70  # now only SQL, unverified: skills 25 -> 10 + 30 + 15 + 15
+
+
+def test_a_person_whose_skills_are_all_unverified_still_has_matches() -> None:
+    python = SkillFactory(name="Python")
+    person = UserFactory()
+    ProfileFactory(user=person)
+    UserSkillFactory(user=person, skill=python, level=2, is_verified=False)
+    job = listing((python, 2), at=1)
+    matches = public.matches_for_user(user_id=person.id)
+    # skills 50 (unverified at 50%), experience, place and pay met: 20 + 30 + 15 + 15
+    assert [(match.listing.id, match.match.score) for match in matches] == [(job.id, 80)]
