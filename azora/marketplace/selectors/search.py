@@ -61,6 +61,7 @@ LOCATION_FACET_SIZE = 10
 SKILL_FACET_SIZE = 15
 FACET_CACHE_MIN = 1000
 FACET_CACHE_SECONDS = 60
+RANK_WINDOW = 1000
 SEARCH_GENERATION_KEY = "marketplace:search:generation"  # bumped by services.listings on every write
 # Bands of the top of a listing's pay (pay_max, minor units): the value is "low-high" ("5000000-" has no top).
 PAY_BANDS: tuple[tuple[int, int | None], ...] = (
@@ -150,8 +151,8 @@ def _fts5_expression(text: str) -> str | None:
     return " ".join(f'"{term}"*' for term in terms) or None
 
 
-def _filtered(filters: SearchFilters, *, rank: bool) -> QuerySet[Listing]:
-    """Open listings matching the filters and text; with `rank`, annotated with `rank` (higher is better)."""
+def _filtered(filters: SearchFilters) -> QuerySet[Listing]:
+    """Open listings matching the filters and the text."""
     queryset = Listing.objects.filter(status=ListingStatus.OPEN)
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
@@ -175,32 +176,27 @@ def _filtered(filters: SearchFilters, *, rank: bool) -> QuerySet[Listing]:
         matched = RawSQL(
             "search_vector @@ websearch_to_tsquery('english', %s)", (filters.text,), output_field=BooleanField()
         )
-        queryset = queryset.alias(matched=matched).filter(matched=True)
-        if rank:
-            queryset = queryset.annotate(
-                rank=RawSQL(
-                    "ts_rank(search_vector, websearch_to_tsquery('english', %s))",
-                    (filters.text,),
-                    output_field=FloatField(),
-                )
-            )
-        return queryset
+        return queryset.alias(matched=matched).filter(matched=True)
     expression = _fts5_expression(filters.text)
     if expression is None:
         return queryset.none()
     ids = RawSQL("SELECT listing_id FROM marketplace_listing_fts WHERE marketplace_listing_fts MATCH %s", (expression,))
-    queryset = queryset.filter(pk__in=ids)
-    if rank:
-        # bm25 is lower for better matches; weights: listing_id (unindexed), title, skills, location, description.
-        queryset = queryset.annotate(
-            rank=RawSQL(
-                "(SELECT -bm25(marketplace_listing_fts, 0.0, 10.0, 6.0, 3.0, 1.0) FROM marketplace_listing_fts"
-                " WHERE marketplace_listing_fts MATCH %s AND listing_id = marketplace_listing.id)",
-                (expression,),
-                output_field=FloatField(),
-            )
+    return queryset.filter(pk__in=ids)
+
+
+def _rank(filters: SearchFilters) -> RawSQL:
+    """Relevance of a listing row to the text, higher is better (the row must match the text)."""
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            "ts_rank(search_vector, websearch_to_tsquery('english', %s))", (filters.text,), output_field=FloatField()
         )
-    return queryset
+    # bm25 is lower for better matches; weights: listing_id (unindexed), title, skills, location, description.
+    return RawSQL(
+        "(SELECT -bm25(marketplace_listing_fts, 0.0, 10.0, 6.0, 3.0, 1.0) FROM marketplace_listing_fts"
+        " WHERE marketplace_listing_fts MATCH %s AND listing_id = marketplace_listing.id)",
+        (_fts5_expression(filters.text),),
+        output_field=FloatField(),
+    )
 
 
 # --- Pages ---
@@ -231,13 +227,21 @@ def _decode(cursor: str, *, sort: str) -> tuple[str, str]:
 
 def _page_rows(filters: SearchFilters, *, sort: str, cursor: str | None, size: int) -> tuple[list[Listing], str | None]:
     offset = 0
+    queryset: QuerySet[Listing]
     if sort == "best":
-        queryset = _filtered(filters, rank=True).order_by("-rank", "-published_at", "-id")  # type: ignore[misc]
+        # Relevance is computed for the newest RANK_WINDOW matches only (walking the partial published_at index):
+        # ranking is per matching row, and a common word matches thousands of listings.
+        window = _filtered(filters).order_by("-published_at", "-id").values("id")[:RANK_WINDOW]
+        queryset = (
+            Listing.objects.filter(id__in=window)
+            .annotate(rank=_rank(filters))
+            .order_by("-rank", "-published_at", "-id")
+        )
         if cursor:
             offset = int(_decode(cursor, sort=sort)[0])
     else:
         field = KEYSET_FIELDS[sort]
-        queryset = _filtered(filters, rank=False).order_by(f"-{field}", "-id")
+        queryset = _filtered(filters).order_by(f"-{field}", "-id")
         if cursor:
             queryset = queryset.filter(_keyset_after(sort, *_decode(cursor, sort=sort)))
     rows = list(with_view_relations(queryset)[offset : offset + size + 1])
@@ -271,7 +275,7 @@ def _band_label(low: int, high: int | None, currency: str | None) -> str:
 def _facets(filters: SearchFilters) -> dict[str, tuple[FacetCount, ...]]:
     """Counts over the filtered results in three queries: one scan grouped by the small-valued columns (kind, job
     type, remote, currency, pay band -- at most a few hundred groups, summed here), the top places, the top skills."""
-    base = _filtered(filters, rank=False).order_by()
+    base = _filtered(filters).order_by()
     band = Case(
         *[
             When(Q(pay_max_minor__gte=low, **({"pay_max_minor__lt": high} if high is not None else {})), then=Value(i))
@@ -344,32 +348,33 @@ def _facets(filters: SearchFilters) -> dict[str, tuple[FacetCount, ...]]:
     return facets
 
 
-def _cached_facets(filters: SearchFilters) -> dict[str, tuple[FacetCount, ...]]:
-    generation = cache.get(SEARCH_GENERATION_KEY, 0)
+def _cached_facets(filters: SearchFilters, *, generation: int) -> tuple[dict[str, tuple[FacetCount, ...]], bool]:
+    """The facets, and whether the result is large (>= FACET_CACHE_MIN rows: then they are cached)."""
     key = f"marketplace:search:facets:{generation}:{filters.key()}"
     cached = cache.get(key)
     if cached is not None:
-        return {name: tuple(FacetCount(*item) for item in items) for name, items in cached.items()}
+        return {name: tuple(FacetCount(*item) for item in items) for name, items in cached.items()}, True
     facets = _facets(filters)
-    if sum(item.count for item in facets["kind"]) >= FACET_CACHE_MIN:
-        # Only large results are cached: there the counts are costly and a minute's lag is invisible.
-        plain = {name: [(item.value, item.label, item.count) for item in items] for name, items in facets.items()}
-        cache.set(key, plain, timeout=FACET_CACHE_SECONDS)
-    return facets
+    if sum(item.count for item in facets["kind"]) < FACET_CACHE_MIN:
+        return facets, False
+    # Only large results are cached: there the counts are costly, and the generation bumped by every listing write
+    # through the services keeps them from outliving a change.
+    plain = {name: [(item.value, item.label, item.count) for item in items] for name, items in facets.items()}
+    cache.set(key, plain, timeout=FACET_CACHE_SECONDS)
+    return facets, True
 
 
 # --- Matches for a signed-in viewer ---
 
 
 def _matches(viewer_id: uuid.UUID, listing_ids: list[uuid.UUID]) -> dict[uuid.UUID, MatchView]:
-    """The viewer's match with each listing of the page, through matching's batch selector when it exists."""
-    from azora.marketplace.selectors import matching
+    """The viewer's match with each listing of the page (matching's batch selector: a few queries per page)."""
+    # Imported here: selectors.matching imports this module (SEARCH_GENERATION_KEY keys its cache).
+    from azora.marketplace.selectors.matching import matches_for_listings
 
-    batch = getattr(matching, "matches_for_listings", None)
-    if batch is None or not listing_ids:
+    if not listing_ids:
         return {}
-    result: dict[uuid.UUID, MatchView] = batch(user_id=viewer_id, listing_ids=listing_ids)
-    return result
+    return matches_for_listings(user_id=viewer_id, listing_ids=listing_ids)
 
 
 def listing_search(
@@ -408,7 +413,24 @@ def listing_search(
         sort=sort,
     )
     effective = "newest" if sort == "best" and not filters.text else sort
-    rows, next_cursor = _page_rows(filters, sort=effective, cursor=cursor, size=size)
+    generation = int(cache.get(SEARCH_GENERATION_KEY, 0))
+    page_key = f"marketplace:search:page:{generation}:{filters.key()}:{effective}:{size}:{cursor or ''}"
+    cached_page = cache.get(page_key) if with_facets else None
+    if cached_page is not None:
+        # A page of a large result seen in the last minute: its ids, ranks and cursor; the rows are read by id.
+        ranks: dict[uuid.UUID, float] = {uuid.UUID(key): rank for key, rank in cached_page["ranks"]}
+        by_id = {row.id: row for row in with_view_relations(Listing.objects.filter(id__in=list(ranks)))}
+        rows = [by_id[listing_id] for listing_id in ranks if listing_id in by_id]
+        for row in rows:
+            row.rank = ranks[row.id]  # type: ignore[attr-defined]  # as the ranking query annotates it
+        next_cursor = cached_page["next_cursor"]
+        facets, _large = _cached_facets(filters, generation=generation)
+    else:
+        rows, next_cursor = _page_rows(filters, sort=effective, cursor=cursor, size=size)
+        facets, large = _cached_facets(filters, generation=generation) if with_facets else ({}, False)
+        if large:
+            ranks_out = [(str(row.id), float(getattr(row, "rank", 0.0))) for row in rows]
+            cache.set(page_key, {"ranks": ranks_out, "next_cursor": next_cursor}, timeout=FACET_CACHE_SECONDS)
     matches = _matches(viewer_id, [row.id for row in rows]) if viewer_id is not None else {}
     if matches and effective == "best":
         # Stable: equal ranks keep their order unless the match tells them apart.
@@ -418,6 +440,6 @@ def listing_search(
     return ListingPage(
         items=tuple(listing_view(row) for row in rows),
         next_cursor=next_cursor,
-        facets=_cached_facets(filters) if with_facets else {},
+        facets=facets,
         matches=matches,
     )

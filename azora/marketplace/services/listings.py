@@ -368,13 +368,13 @@ def listing_update(*, actor_id: uuid.UUID, listing_id: uuid.UUID, changes: Mappi
                 raise ListingNotFound()
             raise PermissionDenied("Only the poster (or the organisation's admins) can change a listing.")
         if not ALLOWED_STATUS_CHANGES[listing.status]:
-            raise ListingNotEditable(extra={"status": listing.status})
+            raise ListingNotEditable(extra={"listing_status": listing.status})
         from_status = listing.status
         to_status = str(changes.get("status", from_status))
         if to_status != from_status and to_status not in ALLOWED_STATUS_CHANGES[from_status]:
             raise ListingNotEditable(
                 f"A listing cannot go from {from_status} to {to_status}.",
-                extra={"status": from_status, "to_status": to_status},
+                extra={"listing_status": from_status, "to_status": to_status},
             )
         kind = listing.kind
         current = {name: getattr(listing, name) for name in _SCALARS}

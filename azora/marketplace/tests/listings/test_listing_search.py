@@ -182,3 +182,36 @@ def test_a_cursor_of_another_sort_is_refused(board: dict[str, public.ListingView
         public.listing_search(viewer_id=None, sort="newest", cursor=cursor)
     with pytest.raises(InvalidCursor):
         public.listing_search(viewer_id=None, cursor="not-a-cursor")
+
+
+def test_a_large_result_is_served_from_the_cache_until_a_listing_write(
+    board: dict[str, public.ListingView],
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_max_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.core.cache import cache
+
+    from azora.marketplace.selectors import search
+
+    cache.clear()
+    monkeypatch.setattr(search, "FACET_CACHE_MIN", 3)  # "large" for this board of five
+    first = public.listing_search(viewer_id=None, limit=2)
+    with django_assert_max_num_queries(3):  # the two rows with their skills and milestones; facets from the cache
+        again = public.listing_search(viewer_id=None, limit=2)
+    assert again == first
+    with django_capture_on_commit_callbacks(execute=True):
+        public.listing_update(actor_id=board["usd"].poster_id, listing_id=board["usd"].id, changes={"status": "closed"})
+    fresh = public.listing_search(viewer_id=None, limit=2)
+    assert titles(fresh) == ["Logo for a bakery", "Solar installer"]
+    assert [(f.value, f.count) for f in fresh.facets["kind"]] == [("job", 3), ("gig", 1)]
+
+
+def test_best_ranks_only_the_newest_matches_of_a_common_word(
+    board: dict[str, public.ListingView], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from azora.marketplace.selectors import search
+
+    monkeypatch.setattr(search, "RANK_WINDOW", 1)
+    # Both match "python"; only the newest (Data analyst) is in the window.
+    assert titles(public.listing_search(viewer_id=None, query="python")) == ["Data analyst"]
