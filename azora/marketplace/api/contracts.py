@@ -14,18 +14,18 @@ from azora.accounts.public import request_user_id
 from azora.marketplace.public import contracts
 from azora.marketplace.schemas.contracts import (
     ContractListOut,
+    ContractMilestoneOut,
     ContractOut,
     DisputeListOut,
     DisputeOut,
     DisputeResolveIn,
     FundOut,
     MilestoneFundIn,
-    MilestoneOut,
     MilestoneSubmitIn,
-    RatingOut,
     ReasonIn,
     ReviewCreateIn,
     ReviewOut,
+    ReviewRatingOut,
     UserReviewsOut,
 )
 
@@ -78,19 +78,21 @@ def milestone_fund(request: HttpRequest, milestone_id: uuid.UUID, payload: Miles
     return FundOut.of(result)
 
 
-@router.post("/milestones/{uuid:milestone_id}/submit", response=MilestoneOut, summary="Hand in the work (the seller)")
-def milestone_submit(request: HttpRequest, milestone_id: uuid.UUID, payload: MilestoneSubmitIn) -> MilestoneOut:
+@router.post(
+    "/milestones/{uuid:milestone_id}/submit", response=ContractMilestoneOut, summary="Hand in the work (the seller)"
+)
+def milestone_submit(request: HttpRequest, milestone_id: uuid.UUID, payload: MilestoneSubmitIn) -> ContractMilestoneOut:
     view = contracts.milestone_submit(actor_id=_user_id(request), milestone_id=milestone_id, note=payload.note)
-    return MilestoneOut.of(view)
+    return ContractMilestoneOut.of(view)
 
 
 @router.post(
     "/milestones/{uuid:milestone_id}/release",
-    response=MilestoneOut,
+    response=ContractMilestoneOut,
     summary="Release the held money to the seller, minus the marketplace fee (the client)",
 )
-def milestone_release(request: HttpRequest, milestone_id: uuid.UUID) -> MilestoneOut:
-    return MilestoneOut.of(contracts.milestone_release(actor_id=_user_id(request), milestone_id=milestone_id))
+def milestone_release(request: HttpRequest, milestone_id: uuid.UUID) -> ContractMilestoneOut:
+    return ContractMilestoneOut.of(contracts.milestone_release(actor_id=_user_id(request), milestone_id=milestone_id))
 
 
 @router.post(
@@ -145,6 +147,6 @@ def review_create(request: HttpRequest, contract_id: uuid.UUID, payload: ReviewC
 def user_reviews(request: HttpRequest, user_id: uuid.UUID) -> UserReviewsOut:
     _user_id(request)
     return UserReviewsOut(
-        rating=RatingOut.of(contracts.rating_summary_of_user(user_id=user_id)),
+        rating=ReviewRatingOut.of(contracts.rating_summary_of_user(user_id=user_id)),
         items=[ReviewOut.of(view) for view in contracts.reviews_of_user(user_id=user_id)],
     )

@@ -87,7 +87,7 @@ class DisputeOut(Schema):
         )
 
 
-class MilestoneOut(Schema):
+class ContractMilestoneOut(Schema):
     id: uuid.UUID
     contract_id: uuid.UUID
     position: int
@@ -105,8 +105,8 @@ class MilestoneOut(Schema):
     dispute: DisputeOut | None
 
     @staticmethod
-    def of(view: MilestoneView) -> MilestoneOut:
-        return MilestoneOut(
+    def of(view: MilestoneView) -> ContractMilestoneOut:
+        return ContractMilestoneOut(
             id=view.id,
             contract_id=view.contract_id,
             position=view.position,
@@ -167,7 +167,7 @@ class ContractOut(Schema):
     status: str
     created_at: datetime
     ended_at: datetime | None
-    milestones: list[MilestoneOut]
+    milestones: list[ContractMilestoneOut]
     held: AmountOut = Field(description="In escrow now.")
     released: AmountOut = Field(description="Paid to the seller so far, after fees.")
     reviews: list[ReviewOut]
@@ -189,7 +189,7 @@ class ContractOut(Schema):
             status=view.status,
             created_at=view.created_at,
             ended_at=view.ended_at,
-            milestones=[MilestoneOut.of(milestone) for milestone in view.milestones],
+            milestones=[ContractMilestoneOut.of(milestone) for milestone in view.milestones],
             held=amount_out(view.held),
             released=amount_out(view.released),
             reviews=[ReviewOut.of(review) for review in view.reviews],
@@ -206,7 +206,7 @@ class DisputeListOut(Schema):
 
 
 class FundOut(Schema):
-    milestone: MilestoneOut
+    milestone: ContractMilestoneOut
     payment_intent_id: uuid.UUID | None
     payment_status: str = Field(description='"" for a wallet; the intent\'s status for a card.')
     next_action_url: str = Field(description="A 3-D Secure challenge page to visit, or empty.")
@@ -215,7 +215,7 @@ class FundOut(Schema):
     @staticmethod
     def of(result: FundResult) -> FundOut:
         return FundOut(
-            milestone=MilestoneOut.of(result.milestone),
+            milestone=ContractMilestoneOut.of(result.milestone),
             payment_intent_id=result.payment_intent_id,
             payment_status=result.payment_status,
             next_action_url=result.next_action_url,
@@ -223,15 +223,15 @@ class FundOut(Schema):
         )
 
 
-class RatingOut(Schema):
+class ReviewRatingOut(Schema):
     average: float | None
     count: int
 
     @staticmethod
-    def of(summary: RatingSummary) -> RatingOut:
-        return RatingOut(average=summary.average, count=summary.count)
+    def of(summary: RatingSummary) -> ReviewRatingOut:
+        return ReviewRatingOut(average=summary.average, count=summary.count)
 
 
 class UserReviewsOut(Schema):
-    rating: RatingOut
+    rating: ReviewRatingOut
     items: list[ReviewOut]

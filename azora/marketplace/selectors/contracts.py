@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from azora.accounts import public as accounts
+import azora.accounts.public as accounts
 from azora.marketplace import errors
 from azora.marketplace.models import (
     Contract,

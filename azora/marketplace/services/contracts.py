@@ -12,8 +12,9 @@ import structlog
 from django.db import transaction
 from django.utils import timezone
 
-from azora.accounts import public as accounts
-from azora.finance import public as finance
+import azora.accounts.public as accounts
+import azora.finance.public as finance
+import azora.payments.public as payments
 from azora.marketplace import errors
 from azora.marketplace.config import marketplace_config
 from azora.marketplace.events import (
@@ -35,7 +36,6 @@ from azora.marketplace.models import (
     MilestoneStatus,
 )
 from azora.marketplace.services import escrow
-from azora.payments import public as payments
 from azora.shared.errors import DomainError
 from azora.shared.events import publish
 from azora.shared.money import Money

@@ -17,8 +17,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from azora.finance import errors as finance_errors
-from azora.finance import public as finance
+import azora.finance.errors as finance_errors
+import azora.finance.public as finance
+import azora.payments.public as payments
 from azora.marketplace import errors
 from azora.marketplace.config import marketplace_config
 from azora.marketplace.events import ContractEnded, MilestoneFunded, MilestoneRefunded, MilestoneReleased
@@ -29,7 +30,6 @@ from azora.marketplace.models import (
     Milestone,
     MilestoneStatus,
 )
-from azora.payments import public as payments
 from azora.shared.errors import DomainError
 from azora.shared.events import publish
 from azora.shared.money import Money

@@ -9,7 +9,7 @@ import structlog
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from azora.constitution import public as constitution
+import azora.constitution.public as constitution
 from azora.marketplace import errors
 from azora.marketplace.config import marketplace_config
 from azora.marketplace.events import ReviewPublished
