@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import Final
 
 from azora.accounts.public import (
-    ORGANISATION_MANAGER_ROLES,
     organisation_role_of,
     user_has_platform_role,
     user_profiles,
@@ -26,6 +25,7 @@ from azora.marketplace.models import (
     Message,
 )
 from azora.marketplace.public.views import ApplicationView, MatchView, MessageView, TransitionView
+from azora.marketplace.selectors.listings import MANAGING_ROLES
 from azora.marketplace.selectors.matching import candidates_of, match_rules, openings_of
 from azora.shared.money import Money
 
@@ -78,12 +78,13 @@ def transitions_allowed(*, status: str, kind: str, as_poster: bool, as_applicant
 
 
 def listing_manager(*, user_id: uuid.UUID, poster_id: uuid.UUID, organisation_id: uuid.UUID | None) -> bool:
-    """The poster, or an owner/admin of the organisation the listing was posted for."""
+    """The poster, or a member of the organisation the listing was posted for with a role that manages its
+    listings (the same roles as selectors.listings.may_manage_listing: owner, admin, billing)."""
     if user_id == poster_id:
         return True
     if organisation_id is None:
         return False
-    return organisation_role_of(user_id=user_id, organisation_id=organisation_id) in ORGANISATION_MANAGER_ROLES
+    return organisation_role_of(user_id=user_id, organisation_id=organisation_id) in MANAGING_ROLES
 
 
 def _is_platform_admin(user_id: uuid.UUID) -> bool:
