@@ -362,3 +362,21 @@ def test_my_contracts_lists_both_sides(
     assert "<td>Sipho Dlamini</td>" in client_html
     assert "<td>Seller</td>" in seller_html
     assert "<td>Thandi Mokoena</td>" in seller_html
+
+
+def test_a_bank_challenge_goes_to_the_pay_uis_challenge_page(
+    sign_in: SignIn, poster: User, contract: market.ContractView
+) -> None:
+    client = sign_in(poster)
+
+    response = client.post(_url(contract, "fund"), {"source": "card", **card("4000000000003220")})
+
+    after = market.contract_get(viewer_id=poster.id, contract_id=contract.id)
+    intent_id = after.milestones[0].payment_intent_id
+    assert response.status_code == 302
+    assert response["Location"] == f"/pay/checkout/{intent_id}/"  # the Pay UI sends it on to the challenge
+    assert after.milestones[0].status == "funding"
+    assert after.held == Money(0, "ZAR")
+    page = client.get(_url(contract)).content.decode()
+    assert "Payment in progress" in page
+    assert f'<a href="/pay/checkout/{intent_id}/">Continue the card payment' in page
