@@ -63,3 +63,30 @@ def test_the_handlers_are_registered() -> None:
     revoked_names = {subscription.name for subscription in subscriptions_for("education.certificate_revoked")}
     assert "marketplace.verify_skills_on_certificate_issued" in issued_names
     assert "marketplace.unverify_skills_on_certificate_revoked" in revoked_names
+
+
+def test_a_revoked_certificate_hands_the_skill_to_another_valid_certificate() -> None:
+    from azora.education.tests.certificate_factories import CourseFactory, issued_certificate
+
+    learner = UserFactory()
+    first = issued_certificate(user=learner, course=CourseFactory(tags=["Python"], level="intermediate"))
+    second = issued_certificate(user=learner, course=CourseFactory(tags=["python", "SQL"], level="beginner"))
+    for certificate in (first, second):
+        subscribers.verify_skills_on_certificate_issued(
+            CertificateIssued(
+                certificate_id=certificate.id,
+                course_id=certificate.course_id,
+                user_id=learner.id,
+                skills=tuple(certificate.skills),
+            )
+        )
+    assert held(learner.id) == [("Python", 2, True), ("SQL", 1, True)]
+    python = UserSkill.objects.get(user=learner, skill__slug="python")
+    assert python.certificate_id == second.id  # the latest certificate that vouched for it
+    subscribers.unverify_skills_on_certificate_revoked(
+        CertificateRevoked(
+            certificate_id=second.id, course_id=second.course_id, user_id=learner.id, revoked_by=uuid.uuid4()
+        )
+    )
+    assert held(learner.id) == [("Python", 2, True), ("SQL", 1, False)]
+    assert UserSkill.objects.get(user=learner, skill__slug="python").certificate_id == first.id
