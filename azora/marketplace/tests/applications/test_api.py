@@ -197,3 +197,20 @@ def test_list_routes_keep_their_query_budget(django_assert_max_num_queries: Any)
     with django_assert_max_num_queries(16):
         assert len(me.get("/api/v1/me/applications").json()["items"]) == 2
     assert Listing.objects.count() == 6
+
+
+def test_the_thread_keeps_its_query_budget_and_admins_read_it(django_assert_max_num_queries: Any) -> None:
+    from azora.accounts.public import platform_role_grant
+
+    application = ApplicationFactory()
+    for number in range(6):
+        sender = application.applicant if number % 2 else application.listing.poster
+        post(session_client(sender), f"/applications/{application.id}/messages", {"body": f"Message {number}"})
+    admin = UserFactory()
+    platform_role_grant(user_id=admin.id, role="platform_admin")
+    client = session_client(admin)
+    with django_assert_max_num_queries(16):
+        thread = client.get(f"/api/v1/applications/{application.id}/messages").json()["items"]
+    assert [message["body"] for message in thread] == [f"Message {number}" for number in range(6)]
+    assert client.get(f"/api/v1/applications/{application.id}").json()["allowed_transitions"] == []
+    problem(post(client, f"/applications/{application.id}/messages", {"body": "Hi"}), 403, "not_a_party")
