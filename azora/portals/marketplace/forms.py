@@ -13,7 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from azora.marketplace.public import ListingSkillInput, MilestoneInput
-from azora.portals.pay.forms import AmountField, CardForm, to_money
+from azora.portals.marketplace.fields import AmountField, CardForm, to_money
 from azora.shared.money import CURRENCY_EXPONENTS, Money
 
 __all__ = [

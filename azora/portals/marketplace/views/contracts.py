@@ -15,12 +15,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import azora.finance.public as finance
 import azora.marketplace.public as market
+import azora.payments.public as payments
 from azora.portals.marketplace.forms import CancelForm, CardForm, DisputeForm, ReviewForm, SubmitForm
+from azora.portals.marketplace.templatetags.market_tags import money
 from azora.portals.marketplace.views.common import (
     INVALID,
     HtmxRequest,
@@ -32,10 +35,26 @@ from azora.portals.marketplace.views.common import (
     render_page,
     user_id_of,
 )
-from azora.portals.pay.templatetags.pay_tags import money
-from azora.portals.pay.views.checkout import sandbox_test_cards
 from azora.shared.errors import DomainError
 from azora.shared.money import Money
+
+# What each sandbox test card does, in the reader's words (the Payment Service names the outcome), as the Pay UI says.
+TEST_CARD_OUTCOMES = {
+    "succeeded": gettext_lazy("The payment succeeds."),
+    "card_declined": gettext_lazy("The bank declines the card."),
+    "insufficient_funds": gettext_lazy("Declined: not enough funds on the card."),
+    "expired_card": gettext_lazy("Declined: the card has expired."),
+    "requires_action": gettext_lazy("The bank asks you to approve the payment first."),
+    "processing": gettext_lazy("The payment succeeds a few seconds later."),
+}
+
+
+def sandbox_test_cards() -> list[tuple[str, str]]:
+    """The sandbox's test cards, grouped in fours as printed on a card, with the outcome each one plays."""
+    return [
+        (" ".join(number[i : i + 4] for i in range(0, len(number), 4)), str(TEST_CARD_OUTCOMES.get(outcome, outcome)))
+        for number, outcome in payments.SANDBOX_TEST_CARDS.items()
+    ]
 
 
 def _contract_url(contract_id: uuid.UUID) -> str:
