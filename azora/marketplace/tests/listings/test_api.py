@@ -143,7 +143,7 @@ def test_search_returns_items_facets_and_keeps_a_query_budget(django_assert_max_
     # The API edge (user, its session record: 7), the skill, the page + its skills and milestones (3), the
     # viewer's matches (4: profile, skills held, the listings' skills and facts), three facet queries.
     with django_assert_max_num_queries(18):
-        response = client.get(URL, {"skill": "python", "limit": 5})
+        response = client.get(URL, {"skill": "python", "limit": "5"})
     assert response.status_code == 200
     body = response.json()
     assert len(body["items"]) == 5

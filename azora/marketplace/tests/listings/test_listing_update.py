@@ -40,7 +40,7 @@ def draft(poster_id: Any, **fields: Any) -> public.ListingView:
 
 def snapshot(listing_id: Any) -> tuple[dict[str, Any], list[Any], list[Any], int]:
     return (
-        Listing.objects.filter(id=listing_id).values().get(),
+        dict(Listing.objects.filter(id=listing_id).values().get()),
         list(ListingSkill.objects.filter(listing_id=listing_id).values_list("skill__slug", "level", "is_required")),
         list(ListingMilestone.objects.filter(listing_id=listing_id).values_list("title", "amount_minor")),
         OutboxEvent.objects.filter(event_type__startswith="marketplace.listing").count(),

@@ -80,7 +80,7 @@ def test_skills_set_replaces_self_declared_skills_and_keeps_verified_ones() -> N
     user = UserFactory()
     verified = UserSkillFactory(user=user, skill=skill("sql"), level=3, is_verified=True)
     UserSkillFactory(user=user, skill=skill("microsoft-excel"), level=1)
-    views = public.skills_set(user_id=user.id, skills=[("Python", 4), ("sql", 1), ("git", "beginner")])
+    views = public.skills_set(user_id=user.id, skills=[("Python", 4), ("sql", 1), ("git", 1)])
     assert [(v.skill.name, v.level, v.level_name, v.is_verified) for v in views] == [
         ("SQL", 3, "advanced", True),  # verified first; never lowered below its level
         ("Python", 4, "expert", False),
