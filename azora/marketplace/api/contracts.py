@@ -8,16 +8,16 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from azora.accounts.public import request_user_id
 from azora.marketplace.public import contracts
 from azora.marketplace.schemas.contracts import (
-    ContractListOut,
     ContractMilestoneOut,
     ContractOut,
-    DisputeListOut,
+    ContractPageOut,
     DisputeOut,
+    DisputePageOut,
     DisputeResolveIn,
     FundOut,
     MilestoneFundIn,
@@ -28,6 +28,7 @@ from azora.marketplace.schemas.contracts import (
     ReviewRatingOut,
     UserReviewsOut,
 )
+from azora.shared.pagination import PageParams
 
 router = Router()
 
@@ -44,9 +45,10 @@ def contract_get(request: HttpRequest, contract_id: uuid.UUID) -> ContractOut:
     return ContractOut.of(contracts.contract_get(viewer_id=_user_id(request), contract_id=contract_id))
 
 
-@router.get("/me/contracts", response=ContractListOut, summary="My contracts as client or seller, newest first")
-def my_contracts(request: HttpRequest) -> ContractListOut:
-    return ContractListOut(items=[ContractOut.of(v) for v in contracts.contracts_of_user(user_id=_user_id(request))])
+@router.get("/me/contracts", response=ContractPageOut, summary="My contracts as client or seller, newest first")
+def my_contracts(request: HttpRequest, page: Query[PageParams]) -> ContractPageOut:
+    result = contracts.contracts_page_of_user(user_id=_user_id(request), cursor=page.cursor, limit=page.limit)
+    return ContractPageOut(items=[ContractOut.of(view) for view in result.items], next_cursor=result.next_cursor)
 
 
 @router.post(
@@ -105,10 +107,12 @@ def milestone_dispute(request: HttpRequest, milestone_id: uuid.UUID, payload: Re
     return Status(201, DisputeOut.of(view))
 
 
-@router.get("/disputes", response=DisputeListOut, summary="Disputes, newest first (platform admins)")
-def disputes_list(request: HttpRequest, status: str = "open") -> DisputeListOut:
-    views = contracts.disputes_list(admin_id=_user_id(request), status=status or None)
-    return DisputeListOut(items=[DisputeOut.of(view) for view in views])
+@router.get("/disputes", response=DisputePageOut, summary="Disputes, newest first (platform admins)")
+def disputes_list(request: HttpRequest, page: Query[PageParams], status: str = "open") -> DisputePageOut:
+    result = contracts.disputes_page(
+        admin_id=_user_id(request), status=status or None, cursor=page.cursor, limit=page.limit
+    )
+    return DisputePageOut(items=[DisputeOut.of(view) for view in result.items], next_cursor=result.next_cursor)
 
 
 @router.post(

@@ -15,14 +15,17 @@ from azora.marketplace.public.views import (
     RatingSummary,
     ReviewView,
 )
+from azora.shared.pagination import Page
 
 __all__ = [
     "contract_cancel",
     "contract_create_for_application",
     "contract_get",
     "contracts_of_user",
+    "contracts_page_of_user",
     "dispute_resolve",
     "disputes_list",
+    "disputes_page",
     "milestone_dispute",
     "milestone_fund",
     "milestone_get",
@@ -56,6 +59,13 @@ def contracts_of_user(*, user_id: uuid.UUID) -> list[ContractView]:
     from azora.marketplace.selectors import contracts
 
     return contracts.contracts_of_user(user_id=user_id)
+
+
+def contracts_page_of_user(*, user_id: uuid.UUID, cursor: str | None = None, limit: int = 50) -> Page[ContractView]:
+    """One page of the user's contracts, newest first (keyset cursor, as every /api/v1 list)."""
+    from azora.marketplace.selectors import contracts
+
+    return contracts.contracts_page_of_user(user_id=user_id, cursor=cursor, limit=limit)
 
 
 def contract_cancel(*, actor_id: uuid.UUID, contract_id: uuid.UUID, reason: str) -> ContractView:
@@ -143,6 +153,15 @@ def disputes_list(*, admin_id: uuid.UUID, status: str | None = "open") -> list[D
     from azora.marketplace.selectors import contracts
 
     return contracts.disputes_list(admin_id=admin_id, status=status)
+
+
+def disputes_page(
+    *, admin_id: uuid.UUID, status: str | None = "open", cursor: str | None = None, limit: int = 50
+) -> Page[DisputeView]:
+    """One page of disputes, newest first (platform admins only)."""
+    from azora.marketplace.selectors import contracts
+
+    return contracts.disputes_page(admin_id=admin_id, status=status, cursor=cursor, limit=limit)
 
 
 def dispute_resolve(

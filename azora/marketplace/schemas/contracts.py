@@ -197,12 +197,14 @@ class ContractOut(Schema):
         )
 
 
-class ContractListOut(Schema):
+class ContractPageOut(Schema):
     items: list[ContractOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
 
 
-class DisputeListOut(Schema):
+class DisputePageOut(Schema):
     items: list[DisputeOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
 
 
 class FundOut(Schema):

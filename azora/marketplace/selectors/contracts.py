@@ -29,6 +29,7 @@ from azora.marketplace.public.views import (
 from azora.marketplace.services.escrow import HELD_STATUSES
 from azora.marketplace.services.reviews import PAID_STATUSES
 from azora.shared.money import Money
+from azora.shared.pagination import Page, paginate_queryset
 
 ADMIN_ROLE = "platform_admin"
 MAX_CONTRACTS = 200
@@ -197,15 +198,51 @@ def contracts_of_user(*, user_id: uuid.UUID) -> list[ContractView]:
     return [contract_view(contract, viewer_id=user_id, names=names) for contract in contracts]
 
 
-def disputes_list(*, admin_id: uuid.UUID, status: str | None = "open") -> list[DisputeView]:
+def contracts_page_of_user(*, user_id: uuid.UUID, cursor: str | None = None, limit: int = 50) -> Page[ContractView]:
+    """One page of the user's contracts, newest first (keyset cursor); a fixed number of queries per page."""
+    page = paginate_queryset(
+        _contracts().filter(Q(client_id=user_id) | Q(seller_id=user_id)),
+        cursor=cursor,
+        limit=limit,
+        ordering=("-id",),
+        to_item=lambda contract: contract,
+    )
+    people: set[uuid.UUID] = set()
+    for contract in page.items:
+        people |= {contract.client_id, contract.seller_id, *(r.author_id for r in contract.reviews.all())}
+    names = _names(people)
+    return Page(
+        items=[contract_view(contract, viewer_id=user_id, names=names) for contract in page.items],
+        next_cursor=page.next_cursor,
+    )
+
+
+def _disputes(*, admin_id: uuid.UUID, status: str | None) -> QuerySet[Dispute]:
     if not _is_admin(admin_id):
         raise errors.DisputesAdminOnly()
-    disputes = Dispute.objects.select_related("milestone__contract").order_by("-id")
+    disputes = Dispute.objects.select_related("milestone__contract")
     if status:
         if status not in DisputeStatus.values:
             raise errors.ResolutionInvalid("The status is open or resolved.")
         disputes = disputes.filter(status=status)
+    return disputes
+
+
+def disputes_list(*, admin_id: uuid.UUID, status: str | None = "open") -> list[DisputeView]:
+    disputes = _disputes(admin_id=admin_id, status=status).order_by("-id")
     return [dispute_view(d, contract=d.milestone.contract) for d in disputes[:MAX_DISPUTES]]
+
+
+def disputes_page(
+    *, admin_id: uuid.UUID, status: str | None = "open", cursor: str | None = None, limit: int = 50
+) -> Page[DisputeView]:
+    return paginate_queryset(
+        _disputes(admin_id=admin_id, status=status),
+        cursor=cursor,
+        limit=limit,
+        ordering=("-id",),
+        to_item=lambda d: dispute_view(d, contract=d.milestone.contract),
+    )
 
 
 def dispute_get(*, viewer_id: uuid.UUID, dispute_id: uuid.UUID) -> DisputeView:

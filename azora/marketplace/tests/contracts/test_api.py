@@ -138,7 +138,7 @@ def test_a_third_user_gets_404_on_every_contract_route(deal: Deal, stranger: Use
     ]
     for method, path, body, code in checks:
         assert_problem(send(other, method, path, body), 404, code)
-    assert send(other, "GET", "/me/contracts").json() == {"items": []}
+    assert send(other, "GET", "/me/contracts").json() == {"items": [], "next_cursor": None}
     assert_problem(send(other, "GET", "/disputes"), 403, "disputes_admin_only")
 
     assert snapshot() == before
@@ -196,6 +196,12 @@ def test_the_contract_list_has_a_query_budget(deal: Deal, django_assert_max_num_
     with django_assert_max_num_queries(12):
         response = send(client, "GET", "/me/contracts")
     assert len(response.json()["items"]) == 4
+
+    first = send(client, "GET", "/me/contracts?limit=3").json()
+    assert first["next_cursor"] is not None
+    rest = send(client, "GET", f"/me/contracts?limit=3&cursor={first['next_cursor']}").json()
+    assert (len(first["items"]), len(rest["items"]), rest["next_cursor"]) == (3, 1, None)
+    assert rest["items"][0]["id"] == str(deal.contract_id)  # the oldest last
 
 
 def test_a_review_through_the_api_refuses_abuse(deal: Deal) -> None:
