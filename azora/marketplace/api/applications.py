@@ -16,13 +16,13 @@ from azora.marketplace.public import applications, matching
 from azora.marketplace.schemas.applications import (
     ApplicationCreateIn,
     ApplicationListOut,
+    ApplicationMessageIn,
+    ApplicationMessageOut,
     ApplicationOut,
     ListingMatchOut,
     MatchListOut,
     MatchQuery,
-    MessageIn,
     MessageListOut,
-    MessageOut,
     StatusQuery,
     TransitionIn,
 )
@@ -110,14 +110,16 @@ def my_matches(request: HttpRequest, query: Query[MatchQuery]) -> MatchListOut:
 )
 def application_messages(request: HttpRequest, application_id: uuid.UUID) -> MessageListOut:
     views = applications.messages_of(viewer_id=_user_id(request), application_id=application_id)
-    return MessageListOut(items=[MessageOut.of(view) for view in views])
+    return MessageListOut(items=[ApplicationMessageOut.of(view) for view in views])
 
 
 @router.post(
     "/applications/{uuid:application_id}/messages",
-    response={201: MessageOut},
+    response={201: ApplicationMessageOut},
     summary="Send a message in an application's thread (the applicant or the poster)",
 )
-def message_send(request: HttpRequest, application_id: uuid.UUID, payload: MessageIn) -> Status[MessageOut]:
+def message_send(
+    request: HttpRequest, application_id: uuid.UUID, payload: ApplicationMessageIn
+) -> Status[ApplicationMessageOut]:
     view = applications.message_send(sender_id=_user_id(request), application_id=application_id, body=payload.body)
-    return Status(201, MessageOut.of(view))
+    return Status(201, ApplicationMessageOut.of(view))

@@ -12,7 +12,7 @@ from azora.accounts.public import request_user_id
 from azora.marketplace.public import skills
 from azora.marketplace.schemas.skills import (
     EndorsementIn,
-    ProfileOut,
+    MarketProfileOut,
     ProfileUpdateIn,
     SkillListOut,
     SkillOut,
@@ -74,17 +74,19 @@ def endorsement_create(
     return Status(201, UserSkillOut.of(view))
 
 
-@router.get("/me/marketplace-profile", response=ProfileOut, summary="Your marketplace profile")
-def my_profile(request: HttpRequest) -> ProfileOut:
+@router.get("/me/marketplace-profile", response=MarketProfileOut, summary="Your marketplace profile")
+def my_profile(request: HttpRequest) -> MarketProfileOut:
     user_id = _user_id(request)
-    return ProfileOut.of(skills.profile_get(user_id=user_id, viewer_id=user_id))
+    return MarketProfileOut.of(skills.profile_get(user_id=user_id, viewer_id=user_id))
 
 
-@router.patch("/me/marketplace-profile", response=ProfileOut, summary="Change your marketplace profile")
-def my_profile_update(request: HttpRequest, payload: ProfileUpdateIn) -> ProfileOut:
-    return ProfileOut.of(skills.profile_update(user_id=_user_id(request), **payload.model_dump(exclude_unset=True)))
+@router.patch("/me/marketplace-profile", response=MarketProfileOut, summary="Change your marketplace profile")
+def my_profile_update(request: HttpRequest, payload: ProfileUpdateIn) -> MarketProfileOut:
+    return MarketProfileOut.of(
+        skills.profile_update(user_id=_user_id(request), **payload.model_dump(exclude_unset=True))
+    )
 
 
-@router.get("/users/{uuid:user_id}/profile", response=ProfileOut, summary="A person's public marketplace profile")
-def profile_get(request: HttpRequest, user_id: uuid.UUID) -> ProfileOut:
-    return ProfileOut.of(skills.profile_get(user_id=user_id, viewer_id=_user_id(request)))
+@router.get("/users/{uuid:user_id}/profile", response=MarketProfileOut, summary="A person's public marketplace profile")
+def profile_get(request: HttpRequest, user_id: uuid.UUID) -> MarketProfileOut:
+    return MarketProfileOut.of(skills.profile_get(user_id=user_id, viewer_id=_user_id(request)))

@@ -17,6 +17,7 @@ from azora.marketplace.public.views import (
     MessageView,
     TransitionView,
 )
+from azora.marketplace.schemas.listings import ListingSkillOut
 from azora.shared.schemas import AmountOut, StrictIn, amount_out
 
 ApplicationStatusName = Literal[
@@ -39,7 +40,7 @@ class TransitionIn(StrictIn):
     note: str = Field(default="", max_length=500)
 
 
-class MessageIn(StrictIn):
+class ApplicationMessageIn(StrictIn):
     body: str = Field(min_length=1, max_length=5_000)
 
 
@@ -127,14 +128,6 @@ class ApplicationListOut(Schema):
     items: list[ApplicationOut]
 
 
-class ListingSkillOut(Schema):
-    skill_id: uuid.UUID
-    name: str
-    level: int
-    level_name: str
-    is_required: bool
-
-
 class ListingSummaryOut(Schema):
     """A listing as a match shows it (the full listing: GET /listings/{id})."""
 
@@ -206,7 +199,7 @@ class StatusQuery(Schema):
     status: ApplicationStatusName | None = None
 
 
-class MessageOut(Schema):
+class ApplicationMessageOut(Schema):
     id: uuid.UUID
     application_id: uuid.UUID
     sender_id: uuid.UUID
@@ -215,8 +208,8 @@ class MessageOut(Schema):
     created_at: dt.datetime
 
     @staticmethod
-    def of(view: MessageView) -> MessageOut:
-        return MessageOut(
+    def of(view: MessageView) -> ApplicationMessageOut:
+        return ApplicationMessageOut(
             id=view.id,
             application_id=view.application_id,
             sender_id=view.sender_id,
@@ -227,4 +220,4 @@ class MessageOut(Schema):
 
 
 class MessageListOut(Schema):
-    items: list[MessageOut]
+    items: list[ApplicationMessageOut]

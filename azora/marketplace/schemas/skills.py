@@ -12,7 +12,7 @@ from azora.shared.schemas import AmountOut, StrictIn, amount_out
 
 __all__ = [
     "EndorsementIn",
-    "ProfileOut",
+    "MarketProfileOut",
     "ProfileUpdateIn",
     "RatingOut",
     "SkillListOut",
@@ -106,7 +106,7 @@ class RatingOut(Schema):
     count: int
 
 
-class ProfileOut(Schema):
+class MarketProfileOut(Schema):
     user_id: uuid.UUID
     display_name: str
     headline: str
@@ -121,8 +121,8 @@ class ProfileOut(Schema):
     rating: RatingOut
 
     @staticmethod
-    def of(view: ProfileView) -> ProfileOut:
-        return ProfileOut(
+    def of(view: ProfileView) -> MarketProfileOut:
+        return MarketProfileOut(
             user_id=view.user_id,
             display_name=view.display_name,
             headline=view.headline,

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
 
-from azora.accounts import public as accounts
+import azora.accounts.public as accounts
 from azora.marketplace.errors import ListingNotFound
 from azora.marketplace.models import Listing, ListingMilestone, ListingSkill, ListingStatus
 from azora.marketplace.public.views import ListingPage, ListingSkillView, ListingView, MilestoneInput

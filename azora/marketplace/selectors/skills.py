@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count
 
-from azora.accounts import public as accounts
+import azora.accounts.public as accounts
 from azora.marketplace.errors import ProfileNotFound, SkillNotFound
 from azora.marketplace.models import Profile, Review, Skill, SkillLevel, SkillStatus, UserSkill
 from azora.marketplace.public.views import ProfileView, RatingSummary, SkillView, UserSkillView

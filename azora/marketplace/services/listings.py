@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from markdown_it import MarkdownIt
 
-from azora.accounts import public as accounts
+import azora.accounts.public as accounts
 from azora.marketplace.errors import ListingInvalid, ListingNotEditable, ListingNotFound
 from azora.marketplace.events import ListingPublished, ListingStatusChanged
 from azora.marketplace.models import (

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from azora.accounts import public as accounts
-from azora.education import public as education
+import azora.accounts.public as accounts
+import azora.education.public as education
 from azora.marketplace.config import marketplace_config
 from azora.marketplace.errors import (
     AlreadyEndorsed,
