@@ -166,7 +166,7 @@ def test_a_gig_from_posting_to_both_reviews(
     screenshot(page, "market-fund")
     problems += _axe(page, "fund")
     page.get_by_role("button", name="Pay 4,000.00 ZAR by card").click()
-    expect(page.get_by_role("status")).to_contain_text("4,000.00 ZAR is held in escrow for \u201cWhole website\u201d.")
+    expect(page.get_by_role("status")).to_contain_text('4,000.00 ZAR is held in escrow for "Whole website".')
     expect(page.locator(".escrow-held")).to_have_text("4,000.00 ZAR")
     expect(page.locator(".milestone .status")).to_have_text("Held in escrow")
     screenshot(page, "market-contract-held")
@@ -188,7 +188,7 @@ def test_a_gig_from_posting_to_both_reviews(
     # their first call in a process loads its detectors (several seconds), hence the longer wait.
     page.set_default_timeout(60_000)
     seller_page.set_default_timeout(60_000)
-    page.get_by_label("5 \u2013 excellent").check()
+    page.get_by_label("5 (excellent)").check()
     page.get_by_label("Review (optional):", exact=True).fill("Fast, careful and friendly.")
     problems += _axe(page, "review form")
     page.get_by_role("button", name="Publish review").click()

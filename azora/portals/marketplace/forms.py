@@ -13,7 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from azora.marketplace.public import ListingSkillInput, MilestoneInput
-from azora.portals.marketplace.fields import AmountField, CardForm, to_money
+from azora.shared.forms import AmountField, CardForm, to_money
 from azora.shared.money import CURRENCY_EXPONENTS, Money
 
 __all__ = [
@@ -362,7 +362,7 @@ class ReviewForm(forms.Form):
     rating = forms.TypedChoiceField(
         label=_("Rating"),
         coerce=int,
-        choices=[(5, _("5 \u2013 excellent")), (4, "4"), (3, "3"), (2, "2"), (1, _("1 \u2013 poor"))],
+        choices=[(5, _("5 (excellent)")), (4, "4"), (3, "3"), (2, "2"), (1, _("1 (poor)"))],
         widget=forms.RadioSelect,
     )
     text = forms.CharField(

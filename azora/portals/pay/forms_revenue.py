@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from azora.portals.pay.forms import AmountField, CardForm, UnechoedInput, to_money
+from azora.shared.forms import AmountField, CardForm, UnechoedInput, to_money
 
 COUPON_MAX_LENGTH = 40
 ACCOUNT_HOLDER_MAX_LENGTH = 100

@@ -119,7 +119,7 @@ def test_funding_by_card_holds_the_money(sign_in: SignIn, poster: User, contract
     assert [m.status for m in after.milestones] == ["funded", "pending"]
     assert after.held == Money(200_000, "ZAR")
     html = client.get(_url(contract)).content.decode()
-    assert "2,000.00 ZAR is held in escrow for \u201cDesign\u201d." in html
+    assert "2,000.00 ZAR is held in escrow for &quot;Design&quot;." in html
     assert '<dd class="escrow-held">2,000.00 ZAR</dd>' in html
     assert "Held in escrow" in html
     _reconciled()
@@ -202,7 +202,7 @@ def test_the_seller_hands_in_and_the_client_releases(
     assert [m.status for m in after.milestones] == ["released", "pending"]
     assert after.released == Money(200_000 - 5_000, "ZAR")  # less the 2.5% fee
     html = client.get(_url(contract)).content.decode()
-    assert "\u201cDesign\u201d is released: 1,950.00 ZAR paid to Sipho Dlamini." in html
+    assert "&quot;Design&quot; is released: 1,950.00 ZAR paid to Sipho Dlamini." in html
     _reconciled()
 
 

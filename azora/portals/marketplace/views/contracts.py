@@ -179,7 +179,7 @@ def fund(request: HtmxRequest, contract_id: uuid.UUID, milestone_id: uuid.UUID) 
         return _fund_page(request, contract, milestone, form, status=INVALID)
     messages.success(
         request,
-        _("%(amount)s is held in escrow for \u201c%(title)s\u201d.")
+        _('%(amount)s is held in escrow for "%(title)s".')
         % {"amount": money(milestone.amount), "title": milestone.title},
     )
     return redirect_to(request, _contract_url(contract_id))
@@ -202,7 +202,7 @@ def submit(request: HtmxRequest, contract_id: uuid.UUID, milestone_id: uuid.UUID
             raise
         return _contract_page(request, contract_id, error=error_message(error), status=form_status(error))
     messages.success(
-        request, _("\u201c%(title)s\u201d is handed in; the client can now release it.") % {"title": milestone.title}
+        request, _('"%(title)s" is handed in; the client can now release it.') % {"title": milestone.title}
     )
     return redirect_to(request, _contract_url(contract_id))
 
@@ -222,7 +222,7 @@ def release(request: HtmxRequest, contract_id: uuid.UUID, milestone_id: uuid.UUI
         return _contract_page(request, contract_id, error=error_message(error), status=form_status(error))
     messages.success(
         request,
-        _("\u201c%(title)s\u201d is released: %(amount)s paid to %(seller)s.")
+        _('"%(title)s" is released: %(amount)s paid to %(seller)s.')
         % {"title": released.title, "amount": money(released.amount - released.fee), "seller": contract.seller_name},
     )
     return redirect_to(request, _contract_url(contract_id))

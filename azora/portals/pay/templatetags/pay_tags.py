@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 from django import template
-from django.utils import formats
 
+from azora.shared.formatting import amount_text, money_text
 from azora.shared.money import Money
 
 register = template.Library()
 
 
-@register.filter
-def amount(money: Money | None) -> str:
-    """The number alone in the reader's format, with its decimals and grouping ("1,234.50")."""
-    if money is None:
-        return ""
-    return formats.number_format(money.to_decimal(), decimal_pos=money.exponent, use_l10n=True, force_grouping=True)
-
-
-@register.filter
-def money(money: Money | None) -> str:
-    """An amount with its currency ("1,234.50 AZR")."""
-    if money is None:
-        return ""
-    return f"{amount(money)} {money.currency}"
+# The Pay UI and the Marketplace UI print money alike (azora.shared.formatting).
+amount = register.filter("amount", amount_text)
+money = register.filter("money", money_text)
 
 
 @register.filter

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from azora.portals.pay.forms import CardForm, HistoryFilterForm, RefundForm, SendForm, StatementForm, TopUpForm
+from azora.portals.pay.forms import HistoryFilterForm, RefundForm, SendForm, StatementForm, TopUpForm
+from azora.shared.forms import CardForm
 from azora.shared.money import Money
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 import azora.finance.public as finance
 import azora.payments.public as payments
-from azora.portals.pay.forms import CardForm, ChallengeForm, TopUpForm
+from azora.portals.pay.forms import ChallengeForm, TopUpForm
 from azora.portals.pay.views.common import (
     INVALID,
     HtmxRequest,
@@ -29,6 +29,7 @@ from azora.portals.pay.views.common import (
     user_id_of,
 )
 from azora.shared.errors import DomainError, NotFound
+from azora.shared.forms import CardForm
 
 RECEIPTS_PAGE_SIZE = 20
 PAYABLE = ("requires_payment_method", "requires_confirmation")

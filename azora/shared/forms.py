@@ -1,5 +1,8 @@
-"""Money and card fields of the Marketplace UI: the same parsing and messages as the Pay UI's (copied, since a
-portal imports only other apps' public faces; both could move into azora.shared.forms, see REQUESTS.md)."""
+"""Web form fields every portal shares: a money amount as people type it, and the sandbox card form.
+
+They parse input into values (Money, card digits) and say clearly what is wrong; the rules about money live in
+Finance and the Payment Service.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from azora.shared.errors import ValidationFailed
 from azora.shared.money import CURRENCY_EXPONENTS, Money
 
+__all__ = ["MAX_AMOUNT", "AmountField", "CardForm", "UnechoedInput", "to_money"]
+
 MAX_AMOUNT = Decimal("1000000000")  # the whole AZR supply: nothing anyone types is meant to be larger
-NOTE_MAX_LENGTH = 140
-REASON_MAX_LENGTH = 500
-MAX_STATEMENT_DAYS = 366 * 5
 
 
 class AmountField(forms.Field):
