@@ -60,7 +60,7 @@ def _axe(page: Page, label: str) -> list[str]:
     for size_name, size in (("desktop", DESKTOP), ("phone", PHONE)):
         for scheme in ("light", "dark"):
             page.set_viewport_size(size)
-            page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]  # one of Playwright's literals
+            page.emulate_media(color_scheme=scheme)
             problems += [f"{label} {size_name} {scheme}: {v}" for v in axe_violations(page)]
     page.set_viewport_size(DESKTOP)
     page.emulate_media(color_scheme="light")
