@@ -42,7 +42,7 @@ __all__ = [
     "WalletBalanceTooLow",
 ]
 
-# --- Skills and profiles (MARKET-LISTINGS) ---
+# --- Skills and profiles ---
 
 
 class SkillNotFound(NotFound):
@@ -81,7 +81,7 @@ class ProfileInvalid(ValidationFailed):
     title = "The profile is not valid."
 
 
-# --- Listings (MARKET-LISTINGS) ---
+# --- Listings ---
 
 
 class ListingNotFound(NotFound):
@@ -104,7 +104,7 @@ class ListingNotOpen(Conflict):
     title = "This listing is not open for applications."
 
 
-# --- Applications (MARKET-APPLY) ---
+# --- Applications ---
 
 
 class ApplicationNotFound(NotFound):
@@ -142,7 +142,7 @@ class MessageInvalid(ValidationFailed):
     title = "The message is not valid."
 
 
-# --- Contracts, escrow and disputes (MARKET-ESCROW) ---
+# --- Contracts, escrow and disputes ---
 
 
 class ContractNotFound(NotFound):
@@ -181,7 +181,7 @@ class SplitInvalid(ValidationFailed):
     title = "A split gives the seller more than nothing and less than the whole milestone."
 
 
-# --- Reviews (MARKET-ESCROW) ---
+# --- Reviews ---
 
 
 class ContractNotEnded(Conflict):
@@ -199,7 +199,7 @@ class ReviewRejected(ValidationFailed):
     title = "The review's text breaks the community rules."
 
 
-# --- Contracts and escrow, more (MARKET-ESCROW) ---
+# --- Contracts and escrow, more ---
 
 
 class ContractNotActive(Conflict):

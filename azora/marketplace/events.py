@@ -9,7 +9,7 @@ from typing import ClassVar
 from azora.shared.events import DomainEvent
 from azora.shared.money import Money
 
-# --- Listings and skills (MARKET-LISTINGS) ---
+# --- Listings and skills ---
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,7 +43,7 @@ class SkillVerified(DomainEvent):
     certificate_id: uuid.UUID
 
 
-# --- Applications (MARKET-APPLY) ---
+# --- Applications ---
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,7 +80,7 @@ class ApplicationMessageSent(DomainEvent):
     recipient_id: uuid.UUID
 
 
-# --- Contracts, escrow, disputes and reviews (MARKET-ESCROW) ---
+# --- Contracts, escrow, disputes and reviews ---
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,4 +1,4 @@
-"""Azora Marketplace's periodic jobs for escrow and reviews: auto-release and publishing (owner: MARKET-ESCROW)."""
+"""Azora Marketplace's periodic jobs for escrow and reviews: auto-release and publishing."""
 
 from __future__ import annotations
 

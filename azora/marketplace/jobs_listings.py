@@ -1,4 +1,4 @@
-"""Marketplace periodic jobs for listings: expiring those past their closing date (owner: MARKET-LISTINGS)."""
+"""Marketplace periodic jobs for listings: expiring those past their closing date."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The marketplace's handlers for other apps' events: certificates verify skills (owner: MARKET-LISTINGS).
+"""The marketplace's handlers for other apps' events: certificates verify skills.
 
 Each handler calls one service in azora.marketplace.services.skills; the dispatcher runs it in a transaction and
 dedupes by subscriber name and event id, and the services are idempotent on their own too.

@@ -1,5 +1,5 @@
 """The marketplace's handlers for the Payment Service's (and the ledger's) events: card-funded milestones and
-expired escrow holds (owner: MARKET-ESCROW).
+expired escrow holds.
 
 A card payment for a milestone (purpose "marketplace_order", metadata milestone_id) lands in the client's wallet;
 on PaymentSucceeded the milestone's hold is made from there, on PaymentFailed the milestone is fundable again.

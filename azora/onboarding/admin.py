@@ -21,7 +21,7 @@ from azora.onboarding.models import (
 )
 from azora.shared.admin import ReadOnlyAdmin
 
-# --- Flows and sessions (ONBOARDING-FLOWS) -----------------------------------------------------------------------
+# --- Flows and sessions -----------------------------------------------------------------------
 
 
 class FlowForm(forms.ModelForm[Flow]):

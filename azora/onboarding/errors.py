@@ -18,7 +18,7 @@ __all__ = [
     "StepUnknown",
 ]
 
-# --- Flows and sessions (ONBOARDING-FLOWS) ---
+# --- Flows and sessions ---
 
 
 class FlowNotFound(NotFound):
@@ -56,7 +56,7 @@ class StepDataInvalid(ValidationFailed):
     title = "The step's answers are not valid."
 
 
-# --- Placement and learning paths (ONBOARDING-PLACEMENT) ---
+# --- Placement and learning paths ---
 
 
 class PlacementNotFound(NotFound):

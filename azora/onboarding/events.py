@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from azora.shared.events import DomainEvent
 
-# --- Flows and sessions (ONBOARDING-FLOWS) -----------------------------------------------------------------------
+# --- Flows and sessions -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True, kw_only=True)

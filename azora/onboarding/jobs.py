@@ -9,7 +9,7 @@ from django.tasks import task
 from azora.onboarding.services import sessions
 from azora.shared.scheduling import periodic
 
-# --- Flows and sessions (ONBOARDING-FLOWS) -----------------------------------------------------------------------
+# --- Flows and sessions -----------------------------------------------------------------------
 
 
 @periodic(name="onboarding.abandon_idle_sessions", every=dt.timedelta(hours=1))

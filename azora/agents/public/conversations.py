@@ -1,4 +1,4 @@
-"""Agents, conversations and messages: the orchestrator's main contract (owner: AGENTS-CORE)."""
+"""Agents, conversations and messages: the orchestrator's main contract."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Elara's guidance for onboarding steps, through the same agents pipeline (owner: AGENTS-CORE)."""
+"""Elara's guidance for onboarding steps, through the same agents pipeline."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The learner's memory and feedback on answers (owner: AGENTS-OVERSIGHT)."""
+"""The learner's memory and feedback on answers."""
 
 from __future__ import annotations
 

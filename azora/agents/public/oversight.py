@@ -1,5 +1,4 @@
-"""Oversight: transcripts of learners' conversations for their instructors and organisation admins (owner:
-AGENTS-OVERSIGHT)."""
+"""Oversight: transcripts of learners' conversations for their instructors and organisation admins."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The marketplace listings API: search with facets, posting, one listing, editing and status changes, and a
-poster's own listings (owner: MARKET-LISTINGS)."""
+poster's own listings."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The marketplace skills API: the catalogue and suggestions, one's own skills, endorsements and profiles
-(owner: MARKET-LISTINGS)."""
+"""The marketplace skills API: the catalogue and suggestions, one's own skills, endorsements and profiles."""
 
 from __future__ import annotations
 

@@ -75,11 +75,11 @@ class Listing(PublicModel):
     status = models.CharField(max_length=8, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     application_count = models.PositiveIntegerField(default=0)
-    # Denormalised on write for search (MARKET-LISTINGS): the skill names and aliases, indexed with the text, and
+    # Denormalised on write for search: the skill names and aliases, indexed with the text, and
     # the poster's name as shown (the organisation's or the person's), so a search page needs no cross-app lookup.
     skills_text = models.TextField(blank=True, default="")
     poster_name = models.CharField(max_length=200, blank=True, default="")
-    # Kept with the skills (MARKET-APPLY's request): matching finds open listings with no required skill by index.
+    # Kept with the skills: matching finds open listings with no required skill by index.
     required_skill_count = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -1,4 +1,4 @@
-"""Applications and proposals, their allowed transitions and message threads (owner: MARKET-APPLY)."""
+"""Applications and proposals, their allowed transitions and message threads."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Contracts, milestones in escrow, disputes and reviews (owner: MARKET-ESCROW). See docs/marketplace.md,
+"""Contracts, milestones in escrow, disputes and reviews. See docs/marketplace.md,
 "Escrow on the ledger", and ADR 0020.
 """
 

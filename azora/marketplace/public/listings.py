@@ -1,4 +1,4 @@
-"""Listings: posting, editing, status changes and search with facets (owner: MARKET-LISTINGS)."""
+"""Listings: posting, editing, status changes and search with facets."""
 
 from __future__ import annotations
 

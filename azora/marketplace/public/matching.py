@@ -1,4 +1,4 @@
-"""Matching that explains itself: listings for a person, and a person for a listing (owner: MARKET-APPLY)."""
+"""Matching that explains itself: listings for a person, and a person for a listing."""
 
 from __future__ import annotations
 

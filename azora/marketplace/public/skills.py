@@ -1,4 +1,4 @@
-"""Skills catalogue, skill profiles, endorsements and public profiles (owner: MARKET-LISTINGS)."""
+"""Skills catalogue, skill profiles, endorsements and public profiles."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Request and response schemas of the marketplace listings API (owner: MARKET-LISTINGS)."""
+"""Request and response schemas of the marketplace listings API."""
 
 from __future__ import annotations
 

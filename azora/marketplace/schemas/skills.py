@@ -1,4 +1,4 @@
-"""Request and response schemas of the marketplace skills and profiles API (owner: MARKET-LISTINGS)."""
+"""Request and response schemas of the marketplace skills and profiles API."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The read side of listings: one listing for a viewer, a poster's own listings, and the frozen view of a listing
-(owner: MARKET-LISTINGS)."""
+"""The read side of listings: one listing for a viewer, a poster's own listings, and the frozen view of a listing."""
 
 from __future__ import annotations
 

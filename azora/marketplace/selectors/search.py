@@ -1,6 +1,6 @@
 """Listing search behind one selector: full text over open listings with filters, facets and three sorts, on
 PostgreSQL (a weighted generated tsvector with a partial GIN index) and SQLite (FTS5 kept by triggers); migration
-0002_search creates both (owner: MARKET-LISTINGS).
+0002_search creates both.
 
 Speed (the bench: 50,000 open listings): every query is over `status = 'open'`, which partial indexes cover --
 GIN for the text, (published_at DESC, id DESC) for newest, (pay_max_minor DESC, id DESC) for pay, lower(location).

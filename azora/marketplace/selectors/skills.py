@@ -1,5 +1,5 @@
 """The read side of skills and profiles: the catalogue, resolving a skill by id, slug, name or alias, skill profiles
-and public profiles with their rating (owner: MARKET-LISTINGS)."""
+and public profiles with their rating."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The write side of listings: posting (draft or open), editing, status changes along the allowed paths and the
-expiry of listings past their closing date (owner: MARKET-LISTINGS). Each function owns its transaction."""
+expiry of listings past their closing date. Each function owns its transaction."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The write side of skills and profiles: suggestions and their review, skill profiles, endorsements, profile edits,
-and the evidence certificates give (owner: MARKET-LISTINGS). Each function owns its transaction."""
+and the evidence certificates give. Each function owns its transaction."""
 
 from __future__ import annotations
 

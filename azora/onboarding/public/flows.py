@@ -1,4 +1,4 @@
-"""Onboarding flows and sessions (owner: ONBOARDING-FLOWS)."""
+"""Onboarding flows and sessions."""
 
 from __future__ import annotations
 

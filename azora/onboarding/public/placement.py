@@ -1,4 +1,4 @@
-"""Placement and learning paths (owner: ONBOARDING-PLACEMENT)."""
+"""Placement and learning paths."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The Marketplace UI's pages, under /market/: browse and search, listings, applying, the poster's dashboard,
-messages, contracts with escrow, disputes (platform admins) and public profiles (owner: MARKET-UI)."""
+messages, contracts with escrow, disputes (platform admins) and public profiles."""
 
 from django.urls import path
 
