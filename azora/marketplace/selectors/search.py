@@ -414,7 +414,9 @@ def listing_search(
     )
     effective = "newest" if sort == "best" and not filters.text else sort
     generation = int(cache.get(SEARCH_GENERATION_KEY, 0))
-    page_key = f"marketplace:search:page:{generation}:{filters.key()}:{effective}:{size}:{cursor or ''}"
+    # The cursor is hashed: a key stays short (memcached's 250 characters) whatever a client sends.
+    cursor_key = hashlib.sha256(cursor.encode()).hexdigest()[:32] if cursor else ""
+    page_key = f"marketplace:search:page:{generation}:{filters.key()}:{effective}:{size}:{cursor_key}"
     cached_page = cache.get(page_key) if with_facets else None
     if cached_page is not None:
         # A page of a large result seen in the last minute: its ids, ranks and cursor; the rows are read by id.

@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection, connections, transaction
 from django.utils import timezone
+from pytest_django.fixtures import Settings as SettingsWrapper
 
 from azora.agents import public as agents
 from azora.agents.errors import QuestionLimitReached
@@ -56,7 +57,12 @@ def in_thread(target: object, results: list[object], *args: object) -> threading
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_questions_at_the_last_slot_exactly_one_is_answered(room: Classroom) -> None:
+def test_two_concurrent_questions_at_the_last_slot_exactly_one_is_answered(
+    room: Classroom, settings: SettingsWrapper
+) -> None:
+    # The allowance is under test, not the tier's latency budget: on a loaded CI machine two threads' offline
+    # answers can take longer than the simple tier's 500 ms, which would make the one admitted answer "unavailable".
+    settings.AZORA_AI_TIER_LATENCY_MS = {"simple": 60_000, "moderate": 60_000, "complex": 60_000}
     first, second = thread(room), thread(room)
     answered(first, 9)  # FREE: 10 a month, 9 used
     start = threading.Barrier(2)
