@@ -60,7 +60,14 @@ def everything() -> dict[str, Any]:
 
 
 def stored_text(*rows: Model) -> str:
-    return " ".join(str(value) for row in rows for value in row.__dict__.values())
+    """Every stored value but random identifiers (UUIDs, the provider's token), whose hex digits can hold any short
+    digit run such as a three-digit security code by chance."""
+    return " ".join(
+        str(value)
+        for row in rows
+        for value in row.__dict__.values()
+        if not isinstance(value, uuid.UUID) and not str(value).startswith("sbx_pm_")
+    )
 
 
 # --- saving, listing, deleting --------------------------------------------------------------------------
