@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -18,8 +19,34 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test ends in the default language: a request in French activates French for the thread (Django's
+    LocaleMiddleware), and the next test's emails and messages would be French too."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
     """Every test starts with no rate-limit counts, so that one test's logins never throttle another's."""
     from azora.security.public import rate_limits_reset
 
     rate_limits_reset()
+
+
+@pytest.fixture(autouse=True)
+def _edge_rules_current(request: pytest.FixtureRequest, _fresh_rate_limits: None) -> None:
+    """A database test starts with the edge's IP rules compiled, as in a process that has served a request: the
+    edge compiles them once per change, and that query is not the test's to count. (After the counters' reset,
+    which empties the cache the rules' version lives in.)"""
+    if request.node.get_closest_marker("django_db") is None and not {"db", "transactional_db"} & set(
+        request.fixturenames
+    ):
+        return
+    from azora.security.public import edge_rules_refresh
+
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        edge_rules_refresh()

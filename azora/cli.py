@@ -191,6 +191,9 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="apply database migrations").set_defaults(handler=command_migrate)
     commands.add_parser("demo-data", help="load the demo data (idempotent)").set_defaults(handler=command_demo_data)
     commands.add_parser("check", help="system checks and readiness probes").set_defaults(handler=command_check)
+    commands.add_parser("verify-audit", help="verify the audit trail's hash chain").set_defaults(
+        handler=lambda args: _manage(["verify_audit"])
+    )
 
     manage = commands.add_parser("manage", help="any Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)

@@ -19,9 +19,11 @@ What one run does, with the built-in offline provider and the same number of con
    each client on its own keep-alive connection, one question after another (`--think S`: S seconds between an
    answer and the next question, the learners spread over one think time). Time to first token is when the
    first `event: delta` line arrives, full answer when the stream ends (after `event: done`);
-6. then (`--single S`, default 8 s) both targets again with one learner alone: the time a question takes without
+6. both targets again paced (docs/decisions/0022): the same learners asking, in all, half the answers a second
+   the slower target managed back to back, each question timed from when it was due; the target is read here;
+7. then (`--single S`, default 8 s) both targets again with one learner alone: the time a question takes without
    a queue, beside the loaded figure (back to back, 16 learners on 2 cores wait mostly for each other's CPU);
-7. always stops the server and drops the database.
+8. always stops the server and drops the database.
 
 The load average is printed before, after and at the start of each phase: the machine may be shared.
 """
@@ -44,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import run
+from loadgen import Pace
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -105,6 +108,7 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
         default=8,
         help="WSGI threads per worker (default: 8, so that 2 workers hold the 16 streams at once)",
     )
+    run.add_paced_option(parser)
     run.add_scratch_options(
         parser,
         database="azora_bench_elara",
@@ -122,11 +126,17 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def ask_streamed(
-    connection: http.client.HTTPConnection, path: str, body: bytes, headers: dict[str, str]
+    connection: http.client.HTTPConnection,
+    path: str,
+    body: bytes,
+    headers: dict[str, str],
+    *,
+    since: float | None = None,
 ) -> tuple[float, float]:
-    """POSTs one streaming request; (ms to the first `event: delta` line, ms to the end of the stream). Raises
-    RuntimeError when the answer is not a 200 event stream that ends with `event: done`."""
-    started = time.perf_counter()
+    """POSTs one streaming request; (ms to the first `event: delta` line, ms to the end of the stream), counted from
+    `since` (when a paced question was due) or from the send. Raises RuntimeError when the answer is not a 200
+    event stream that ends with `event: done`."""
+    started = time.perf_counter() if since is None else since
     connection.request("POST", path, body=body, headers=headers)
     response = connection.getresponse()
     if response.status != 200:
@@ -178,16 +188,20 @@ class Client:
         self.connection.close()
         self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
 
-    def ask(self, target: str) -> tuple[float, float]:
+    def ask(self, target: str, *, since: float | None = None) -> tuple[float, float]:
         path, body = self.targets[target]
         try:
-            return ask_streamed(self.connection, path, body, self.headers)
+            return ask_streamed(self.connection, path, body, self.headers, since=since)
         except (OSError, http.client.HTTPException):
             self.reconnect()
             raise
 
 
-def measure(clients: list[Client], target: str, seconds: float, *, think: float = 0.0) -> dict[str, Any]:
+def measure(
+    clients: list[Client], target: str, seconds: float, *, think: float = 0.0, rate: float | None = None
+) -> dict[str, Any]:
+    """Back to back (with `think` seconds between an answer and the next question), or, with `rate`, paced: the
+    learners ask `rate` questions a second in all, each timed from when it was due (ADR 0022)."""
     firsts: list[float] = []
     fulls: list[float] = []
     errors: list[str] = []
@@ -195,14 +209,18 @@ def measure(clients: list[Client], target: str, seconds: float, *, think: float 
     barrier = threading.Barrier(len(clients) + 1)
     box: dict[str, float] = {}
 
-    def work(client: Client) -> None:
+    def work(number: int, client: Client) -> None:
         client.reconnect()
         barrier.wait()
-        if think > 0:  # spread the learners over one think time, as readers would be
-            time.sleep(think * clients.index(client) / len(clients))
-        while time.perf_counter() < box["until"]:
+        pace = Pace.of(number, clients=len(clients), rate=rate, began=box["began"]) if rate else None
+        if think > 0 and not pace:  # spread the learners over one think time, as readers would be
+            time.sleep(think * number / len(clients))
+        while (pace.due if pace else time.perf_counter()) < box["until"]:
+            due = pace.wait() if pace else None
+            if pace:
+                pace.advance()
             try:
-                first, full = client.ask(target)
+                first, full = client.ask(target, since=due)
             except (RuntimeError, OSError, http.client.HTTPException) as error:
                 with lock:
                     errors.append(f"{type(error).__name__}: {str(error)[:200]}")
@@ -210,14 +228,15 @@ def measure(clients: list[Client], target: str, seconds: float, *, think: float 
             with lock:
                 firsts.append(first)
                 fulls.append(full)
-            if think > 0:
+            if think > 0 and not pace:
                 time.sleep(think)
 
-    threads = [threading.Thread(target=work, args=(client,), daemon=True) for client in clients]
+    threads = [threading.Thread(target=work, args=item, daemon=True) for item in enumerate(clients)]
     for thread in threads:
         thread.start()
-    box["until"] = time.perf_counter() + seconds
-    began = time.perf_counter()
+    box["began"] = time.perf_counter()
+    box["until"] = box["began"] + seconds
+    began = box["began"]
     barrier.wait()
     for thread in threads:
         thread.join()
@@ -238,6 +257,28 @@ def measure(clients: list[Client], target: str, seconds: float, *, think: float 
         "errors": len(errors),
         "error_kinds": sorted(set(errors))[:5],
     }
+
+
+def phase(
+    running: run.Server,
+    group: list[Client],
+    target: str,
+    seconds: float,
+    *,
+    think: float = 0.0,
+    rate: float | None = None,
+) -> dict[str, Any]:
+    """One measured phase, with the server's CPU per answer and the load average at its start."""
+    how = f"paced at {rate:g}/s" if rate else "back to back"
+    print(f"bench: elara: {target} for {seconds:g} s at {len(group)} clients, {how}", flush=True)
+    load = run.load_average()
+    cpu_before = run.process_group_cpu_seconds(running.process_group)
+    result = measure(group, target, seconds, think=think if len(group) > 1 else 0.0, rate=rate)
+    cpu = run.process_group_cpu_seconds(running.process_group) - cpu_before
+    result["server_cpu_ms_per_answer"] = round(cpu * 1000 / max(1, result["answers"]), 2)
+    result["clients"] = len(group)
+    result["load_average_at_start"] = load
+    return result
 
 
 def warm_up(clients: list[Client], questions: int, *, workers: int) -> None:
@@ -267,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
             "workers": args.workers,
             "threads": args.threads,
             "single_s": args.single,
+            "paced_share": args.paced_share,
             "question": QUESTION,
             "course": COURSE_SLUG,
         },
@@ -336,18 +378,20 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"bench: elara: warm-up ({args.warmup} questions per client and target)", flush=True)
                 warm_up(clients, args.warmup, workers=args.workers)
                 # The loaded figures, then (--single) one learner alone: what a question costs without a queue.
-                phases = [(target, target, clients, args.duration) for target in ("routing", "elara")]
+                for target in ("routing", "elara"):
+                    results[target] = phase(running, clients, target, args.duration, think=args.think)
+                # Paced (ADR 0022): the same learners asking, in all, half what the slower target answered back to
+                # back; the target's figure.
+                rate = run.paced_rate(
+                    min(results["routing"]["answers_per_second"], results["elara"]["answers_per_second"]),
+                    args.paced_share,
+                )
+                info["paced_rate"] = rate
+                for target in ("routing", "elara"):
+                    results[f"{target}_paced"] = phase(running, clients, target, args.duration, rate=rate)
                 if args.single > 0:
-                    phases += [(f"{name}_single", name, clients[:1], args.single) for name in ("routing", "elara")]
-                for key, target, group, seconds in phases:
-                    print(f"bench: elara: {target} for {seconds:g} s at {len(group)} clients", flush=True)
-                    load = run.load_average()
-                    cpu_before = run.process_group_cpu_seconds(running.process_group)
-                    results[key] = measure(group, target, seconds, think=args.think if len(group) > 1 else 0.0)
-                    cpu = run.process_group_cpu_seconds(running.process_group) - cpu_before
-                    results[key]["server_cpu_ms_per_answer"] = round(cpu * 1000 / max(1, results[key]["answers"]), 2)
-                    results[key]["clients"] = len(group)
-                    results[key]["load_average_at_start"] = load
+                    for target in ("routing", "elara"):
+                        results[f"{target}_single"] = phase(running, clients[:1], target, args.single)
                 info["server_log"] = str(log.relative_to(ROOT))
         except (RuntimeError, OSError, http.client.HTTPException, subprocess.SubprocessError) as error:
             print(f"bench: elara: failed: {error}", file=sys.stderr)
@@ -358,12 +402,12 @@ def main(argv: list[str] | None = None) -> int:
             with contextlib.suppress(Exception):
                 run.redis_flush(args.redis)
     info["load_average_after"] = run.load_average()
-    elara_p95 = results["elara"]["ttft_p95_ms"]
+    elara_p95 = results["elara_paced"]["ttft_p95_ms"]
     summary = {
         **info,
         "results": results,
-        "added_ttft_p50_ms": round(results["elara"]["ttft_p50_ms"] - results["routing"]["ttft_p50_ms"], 1),
-        "added_ttft_p95_ms": round(elara_p95 - results["routing"]["ttft_p95_ms"], 1),
+        "added_ttft_p50_ms": round(results["elara_paced"]["ttft_p50_ms"] - results["routing_paced"]["ttft_p50_ms"], 1),
+        "added_ttft_p95_ms": round(elara_p95 - results["routing_paced"]["ttft_p95_ms"], 1),
         "verdict": "PASS" if elara_p95 < TARGET_TTFT_P95_MS else "MISS",
     }
     path = RESULTS / f"elara-{stamp}.json"
@@ -393,9 +437,12 @@ def report(summary: dict[str, Any]) -> str:
         f"{'':<40}{'answers':>8}{'ans/s':>8}{'TTFT P50':>10}{'TTFT P95':>10}{'full P50':>10}{'full P95':>10}"
         f"{'CPU ms':>8}{'errors':>8}",
     ]
+    paced = f"paced {summary.get('paced_rate', 0):g}/s"
     for label, key in (
-        ("bare AI routing (POST /api/v1/ai/chat)", "routing"),
-        ("Elara (POST /api/v1/conversations/..)", "elara"),
+        ("back to back: bare AI routing", "routing"),
+        ("back to back: Elara", "elara"),
+        (f"{paced}: bare AI routing", "routing_paced"),
+        (f"{paced}: Elara", "elara_paced"),
         ("one learner alone: bare AI routing", "routing_single"),
         ("one learner alone: Elara", "elara_single"),
     ):
@@ -409,9 +456,11 @@ def report(summary: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        f"added by Elara's pipeline: TTFT P50 {summary['added_ttft_p50_ms']} ms, P95 {summary['added_ttft_p95_ms']} ms",
-        f"target: Elara's time to first token P95 < {TARGET_TTFT_P95_MS:.0f} ms: "
-        f"{results['elara']['ttft_p95_ms']} ms {summary['verdict']}",
+        f"added by Elara's pipeline, paced: TTFT P50 {summary['added_ttft_p50_ms']} ms, "
+        f"P95 {summary['added_ttft_p95_ms']} ms",
+        f"target: Elara's time to first token P95 < {TARGET_TTFT_P95_MS:.0f} ms at {settings['clients']} learners, "
+        f"paced (ADR 0022): {results['elara_paced']['ttft_p95_ms']} ms {summary['verdict']}; back to back "
+        f"(queueing, for the record): {results['elara']['ttft_p95_ms']} ms",
     ]
     for key in results:
         if results[key]["errors"]:

@@ -18,7 +18,8 @@ What one run does:
 4. starts `azora serve` (WSGI, as bench/run.py starts it), signs in over allauth headless, and measures
    `GET /api/v1/me` (the same edge's one-query endpoint, as a baseline of this run), then
    `GET /api/v1/courses?q=...`, `GET /api/v1/courses/{slug}` and `GET /api/v1/me/enrollments` with wrk at 64
-   connections (a warm-up run first, discarded);
+   connections (a warm-up run first, discarded), each saturated and then paced at half its saturated rate
+   (docs/decisions/0022; the targets are read on the paced run);
 5. always drops the scratch database (unless `--keep` or `--reuse`) and flushes its Redis database, even when a
    step fails.
 
@@ -51,7 +52,7 @@ from typing import Any
 import psycopg
 import redis
 import run
-from loadgen import wrk_available
+from loadgen import run_paced, wrk_available
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -221,6 +222,7 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default: 1)")
     parser.add_argument("--workers", type=int, default=2, help="granian worker processes (default: 2)")
     parser.add_argument("--sql-runs", type=int, default=300, help="sequential runs of the raw search SQL")
+    run.add_paced_option(parser)
     run.add_scratch_options(
         parser, database="azora_bench_edu", redis_env="AZORA_BENCH_EDU_REDIS", redis_default="redis://127.0.0.1:6379/7"
     )
@@ -476,19 +478,20 @@ def seed(args: argparse.Namespace, bench_email: str) -> dict[str, Any]:
             "completed_at",
             "last_lesson_id",
             "last_activity_at",
+            "revoked_reason",
         ]
         _copy(
             connection,
             "education_enrollment",
             enrollment_columns,
-            ((e, now, now, c, u, "self", "active", None, None, None) for e, u, c, _ in enrollment_rows),
+            ((e, now, now, c, u, "self", "active", None, None, None, "") for e, u, c, _ in enrollment_rows),
         )
         progress = _copy(
             connection,
             "education_lessonprogress",
-            ["enrollment_id", "lesson_id", "completed_at"],
+            ["enrollment_id", "lesson_id", "completed_at", "seconds_spent"],
             (
-                (enrollment_id, lesson_id, now)
+                (enrollment_id, lesson_id, now, 0)
                 for enrollment_id, _, _, course_index in enrollment_rows
                 for lesson_id in lessons_of[course_index][:PROGRESS_PER_ENROLLMENT]
             ),
@@ -613,6 +616,14 @@ def measure_http(
             cpu_used = run.process_group_cpu_seconds(running.process_group) - cpu_before
             results[name]["server_cpu_ms_per_request"] = round(cpu_used * 1000 / max(1, results[name]["requests"]), 3)
             results[name]["path"] = path
+            # Paced (ADR 0022): the same connections at half the rate the endpoint managed saturated; the target.
+            rate = run.paced_rate(float(results[name]["requests_per_second"]), args.paced_share)
+            print(f"bench: education: GET {path} paced at {rate:g} req/s for {args.duration:g} s", flush=True)
+            paced = run_paced(
+                f"http://127.0.0.1:{port}{path}", connections=args.connections, rate=rate, seconds=args.duration,
+                headers=auth,
+            ).as_dict()  # fmt: skip
+            results[name]["paced"] = {"rate": rate, **paced}
     return results
 
 
@@ -737,7 +748,8 @@ def report(
         f"connection, {sql['runs']} runs): P50 {sql['p50_ms']:.2f} ms, P95 {sql['p95_ms']:.2f} ms, "
         f"P99 {sql['p99_ms']:.2f} ms",
         "",
-        f"{'':<18}{'requests/s':>12}{'P50 ms':>10}{'P95 ms':>10}{'P99 ms':>10}{'non-2xx':>9}{'CPU ms/req':>12}  target",
+        f"{'':<18}{'saturated req/s':>16}{'P50 ms':>10}{'P95 ms':>10}{'CPU ms/req':>12}{'paced req/s':>13}"
+        f"{'P50 ms':>10}{'P95 ms':>10}{'P99 ms':>10}{'non-2xx':>9}  target (paced P95, ADR 0022)",
     ]
     for name, target in (
         ("me_baseline", None),
@@ -749,14 +761,16 @@ def report(
         if result is None:
             lines.append(f"{name:<18} not measured")
             continue
+        paced = result["paced"]
         verdict = (
             "(baseline)"
             if target is None
-            else f"P95 < {target:g} ms " + ("PASS" if result["p95_ms"] < target else "MISS")
+            else f"P95 < {target:g} ms " + ("PASS" if paced["p95_ms"] < target else "MISS")
         )
         lines.append(
-            f"{name:<18}{result['requests_per_second']:>12,.0f}{result['p50_ms']:>10.2f}{result['p95_ms']:>10.2f}"
-            f"{result['p99_ms']:>10.2f}{result['non_2xx']:>9}{result['server_cpu_ms_per_request']:>12.2f}  {verdict}"
+            f"{name:<18}{result['requests_per_second']:>16,.0f}{result['p50_ms']:>10.2f}{result['p95_ms']:>10.2f}"
+            f"{result['server_cpu_ms_per_request']:>12.2f}{paced['rate']:>13,.0f}{paced['p50_ms']:>10.2f}"
+            f"{paced['p95_ms']:>10.2f}{paced['p99_ms']:>10.2f}{result['non_2xx'] + paced['non_2xx']:>9}  {verdict}"
         )
     if cpu:
         lines.append("")
@@ -766,8 +780,8 @@ def report(
         for name, value in cpu.items():
             lines.append(f"  {name:<26}{value['cpu_ms_median']:>8.2f} ms  {value['ratio_to_me']:>5.2f}x /me")
     lines.append(
-        f"note: by Little's law, {args.connections} connections at P95 < 15 ms need roughly "
-        f"> {args.connections / 0.015:,.0f} requests/s."
+        f"note: saturated, by Little's law, {args.connections} connections at P95 < 15 ms would need roughly "
+        f"> {args.connections / 0.015:,.0f} requests/s; paced, P95 is the request's own time at half that load."
     )
     return "\n".join(lines)
 
@@ -781,7 +795,12 @@ def main(argv: list[str] | None = None) -> int:
         "date": started.strftime("%Y-%m-%d %H:%M UTC"),
         "machine": run.machine(),
         "load_tool": "wrk" if wrk else "python-asyncio",
-        "settings": {"connections": args.connections, "duration_s": args.duration, "workers": args.workers},
+        "settings": {
+            "connections": args.connections,
+            "duration_s": args.duration,
+            "workers": args.workers,
+            "paced_share": args.paced_share,
+        },
     }
     RESULTS.mkdir(exist_ok=True)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")

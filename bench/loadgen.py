@@ -39,6 +39,46 @@ class LoadResult:
         return asdict(self)
 
 
+@dataclass
+class Pace:
+    """One client's schedule in a paced (open-loop) run: `rate` requests a second in all, spread evenly over the
+    clients, each client's sends staggered so that they do not arrive together.
+
+    A request is timed from when it was due, not from when it was sent, when its client was still waiting for the
+    previous answer at that moment: a slow answer then counts for every request it held back (no coordinated
+    omission, as in wrk2). A client that is on time is timed from the send, so the sleep's granularity is not
+    counted as the server's latency.
+    """
+
+    interval: float
+    due: float
+
+    @classmethod
+    def of(cls, number: int, *, clients: int, rate: float, began: float) -> Pace:
+        if rate <= 0:
+            raise ValueError("the rate must be positive")
+        interval = clients / rate
+        return cls(interval=interval, due=began + number * interval / clients)
+
+    def wait(self) -> float:
+        """Sleeps until the next request is due (threads); the time its latency counts from."""
+        now = time.perf_counter()
+        if now < self.due:
+            time.sleep(self.due - now)
+            return time.perf_counter()
+        return self.due  # the previous answer came after this request was due: the wait counts
+
+    async def wait_async(self) -> float:
+        now = time.perf_counter()
+        if now < self.due:
+            await asyncio.sleep(self.due - now)
+            return time.perf_counter()
+        return self.due
+
+    def advance(self) -> None:
+        self.due += self.interval
+
+
 def wrk_available() -> str | None:
     """The wrk binary; installs Debian's package when missing and running as root, else None."""
     found = shutil.which("wrk")
@@ -89,14 +129,25 @@ def run_wrk(
 
 
 def run_python(url: str, *, connections: int, seconds: float, headers: dict[str, str]) -> LoadResult:
-    """A keep-alive HTTP/1.1 load generator on asyncio, for machines without wrk.
+    """A keep-alive HTTP/1.1 load generator on asyncio, for machines without wrk: each connection sends its next
+    request as soon as the last one is answered (a closed loop, as wrk does).
 
     It is much slower than wrk and shares the CPU with the server, so its figures are a floor.
     """
-    return asyncio.run(_run_python(url, connections=connections, seconds=seconds, headers=headers))
+    return asyncio.run(_run(url, connections=connections, seconds=seconds, headers=headers, rate=None))
 
 
-async def _run_python(url: str, *, connections: int, seconds: float, headers: dict[str, str]) -> LoadResult:
+def run_paced(url: str, *, connections: int, rate: float, seconds: float, headers: dict[str, str]) -> LoadResult:
+    """`rate` requests a second in all over `connections` keep-alive connections (an open loop, see `Pace`):
+    latency at a given load instead of at saturation."""
+    if rate <= 0:
+        raise ValueError("the rate must be positive")
+    return asyncio.run(_run(url, connections=connections, seconds=seconds, headers=headers, rate=rate))
+
+
+async def _run(
+    url: str, *, connections: int, seconds: float, headers: dict[str, str], rate: float | None
+) -> LoadResult:
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     target = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -105,37 +156,66 @@ async def _run_python(url: str, *, connections: int, seconds: float, headers: di
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     errors = 0
-    deadline = time.perf_counter() + seconds
+    began = time.perf_counter()
+    deadline = began + seconds
 
-    async def one_connection() -> None:
+    async def one_connection(number: int) -> None:
         nonlocal errors
         reader, writer = await asyncio.open_connection(host, port)
+        pace = Pace.of(number, clients=connections, rate=rate, began=began) if rate else None
         try:
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
+            while (pace.due if pace else time.perf_counter()) < deadline:
+                started = await pace.wait_async() if pace else time.perf_counter()
                 writer.write(request)
-                status_line = await reader.readline()
-                length = 0
-                while (line := await reader.readline()) not in (b"\r\n", b""):
-                    name, _, value = line.decode("latin-1").partition(":")
-                    if name.strip().lower() == "content-length":
-                        length = int(value.strip())
-                await reader.readexactly(length)
+                code = await _response(reader)
                 latencies.append(time.perf_counter() - started)
-                code = status_line.split()[1].decode() if status_line else "000"
                 statuses[code] = statuses.get(code, 0) + 1
-        except (OSError, asyncio.IncompleteReadError, IndexError):
+                if pace:
+                    pace.advance()
+        except (OSError, asyncio.IncompleteReadError, IndexError, ValueError):
             errors += 1
         finally:
             writer.close()
 
-    started = time.perf_counter()
-    await asyncio.gather(*(one_connection() for _ in range(connections)))
-    elapsed = time.perf_counter() - started
+    await asyncio.gather(*(one_connection(number) for number in range(connections)))
+    elapsed = time.perf_counter() - began
+    return _result(
+        "python-asyncio-paced" if rate else "python-asyncio",
+        url,
+        connections=connections,
+        elapsed=elapsed,
+        latencies=latencies,
+        statuses=statuses,
+        errors=errors,
+    )
+
+
+async def _response(reader: asyncio.StreamReader) -> str:
+    """Reads one whole response (Content-Length framed, as the platform answers); its status code."""
+    status_line = await reader.readline()
+    length = 0
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value.strip())
+    await reader.readexactly(length)
+    return status_line.split()[1].decode() if status_line else "000"
+
+
+def _result(
+    tool: str,
+    url: str,
+    *,
+    connections: int,
+    elapsed: float,
+    latencies: list[float],
+    statuses: dict[str, int],
+    errors: int,
+) -> LoadResult:
     ordered = sorted(latencies) or [0.0]
     cuts = statistics.quantiles(ordered, n=100, method="inclusive") if len(ordered) > 1 else ordered * 99
     return LoadResult(
-        tool="python-asyncio",
+        tool=tool,
         url=url,
         connections=connections,
         duration_s=round(elapsed, 3),

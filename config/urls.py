@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("azora.education.urls")),
     path("pay/", include("azora.portals.pay.urls")),
     path("market/", include("azora.portals.marketplace.urls")),
+    path("master/", include("azora.portals.master.urls")),
+    path("", include("azora.portals.master.urls_status")),
     path("", include("azora.portals.student.urls")),
     path("", include("azora.portals.shell.urls")),
 ]

@@ -35,6 +35,11 @@ class OrganisationRoleRequired(PermissionDenied):
     title = "Your role in this organisation does not allow that."
 
 
+class PlatformAdminRequired(PermissionDenied):
+    code = "platform_admin_required"
+    title = "Only platform admins may do that."
+
+
 class LastOwner(Conflict):
     code = "last_owner"
     title = "An organisation must keep at least one owner."
@@ -85,3 +90,18 @@ class ApiKeyInvalid(ValidationFailed):
 class PlatformRoleInvalid(ValidationFailed):
     code = "platform_role_invalid"
     title = "No such platform role."
+
+
+class OperatorReasonRequired(ValidationFailed):
+    code = "reason_required"
+    title = "Give a reason for this action; it is kept in the audit trail."
+
+
+class OperatorActionOnSelf(Conflict):
+    code = "operator_action_on_self"
+    title = "An operator cannot suspend or demote themselves."
+
+
+class LastPlatformAdmin(Conflict):
+    code = "last_platform_admin"
+    title = "The platform must keep at least one active platform admin."

@@ -50,3 +50,46 @@ class ApiKeyRevoked(DomainEvent):
     api_key_id: uuid.UUID
     user_id: uuid.UUID | None
     organisation_id: uuid.UUID | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserSuspended(DomainEvent):
+    """A platform admin suspended a user: they cannot sign in and their sessions and API keys stop working."""
+
+    event_type: ClassVar[str] = "accounts.user_suspended"
+
+    user_id: uuid.UUID
+    actor_id: uuid.UUID
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserReactivated(DomainEvent):
+    event_type: ClassVar[str] = "accounts.user_reactivated"
+
+    user_id: uuid.UUID
+    actor_id: uuid.UUID
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MfaReset(DomainEvent):
+    """A platform admin removed a user's MFA authenticators (a lost phone), with the reason they gave."""
+
+    event_type: ClassVar[str] = "accounts.mfa_reset"
+
+    user_id: uuid.UUID
+    actor_id: uuid.UUID
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlatformRoleChanged(DomainEvent):
+    """A platform role was granted (`granted` true) or revoked; `actor_id` is None for set-up and demo data."""
+
+    event_type: ClassVar[str] = "accounts.platform_role_changed"
+
+    user_id: uuid.UUID
+    role: str
+    granted: bool
+    actor_id: uuid.UUID | None

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
+    from azora.shared.pagination import Page
+
 AuthMethod = Literal["session", "jwt", "api_key"]
 
 PLATFORM_ROLES: frozenset[str] = frozenset({"learner", "instructor", "finance_admin", "platform_admin"})
@@ -140,6 +142,27 @@ class ApiKeyCreated:
 # dataclasses above, so they are imported inside each function, never at module load.
 
 
+@dataclass(frozen=True, slots=True)
+class OperatorUserView:
+    """A user as platform operators see them in the Master UI: account state, roles and whether MFA is on."""
+
+    id: uuid.UUID
+    email: str
+    display_name: str
+    is_active: bool
+    platform_roles: frozenset[str]
+    has_mfa: bool
+    date_joined: datetime
+    last_login: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class UserCounts:
+    total: int  # active (not suspended) accounts
+    active: int  # of those, seen or signed in within the asked window
+    suspended: int
+
+
 def request_principal(request: HttpRequest, *, scope: str | None = None) -> Principal:
     """The caller the API edge authenticated (`request.auth`); with `scope`, refused unless the caller holds it.
 
@@ -166,6 +189,18 @@ def request_user_id(request: HttpRequest, *, scope: str | None = None) -> uuid.U
     return principal.user_id
 
 
+def request_platform_admin_id(request: HttpRequest, *, scope: str) -> uuid.UUID:
+    """The signed-in platform admin calling; anyone else is refused (403 platform_admin_required). Operators'
+    endpoints pass a `scope` no API key is given, so only a person signed in (session or token) gets through."""
+    from azora.accounts.errors import PlatformAdminRequired
+    from azora.accounts.models import PlatformRole
+
+    user_id = request_user_id(request, scope=scope)
+    if not user_has_platform_role(user_id=user_id, role=PlatformRole.PLATFORM_ADMIN):
+        raise PlatformAdminRequired()
+    return user_id
+
+
 def principal_for_user(*, user_id: uuid.UUID, via: AuthMethod = "session") -> Principal:
     """A principal with the user's full rights (a session or a JWT)."""
     return Principal(via=via, user_id=user_id)
@@ -190,16 +225,83 @@ def platform_roles_of(*, user_id: uuid.UUID) -> frozenset[str]:
     return selectors.platform_roles_of(user_id=user_id)
 
 
-def platform_role_grant(*, user_id: uuid.UUID, role: str) -> None:
+def is_platform_operator(*, user_id: uuid.UUID) -> bool:
+    """Whether the user is a platform or finance admin (may open the Master UI); cached, so a page costs no query."""
+    from azora.accounts import selectors
+
+    return selectors.is_platform_operator(user_id=user_id)
+
+
+def platform_operator_ips(*, since: datetime) -> dict[uuid.UUID, frozenset[str]]:
+    """Each active platform admin's session addresses seen since `since` (Aegis refuses a deny rule that would
+    lock them all out)."""
+    from azora.accounts import selectors
+
+    return selectors.platform_operator_ips(since=since)
+
+
+def platform_role_grant(*, user_id: uuid.UUID, role: str, actor_id: uuid.UUID | None = None) -> None:
+    """Grants a platform role (publishes PlatformRoleChanged when it was not held); `actor_id` is the operator."""
     from azora.accounts import services
 
-    services.platform_role_grant(user_id=user_id, role=role)
+    services.platform_role_grant(user_id=user_id, role=role, actor_id=actor_id)
 
 
-def platform_role_revoke(*, user_id: uuid.UUID, role: str) -> None:
+def platform_role_revoke(*, user_id: uuid.UUID, role: str, actor_id: uuid.UUID | None = None) -> None:
+    """Revokes a platform role; LastPlatformAdmin or OperatorActionOnSelf refuse losing the last admin."""
     from azora.accounts import services
 
-    services.platform_role_revoke(user_id=user_id, role=role)
+    services.platform_role_revoke(user_id=user_id, role=role, actor_id=actor_id)
+
+
+def user_search_for_operator(
+    *, query: str = "", role: str | None = None, cursor: str | None = None, limit: int | None = None
+) -> Page[OperatorUserView]:
+    """Operators' user search by email or name (newest first), optionally only holders of `role`."""
+    from azora.accounts import selectors
+
+    return selectors.user_search_for_operator(query=query, role=role, cursor=cursor, limit=limit)
+
+
+def operator_user_get(*, user_id: uuid.UUID) -> OperatorUserView:
+    from azora.accounts import selectors
+
+    return selectors.operator_user_get(user_id=user_id)
+
+
+def user_counts(*, active_since: datetime) -> UserCounts:
+    from azora.accounts import selectors
+
+    return selectors.user_counts(active_since=active_since)
+
+
+def users_joined_by_day(*, days: int, today: date) -> list[tuple[date, int]]:
+    from azora.accounts import selectors
+
+    return selectors.users_joined_by_day(days=days, today=today)
+
+
+def user_suspend(*, actor_id: uuid.UUID, user_id: uuid.UUID, reason: str) -> bool:
+    """Suspends the user (no sign-in, sessions ended, API keys refused); publishes UserSuspended.
+
+    False when already suspended. Raises OperatorReasonRequired, OperatorActionOnSelf, LastPlatformAdmin.
+    """
+    from azora.accounts import services
+
+    return services.user_suspend(actor_id=actor_id, user_id=user_id, reason=reason)
+
+
+def user_reactivate(*, actor_id: uuid.UUID, user_id: uuid.UUID, reason: str) -> bool:
+    from azora.accounts import services
+
+    return services.user_reactivate(actor_id=actor_id, user_id=user_id, reason=reason)
+
+
+def mfa_reset(*, actor_id: uuid.UUID, user_id: uuid.UUID, reason: str) -> int:
+    """Removes the user's MFA authenticators (returns how many); publishes MfaReset."""
+    from azora.accounts import services
+
+    return services.mfa_reset(actor_id=actor_id, user_id=user_id, reason=reason)
 
 
 def organisation_role_of(*, user_id: uuid.UUID, organisation_id: uuid.UUID) -> str | None:
@@ -351,3 +453,27 @@ def api_key_revoke(*, principal: Principal, api_key_id: uuid.UUID) -> None:
     from azora.accounts import services
 
     services.api_key_revoke(principal=principal, api_key_id=api_key_id)
+
+
+# --- Data protection (Aegis registers these as the Auth Service's exporter, anonymiser and blocker) -----------
+
+
+def user_data_export(*, user_id: uuid.UUID) -> dict[str, Any]:
+    """Everything the Auth Service holds about the user, JSON-ready (for the user's data export)."""
+    from azora.accounts import privacy
+
+    return privacy.user_data_export(user_id=user_id)
+
+
+def user_anonymise(*, user_id: uuid.UUID) -> None:
+    """Replaces the user's personal data, ends their sessions, revokes their keys (in the caller's transaction)."""
+    from azora.accounts import privacy
+
+    privacy.user_anonymise(user_id=user_id)
+
+
+def user_deletion_blocker(*, user_id: uuid.UUID) -> str | None:
+    """Why the account cannot be deleted now (the only owner of an organisation with other members), or None."""
+    from azora.accounts import privacy
+
+    return privacy.user_deletion_blocker(user_id=user_id)

@@ -5,25 +5,32 @@ from __future__ import annotations
 import uuid
 import zoneinfo
 from collections.abc import Collection
-from datetime import UTC, date, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from django.db.models import QuerySet
+import structlog
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from azora.accounts import ages
 from azora.accounts.errors import OrganisationRoleRequired
-from azora.accounts.models import ApiKey, Membership, Organisation, PlatformRoleGrant, User
+from azora.accounts.models import ApiKey, Membership, Organisation, PlatformRole, PlatformRoleGrant, User
 from azora.accounts.public import (
     ApiKeySummary,
     MembershipSummary,
+    OperatorUserView,
     OrganisationSummary,
     OwnProfile,
     Principal,
+    UserCounts,
     UserProfile,
 )
 from azora.shared.errors import NotFound
 from azora.shared.pagination import Page, paginate_queryset
+
+logger = structlog.get_logger(__name__)
 
 # An organisation key acts inside its own organisation with this role; its scopes narrow it further.
 ORGANISATION_KEY_ROLE = "admin"
@@ -88,6 +95,21 @@ def to_api_key_summary(api_key: ApiKey) -> ApiKeySummary:
 
 def platform_roles_of(*, user_id: uuid.UUID) -> frozenset[str]:
     return frozenset(PlatformRoleGrant.objects.filter(user_id=user_id).values_list("role", flat=True))
+
+
+def platform_operator_ips(*, since: datetime) -> dict[uuid.UUID, frozenset[str]]:
+    """Each active platform admin's addresses seen in their sessions since `since` (an admin with none maps to
+    an empty set)."""
+    from allauth.usersessions.models import UserSession
+
+    admins = PlatformRoleGrant.objects.filter(role=PlatformRole.PLATFORM_ADMIN, user__is_active=True).values_list(
+        "user_id", flat=True
+    )
+    found: dict[uuid.UUID, set[str]] = {admin_id: set() for admin_id in admins}
+    sessions = UserSession.objects.filter(user_id__in=list(found), last_seen_at__gte=since).values_list("user_id", "ip")
+    for user_id, ip in sessions:
+        found[user_id].add(ip)
+    return {admin_id: frozenset(ips) for admin_id, ips in found.items()}
 
 
 def user_has_platform_role(*, user_id: uuid.UUID, role: str) -> bool:
@@ -299,3 +321,123 @@ def api_key_page(
 ) -> Page[ApiKeySummary]:
     keys = _api_keys_visible_to(principal=principal, organisation_id=organisation_id)
     return paginate_queryset(keys, cursor=cursor, limit=limit, to_item=to_api_key_summary)
+
+
+# --- Operators' view of users --------------------------------------------------------------------
+
+OPERATOR_SEARCH_MAX_LENGTH = 120
+
+
+def _operator_user_views(users: list[User]) -> list[OperatorUserView]:
+    """Views of `users` with their roles (prefetched) and MFA state (one query for the whole list)."""
+    from allauth.mfa.models import Authenticator
+
+    # Recovery codes alone are no second factor; a TOTP app or a security key is.
+    with_mfa = set(
+        Authenticator.objects.filter(user_id__in=[user.id for user in users])
+        .exclude(type=Authenticator.Type.RECOVERY_CODES)
+        .values_list("user_id", flat=True)
+    )
+    return [
+        OperatorUserView(
+            id=user.id,
+            email=user.email,
+            display_name=user.display_name,
+            is_active=user.is_active,
+            platform_roles=frozenset(grant.role for grant in user.platform_roles.all()),
+            has_mfa=user.id in with_mfa,
+            date_joined=user.date_joined,
+            last_login=user.last_login,
+        )
+        for user in users
+    ]
+
+
+def user_search_for_operator(
+    *, query: str = "", role: str | None = None, cursor: str | None = None, limit: int | None = None
+) -> Page[OperatorUserView]:
+    """Users whose email or display name contains `query` (all users when empty), optionally holding `role`;
+    newest first, with their platform roles and whether they have MFA (three queries per page)."""
+    users = User.objects.all()
+    text = (query or "").strip()[:OPERATOR_SEARCH_MAX_LENGTH]
+    if text:
+        users = users.filter(Q(email__icontains=text) | Q(display_name__icontains=text))
+    if role:
+        users = users.filter(platform_roles__role=role)
+    page = paginate_queryset(
+        users.prefetch_related("platform_roles"), cursor=cursor, limit=limit, to_item=lambda user: user,
+        ordering=("-id",),
+    )  # fmt: skip
+    return Page(items=_operator_user_views(page.items), next_cursor=page.next_cursor)
+
+
+def operator_user_get(*, user_id: uuid.UUID) -> OperatorUserView:
+    user = User.objects.prefetch_related("platform_roles").filter(id=user_id).first()
+    if user is None:
+        raise NotFound()
+    return _operator_user_views([user])[0]
+
+
+def user_counts(*, active_since: datetime) -> UserCounts:
+    """How many people have an active account, and how many of them signed in or were seen since `active_since`."""
+    from allauth.usersessions.models import UserSession
+
+    active_users = User.objects.filter(is_active=True)
+    seen = set(
+        UserSession.objects.filter(last_seen_at__gte=active_since, user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    seen.update(active_users.filter(last_login__gte=active_since).values_list("id", flat=True))
+    suspended = User.objects.filter(is_active=False).count()
+    return UserCounts(total=active_users.count(), active=len(seen), suspended=suspended)
+
+
+def users_joined_by_day(*, days: int, today: date) -> list[tuple[date, int]]:
+    """New accounts per UTC day for the last `days` days, oldest first, zero days included."""
+    first = today - timedelta(days=days - 1)
+    start = datetime.combine(first, time.min, tzinfo=UTC)
+    counted = dict(
+        User.objects.filter(date_joined__gte=start)
+        .annotate(day=TruncDate("date_joined", tzinfo=UTC))
+        .values("day")
+        .annotate(joined=Count("id"))
+        .values_list("day", "joined")
+    )
+    return [(first + timedelta(days=offset), counted.get(first + timedelta(days=offset), 0)) for offset in range(days)]
+
+
+# Whether someone may open the Master UI is asked on every page the shell draws for a signed-in person (its menu
+# link); the answer is kept in the cache so that drawing a page costs no query. Granting or revoking a role
+# forgets it at once; the lifetime only bounds what a lost invalidation could leave behind.
+OPERATOR_FLAG_SECONDS = 300
+OPERATOR_ROLES = (PlatformRole.PLATFORM_ADMIN, PlatformRole.FINANCE_ADMIN)
+
+
+def _operator_flag_key(user_id: uuid.UUID) -> str:
+    return f"accounts:operator:{user_id}"
+
+
+def is_platform_operator(*, user_id: uuid.UUID) -> bool:
+    """Whether the user holds platform_admin or finance_admin (cached; a cache outage falls back to the query)."""
+    key = _operator_flag_key(user_id)
+    try:
+        cached = cache.get(key)
+    except Exception:  # a cache outage must not break page rendering; the query answers instead
+        logger.warning("operator_flag_unreadable", exc_info=True)
+        cached = None
+    if cached is not None:
+        return bool(cached)
+    answer = PlatformRoleGrant.objects.filter(user_id=user_id, role__in=OPERATOR_ROLES).exists()
+    try:
+        cache.set(key, answer, OPERATOR_FLAG_SECONDS)
+    except Exception:  # as above: remembering the answer is an optimisation only
+        logger.warning("operator_flag_not_cached", exc_info=True)
+    return answer
+
+
+def forget_operator_flag(*, user_id: uuid.UUID) -> None:
+    try:
+        cache.delete(_operator_flag_key(user_id))
+    except Exception:  # the flag then expires on its own within OPERATOR_FLAG_SECONDS
+        logger.warning("operator_flag_not_forgotten", exc_info=True)

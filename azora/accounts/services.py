@@ -36,6 +36,9 @@ from azora.accounts.errors import (
     InvitationNotFound,
     InvitationRevoked,
     LastOwner,
+    LastPlatformAdmin,
+    OperatorActionOnSelf,
+    OperatorReasonRequired,
     OrganisationInvalid,
     OrganisationRoleRequired,
     OrganisationSlugTaken,
@@ -65,6 +68,7 @@ from azora.accounts.public import (
 )
 from azora.accounts.selectors import (
     acting_role,
+    forget_operator_flag,
     platform_roles_of,
     require_organisation_role,
     to_api_key_summary,
@@ -203,20 +207,137 @@ def _check_platform_role(role: str) -> None:
         raise PlatformRoleInvalid(extra={"errors": [{"field": "role", "message": str(PlatformRoleInvalid.title)}]})
 
 
-def platform_role_grant(*, user_id: uuid.UUID, role: str) -> None:
-    """Give the user a platform role; granting one already held changes nothing."""
+def platform_role_grant(*, user_id: uuid.UUID, role: str, actor_id: uuid.UUID | None = None) -> None:
+    """Give the user a platform role; granting one already held changes nothing and publishes nothing.
+
+    `actor_id` is the operator who granted it (None for set-up and demo data); PlatformRoleChanged carries it.
+    """
     _check_platform_role(role)
     with transaction.atomic():
         if not User.objects.filter(id=user_id).exists():
             raise NotFound()
-        PlatformRoleGrant.objects.get_or_create(user_id=user_id, role=role)
+        _, created = PlatformRoleGrant.objects.get_or_create(user_id=user_id, role=role)
+        if created:
+            publish(events.PlatformRoleChanged(user_id=user_id, role=role, granted=True, actor_id=actor_id))
+    forget_operator_flag(user_id=user_id)
 
 
-def platform_role_revoke(*, user_id: uuid.UUID, role: str) -> None:
-    """Take a platform role away; revoking one not held changes nothing."""
+def platform_role_revoke(*, user_id: uuid.UUID, role: str, actor_id: uuid.UUID | None = None) -> None:
+    """Take a platform role away; revoking one not held changes nothing.
+
+    Refuses (nothing changes) an operator taking platform_admin from themselves, and taking it from the last
+    active platform admin, so the platform always keeps someone who can run it.
+    """
     _check_platform_role(role)
     with transaction.atomic():
-        PlatformRoleGrant.objects.filter(user_id=user_id, role=role).delete()
+        if role == PlatformRole.PLATFORM_ADMIN:
+            if actor_id is not None and actor_id == user_id:
+                raise OperatorActionOnSelf()
+            _refuse_losing_last_admin(user_id)
+        deleted, _ = PlatformRoleGrant.objects.filter(user_id=user_id, role=role).delete()
+        if deleted:
+            publish(events.PlatformRoleChanged(user_id=user_id, role=role, granted=False, actor_id=actor_id))
+    forget_operator_flag(user_id=user_id)
+
+
+# --- Operator actions on users --------------------------------------------------------------------
+
+OPERATOR_REASON_MAX_LENGTH = 500
+
+
+def _clean_reason(reason: str) -> str:
+    cleaned = (reason or "").strip()
+    if not cleaned:
+        raise _field_error(OperatorReasonRequired, "reason", _("Give a reason; it is kept in the audit trail."))
+    if len(cleaned) > OPERATOR_REASON_MAX_LENGTH or _has_control_characters(cleaned):
+        raise _field_error(
+            OperatorReasonRequired,
+            "reason",
+            _("Keep the reason to one line of at most %(count)d characters.") % {"count": OPERATOR_REASON_MAX_LENGTH},
+        )
+    return cleaned
+
+
+def _refuse_losing_last_admin(user_id: uuid.UUID) -> None:
+    """Raises LastPlatformAdmin when `user_id` is the only active platform admin.
+
+    The admins' grant rows are locked (in a fixed order) so two operators demoting each other at the same time
+    cannot both succeed and leave nobody.
+    """
+    admin_ids = list(
+        PlatformRoleGrant.objects.select_for_update()
+        .filter(role=PlatformRole.PLATFORM_ADMIN, user__is_active=True)
+        .order_by("pk")
+        .values_list("user_id", flat=True)
+    )
+    if user_id in admin_ids and len(admin_ids) == 1:
+        raise LastPlatformAdmin()
+
+
+def _locked_user(user_id: uuid.UUID) -> User:
+    user = User.objects.select_for_update().filter(id=user_id).first()
+    if user is None:
+        raise NotFound(_("No such user."))
+    return user
+
+
+def _end_sessions(user_id: uuid.UUID) -> int:
+    """Ends every browser session of the user (allauth's user sessions also delete the session data)."""
+    from allauth.usersessions.models import UserSession
+
+    sessions = list(UserSession.objects.filter(user_id=user_id))
+    for session in sessions:
+        session.end()
+    return len(sessions)
+
+
+def user_suspend(*, actor_id: uuid.UUID, user_id: uuid.UUID, reason: str) -> bool:
+    """Suspends a user: they cannot sign in, their sessions end and their API keys stop working.
+
+    Returns False (and publishes nothing) when the user was already suspended. Refuses an operator
+    suspending themselves and suspending the last active platform admin; nothing changes then.
+    """
+    cleaned = _clean_reason(reason)
+    if actor_id == user_id:
+        raise OperatorActionOnSelf()
+    with transaction.atomic():
+        user = _locked_user(user_id)
+        if not user.is_active:
+            return False
+        _refuse_losing_last_admin(user_id)
+        user.is_active = False
+        user.save(update_fields=["is_active", "updated_at"])
+        publish(events.UserSuspended(user_id=user_id, actor_id=actor_id, reason=cleaned))
+        _end_sessions(user_id)
+    return True
+
+
+def user_reactivate(*, actor_id: uuid.UUID, user_id: uuid.UUID, reason: str) -> bool:
+    """Lets a suspended user sign in again; False (nothing published) when they were not suspended."""
+    cleaned = _clean_reason(reason)
+    with transaction.atomic():
+        user = _locked_user(user_id)
+        if user.is_active:
+            return False
+        user.is_active = True
+        user.save(update_fields=["is_active", "updated_at"])
+        publish(events.UserReactivated(user_id=user_id, actor_id=actor_id, reason=cleaned))
+    return True
+
+
+def mfa_reset(*, actor_id: uuid.UUID, user_id: uuid.UUID, reason: str) -> int:
+    """Removes every MFA authenticator of the user (a lost phone); returns how many were removed.
+
+    Published (MfaReset) even when there was none, so the operator's action is on the record either way.
+    """
+    from allauth.mfa.models import Authenticator
+
+    cleaned = _clean_reason(reason)
+    with transaction.atomic():
+        _locked_user(user_id)
+        removed, _ = Authenticator.objects.filter(user_id=user_id).delete()
+        publish(events.MfaReset(user_id=user_id, actor_id=actor_id, reason=cleaned))
+    return int(removed)
 
 
 # --- Organisations -------------------------------------------------------------------------------

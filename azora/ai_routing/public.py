@@ -13,6 +13,7 @@ import threading
 import uuid
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal, Protocol
 
 Role = Literal["system", "user", "assistant"]
@@ -254,3 +255,33 @@ def passages_search(
         )
         for hit in hits
     ]
+
+
+@dataclass(frozen=True)
+class ProviderUsage:
+    """One provider's usage over a period (cost in millionths of `currency`, the router's accounting currency)."""
+
+    provider: str
+    requests: int
+    errors: int
+    tokens_in: int
+    tokens_out: int
+    cost_micros: int
+    currency: str
+    mean_latency_ms: float | None
+
+
+def usage_by_provider(*, since: datetime, until: datetime) -> list[ProviderUsage]:
+    """Usage and cost per provider in [since, until), costliest first, for the operators' AI usage page."""
+    from azora.ai_routing.config import router_settings
+    from azora.ai_routing.selectors import usage_by_provider as rows_by_provider
+
+    currency = router_settings().currency
+    return [
+        ProviderUsage(
+            provider=row.provider, requests=row.requests, errors=row.errors, tokens_in=row.tokens_in,
+            tokens_out=row.tokens_out, cost_micros=row.cost_micros, currency=currency,
+            mean_latency_ms=row.mean_latency_ms,
+        )
+        for row in rows_by_provider(since=since, until=until)
+    ]  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
@@ -14,6 +15,7 @@ from azora.ai_routing import adapters, resilience
 from azora.ai_routing.config import ProviderConfig, router_settings
 from azora.ai_routing.errors import AiAdminRequired
 from azora.ai_routing.models import Budget, BudgetPeriod, Provider, ProviderKind, Usage
+from azora.shared.compiled import CompiledQuery
 from azora.shared.errors import ValidationFailed
 
 ADMIN_ROLES = frozenset({"platform_admin"})
@@ -28,29 +30,45 @@ def may_administer_ai(*, user_id: uuid.UUID | None, via_api_key: bool) -> bool:
     return not accounts.platform_roles_of(user_id=user_id).isdisjoint(ADMIN_ROLES)
 
 
+_CONFIG_FIELDS = (
+    "name",
+    "kind",
+    "base_url",
+    "model",
+    "secret_env_var",
+    "input_price_micros_per_million",
+    "output_price_micros_per_million",
+    "context_window",
+    "capabilities",
+    "requests_per_minute",
+    "tokens_per_minute",
+    "timeout_ms",
+    "priority",
+    "weight",
+    "tier",
+)
+
+
 def provider_config_of(row: Provider) -> ProviderConfig:
-    return ProviderConfig(
-        name=row.name,
-        kind=row.kind,
-        base_url=row.base_url,
-        model=row.model,
-        secret_env_var=row.secret_env_var,
-        input_price_micros_per_million=row.input_price_micros_per_million,
-        output_price_micros_per_million=row.output_price_micros_per_million,
-        context_window=row.context_window,
-        capabilities=tuple(str(c) for c in (row.capabilities or ())),
-        requests_per_minute=row.requests_per_minute,
-        tokens_per_minute=row.tokens_per_minute,
-        timeout_ms=row.timeout_ms,
-        priority=row.priority,
-        weight=row.weight,
-        tier=row.tier,
-    )
+    return _config_from({field: getattr(row, field) for field in _CONFIG_FIELDS})
+
+
+def _config_from(values: dict[str, Any]) -> ProviderConfig:
+    return ProviderConfig(**{**values, "capabilities": tuple(str(c) for c in (values["capabilities"] or ()))})
+
+
+def _configs_query(active_only: bool) -> QuerySet[Provider, Any]:
+    rows = Provider.objects.filter(is_active=True) if active_only else Provider.objects.all()
+    configs: QuerySet[Provider, Any] = rows.order_by("priority", "name").values(*_CONFIG_FIELDS)
+    return configs
+
+
+# Every chat reads the providers: compiled once per thread (docs/ai-routing.md, "Performance").
+_CONFIGS = CompiledQuery("provider configs", _configs_query)
 
 
 def provider_configs(*, active_only: bool = True) -> list[ProviderConfig]:
-    rows = Provider.objects.all() if not active_only else Provider.objects.filter(is_active=True)
-    return [provider_config_of(row) for row in rows.order_by("priority", "name")]
+    return [_config_from(row) for row in _CONFIGS.run((active_only,))]
 
 
 def offline_only() -> bool:
@@ -258,3 +276,46 @@ def budget_list(*, month: date) -> list[BudgetView]:
             )
         )
     return views
+
+
+@dataclass(frozen=True)
+class ProviderUsageRow:
+    """One provider's calls over a period, for operators: requests, failures, tokens, cost and mean latency."""
+
+    provider: str
+    requests: int
+    errors: int
+    tokens_in: int
+    tokens_out: int
+    cost_micros: int
+    mean_latency_ms: float | None
+
+
+def usage_by_provider(*, since: datetime, until: datetime) -> list[ProviderUsageRow]:
+    """Usage per provider in [since, until), the costliest first (one query); calls that never reached a
+    provider (refused by the guard or a budget) are grouped under ""."""
+    grouped = (
+        Usage.objects.filter(created_at__gte=since, created_at__lt=until)
+        .values("provider")
+        .annotate(
+            requests=Count("id"),
+            errors=Count("id", filter=Q(outcome="error")),
+            tokens_in=Sum("tokens_in"),
+            tokens_out=Sum("tokens_out"),
+            cost_micros=Sum("cost_micros"),
+            latency_total=Sum("latency_ms"),
+        )
+        .order_by("-cost_micros", "-requests", "provider")
+    )
+    return [
+        ProviderUsageRow(
+            provider=row["provider"],
+            requests=row["requests"],
+            errors=row["errors"],
+            tokens_in=row["tokens_in"] or 0,
+            tokens_out=row["tokens_out"] or 0,
+            cost_micros=row["cost_micros"] or 0,
+            mean_latency_ms=(row["latency_total"] or 0) / row["requests"] if row["requests"] else None,
+        )
+        for row in grouped
+    ]

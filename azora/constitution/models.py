@@ -67,8 +67,9 @@ class OrganisationPolicy(PublicModel):
 class DecisionRecord(models.Model):
     """One decision of the constitution, append-only and chained: `record_hash` = SHA-256(previous_hash + fields).
 
-    A record is written unsealed (no sequence, no hashes) and sealed into the chain right after, in a batch, by
-    whichever writer holds the chain head's lock (services.decisions_seal); so writers never wait for each other.
+    A record is written unsealed (no sequence, no hashes) and sealed into the chain right after (once the response
+    has been sent, docs/decisions/0023), in a batch, by whichever writer holds the chain head's lock
+    (services.decisions_seal); so writers never wait for each other.
     Texts are stored only when AZORA_CONSTITUTION_AUDIT_TEXTS allows (and then redacted); hashes always.
     """
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from azora.constitution.chain import ChainReport
 from azora.constitution.document import Principle
 from azora.constitution.policy import Action, Profile, Role
+from azora.shared.pagination import Page
 
 __all__ = [
     "Action",
@@ -26,6 +27,7 @@ __all__ = [
     "ValidationResult",
     "audit_verify",
     "constitution_current",
+    "decisions_to_review",
     "organisation_profile",
     "text_validate",
 ]
@@ -147,3 +149,11 @@ def audit_verify() -> ChainReport:
     from azora.constitution import selectors
 
     return selectors.audit_verify()
+
+
+def decisions_to_review(*, cursor: str | None = None, limit: int | None = 20) -> Page[DecisionView]:
+    """Decisions a person should look at, newest first: every one that refused, redacted or revised a text, or
+    that would have blocked it under a stricter profile (the operators' review list)."""
+    from azora.constitution import selectors
+
+    return selectors.decisions_to_review(cursor=cursor, limit=limit)

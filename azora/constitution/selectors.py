@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
 
 import azora.accounts.public as accounts
 from azora.constitution import chain
@@ -16,6 +17,7 @@ from azora.constitution.document import ConstitutionDocument, parse_document, re
 from azora.constitution.models import AuditChainHead, ConstitutionVersion, DecisionRecord, OrganisationPolicy
 from azora.constitution.policy import Profile, strictest
 from azora.constitution.public import ConstitutionView, DecisionView, FindingView
+from azora.shared.compiled import CompiledQuery
 from azora.shared.pagination import Page, paginate_queryset
 
 _parsed_lock = threading.Lock()
@@ -67,8 +69,18 @@ def constitution_current() -> ConstitutionView:
     )
 
 
+def _latest_number_query() -> QuerySet[ConstitutionVersion, Any]:
+    latest: QuerySet[ConstitutionVersion, Any] = ConstitutionVersion.objects.order_by("-number").values("number")[:1]
+    return latest
+
+
+# Every decision record names the version: compiled once per thread.
+_LATEST_NUMBER = CompiledQuery("constitution number", _latest_number_query)
+
+
 def current_constitution_number() -> int | None:
-    return ConstitutionVersion.objects.order_by("-number").values_list("number", flat=True).first()
+    rows = _LATEST_NUMBER.run()
+    return int(rows[0]["number"]) if rows else None
 
 
 def organisation_policy(*, organisation_id: uuid.UUID) -> Profile | None:
@@ -190,3 +202,9 @@ def audit_verify() -> chain.ChainReport:
     )
     pending = DecisionRecord.objects.filter(sequence__isnull=True).count()
     return dataclasses.replace(report, pending=pending) if pending else report
+
+
+def decisions_to_review(*, cursor: str | None, limit: int | None) -> Page[DecisionView]:
+    """Decisions that changed or refused a text, or would have blocked it, newest first; one query per page."""
+    queryset = DecisionRecord.objects.filter(Q(passed=False) | Q(would_block=True) | ~Q(action="allow"))
+    return paginate_queryset(queryset, cursor=cursor, limit=limit, to_item=decision_view, ordering=("-id",))

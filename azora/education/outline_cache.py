@@ -35,8 +35,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from azora.education.compiled import CompiledQuery
 from azora.education.models import Course, Lesson, Module
+from azora.shared.compiled import CompiledQuery
 from azora.shared.observability.logging import get_logger
 
 __all__ = ["Outline", "OutlineLesson", "OutlineModule", "outline_changed", "outlines"]

@@ -440,10 +440,28 @@ def reconcile() -> ReconcileReport:
     return selectors.reconcile()
 
 
+@dataclass(frozen=True, slots=True)
+class AzrSupplySummary:
+    """AZR for operators: minted into the treasury, held by people and organisations (issued into
+    circulation), burned on redemptions and withdrawals, and the burns per day (oldest first)."""
+
+    minted: Money
+    circulating: Money
+    burned: Money
+    burned_by_day: tuple[tuple[date, Money], ...]
+
+
+def azr_supply_summary(*, days: int = 30, today: date | None = None) -> AzrSupplySummary:
+    from azora.finance import selectors
+
+    return selectors.azr_supply_summary(days=days, today=today)
+
+
 __all__ = [
     "DEBIT_NORMAL_KINDS",
     "AccountKind",
     "AccountView",
+    "AzrSupplySummary",
     "BalanceView",
     "EntryView",
     "OwnerType",
@@ -459,6 +477,7 @@ __all__ = [
     "account_entries",
     "account_get",
     "accounts_of_user",
+    "azr_supply_summary",
     "balance",
     "balance_history",
     "balances",

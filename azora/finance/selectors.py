@@ -15,6 +15,7 @@ from azora.finance import errors
 from azora.finance.models import Account, Payout, Posting, Transfer
 from azora.finance.public import (
     AccountView,
+    AzrSupplySummary,
     BalanceView,
     EntryView,
     PayoutView,
@@ -423,3 +424,35 @@ __all__ = [
     "statement",
     "transfer_get",
 ]
+
+
+def azr_supply_summary(*, days: int = 30, today: date | None = None) -> AzrSupplySummary:
+    """The AZR supply for operators, from posted postings (three queries): what was minted, what people and
+    organisations hold, what was burned, and the burns per UTC day over the last `days` days (oldest first)."""
+    today = today or timezone.now().date()
+    posted = Posting.objects.filter(phase=Posting.Phase.POSTED, currency=AZR)
+    minted = posted.filter(account__owner_type="platform", account__code="mint", side="debit").aggregate(
+        total=Sum("amount")
+    )["total"]
+    held = posted.filter(account__owner_type__in=["user", "organisation"]).aggregate(
+        total=Sum(Case(When(side="credit", then=F("amount")), default=-F("amount")))
+    )["total"]
+    burns = posted.filter(account__owner_type="platform", account__code="burn", side="credit")
+    first = today - timedelta(days=days - 1)
+    by_day = dict(
+        burns.filter(created_at__gte=datetime.combine(first, time.min, tzinfo=UTC))
+        .annotate(day=TruncDate("created_at", tzinfo=UTC))
+        .values("day")
+        .annotate(total=Sum("amount"))
+        .values_list("day", "total")
+    )
+    burned = burns.aggregate(total=Sum("amount"))["total"]
+    return AzrSupplySummary(
+        minted=Money(int(minted or 0), AZR),
+        circulating=Money(int(held or 0), AZR),
+        burned=Money(int(burned or 0), AZR),
+        burned_by_day=tuple(
+            (first + timedelta(days=n), Money(int(by_day.get(first + timedelta(days=n)) or 0), AZR))
+            for n in range(days)
+        ),
+    )

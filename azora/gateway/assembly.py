@@ -22,10 +22,12 @@ from azora.finance.api import router as finance_router
 from azora.gateway.auth import default_auth
 from azora.gateway.errors import MalformedJson, NulInBody
 from azora.gateway.handlers import install_exception_handlers
+from azora.health.api import router as health_router
 from azora.marketplace.api import router as marketplace_router
 from azora.onboarding.api import router as onboarding_router
 from azora.payments.api import router as payments_router
 from azora.revenue.api import router as revenue_router
+from azora.security.api import router as security_router
 
 API_DESCRIPTION = """\
 The Azora platform API. Authenticate with `Authorization: Bearer <access token>` (allauth headless JWT),
@@ -40,6 +42,8 @@ def app_routers() -> list[tuple[str, Router]]:
     """Each app's router and the prefix it is mounted at, bottom layer first."""
     return [
         ("", accounts_router),
+        ("", security_router),
+        ("", health_router),
         ("", education_router),
         ("", finance_router),
         ("/ai", ai_routing_router),

@@ -12,6 +12,7 @@ from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
 from azora.accounts.public import Principal, principal_for_user, principal_from_api_key
+from azora.gateway import security_events
 from azora.gateway.errors import CsrfFailed, NotAuthenticated
 
 API_KEY_PREFIX = "azk_"
@@ -53,6 +54,7 @@ class BearerAuth(HttpBearer):
         if token.startswith(API_KEY_PREFIX):
             principal = principal_from_api_key(raw_key=token)
             if principal is None:
+                security_events.record_rejected_api_key(request, raw_key=token)
                 raise NotAuthenticated("The API key is not valid, or was revoked or has expired.")
             return principal
         user_id = jwt_user_id(token)
@@ -71,6 +73,7 @@ class ApiKeyHeaderAuth(APIKeyHeader):
             return None
         principal = principal_from_api_key(raw_key=key.strip())
         if principal is None:
+            security_events.record_rejected_api_key(request, raw_key=key.strip())
             raise NotAuthenticated("The API key is not valid, or was revoked or has expired.")
         return principal
 

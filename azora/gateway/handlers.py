@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
+from azora.gateway import security_events
 from azora.gateway.errors import (
     BadRequest,
     CsrfFailed,
@@ -102,6 +103,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(exc, AuthenticationError):
         return error_response(request, NotAuthenticated())
     if isinstance(exc, AuthorizationError):
+        security_events.record_denial(request, code=PermissionDenied.code)
         return error_response(request, PermissionDenied())
     if isinstance(exc, Throttled):
         return error_response(request, RateLimited())
@@ -109,6 +111,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    security_events.record_domain_denial(request, exc)
     return error_response(request, exc)
 
 

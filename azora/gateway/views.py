@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views import defaults
 
+from azora.gateway import security_events
 from azora.gateway.errors import BadRequest, InternalError, ResourceNotFound
 from azora.gateway.handlers import error_response
 from azora.shared.errors import PermissionDenied
@@ -23,6 +24,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    security_events.record_denial(request, code=PermissionDenied.code)
     if _is_api(request):
         return error_response(request, PermissionDenied())
     return defaults.permission_denied(request, exception)

@@ -1,6 +1,7 @@
-"""App configuration for Health Monitor."""
+"""App configuration for Health Monitor: every app's `probes.py` registers its probes when the app registry is ready."""
 
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class HealthConfig(AppConfig):
@@ -10,10 +11,8 @@ class HealthConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from azora.health import checks
-        from azora.health.public import register_probe
+        from azora.health import requests
 
-        register_probe("database", checks.database)
-        register_probe("cache", checks.cache_round_trip)
-        register_probe("migrations", checks.migrations_applied)
-        register_probe("task_queue", checks.task_queue)
+        # ADR 0021: apps above health register with it; health never imports them by name.
+        autodiscover_modules("probes")
+        requests.install()

@@ -1,116 +1,20 @@
-"""The probe registry and the readiness run: each probe timed and isolated, so one failure never breaks the rest."""
+"""The Health Monitor's own probes: the platform's database, cache, migrations, task queue, outbox and host."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+from azora.health import checks
+from azora.health.public import register_probe
 
-import structlog
+SERVICE = "platform"
 
-Status = Literal["ok", "fail"]
-ERROR_TEXT_LIMIT = 120
-log = structlog.stdlib.get_logger("azora.health")
-
-
-@dataclass(frozen=True, slots=True)
-class ProbeResult:
-    """What a probe found: `ok`, and when not, a short `error` safe to show to operators."""
-
-    ok: bool
-    error: str = ""
-
-    @classmethod
-    def failed(cls, error: str) -> ProbeResult:
-        return cls(ok=False, error=error)
-
-
-@dataclass(frozen=True, slots=True)
-class CheckOutcome:
-    name: str
-    status: Status
-    latency_ms: float
-    critical: bool
-    error: str = ""
-
-    def as_dict(self) -> dict[str, object]:
-        body: dict[str, object] = {"status": self.status, "latency_ms": self.latency_ms}
-        if not self.critical:
-            body["critical"] = False
-        if self.error:
-            body["error"] = self.error
-        return body
-
-
-@dataclass(frozen=True, slots=True)
-class ReadinessReport:
-    status: Status
-    checks: tuple[CheckOutcome, ...]
-
-    @property
-    def is_ready(self) -> bool:
-        return self.status == "ok"
-
-    def as_dict(self) -> dict[str, object]:
-        return {"status": self.status, "checks": {check.name: check.as_dict() for check in self.checks}}
-
-
-@dataclass(frozen=True, slots=True)
-class Probe:
-    name: str
-    check: Callable[[], ProbeResult | None]
-    critical: bool
-
-
-class ProbeRegistry:
-    def __init__(self) -> None:
-        self._probes: dict[str, Probe] = {}
-        self._lock = threading.Lock()
-
-    def register(self, name: str, check: Callable[[], ProbeResult | None], *, critical: bool = True) -> None:
-        with self._lock:
-            if name in self._probes:
-                raise ValueError(f"A readiness probe named {name!r} is already registered.")
-            self._probes[name] = Probe(name=name, check=check, critical=critical)
-
-    def unregister(self, name: str) -> None:
-        with self._lock:
-            self._probes.pop(name, None)
-
-    def probes(self) -> tuple[Probe, ...]:
-        with self._lock:
-            return tuple(self._probes.values())
-
-
-registry = ProbeRegistry()
-
-
-def run_readiness() -> ReadinessReport:
-    """Runs every registered probe in turn; not ready when any critical probe fails."""
-    outcomes = tuple(run_probe(probe) for probe in registry.probes())
-    is_ready = all(outcome.status == "ok" for outcome in outcomes if outcome.critical)
-    return ReadinessReport(status="ok" if is_ready else "fail", checks=outcomes)
-
-
-def run_probe(probe: Probe) -> CheckOutcome:
-    started = time.perf_counter()
-    try:
-        result = probe.check() or ProbeResult(ok=True)
-    except Exception as error:  # any failure of a probe is that probe's "fail", never a 500
-        result = ProbeResult.failed(_short_error(error))
-    latency_ms = round((time.perf_counter() - started) * 1000, 2)
-    if not result.ok:
-        log.warning("probe_failed", probe=probe.name, critical=probe.critical, error=result.error)
-    return CheckOutcome(
-        name=probe.name, status="ok" if result.ok else "fail", latency_ms=latency_ms, critical=probe.critical,
-        error="" if result.ok else result.error[:ERROR_TEXT_LIMIT],
-    )  # fmt: skip
-
-
-def _short_error(error: Exception) -> str:
-    """The exception's type and the first line of its message: enough to act on, no traceback."""
-    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    text = f"{type(error).__name__}: {message}" if message else type(error).__name__
-    return text[:ERROR_TEXT_LIMIT]
+# The first four also decide /readyz (unchanged since before the monitor): a process that cannot reach them is
+# not worth sending traffic to. The rest describe the platform without taking a process out of rotation.
+register_probe("database", checks.database, service=SERVICE, readiness=True)
+register_probe("cache", checks.cache_round_trip, service=SERVICE, readiness=True)
+register_probe("migrations", checks.migrations_applied, service=SERVICE, readiness=True)
+register_probe("task_queue", checks.task_queue, service=SERVICE, readiness=True)
+register_probe("task_backlog", checks.task_queue_backlog, service=SERVICE)
+register_probe("outbox", checks.outbox, service=SERVICE)
+register_probe("disk", checks.disk_space, service=SERVICE)
+register_probe("cpu", checks.cpu, service=SERVICE, critical=False)
+register_probe("memory", checks.memory, service=SERVICE, critical=False)

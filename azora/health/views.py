@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
-from azora.health.probes import run_readiness
+from azora.health.registry import run_readiness
 
 
 def livez(request: HttpRequest) -> JsonResponse:

@@ -10,8 +10,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Body, Router, Status
 
+import azora.security.public as security
 from azora.accounts.public import request_user_id
 from azora.payments import selectors, services
+from azora.payments.errors import WebhookSignatureInvalid
 from azora.payments.schemas import (
     PaymentIntentChallengeIn,
     PaymentIntentConfirmIn,
@@ -178,5 +180,19 @@ def webhook_receive(request: HttpRequest, provider: str, event: Body[dict[str, A
     # declared so the gateway knows this operation takes a body; it is not used: the service verifies the
     # signature over request.body before it reads anything.
     headers = {name: value for name, value in request.headers.items()}
-    receipt = services.webhook_receive(provider=provider, body=request.body, headers=headers)
+    try:
+        receipt = services.webhook_receive(provider=provider, body=request.body, headers=headers)
+    except WebhookSignatureInvalid:
+        _record_invalid_signature(request, provider)
+        raise
     return WebhookAcceptedOut(received=True, duplicate=receipt.is_duplicate)
+
+
+def _record_invalid_signature(request: HttpRequest, provider: str) -> None:
+    """Forged or replayed provider calls are evidence; the event names the provider, never the signature."""
+    security.security_event_record(
+        kind="webhook_signature_invalid",
+        summary=f"A {provider} webhook with a missing, wrong or stale signature was refused.",
+        request=request,
+        detail={"provider": provider, "body_bytes": len(request.body)},
+    )

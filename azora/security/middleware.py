@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext, ngettext
 
-from azora.security import limiter
+from azora.security import event_log, identity, limiter
 from azora.security.errors import RateLimited
 from azora.security.headers import default_security_headers
 from azora.security.identity import identities
@@ -20,6 +20,8 @@ from azora.security.rules import Limit, PolicyState, Route, limits_for, rate_lim
 from azora.shared.problems import problem_response
 
 logger = logging.getLogger(__name__)
+# A refused client is recorded once a minute per address and policy, however often it retries.
+RATE_LIMITED_EVENT_EVERY_SECONDS = 60
 
 
 class SecurityHeadersMiddleware:
@@ -87,12 +89,27 @@ def _planned_hits(request: HttpRequest, route: Route) -> list[tuple[Limit, str]]
     ]
 
 
+def _record_refusal(request: HttpRequest, route: Route, exceeded: list[str], wait: int) -> None:
+    """One security event per address and policy a minute: a client hammering a limit is one row, not thousands."""
+    ip = identity.client_ip(request, trusted_proxy_count=settings.AZORA_TRUSTED_PROXY_COUNT)
+    event_log.event_record(
+        kind="rate_limited",
+        summary=f"Rate limit hit: {', '.join(exceeded)} on {route.action}",
+        request=request,
+        ip=ip,
+        detail={"policies": exceeded, "action": str(route.action), "method": request.method, "retry_after": wait},
+        dedupe_key=f"{ip}:{','.join(sorted(exceeded))}",
+        dedupe_seconds=RATE_LIMITED_EVENT_EVERY_SECONDS,
+    )
+
+
 def _refusal(
     request: HttpRequest, route: Route, states: list[PolicyState], wait: int, headers: Mapping[str, str]
 ) -> HttpResponse:
     all_headers = {**headers, "Retry-After": str(wait)}
     exceeded = [state.limit.name for state in states if state.exceeded]
     logger.info("rate limited: %s on %s %s", ",".join(exceeded), request.method, request.path)
+    _record_refusal(request, route, exceeded, wait)
     if route.answers_json:
         detail = ngettext(
             "Too many requests. Try again in %(seconds)d second.",

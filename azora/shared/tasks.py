@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 
-from django.tasks import task
+from django.db.models import Count, Min, Q
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -38,3 +40,32 @@ def prune_task_results(*, older_than: dt.timedelta = TASK_RESULT_RETENTION, now:
     cutoff = (now or timezone.now()) - older_than
     deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
     return deleted
+
+
+@dataclass(frozen=True, slots=True)
+class TaskQueueState:
+    """The database task queue now: tasks waiting (ready, due or not), running, failed in the last day, and how
+    long the oldest waiting task has waited."""
+
+    waiting: int
+    running: int
+    failed_last_day: int
+    oldest_waiting_age_seconds: float | None
+
+
+def task_queue_state(*, now: dt.datetime | None = None) -> TaskQueueState:
+    """One query over the task results table (empty when tasks run in process, as in the embedded mode)."""
+    now = now or timezone.now()
+    figures = DBTaskResult.objects.aggregate(
+        waiting=Count("pk", filter=Q(status=TaskResultStatus.READY)),
+        running=Count("pk", filter=Q(status=TaskResultStatus.RUNNING)),
+        failed=Count("pk", filter=Q(status=TaskResultStatus.FAILED, finished_at__gte=now - dt.timedelta(days=1))),
+        oldest=Min("enqueued_at", filter=Q(status=TaskResultStatus.READY)),
+    )
+    oldest: dt.datetime | None = figures["oldest"]
+    return TaskQueueState(
+        waiting=int(figures["waiting"]),
+        running=int(figures["running"]),
+        failed_last_day=int(figures["failed"]),
+        oldest_waiting_age_seconds=max((now - oldest).total_seconds(), 0.0) if oldest is not None else None,
+    )

@@ -58,10 +58,12 @@ INSTALLED_APPS = [
     "azora.portals.student",
     "azora.portals.pay",
     "azora.portals.marketplace",
+    "azora.portals.master",
 ]
 
 MIDDLEWARE = [
     "azora.shared.observability.middleware.RequestContextMiddleware",
+    "azora.security.edge.EdgeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "azora.security.middleware.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -539,3 +541,65 @@ if AZORA_CONSTITUTION_RETENTION_DAYS < 1 or not 0 <= AZORA_CONSTITUTION_REVISE_R
 # other management commands leave it off. Set AZORA_WARM_UP=0 to turn it off there too.
 AZORA_WARM_UP = env.flag("AZORA_WARM_UP", False)
 # --- end Constitutional AI -------------------------------------------------------------------------------------
+
+# --- Health Monitor (azora/health; docs/health.md) -------------------------------------------------------------
+# A probe round every N seconds (the periodic job `health.run_probes`); a probe is down after N failures in a row
+# and up again after N successes, so one blip is not an outage.
+AZORA_HEALTH_PROBE_INTERVAL_SECONDS = env.integer("AZORA_HEALTH_PROBE_INTERVAL_SECONDS", 30)
+AZORA_HEALTH_FAILURE_THRESHOLD = env.integer("AZORA_HEALTH_FAILURE_THRESHOLD", 3)
+AZORA_HEALTH_SUCCESS_THRESHOLD = env.integer("AZORA_HEALTH_SUCCESS_THRESHOLD", 2)
+# System thresholds of the host probes (percent) and of any probe's or HTTP check's response time (ms).
+AZORA_HEALTH_CPU_PERCENT = env.integer("AZORA_HEALTH_CPU_PERCENT", 80)
+AZORA_HEALTH_MEMORY_PERCENT = env.integer("AZORA_HEALTH_MEMORY_PERCENT", 85)
+AZORA_HEALTH_DISK_PERCENT = env.integer("AZORA_HEALTH_DISK_PERCENT", 90)
+AZORA_HEALTH_RESPONSE_TIME_MS = env.integer("AZORA_HEALTH_RESPONSE_TIME_MS", 5000)
+# Outbox: failed events, or a pending event older than this, fail the outbox probe.
+AZORA_HEALTH_OUTBOX_LAG_SECONDS = env.integer("AZORA_HEALTH_OUTBOX_LAG_SECONDS", 300)
+AZORA_HEALTH_QUEUE_OLDEST_SECONDS = env.integer("AZORA_HEALTH_QUEUE_OLDEST_SECONDS", 300)
+# History: minute buckets kept N days (then only hours), hour buckets N days (then only days), days for 400 days.
+AZORA_HEALTH_MINUTE_RETENTION_DAYS = env.integer("AZORA_HEALTH_MINUTE_RETENTION_DAYS", 2)
+AZORA_HEALTH_HOUR_RETENTION_DAYS = env.integer("AZORA_HEALTH_HOUR_RETENTION_DAYS", 35)
+# Alerts: email recipients of every alert (besides the channels operators add), the webhook timeout, how long
+# a firing alert stays quiet before it is notified again, and how many fire/resolve changes in an hour make it
+# "flapping" (notified once, then quiet until it settles).
+AZORA_HEALTH_ALERT_EMAILS = env.csv("AZORA_HEALTH_ALERT_EMAILS")
+AZORA_HEALTH_WEBHOOK_TIMEOUT_SECONDS = env.integer("AZORA_HEALTH_WEBHOOK_TIMEOUT_SECONDS", 5)
+AZORA_HEALTH_ALERT_REPEAT_MINUTES = env.integer("AZORA_HEALTH_ALERT_REPEAT_MINUTES", 240)
+AZORA_HEALTH_FLAP_LIMIT = env.integer("AZORA_HEALTH_FLAP_LIMIT", 4)
+if AZORA_HEALTH_PROBE_INTERVAL_SECONDS < 5 or AZORA_HEALTH_FAILURE_THRESHOLD < 1 or AZORA_HEALTH_SUCCESS_THRESHOLD < 1:
+    raise ImproperlyConfigured(
+        "AZORA_HEALTH_PROBE_INTERVAL_SECONDS must be >= 5 and the failure and success thresholds >= 1."
+    )
+# --- end Health Monitor ----------------------------------------------------------------------------------------
+
+# --- Azora Aegis (azora/security; docs/security.md, docs/audit-and-privacy.md) ---------------------------------
+# Turn the IP-rule and firewall middleware off (benchmarks compare with it off; never in production).
+AZORA_SECURITY_EDGE_ENABLED = env.flag("AZORA_SECURITY_EDGE_ENABLED", default=True)
+# Request firewall: the largest header block (bytes) and number of headers; attack probes are logged, and
+# blocked only on high confidence.
+AZORA_FIREWALL_MAX_HEADER_BYTES = env.integer("AZORA_FIREWALL_MAX_HEADER_BYTES", 16_384)
+AZORA_FIREWALL_MAX_HEADERS = env.integer("AZORA_FIREWALL_MAX_HEADERS", 100)
+AZORA_FIREWALL_BLOCK = env.flag("AZORA_FIREWALL_BLOCK", default=True)
+# Abuse detection over a sliding window: failed sign-ins against many accounts from one IP (credential
+# stuffing) or against one account from many IPs (brute force) are slowed progressively, then blocked.
+AZORA_ABUSE_WINDOW_SECONDS = env.integer("AZORA_ABUSE_WINDOW_SECONDS", 900)
+AZORA_ABUSE_STUFFING_ACCOUNTS = env.integer("AZORA_ABUSE_STUFFING_ACCOUNTS", 10)
+AZORA_ABUSE_BRUTE_FORCE_IPS = env.integer("AZORA_ABUSE_BRUTE_FORCE_IPS", 10)
+AZORA_ABUSE_FAILURES_BEFORE_DELAY = env.integer("AZORA_ABUSE_FAILURES_BEFORE_DELAY", 5)
+AZORA_ABUSE_MAX_DELAY_SECONDS = env.integer("AZORA_ABUSE_MAX_DELAY_SECONDS", 8)
+AZORA_ABUSE_BLOCK_MINUTES = env.integer("AZORA_ABUSE_BLOCK_MINUTES", 60)
+# AML: a transfer at or above this many minor units of ZAR (or its equivalent), or more than N outgoing
+# transfers of one account in an hour, is a suspicious money movement.
+AZORA_AML_LARGE_TRANSFER_ZAR_MINOR = env.integer("AZORA_AML_LARGE_TRANSFER_ZAR_MINOR", 1_000_000)
+AZORA_AML_VELOCITY_PER_HOUR = env.integer("AZORA_AML_VELOCITY_PER_HOUR", 20)
+# Per-currency large-transfer thresholds in minor units for currencies without an exchange rate to ZAR
+# ("KES:130000000,JPY:8000000").
+AZORA_AML_LARGE_TRANSFER_MINOR = env.text("AZORA_AML_LARGE_TRANSFER_MINOR", "")
+# Retention: security events and other activity logs, sessions, data exports (days); financial records (years).
+AZORA_RETENTION_ACTIVITY_DAYS = env.integer("AZORA_RETENTION_ACTIVITY_DAYS", 90)
+AZORA_RETENTION_SESSIONS_DAYS = env.integer("AZORA_RETENTION_SESSIONS_DAYS", 30)
+AZORA_PRIVACY_EXPORT_DAYS = env.integer("AZORA_PRIVACY_EXPORT_DAYS", 7)
+AZORA_PRIVACY_FINANCIAL_RETENTION_YEARS = env.integer("AZORA_PRIVACY_FINANCIAL_RETENTION_YEARS", 7)
+if AZORA_ABUSE_WINDOW_SECONDS < 1 or AZORA_RETENTION_ACTIVITY_DAYS < 1 or AZORA_RETENTION_SESSIONS_DAYS < 1:
+    raise ImproperlyConfigured("Aegis's abuse window and retention periods must be positive.")
+# --- end Azora Aegis -------------------------------------------------------------------------------------------

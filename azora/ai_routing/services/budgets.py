@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import operator
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import reduce
+from typing import Any
 
 import structlog
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from azora.ai_routing.errors import BudgetExceeded, InvalidBudget
 from azora.ai_routing.events import AiBudgetThresholdReached
 from azora.ai_routing.metrics import AI_BUDGET_ALERTS
 from azora.ai_routing.models import Budget, BudgetPeriod, BudgetReservation, BudgetScope
+from azora.shared.compiled import CompiledQuery
 from azora.shared.events import publish
 
 logger = structlog.get_logger(__name__)
@@ -37,35 +41,39 @@ def month_of(moment: datetime) -> date:
     return moment.astimezone(UTC).date().replace(day=1)
 
 
-def _subjects(*, user_id: uuid.UUID | None, organisation_id: uuid.UUID | None, plan: str) -> Q | None:
-    condition: Q | None = None
-    for scope, subject in (
-        (BudgetScope.USER, str(user_id) if user_id else ""),
-        (BudgetScope.ORGANISATION, str(organisation_id) if organisation_id else ""),
-        (BudgetScope.PLAN, plan),
-    ):
-        if subject:
-            clause = Q(scope=scope, subject=subject)
-            condition = clause if condition is None else condition | clause
-    return condition
+def _budgets_query(**subjects: str) -> QuerySet[Budget, Any]:
+    """The budgets of the given scopes (`user`, `organisation`, `plan`: subject); CompiledQuery compiles one query per
+    set of scopes given."""
+    condition = reduce(operator.or_, (Q(scope=scope, subject=subject) for scope, subject in subjects.items()))
+    ids: QuerySet[Budget, Any] = Budget.objects.filter(condition).order_by("pk").values("pk")
+    return ids
 
 
-def _budgets(*, user_id: uuid.UUID | None, organisation_id: uuid.UUID | None, plan: str) -> list[Budget]:
-    condition = _subjects(user_id=user_id, organisation_id=organisation_id, plan=plan)
-    if condition is None:
+# Every chat asks which budgets apply: compiled once per thread and shape (docs/ai-routing.md, "Performance").
+_BUDGETS = CompiledQuery("budgets of a chat", _budgets_query)
+
+
+def _budget_ids(*, user_id: uuid.UUID | None, organisation_id: uuid.UUID | None, plan: str) -> list[uuid.UUID]:
+    subjects = {
+        BudgetScope.USER.value: str(user_id) if user_id else "",
+        BudgetScope.ORGANISATION.value: str(organisation_id) if organisation_id else "",
+        BudgetScope.PLAN.value: plan,
+    }
+    given = {scope: subject for scope, subject in subjects.items() if subject}
+    if not given:
         return []
-    return list(Budget.objects.filter(condition).order_by("pk"))
+    return [row["pk"] for row in _BUDGETS.run(**given)]
 
 
-def _periods(budgets: Sequence[Budget], month: date, *, lock: bool) -> list[BudgetPeriod]:
+def _periods(budget_ids: Sequence[uuid.UUID], month: date, *, lock: bool) -> list[BudgetPeriod]:
     """The budgets' periods for `month` (created when missing), locked in primary-key order when `lock`."""
-    rows = BudgetPeriod.objects.filter(budget__in=budgets, month=month).select_related("budget").order_by("pk")
+    rows = BudgetPeriod.objects.filter(budget__in=budget_ids, month=month).select_related("budget").order_by("pk")
     periods = list(rows.select_for_update(of=("self",)) if lock else rows)
-    if len(periods) < len(budgets):
+    if len(periods) < len(budget_ids):
         present = {period.budget_id for period in periods}
-        for budget in budgets:
-            if budget.pk not in present:
-                BudgetPeriod.objects.get_or_create(budget=budget, month=month)
+        for budget_id in budget_ids:
+            if budget_id not in present:
+                BudgetPeriod.objects.get_or_create(budget_id=budget_id, month=month)
         periods = list(rows.select_for_update(of=("self",)) if lock else rows)
     return periods
 
@@ -84,12 +92,12 @@ def budget_reserve_fitting(
     the same order and the headroom before the reservation (None when no budget applies); raises BudgetExceeded when
     no candidate fits.
     """
-    budgets = _budgets(user_id=user_id, organisation_id=organisation_id, plan=plan)
-    if not budgets:
+    budget_ids = _budget_ids(user_id=user_id, organisation_id=organisation_id, plan=plan)
+    if not budget_ids:
         return Reservation(amount_micros=0), tuple(name for name, _ in estimates), None
     month = month_of(now or timezone.now())
     with transaction.atomic():
-        periods = _periods(budgets, month, lock=True)
+        periods = _periods(budget_ids, month, lock=True)
         headroom = min(p.budget.limit_micros - p.spent_micros - p.reserved_micros for p in periods)
         fitting = [(name, cost) for name, cost in estimates if cost <= headroom]
         if not fitting:

@@ -163,9 +163,6 @@ class ConstitutionGuard:
                 latency_us=latency_us,
                 constitution_number=facts.constitution_number,
             ),
-            # An allowed input is sealed into the chain with its answer's output decision (or by the next writer or
-            # the seal job): four statements fewer before the first token. A refusal has no output decision.
-            seal=decision.action is Action.REFUSE,
         )
         if decision.action is Action.REFUSE:
             return InputVerdict(

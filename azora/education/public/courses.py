@@ -50,6 +50,7 @@ __all__ = [
     "course_update",
     "courses_editable_by",
     "courses_taught_by",
+    "enrollment_count",
     "enrollment_create",
     "enrollment_revoke",
     "enrollments_created_since",
@@ -445,6 +446,14 @@ def enrollments_created_since(*, user_id: uuid.UUID, since: datetime, sources: C
     from azora.education.selectors import courses
 
     return courses.enrollments_created_since(user_id=user_id, since=since, sources=sources)
+
+
+def enrollment_count(*, since: datetime | None = None) -> int:
+    """Enrolments on the platform (revoked ones left out), or only those started at or after `since`; for the
+    operators' dashboard."""
+    from azora.education.selectors import courses
+
+    return courses.enrollment_count(since=since)
 
 
 def course_facts(*, course_id: uuid.UUID) -> CourseFacts:

@@ -33,6 +33,11 @@ from azora.shared.pagination import Page, paginate_queryset
 
 # The Student Portal serves the public verify page here (azora/portals/student/urls.py: verify/<uuid>/).
 VERIFY_PATH = "/verify/{certificate_id}/"
+# The learner's data was erased on their request: the issuer keeps no signed copy naming them to check by id.
+ERASED_CREDENTIAL = (
+    "The learner had their personal data erased, so the issuer no longer keeps the signed credential. Verify the "
+    "credential file its holder presents."
+)
 
 
 # The revocation status list (W3C Bitstring Status List v1.0): one bit per certificate, 1 = revoked. 131 072
@@ -168,6 +173,8 @@ def _parse_time(value: object) -> datetime | None:
 def _signature(
     certificate: Certificate, token: str, keyring: signing.Keyring
 ) -> tuple[VerificationCheck, dict[str, Any] | None]:
+    if not token and not certificate.signed_jwt:
+        return VerificationCheck("signature", False, ERASED_CREDENTIAL), None
     result = signing.signature_check(token=token, keyring=keyring)
     if not result.is_valid or result.claims is None:
         return VerificationCheck("signature", False, result.reason), None

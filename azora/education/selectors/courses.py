@@ -15,7 +15,6 @@ from django.db.models import FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.query import ModelIterable
 
 from azora.accounts.public import organisation_list_for_user, organisation_role_of, user_has_platform_role
-from azora.education.compiled import CompiledQuery
 from azora.education.errors import CourseNotFound, LessonNotFound
 from azora.education.images import cover_variant_paths
 from azora.education.markdown import video_embed, video_html
@@ -47,6 +46,7 @@ from azora.education.public.courses import (
     ModuleView,
     ProgressView,
 )
+from azora.shared.compiled import CompiledQuery
 from azora.shared.pagination import InvalidCursor, Page, clamp_limit, decode_cursor, encode_cursor
 
 __all__ = [
@@ -718,6 +718,13 @@ def enrollments_created_since(*, user_id: uuid.UUID, since: datetime, sources: C
     if sources is not None:
         started = started.filter(source__in=list(sources))
     return started.count()
+
+
+def enrollment_count(*, since: datetime | None = None) -> int:
+    enrollments = Enrollment.objects.filter(revoked_at__isnull=True)
+    if since is not None:
+        enrollments = enrollments.filter(created_at__gte=since)
+    return enrollments.count()
 
 
 def course_progress_percent(*, user_id: uuid.UUID, course_id: uuid.UUID) -> int:

@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from azora.education.compiled import CompiledQuery
 from azora.education.models import Course, Lesson
 from azora.education.tests.factories import course_with_lessons
+from azora.shared.compiled import CompiledQuery
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ def probe() -> Iterator[Callable[..., None]]:
     names: list[str] = []
 
     def register(name: str, check: Callable[[], ProbeResult | None], *, critical: bool = True) -> None:
-        register_probe(name, check, critical=critical)
+        register_probe(name, check, critical=critical, readiness=True)
         names.append(name)
 
     yield register

@@ -49,7 +49,8 @@ def test_save_list_and_delete_a_card_never_echoing_its_number(customer: User) ->
         "exp_month": 12, "exp_year": 2040, "created_at": body["created_at"],
     }  # fmt: skip
     assert "4242424242424242" not in created.content.decode()
-    assert "987" not in created.content.decode()
+    shown = json.dumps({key: value for key, value in body.items() if key not in {"id", "created_at"}})
+    assert "987" not in shown  # the id and timestamp are left out: their digits can hold any short run by chance
     assert row.customer_id == customer.id
     listed = client.get(PATH)
     assert listed.status_code == 200

@@ -17,6 +17,14 @@ from django.test import Client, override_settings
 from azora.security import limiter
 from azora.security.tests.factories import DEFAULT_PASSWORD, UserFactory
 
+
+@pytest.fixture(autouse=True)
+def _limiter_alone(settings: Any) -> None:
+    """These tests are about the limiter; abuse detection's sign-in delays and locks are tested in test_abuse.py."""
+    settings.AZORA_ABUSE_FAILURES_BEFORE_DELAY = 1000
+    settings.AZORA_ABUSE_BRUTE_FORCE_IPS = 1000
+
+
 pytestmark = pytest.mark.django_db
 
 RATE_LIMIT = re.compile(r'^"(?P<name>[a-z-]+)";r=(?P<remaining>\d+);t=(?P<reset>\d+)$')

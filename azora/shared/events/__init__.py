@@ -12,9 +12,11 @@ from azora.shared.events.dispatch import (
     retry_delay,
 )
 from azora.shared.events.outbox import (
+    FailedDelivery,
     OutboxStats,
     PublishOutsideTransaction,
     deliveries_retry_now,
+    failed_deliveries,
     outbox_stats,
     prune_dispatched_events,
     publish,
@@ -24,6 +26,7 @@ from azora.shared.events.registry import DomainEvent, Subscription, subscriber
 __all__ = [
     "MAX_ATTEMPTS",
     "DomainEvent",
+    "FailedDelivery",
     "OutboxStats",
     "PayloadError",
     "PublishOutsideTransaction",
@@ -31,6 +34,7 @@ __all__ = [
     "deliveries_retry_now",
     "dispatch_event",
     "dispatch_pending_events",
+    "failed_deliveries",
     "outbox_stats",
     "prune_dispatched_events",
     "publish",

@@ -59,7 +59,9 @@ def _deliver(row: OutboxEvent, subscription: Subscription, *, now: dt.datetime) 
             if not _claim(row, subscription):
                 _mark_handled(delivery, now=now, attempted=False)
                 return
-            subscription.handler(decode_event(row.event_type, row.payload))
+            # The publishing request's id, so what a handler records (an audit record, a log line) names it.
+            with structlog.contextvars.bound_contextvars(request_id=row.request_id or None):
+                subscription.handler(decode_event(row.event_type, row.payload))
             _mark_handled(delivery, now=now, attempted=True)
     except Exception as error:  # any failure of a handler is recorded and retried, never raised to the caller
         _record_failure(delivery, error, now=now)

@@ -23,10 +23,12 @@ PRUNE_BATCH_SIZE = 1000
 logger = structlog.get_logger(__name__)
 
 __all__ = [
+    "FailedDelivery",
     "OutboxStats",
     "PublishOutsideTransaction",
     "deliveries_retry_now",
     "enqueue_dispatch",
+    "failed_deliveries",
     "outbox_stats",
     "prune_dispatched_events",
     "publish",
@@ -83,6 +85,53 @@ def outbox_stats(*, now: dt.datetime | None = None) -> OutboxStats:
         failed=failed,
         oldest_pending_age_seconds=max((now - oldest).total_seconds(), 0.0) if oldest is not None else None,
     )
+
+
+# Operators read the error's first line; a whole traceback or a long message belongs in the logs.
+FAILED_DELIVERY_ERROR_LENGTH = 300
+
+
+@dataclass(frozen=True, slots=True)
+class FailedDelivery:
+    """A delivery that failed at least once and is not handled: dead (given up) or retrying (waiting)."""
+
+    id: int
+    event_id: uuid.UUID
+    event_type: str
+    subscriber_name: str
+    status: str
+    attempts: int
+    last_error: str
+    last_attempted_at: dt.datetime | None
+    next_attempt_at: dt.datetime | None
+    occurred_at: dt.datetime
+
+
+def failed_deliveries(*, limit: int = 100) -> list[FailedDelivery]:
+    """Dead deliveries first, then retrying ones, oldest first within each (one query), for operators to retry."""
+    rows = (
+        EventDelivery.objects.select_related("event")
+        .filter(status__in=[EventDelivery.Status.DEAD, EventDelivery.Status.RETRYING])
+        .order_by("status", "event__occurred_at", "pk")[:limit]
+    )
+    return [
+        FailedDelivery(
+            id=row.pk,
+            event_id=row.event_id,
+            event_type=row.event.event_type,
+            subscriber_name=row.subscriber_name,
+            status=row.status,
+            attempts=row.attempts,
+            last_error=(f"{row.last_error_class}: " if row.last_error_class else "")
+            + row.last_error_message.splitlines()[0][:FAILED_DELIVERY_ERROR_LENGTH]
+            if row.last_error_message
+            else row.last_error_class,
+            last_attempted_at=row.last_attempted_at,
+            next_attempt_at=row.next_attempt_at,
+            occurred_at=row.event.occurred_at,
+        )
+        for row in rows
+    ]
 
 
 def deliveries_retry_now(*, delivery_ids: Iterable[int]) -> int:

@@ -1,13 +1,16 @@
-"""Prometheus metrics: request counts and latencies by route, exceptions, and platform gauges read at scrape time."""
+"""Prometheus metrics: request counts and latencies by route, exceptions, platform gauges read at scrape time, and the
+registry through which apps add their own scrape-time collectors."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest
+from django.utils.module_loading import autodiscover_modules
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -133,12 +136,70 @@ def _configured_queues() -> list[str]:
     return queues
 
 
+class _GuardedCollector(Collector):
+    """An app's collector whose tables cannot be read leaves its gauges out of this scrape, never the whole scrape."""
+
+    def __init__(self, inner: Collector) -> None:
+        self.inner = inner
+
+    def collect(self) -> Iterable[Metric]:
+        try:
+            return list(self.inner.collect())
+        except DatabaseError:
+            return []
+
+
 _state_registry = CollectorRegistry(auto_describe=False)
 _state_registry.register(PlatformStateCollector())
+_app_collectors: dict[str, Collector] = {}
+_app_collectors_lock = threading.Lock()
+_discovery_lock = threading.Lock()
+_discovered = False
+
+
+def register_collector(name: str, collector: Collector) -> None:
+    """Adds an app's scrape-time collector (gauges read from its own tables) to /metrics.
+
+    Apps call it from their `<app>/metrics.py`, which `exposition` imports once per process. Registering a
+    second collector under the same `name` replaces the first, so a re-imported module never doubles its series.
+    A collector reads cheap rows only: every web process runs it on every scrape.
+    """
+    with _app_collectors_lock:
+        previous = _app_collectors.get(name)
+        if previous is not None:
+            _state_registry.unregister(previous)
+        guarded = _GuardedCollector(collector)
+        _state_registry.register(guarded)
+        _app_collectors[name] = guarded
+
+
+def unregister_collector(name: str) -> None:
+    with _app_collectors_lock:
+        collector = _app_collectors.pop(name, None)
+        if collector is not None:
+            _state_registry.unregister(collector)
+
+
+def registered_collectors() -> list[str]:
+    with _app_collectors_lock:
+        return sorted(_app_collectors)
+
+
+def discover_app_metrics() -> None:
+    """Imports every installed app's `metrics` module once, so each app's counters exist (and are exposed with
+    their HELP and TYPE lines) and its collectors are registered before the first scrape answers."""
+    global _discovered
+    if _discovered:
+        return
+    with _discovery_lock:
+        if not _discovered:
+            autodiscover_modules("metrics")
+            _discovered = True
 
 
 def exposition() -> bytes:
     """The text exposition of every metric: this process's (or all processes' in multiprocess mode) + gauges."""
+    discover_app_metrics()
     multiprocess_dir = settings.PROMETHEUS_MULTIPROC_DIR
     if multiprocess_dir:
         registry = CollectorRegistry()

@@ -1,4 +1,5 @@
-"""Per-request context: request id, trace id, structured log binding, the access log line and request metrics."""
+"""Per-request context: request id, trace id, structured log binding, the access log line, request metrics and the
+queue of work that runs after the response (azora.shared.after_response)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.functional import SimpleLazyObject, empty
 from opentelemetry import trace
 
-from azora.shared.observability import context, metrics
+from azora.shared.after_response import RequestWork
+from azora.shared.observability import context, metrics, observers
 from azora.shared.observability.logging import get_logger
 
 # Probes and scrapes arrive every few seconds; their access lines are DEBUG so they do not drown the rest.
@@ -36,21 +38,31 @@ class RequestContextMiddleware:
         if self.is_async:
             return self._acall(request)
         started = _begin(request)
+        work = RequestWork()
         try:
             response: HttpResponseBase = self.get_response(request)
             _finish(request, response, started)
+        except BaseException:
+            work.run()
+            raise
         finally:
             context.clear_request()
+        work.hand_over(response)
         return response
 
     async def _acall(self, request: HttpRequest) -> HttpResponseBase:
         started = _begin(request)
+        work = RequestWork()
         try:
             get_response: Callable[[HttpRequest], Awaitable[HttpResponseBase]] = self.get_response
             response = await get_response(request)
             _finish(request, response, started)
+        except BaseException:
+            work.run()
+            raise
         finally:
             context.clear_request()
+        work.hand_over(response)
         return response
 
     def process_view(self, request: HttpRequest, *args: object) -> None:
@@ -85,6 +97,7 @@ def _finish(request: HttpRequest, response: HttpResponseBase, started: float) ->
     route = metrics.route_of(request)
     method = metrics.method_of(request)
     metrics.observe_request(method=method, route=route, status=response.status_code, duration_seconds=duration)
+    observers.notify_request(method=method, route=route, status=response.status_code, duration_seconds=duration)
     user_id = context.bound_user_id() or _user_id_of(request, evaluate=False)
     # The access line is this response's record. Django would add its own "Service Unavailable: /path" line
     # for a 5xx after this middleware returns, outside the request's context; a raised exception has already

@@ -28,6 +28,7 @@ from azora.revenue.tests.pricing.factories import plan_catalogue
 from azora.shared.models import OutboxEvent
 
 _roster_migration = importlib.import_module("azora.agents.migrations.0002_agent_roster")
+_local_provider_migration = importlib.import_module("azora.ai_routing.migrations.0002_local_provider")
 
 FAKE_KEY_VAR = "AZORA_TEST_AGENTS_OPENAI_KEY"
 PHOTOSYNTHESIS = (
@@ -71,7 +72,10 @@ class Classroom:
 
 @pytest.fixture
 def room(roster: dict[str, Agent], catalogue: dict[str, Plan]) -> Classroom:
-    """A published course with two lessons, a learner enrolled in it who has accepted the oversight notice."""
+    """A published course with two lessons, a learner enrolled in it who has accepted the oversight notice, and the
+    offline provider its migration seeds (a transactional test starts from empty tables: without it, a question
+    after another transactional test would find no provider and come back unavailable)."""
+    _local_provider_migration.create_local_provider(apps, None)
     instructor = UserFactory()
     course = CourseFactory(published=True, title="Plant biology", created_by=instructor, instructors=[instructor])
     module = ModuleFactory(course=course, position=0)

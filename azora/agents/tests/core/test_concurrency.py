@@ -3,23 +3,17 @@ counters add up (the conversation row is locked while an exchange is stored)."""
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps
 
 from azora.agents import public as agents
 from azora.agents.models import Conversation, Message
 from azora.agents.tests.core.conftest import Classroom, thread
 from azora.shared.testing.concurrency import race_errors
 
-_local_provider = importlib.import_module("azora.ai_routing.migrations.0002_local_provider")
-
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_questions_at_once_store_two_whole_exchanges(room: Classroom) -> None:
-    _local_provider.create_local_provider(apps, None)  # a transactional test starts from empty tables
     conversation_id = thread(room)
 
     outcomes = race_errors(

@@ -1,0 +1,1 @@
+"""The Master UI's views, one module per area."""
