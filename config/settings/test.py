@@ -44,3 +44,9 @@ if REDIS_URL:
 # request keeps the suite far below PostgreSQL's connection limit.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not the in-memory default: an in-memory database is one connection that the live server
+    # shares between all its request threads and the test, so one thread's transaction (or its failed
+    # state) leaks into another's. A file gives every thread its own connection, as the embedded mode has.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
