@@ -36,6 +36,7 @@ from azora.shared.events import DomainEvent
 from azora.shared.events.enqueue import DispatchTaskRow, dispatch_task_row, enqueue_dispatch
 from azora.shared.events.registry import encode_event
 from azora.shared.ids import uuid7
+from azora.shared.prepared import prepared_cursor
 
 DEBIT_NORMAL_KINDS = frozenset({"asset", "expense"})
 
@@ -76,8 +77,8 @@ class LockedAccount:
 
 _LOCK_SQL = (
     "SELECT a.id, a.currency, a.kind, a.may_go_negative, a.name, a.posted_debits, a.posted_credits, "
-    "a.pending_debits, a.pending_credits, (SELECT t.fingerprint FROM finance_transfer t WHERE t.id = %s) "
-    "FROM finance_account a WHERE a.id = ANY(%s) ORDER BY a.id FOR UPDATE OF a"
+    "a.pending_debits, a.pending_credits, (SELECT t.fingerprint FROM finance_transfer t WHERE t.id = %s::uuid) "
+    "FROM finance_account a WHERE a.id = ANY(%s::uuid[]) ORDER BY a.id FOR UPDATE OF a"
 )
 
 
@@ -89,7 +90,7 @@ def lock_accounts(
     The fingerprint is read in the statement's snapshot: a duplicate that commits while this one waits for the
     locks is not seen here, and `insert_transfer` reports it instead. With no account found it is None.
     """
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(_LOCK_SQL, [transfer_id, list(account_ids)])
         rows = cursor.fetchall()
     accounts = {row[0]: LockedAccount(*row[:9]) for row in rows}
@@ -117,7 +118,7 @@ _ACCOUNT_COLUMNS = (
 # the others the mirror image. Any change here needs the same change there (the tests run both paths).
 _CHECKS_SQL = (
     "ok AS MATERIALIZED (SELECT NOT EXISTS (SELECT 1 FROM prior) "
-    "AND (SELECT count(*) FROM lk) = %s "
+    "AND (SELECT count(*) FROM lk) = %s::bigint "
     "AND NOT EXISTS (SELECT 1 FROM legs l JOIN lk ON lk.id = l.account_id WHERE lk.currency <> l.currency) "
     "AND NOT EXISTS (SELECT 1 FROM lk JOIN d ON d.id = lk.id WHERE NOT lk.may_go_negative AND ("
     "CASE WHEN lk.kind IN ('asset', 'expense') THEN "
@@ -135,7 +136,7 @@ def _outbox_sql(events: int, task_insert: str | None) -> str:
     outbox = (
         ", o AS (INSERT INTO shared_outboxevent "  # noqa: S608 - placeholders only
         "(id, event_type, payload, occurred_at, request_id, trace_id, status, dispatched_at) "
-        "SELECT v.id, v.event_type, v.payload, %s, v.request_id, v.trace_id, 'pending', NULL "
+        "SELECT v.id, v.event_type, v.payload, %s::timestamptz, v.request_id, v.trace_id, 'pending', NULL "
         f"FROM t, (VALUES {_values(_OUTBOX_ROW, events)}) AS v(id, event_type, payload, request_id, trace_id))"
     )
     if task_insert is None:
@@ -145,17 +146,21 @@ def _outbox_sql(events: int, task_insert: str | None) -> str:
 
 _WRITE_SQL = (
     "p AS (INSERT INTO finance_posting (transfer_id, account_id, side, amount, currency, phase, created_at) "
-    "SELECT t.id, l.account_id, l.side, l.amount, l.currency, %s, %s FROM t, legs l ORDER BY l.n), "
+    "SELECT t.id, l.account_id, l.side, l.amount, l.currency, %s::varchar, %s::timestamptz "
+    "FROM t, legs l ORDER BY l.n), "
     "u AS (UPDATE finance_account a SET posted_debits = a.posted_debits + d.pd, "
     "posted_credits = a.posted_credits + d.pc, pending_debits = a.pending_debits + d.hd, "
-    "pending_credits = a.pending_credits + d.hc, updated_at = %s "
+    "pending_credits = a.pending_credits + d.hc, updated_at = %s::timestamptz "
     "FROM d WHERE a.id = d.id AND EXISTS (SELECT 1 FROM t))"
 )
 _TRANSFER_COLUMNS = (
     "INSERT INTO finance_transfer (id, kind, reason, reference, metadata, status, is_two_phase, expires_at, "
     "reverses_id, fingerprint, created_at, resolved_at, void_reason) "
 )
-_TRANSFER_VALUES = "%s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s, NULL, ''"
+_TRANSFER_VALUES = (
+    "%s::uuid, %s::varchar, %s::varchar, %s::varchar, %s::jsonb, %s::varchar, %s::boolean, %s::timestamptz, "
+    "%s::uuid, %s::varchar, %s::timestamptz, NULL, ''"
+)
 
 
 @functools.lru_cache(maxsize=256)
@@ -175,8 +180,8 @@ def _post_sql(postings: int, accounts: int, events: int, task_insert: str | None
     """Locks, checks and writes in one statement; answers (written, existing fingerprint, locked rows...)."""
     return (
         f"WITH lk AS MATERIALIZED (SELECT {_ACCOUNT_COLUMNS} FROM finance_account "  # noqa: S608 - placeholders only
-        "WHERE id = ANY(%s) ORDER BY id FOR UPDATE), "
-        "prior AS MATERIALIZED (SELECT fingerprint FROM finance_transfer WHERE id = %s), "
+        "WHERE id = ANY(%s::uuid[]) ORDER BY id FOR UPDATE), "
+        "prior AS MATERIALIZED (SELECT fingerprint FROM finance_transfer WHERE id = %s::uuid), "
         f"legs(n, account_id, side, amount, currency) AS (VALUES {_values(_LEG_ROW, postings)}), "
         f"d(id, pd, pc, hd, hc) AS (VALUES {_values(_TOTALS_ROW, accounts)}), "
         f"{_CHECKS_SQL}, "
@@ -276,7 +281,7 @@ def insert_transfer(
     this statement writes on django-tasks-db's backend, or enqueued after commit otherwise.
     """
     head, (legs, totals, tail), event_ids, task = _params(connection, transfer, postings, phase, deltas, events, now)
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         sql = _insert_sql(len(postings), len(deltas), len(events), _task_insert(task))
         cursor.execute(sql, [*head, *legs, *totals, *tail])
         row = cursor.fetchone()
@@ -305,7 +310,7 @@ def post_transfer(
     """
     head, (legs, totals, tail), event_ids, task = _params(connection, transfer, postings, phase, deltas, events, now)
     params = [sorted(deltas), transfer.id, *legs, *totals, len(deltas), *head, *tail]
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(_post_sql(len(postings), len(deltas), len(events), _task_insert(task)), params)
         rows = cursor.fetchall()
     written, prior = bool(rows[0][0]), rows[0][1]

@@ -133,6 +133,10 @@ def database_from_url(url: str) -> dict[str, object]:
         return config
     # A database that stops answering fails a request (and /readyz) in seconds instead of hanging it.
     options: dict[str, object] = {"application_name": "azora", "connect_timeout": 5}
+    # Django's cursors bind on the client and are never prepared; the few hot statements that ask for it
+    # (azora/shared/prepared.py) are prepared on their first use per connection. PgBouncer in transaction mode
+    # keeps them working from 1.21 on (max_prepared_statements > 0); set AZORA_DB_PREPARED_STATEMENTS=0 before.
+    options["prepare_threshold"] = 0 if env.flag("AZORA_DB_PREPARED_STATEMENTS", default=True) else None
     if env.flag("AZORA_DB_POOL", default=True):
         # Without a pool every server thread keeps its own connection, and 64 concurrent requests on
         # two processes exhaust PostgreSQL's max_connections (docs/performance.md). The pool caps a
@@ -146,7 +150,6 @@ def database_from_url(url: str) -> dict[str, object]:
         config.update(CONN_MAX_AGE=0, CONN_HEALTH_CHECKS=False)
     else:
         # Behind PgBouncer (transaction pooling): short-lived server-side cursors off, connections reused.
-        options["prepare_threshold"] = None
         config.update(CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True, DISABLE_SERVER_SIDE_CURSORS=True)
     config["OPTIONS"] = options
     return config

@@ -49,6 +49,7 @@ def test_production_uses_postgresql_through_a_pool_redis_and_mandatory_verificat
     )
     assert database["CONN_MAX_AGE"] == 0
     assert database["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 8, "timeout": 10}
+    assert database["OPTIONS"]["prepare_threshold"] == 0  # only prepared_cursor's statements are ever prepared
     assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"  # type: ignore[index]
     assert values["CACHES"]["default"]["LOCATION"] == "redis://cache.invalid:6379/0"  # type: ignore[index]
     assert values["ACCOUNT_EMAIL_VERIFICATION"] == "mandatory"
@@ -61,6 +62,14 @@ def test_production_behind_pgbouncer_keeps_connections_without_a_pool(tmp_path: 
     database = values["DATABASES"]["default"]  # type: ignore[index]
     assert "pool" not in database["OPTIONS"]
     assert (database["CONN_MAX_AGE"], database["DISABLE_SERVER_SIDE_CURSORS"]) == (60, True)
+    assert database["OPTIONS"]["prepare_threshold"] == 0  # PgBouncer >= 1.21 keeps protocol-level statements
+
+
+def test_prepared_statements_can_be_turned_off_for_an_older_pgbouncer(tmp_path: Path) -> None:
+    environment = {**PRODUCTION_REQUIRED, "AZORA_DB_POOL": "0", "AZORA_DB_PREPARED_STATEMENTS": "0"}
+    values = settings_of("config.settings.production", NAMES, environment, tmp_path)
+
+    assert values["DATABASES"]["default"]["OPTIONS"]["prepare_threshold"] is None  # type: ignore[index]
 
 
 def test_smtp_and_object_storage_are_used_when_configured(tmp_path: Path) -> None:

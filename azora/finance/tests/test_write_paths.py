@@ -19,12 +19,9 @@ from azora.shared.events.outbox import enqueue_dispatch
 from azora.shared.events.registry import decode_event
 from azora.shared.models import OutboxEvent
 from azora.shared.money import Money
+from azora.shared.testing.queries import statement_kinds, statement_sql
 
 pytestmark = pytest.mark.django_db
-
-
-def _statements(captured: CaptureQueriesContext) -> list[str]:
-    return [query["sql"].split()[0].upper() for query in captured.captured_queries]
 
 
 @pytest.mark.postgres
@@ -33,8 +30,8 @@ def test_a_transfer_on_postgresql_is_one_statement_that_locks_checks_and_writes(
     # The test's own transaction is the caller's: the transfer adds exactly one statement to it, no savepoint.
     with CaptureQueriesContext(connection) as captured:
         view = simple_transfer(source, target, 1_25)
-    assert _statements(captured) == ["WITH"]
-    sql = captured.captured_queries[0]["sql"]
+    assert statement_kinds(captured) == ["WITH"]
+    sql = statement_sql(captured.captured_queries[0])
     assert "FOR UPDATE" in sql
     assert "ORDER BY id FOR UPDATE" in sql  # the fixed lock order
     assert public.balance(account_id=source.id).posted == Money(3_75, "AZR")

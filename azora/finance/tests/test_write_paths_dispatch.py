@@ -19,6 +19,7 @@ from azora.finance.tests.factories import AccountFactory, ledger_snapshot, simpl
 from azora.shared.ids import uuid7
 from azora.shared.models import OutboxEvent
 from azora.shared.money import Money
+from azora.shared.testing.queries import statement_kinds
 
 pytestmark = pytest.mark.postgres
 
@@ -53,7 +54,7 @@ def test_a_transfer_writes_its_dispatch_task_in_its_one_statement(
     with django_capture_on_commit_callbacks() as callbacks, CaptureQueriesContext(connection) as captured:
         view = simple_transfer(source, target, 1_25)
 
-    assert [query["sql"].split()[0] for query in captured.captured_queries] == ["WITH"]
+    assert statement_kinds(captured) == ["WITH"]
     assert callbacks == []  # nothing left to enqueue after commit
     row = OutboxEvent.objects.get(event_type=TransferPosted.event_type, payload__transfer_id=str(view.id))
     assert queued() == [("azora.shared.tasks.dispatch_event_task", {"event_id": str(row.id)})]
