@@ -75,6 +75,12 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
         "one process (bounded by its GIL), or both (default)",
     )
     parser.add_argument(
+        "--unprepared",
+        action="store_true",
+        help="run Azora with AZORA_DB_PREPARED_STATEMENTS=0 (the ledger's statements parsed and planned on every "
+        "call, as before ADR 0024), to compare with a default run",
+    )
+    parser.add_argument(
         "--cpu-transfers",
         type=int,
         default=500,
@@ -465,13 +471,15 @@ def task_cpu(args: argparse.Namespace, payload: dict[str, Any]) -> dict[str, Any
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from azora.shared.testing.queries import statement_kinds
+
     wallets = [uuid.UUID(value) for value in payload["wallets"]]
     step = _transfer_step(wallets, 4242)
     for _ in range(50):
         step()
     with CaptureQueriesContext(connection) as captured:
         step()
-    statements = [query["sql"].split()[0].upper() for query in captured.captured_queries]
+    statements = statement_kinds(captured)
     count = max(args.cpu_transfers, 1)
     cpu_began, wall_began = time.process_time(), time.perf_counter()
     for _ in range(count):
@@ -588,7 +596,8 @@ def report(args: argparse.Namespace, info: dict[str, Any], steps: dict[str, Any]
         f"Python {machine['python']}, PostgreSQL {info.get('postgresql', '?')}; load average before the run: "
         f"{' '.join(map(str, machine['load_average_before']))}",
         f"{args.clients} concurrent clients, {args.duration:g} s per step after {args.warmup:g} s warm-up, "
-        f"{args.accounts} AZR wallets; clients, server and PostgreSQL share the same CPUs",
+        f"{args.accounts} AZR wallets; clients, server and PostgreSQL share the same CPUs; the ledger's statements "
+        + ("parsed and planned on every call (--unprepared)" if args.unprepared else "prepared (ADR 0024)"),
         "",
         f"{'':<34}{'per second':>12}{'P50 ms':>10}{'P95 ms':>10}{'P99 ms':>10}{'count':>10}{'errors':>8}",
     ]
@@ -686,6 +695,7 @@ def main(argv: list[str] | None = None) -> int:
             "warmup_s": args.warmup,
             "accounts": args.accounts,
             "workers": args.workers,
+            "prepared_statements": not args.unprepared,
         },
     }
     RESULTS.mkdir(exist_ok=True)
@@ -700,6 +710,8 @@ def main(argv: list[str] | None = None) -> int:
             info["redis"] = run.redis_flush(args.redis)
             (Path(data_dir) / "static").mkdir()
             environment = {**run.production_environment(args, data_dir), PASSWORD_ENV: password}
+            if args.unprepared:
+                environment["AZORA_DB_PREPARED_STATEMENTS"] = "0"
             # The service step's threads each hold their own connection, as the issue asks (no pool).
             worker_environment = {**environment, "AZORA_DB_POOL": "0"}
             print(f"bench: money: migrating the scratch database {args.database}", flush=True)
