@@ -11,7 +11,7 @@ from functools import reduce
 from typing import Any
 
 import structlog
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from azora.ai_routing.errors import BudgetExceeded, InvalidBudget
 from azora.ai_routing.events import AiBudgetThresholdReached
 from azora.ai_routing.metrics import AI_BUDGET_ALERTS
 from azora.ai_routing.models import Budget, BudgetPeriod, BudgetReservation, BudgetScope
+from azora.ai_routing.services import _pgbudgets
 from azora.shared.compiled import CompiledQuery
 from azora.shared.events import publish
 
@@ -95,7 +96,16 @@ def budget_reserve_fitting(
     budget_ids = _budget_ids(user_id=user_id, organisation_id=organisation_id, plan=plan)
     if not budget_ids:
         return Reservation(amount_micros=0), tuple(name for name, _ in estimates), None
-    month = month_of(now or timezone.now())
+    moment = now or timezone.now()
+    month = month_of(moment)
+    largest = max((cost for _, cost in estimates), default=0)
+    if connection.vendor == "postgresql" and largest > 0:
+        # The common case, every candidate fitting, in one statement; anything else below.
+        reserved = _pgbudgets.reserve_all(budget_ids=budget_ids, month=month, amount=largest, now=moment)
+        if reserved is not None:
+            reservation_ids, period_ids, headroom = reserved
+            reservation = Reservation(amount_micros=largest, reservation_ids=reservation_ids, period_ids=period_ids)
+            return reservation, tuple(name for name, _ in estimates), headroom
     with transaction.atomic():
         periods = _periods(budget_ids, month, lock=True)
         headroom = min(p.budget.limit_micros - p.spent_micros - p.reserved_micros for p in periods)
@@ -121,6 +131,15 @@ def budget_reserve_fitting(
 def budget_settle(*, reservation: Reservation, cost_micros: int, alert_percents: Sequence[int]) -> None:
     """Release the reservation and charge the real cost (inside the caller's transaction); publish crossed alerts."""
     if not reservation.period_ids:
+        return
+    if connection.vendor == "postgresql" and _pgbudgets.settle_quietly(
+        period_ids=reservation.period_ids,
+        reservation_ids=reservation.reservation_ids,
+        reserved=reservation.amount_micros,
+        cost=cost_micros,
+        alert_percents=alert_percents,
+        now=timezone.now(),
+    ):
         return
     periods = list(
         BudgetPeriod.objects.filter(pk__in=reservation.period_ids)
