@@ -144,7 +144,8 @@ def _keeps_texts(decision: Decision) -> bool:
 def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
     """Writes the decision (unsealed: one statement, the chain head not touched) and counts it; the record is sealed
     into the chain once the response has been sent (at once outside a request), by whichever writer gets the head,
-    or by the seal job. A chat's answer no longer waits on the chain (docs/decisions/0023)."""
+    or by the seal job. A chat's answer no longer waits on the chain (docs/decisions/0023), and a process seals
+    at most once per AZORA_CONSTITUTION_SEAL_INTERVAL_MS, each seal chaining every record written since."""
     if entry.surface not in SURFACES:
         raise ValueError(f"unknown surface {entry.surface!r}")
     keep = _keeps_texts(decision)
@@ -175,7 +176,7 @@ def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
         ),
     )
     record.save(force_insert=True)
-    after_response(decisions_seal_pending)
+    after_response(decisions_seal_pending, at_most_every=settings.AZORA_CONSTITUTION_SEAL_INTERVAL_MS / 1000)
     _count(decision, entry.surface, entry.latency_us)
     if decision.would_block and not decision.blocked:
         # LENIENT warns and DEVELOPMENT logs: the text went through, but the record and this line say why it

@@ -9,6 +9,8 @@ something else finishes it later (docs/decisions/0023-work-after-the-response.md
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,16 +23,35 @@ Work = Callable[[], object]
 
 logger = get_logger(__name__)
 _queue: ContextVar[list[Work] | None] = ContextVar("azora_after_response", default=None)
+# When each throttled work was last queued in this process (`at_most_every`).
+_last_queued: dict[Work, float] = {}
+_last_queued_lock = threading.Lock()
 
 
-def after_response(work: Work) -> None:
+def after_response(work: Work, *, at_most_every: float = 0.0) -> None:
     """Run `work` after this request's response has been sent, or now when there is no request. The same callable
-    is queued once per request, so that a hundred writers ask for one batch job."""
+    is queued once per request, so that a hundred writers ask for one batch job.
+
+    `at_most_every` (seconds) queues batch work at most that often per process: requests that come sooner leave it
+    to a later request or to the job that finishes it anyway, so that its cost is shared by all the requests of
+    the interval (the audit chain's seal, docs/decisions/0023). Outside a request the work always runs at once.
+    """
     queue = _queue.get()
     if queue is None:
         _run(work)
-    elif work not in queue:
+    elif work not in queue and _due(work, at_most_every):
         queue.append(work)
+
+
+def _due(work: Work, interval: float) -> bool:
+    if interval <= 0:
+        return True
+    now = time.monotonic()
+    with _last_queued_lock:
+        if now - _last_queued.get(work, -interval) < interval:
+            return False
+        _last_queued[work] = now
+        return True
 
 
 @contextmanager

@@ -533,6 +533,9 @@ AZORA_CONSTITUTION_DEFAULT_PROFILE = env.choice(
 # "none" (hashes only), "flagged" (texts of decisions that were not a plain allow), "all".
 AZORA_CONSTITUTION_RETENTION_DAYS = env.integer("AZORA_CONSTITUTION_RETENTION_DAYS", 90)
 AZORA_CONSTITUTION_AUDIT_TEXTS = env.choice("AZORA_CONSTITUTION_AUDIT_TEXTS", ("none", "flagged", "all"), "flagged")
+# After a request, the audit chain is sealed at most this often per process (milliseconds); decisions written in
+# between are sealed by the next seal or, when traffic stops, by the minutely seal job (docs/decisions/0023).
+AZORA_CONSTITUTION_SEAL_INTERVAL_MS = env.integer("AZORA_CONSTITUTION_SEAL_INTERVAL_MS", 1000)
 # Critique-and-revise rounds for a failing answer when an external provider answered (0 = straight to refusal).
 AZORA_CONSTITUTION_REVISE_ROUNDS = env.integer("AZORA_CONSTITUTION_REVISE_ROUNDS", 2)
 if AZORA_CONSTITUTION_RETENTION_DAYS < 1 or not 0 <= AZORA_CONSTITUTION_REVISE_ROUNDS <= 2:

@@ -24,6 +24,8 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 # Nothing is collected before a test run: WhiteNoise looks files up per request instead of warning (an error
 # under filterwarnings) that STATIC_ROOT does not exist on a fresh checkout.
 WHITENOISE_AUTOREFRESH = True
+# Every request seals the audit chain after its response, so that tests see it sealed (one test throttles it).
+AZORA_CONSTITUTION_SEAL_INTERVAL_MS = 0
 AZORA_LOG_FORMAT = "console"
 AZORA_LOG_LEVEL = "WARNING"
 

@@ -104,3 +104,26 @@ def test_deferred_inside_a_request_gives_the_request_its_queue_back(caplog: pyte
     assert Client().get("/nested").status_code == 200
     assert events == ["block ends", "view returns", "work"]
     assert "after_response_failed" in caplog.text  # the block's own work ran (and failed) as the block ended
+
+
+def test_throttled_work_is_queued_at_most_once_per_interval_in_a_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from azora.shared import after_response as module
+
+    clock = [100.0]
+    monkeypatch.setattr(module, "_last_queued", {})
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+
+    def three_requests() -> None:
+        for _ in range(3):
+            with deferred():
+                after_response(note_work, at_most_every=1.0)
+            clock[0] += 0.4
+
+    three_requests()  # at 100.0, 100.4 and 100.8: the first request runs it, the next two leave it
+    assert events == ["work"]
+    three_requests()  # at 101.2 (1.2 s after), 101.6 and 102.0 (0.8 s after 101.2): once more
+    assert events == ["work", "work"]
+    after_response(note_work, at_most_every=1.0)  # outside a request: at once, whatever the interval
+    assert events == ["work", "work", "work"]
