@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -50,9 +50,12 @@ class BreakerStatus:
     opened_at: float | None
 
 
-def _read(name: str) -> dict[str, Any]:
-    value = cache.get(_PREFIX + name)
+def _record(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"state": "closed", "failures": 0, "successes": 0, "opened_at": None}
+
+
+def _read(name: str) -> dict[str, Any]:
+    return _record(cache.get(_PREFIX + name))
 
 
 def _write(name: str, record: dict[str, Any]) -> None:
@@ -66,16 +69,26 @@ def breaker_status(name: str) -> BreakerStatus:
     )
 
 
-@degrade_to((True, ""))
+@degrade_to({})
+def breakers_allow(names: Sequence[str], *, open_seconds: int) -> dict[str, tuple[bool, str]]:
+    """Whether a call may go to each of `names`, read in one round trip; an open breaker whose pause is over becomes
+    half-open (trial calls). A name missing from the answer (the shared cache is down) may be called."""
+    stored = cache.get_many([_PREFIX + name for name in names])
+    answers: dict[str, tuple[bool, str]] = {}
+    for name in names:
+        record = _record(stored.get(_PREFIX + name))
+        if record["state"] == "open":
+            if clock() - (record["opened_at"] or 0.0) < open_seconds:
+                answers[name] = (False, "circuit open")
+                continue
+            record.update(state="half_open", successes=0)
+            _write(name, record)
+        answers[name] = (True, "")
+    return answers
+
+
 def breaker_allows(name: str, *, open_seconds: int) -> tuple[bool, str]:
-    """Whether a call may go to `name`; an open breaker whose pause is over becomes half-open (trial calls)."""
-    record = _read(name)
-    if record["state"] == "open":
-        if clock() - (record["opened_at"] or 0.0) < open_seconds:
-            return False, "circuit open"
-        record.update(state="half_open", successes=0)
-        _write(name, record)
-    return True, ""
+    return breakers_allow([name], open_seconds=open_seconds).get(name, (True, ""))
 
 
 @degrade_to(None)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import openai
+from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from azora.ai_routing.adapters.base import (
     ClientCache,
@@ -35,20 +36,29 @@ class OpenAICompatibleProvider:
     def __init__(self, *, base_url: str, api_key: str) -> None:
         self._client = _clients.get(base_url, api_key)
 
-    def _arguments(self, request: ProviderRequest) -> dict[str, Any]:
-        arguments: dict[str, Any] = {
+    def _body(self, request: ProviderRequest) -> dict[str, Any]:
+        body: dict[str, Any] = {
             "model": request.model,
             "messages": [{"role": message.role, "content": message.content} for message in request.messages],
             "max_tokens": request.max_tokens,
-            "timeout": request.timeout_seconds,
         }
         if request.temperature is not None:
-            arguments["temperature"] = request.temperature
-        return arguments
+            body["temperature"] = request.temperature
+        return body
+
+    # The client's own `post` (its documented way to make a request with a body as given), not
+    # `chat.completions.create`: create walks the messages through the package's type-driven transform, a quarter
+    # of a chat's CPU in the client for plain strings that it sends unchanged (docs/ai-routing.md, "Performance").
+    # The request, the response's parsing and the errors are the package's, as with create.
 
     def complete(self, request: ProviderRequest) -> Completion:
         try:
-            response = self._client.chat.completions.create(**self._arguments(request))
+            response = self._client.post(
+                "/chat/completions",
+                body=self._body(request),
+                options={"timeout": request.timeout_seconds},
+                cast_to=ChatCompletion,
+            )
             text = response.choices[0].message.content or ""
             usage = response.usage
             tokens_in = usage.prompt_tokens if usage else estimate_prompt_tokens(request.messages)
@@ -62,8 +72,13 @@ class OpenAICompatibleProvider:
 
     def stream(self, request: ProviderRequest) -> Iterator[StreamEvent]:
         try:
-            chunks = self._client.chat.completions.create(
-                **self._arguments(request), stream=True, stream_options={"include_usage": True}
+            chunks = self._client.post(
+                "/chat/completions",
+                body={**self._body(request), "stream": True, "stream_options": {"include_usage": True}},
+                options={"timeout": request.timeout_seconds},
+                cast_to=ChatCompletion,
+                stream=True,
+                stream_cls=openai.Stream[ChatCompletionChunk],
             )
         except Exception as error:
             raise _error(error) from error

@@ -126,7 +126,9 @@ class _Chat:
             max_tokens=self.max_tokens,
             messages=self.messages,
         )
-        candidates = [self._candidate(config) for config in configs]
+        callable_names = [config.name for config in configs if adapters.secret_is_set(config)]
+        allowed = resilience.breakers_allow(callable_names, open_seconds=self.settings.breaker_open_seconds)
+        candidates = [self._candidate(config, allowed.get(config.name, (True, ""))) for config in configs]
         strategy = "fallback" if self.options.provider else (self.options.strategy or self.settings.strategy)
         self.decision = route(strategy, candidates, facts, rng=_rng)
         if not self.decision.order:
@@ -141,11 +143,11 @@ class _Chat:
         self._reserve(facts)
         return None
 
-    def _candidate(self, config: ProviderConfig) -> Candidate:
+    def _candidate(self, config: ProviderConfig, breaker: tuple[bool, str]) -> Candidate:
         if not adapters.secret_is_set(config):
             reason = f"secret {config.secret_env_var} not set"
             return Candidate(config=config, available=False, unavailable_reason=reason)
-        allowed, reason = resilience.breaker_allows(config.name, open_seconds=self.settings.breaker_open_seconds)
+        allowed, reason = breaker
         return Candidate(
             config=config,
             available=allowed,

@@ -55,6 +55,38 @@ def test_the_breaker_opens_after_five_failures_half_opens_after_60_s_and_closes_
     assert resilience.breaker_status("p") == resilience.BreakerStatus("closed", 0, 0, None)
 
 
+def test_the_breakers_of_a_chat_are_read_in_one_round_trip(clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.cache import cache
+
+    for _ in range(5):
+        resilience.breaker_failure("pause-over", failures_to_open=5)
+    clock.now += 30
+    for _ in range(5):
+        resilience.breaker_failure("open-now", failures_to_open=5)  # opened 30 s later
+    clock.now += 30
+    reads: list[tuple[str, int]] = []
+    real_get, real_get_many = cache.get, cache.get_many
+
+    def get(key: str, *args: object, **kwargs: object) -> object:
+        reads.append(("get", 1))
+        return real_get(key, *args, **kwargs)  # type: ignore[arg-type]
+
+    def get_many(keys: list[str], *args: object, **kwargs: object) -> dict[str, object]:
+        reads.append(("get_many", len(keys)))
+        return real_get_many(keys, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "get", get)
+    monkeypatch.setattr(cache, "get_many", get_many)
+    answers = resilience.breakers_allow(["closed", "open-now", "pause-over"], open_seconds=60)
+
+    assert answers == {"closed": (True, ""), "open-now": (False, "circuit open"), "pause-over": (True, "")}
+    # One get_many (one round trip to Redis; the in-process cache of the embedded mode implements it with gets).
+    assert reads[0] == ("get_many", 3)
+    assert [read for read in reads if read[0] == "get_many"] == [("get_many", 3)]
+    assert resilience.breaker_status("pause-over").state == "half_open"
+    assert resilience.breaker_status("open-now").state == "open"
+
+
 def test_a_failure_while_half_open_opens_the_breaker_again(clock: Clock) -> None:
     for _ in range(5):
         resilience.breaker_failure("p", failures_to_open=5)
@@ -196,9 +228,10 @@ def test_a_failing_shared_cache_degrades_to_no_breaker_no_limit_no_cache(monkeyp
     def down(*args: object, **kwargs: object) -> None:
         raise redis.ConnectionError("down")
 
-    for method in ("get", "set", "add", "incr"):
+    for method in ("get", "get_many", "set", "add", "incr"):
         monkeypatch.setattr(cache, method, down)
     assert resilience.breaker_allows("p", open_seconds=60) == (True, "")
+    assert resilience.breakers_allow(["p", "q"], open_seconds=60) == {}  # a chat then treats both as closed
     assert resilience.breaker_failure("p", failures_to_open=1) == "closed"
     assert resilience.count_within("k", 10, 5) is True
     assert cache_get("ai:answer:x") is None
