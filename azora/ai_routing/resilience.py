@@ -87,10 +87,6 @@ def breakers_allow(names: Sequence[str], *, open_seconds: int) -> dict[str, tupl
     return answers
 
 
-def breaker_allows(name: str, *, open_seconds: int) -> tuple[bool, str]:
-    return breakers_allow([name], open_seconds=open_seconds).get(name, (True, ""))
-
-
 @degrade_to(None)
 def breaker_success(name: str, *, successes_to_close: int) -> None:
     record = _read(name)

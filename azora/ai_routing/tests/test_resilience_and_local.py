@@ -43,11 +43,11 @@ def test_the_breaker_opens_after_five_failures_half_opens_after_60_s_and_closes_
     for _ in range(4):
         assert resilience.breaker_failure("p", failures_to_open=5) == "closed"
     assert resilience.breaker_failure("p", failures_to_open=5) == "open"
-    assert resilience.breaker_allows("p", open_seconds=60) == (False, "circuit open")
+    assert resilience.breakers_allow(["p"], open_seconds=60) == {"p": (False, "circuit open")}
     clock.now += 59.9
-    assert resilience.breaker_allows("p", open_seconds=60) == (False, "circuit open")
+    assert resilience.breakers_allow(["p"], open_seconds=60) == {"p": (False, "circuit open")}
     clock.now += 0.1
-    assert resilience.breaker_allows("p", open_seconds=60) == (True, "")
+    assert resilience.breakers_allow(["p"], open_seconds=60) == {"p": (True, "")}
     assert resilience.breaker_status("p").state == "half_open"
     resilience.breaker_success("p", successes_to_close=2)
     assert resilience.breaker_status("p").state == "half_open"
@@ -91,7 +91,7 @@ def test_a_failure_while_half_open_opens_the_breaker_again(clock: Clock) -> None
     for _ in range(5):
         resilience.breaker_failure("p", failures_to_open=5)
     clock.now += 60
-    resilience.breaker_allows("p", open_seconds=60)
+    resilience.breakers_allow(["p"], open_seconds=60)
     assert resilience.breaker_failure("p", failures_to_open=5) == "open"
     assert resilience.breaker_status("p").opened_at == clock.now
 
@@ -230,7 +230,6 @@ def test_a_failing_shared_cache_degrades_to_no_breaker_no_limit_no_cache(monkeyp
 
     for method in ("get", "get_many", "set", "add", "incr"):
         monkeypatch.setattr(cache, method, down)
-    assert resilience.breaker_allows("p", open_seconds=60) == (True, "")
     assert resilience.breakers_allow(["p", "q"], open_seconds=60) == {}  # a chat then treats both as closed
     assert resilience.breaker_failure("p", failures_to_open=1) == "closed"
     assert resilience.count_within("k", 10, 5) is True
