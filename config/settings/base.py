@@ -163,7 +163,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 def redis_cache(url: str) -> dict[str, object]:
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "azora.shared.cache.RedisCache",
         "LOCATION": url,
         "KEY_PREFIX": "azora",
         # A Redis that stops answering costs a request at most a second, never a hang.

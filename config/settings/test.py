@@ -40,7 +40,7 @@ if REDIS_URL:
     _base = int(_parts.path.strip("/") or 0)
     _database = _base + 1 + int(_worker.removeprefix("gw") or 0)
     REDIS_URL = urlunsplit((_parts.scheme, _parts.netloc, f"/{_database}", _parts.query, ""))
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "azora.shared.cache.RedisCache", "LOCATION": REDIS_URL}}
 
 # Live-server and threaded tests open a connection per thread; closing each at the end of its
 # request keeps the suite far below PostgreSQL's connection limit.

@@ -65,7 +65,7 @@ def test_readyz_checks_postgresql_and_redis(client: Client) -> None:
     from django.db import connection
 
     assert connection.vendor == "postgresql"
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "azora.shared.cache.RedisCache"
     assert client.get("/readyz").json()["status"] == "ok"
 
 
