@@ -27,6 +27,7 @@ from azora.accounts.public import (
     UserCounts,
     UserProfile,
 )
+from azora.shared.compiled import CompiledQuery
 from azora.shared.errors import NotFound
 from azora.shared.pagination import Page, paginate_queryset
 
@@ -112,8 +113,15 @@ def platform_operator_ips(*, since: datetime) -> dict[uuid.UUID, frozenset[str]]
     return {admin_id: frozenset(ips) for admin_id, ips in found.items()}
 
 
+_PLATFORM_ROLE = CompiledQuery(
+    "platform role of a user",
+    lambda *, user, role: PlatformRoleGrant.objects.filter(user_id=user, role=role).values("id")[:1],
+)
+
+
 def user_has_platform_role(*, user_id: uuid.UUID, role: str) -> bool:
-    return PlatformRoleGrant.objects.filter(user_id=user_id, role=role).exists()
+    """Whether the user holds the platform role (a permission check on hot pages: compiled once per thread)."""
+    return bool(_PLATFORM_ROLE.run(user=user_id, role=role))
 
 
 # The UserProfile fields read from the user's row (its platform roles come from the joined grants).
@@ -122,12 +130,18 @@ _PROFILE_COLUMNS = (
 )  # fmt: skip
 
 
+_PROFILE_ROWS = CompiledQuery(
+    "profile of a user",
+    lambda *extra, user: User.objects.filter(id=user, is_active=True).values(
+        *_PROFILE_COLUMNS, *extra, "platform_roles__role"
+    ),
+)
+
+
 def _profile_rows(user_id: uuid.UUID, *extra: str) -> list[tuple[Any, ...]]:
     """One row per platform role (LEFT JOIN; one row with a NULL role for a user without any): profile columns,
-    then `extra` columns, then the role."""
-    rows = list(
-        User.objects.filter(id=user_id, is_active=True).values_list(*_PROFILE_COLUMNS, *extra, "platform_roles__role")
-    )
+    then `extra` columns, then the role. Compiled once per thread: it runs on every `GET /me` and most pages."""
+    rows = [tuple(row.values()) for row in _PROFILE_ROWS.run(extra, user=user_id)]
     if not rows:
         raise NotFound()
     return rows
@@ -205,13 +219,20 @@ def user_verified_emails(*, user_id: uuid.UUID) -> tuple[str, ...]:
 # --- Organisation roles and tenancy --------------------------------------------------------------
 
 
+def _organisation_role_query(*, user: Any, organisation: Any) -> QuerySet[Membership, Any]:
+    rows: QuerySet[Membership, Any] = Membership.objects.filter(user_id=user, organisation_id=organisation).values(
+        "role"
+    )[:1]
+    return rows
+
+
+_ORGANISATION_ROLE = CompiledQuery("organisation role of a user", _organisation_role_query)
+
+
 def organisation_role_of(*, user_id: uuid.UUID, organisation_id: uuid.UUID) -> str | None:
-    role: str | None = (
-        Membership.objects.filter(user_id=user_id, organisation_id=organisation_id)
-        .values_list("role", flat=True)
-        .first()
-    )
-    return role
+    """The user's role in the organisation (one membership per pair), or None; compiled once per thread."""
+    rows = _ORGANISATION_ROLE.run(user=user_id, organisation=organisation_id)
+    return str(rows[0]["role"]) if rows else None
 
 
 def acting_role(*, principal: Principal, organisation_id: uuid.UUID) -> str:

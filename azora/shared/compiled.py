@@ -21,6 +21,8 @@ from typing import Any
 from django.db import connections
 from django.db.models import QuerySet
 
+from azora.shared.prepared import prepared_cursor
+
 __all__ = ["CompiledQuery"]
 
 Value = uuid.UUID | str | int
@@ -115,7 +117,7 @@ class CompiledQuery:
             if slot.index is not None:
                 value = value[slot.index]
             params[slot.position] = value.hex if slot.as_hex else value
-        with connections[compiled.alias].cursor() as cursor:
+        with prepared_cursor(connections[compiled.alias]) as cursor:
             cursor.execute(compiled.sql, params)
             rows: Any = cursor.fetchall()
         if compiled.converters:

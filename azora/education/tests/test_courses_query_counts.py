@@ -19,6 +19,7 @@ from azora.education.tests.factories import (
     instructor_user,
 )
 from azora.education.tests.test_courses_api import send
+from azora.shared.testing.queries import statement_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def _count(client: Any, path: str, django_assert_num_queries: DjangoAssertNumQue
     with CaptureQueriesContext(connection) as captured:
         response = send(client, "GET", path)
     assert response.status_code == 200, response.content
-    sql = [query["sql"] for query in captured.captured_queries]
+    sql = [statement_sql(query) for query in captured.captured_queries]
     return len(sql), sum(
         1 for statement in sql if statement.lstrip().startswith("SELECT") and '"education_' in statement
     )
