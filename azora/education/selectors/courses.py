@@ -6,13 +6,12 @@ Every list reads a fixed number of queries whatever its length (prefetches and s
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db.models import FilteredRelation, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.query import ModelIterable
 
 from azora.accounts.public import organisation_list_for_user, organisation_role_of, user_has_platform_role
 from azora.education.errors import CourseNotFound, LessonNotFound
@@ -66,8 +65,8 @@ __all__ = [
     "may_edit_course",
     "may_edit_loaded_course",
     "progress_of_enrollment",
+    "summaries_from_rows",
     "visible_course_queryset",
-    "with_summary_relations",
 ]
 
 # Organisation roles that may edit every course of their organisation.
@@ -159,26 +158,12 @@ def _instructor_links() -> QuerySet[CourseInstructor]:
     )
 
 
-class _WithInstructors(ModelIterable[Course]):
-    """Loads the courses, then every instructor of them in one query (as `summary_instructors` of each course):
-    a prefetch of the links would build two model instances per instructor, which cost more than the query."""
-
-    def __iter__(self) -> Iterator[Course]:
-        courses = list(super().__iter__())
-        instructors = _instructors_of(course.id for course in courses) if courses else {}
-        for course in courses:
-            course.summary_instructors = instructors.get(course.id, ())  # type: ignore[attr-defined]
-        return iter(courses)
-
-
-def with_summary_relations(queryset: QuerySet[Course], *, with_description: bool = False) -> QuerySet[Course]:
-    """The joins a CourseSummary reads, and its instructors (one extra query for every instructor of the page)."""
-    queryset = queryset.select_related("category")
-    # A list's summaries need neither the long description nor the bookkeeping timestamps (each timestamp
-    # costs a timezone-aware conversion per row).
-    queryset = queryset if with_description else queryset.defer(*SUMMARY_DEFERRED)
-    queryset._iterable_class = _WithInstructors  # the same queryset, evaluated with the instructors' query
-    return queryset
+def summaries_from_rows(rows: Iterable[dict[str, Any]]) -> list[CourseSummary]:
+    """Summaries of course rows read as `values(*SUMMARY_VALUES)`, in their order, with every instructor of them
+    read in one query (no model instances: building them cost more than the queries)."""
+    rows = list(rows)
+    instructors = _instructors_of(row["id"] for row in rows) if rows else {}
+    return [_summary_from_row(row, instructors.get(row["id"], ())) for row in rows]
 
 
 def _category_view(category: Category | None) -> CategoryView | None:
@@ -188,9 +173,6 @@ def _category_view(category: Category | None) -> CategoryView | None:
 
 
 def _instructor_views(course: Course) -> tuple[InstructorView, ...]:
-    loaded: tuple[InstructorView, ...] | None = getattr(course, "summary_instructors", None)
-    if loaded is not None:
-        return loaded
     links: list[CourseInstructor] = getattr(course, "ordered_instructor_links", None) or list(
         course.instructor_links.select_related("user").order_by("position", "id")
     )
@@ -244,8 +226,9 @@ def categories() -> list[CategoryView]:
 
 def courses_taught_by(*, user_id: uuid.UUID) -> list[CourseSummary]:
     taught = CourseInstructor.objects.filter(user_id=user_id).values("course_id")
-    rows = with_summary_relations(Course.objects.filter(pk__in=taught)).order_by("-created_at", "-id")
-    return [course_summary(course) for course in rows]
+    return summaries_from_rows(
+        Course.objects.filter(pk__in=taught).order_by("-created_at", "-id").values(*SUMMARY_VALUES)
+    )
 
 
 # --- Progress ---
@@ -681,15 +664,14 @@ def enrollments_of(*, user_id: uuid.UUID, cursor: str | None = None, limit: int 
     "My courses" lists what the learner may open: a revoked enrolment is left out (its row and progress are kept,
     and come back if the learner buys the course again)."""
     size = clamp_limit(limit)
-    queryset = Enrollment.objects.filter(user_id=user_id, status__in=ACCESS_STATUSES)
     if cursor:
         try:
-            queryset = queryset.filter(id__lt=uuid.UUID(decode_cursor(cursor, size=1)[0]))
+            after = uuid.UUID(decode_cursor(cursor, size=1)[0])
         except ValueError as error:
             raise InvalidCursor() from error
-    rows = list(
-        queryset.order_by("-id").values(*ENROLLMENT_VALUES, *(f"course__{name}" for name in SUMMARY_VALUES))[: size + 1]
-    )
+        rows = _ENROLLMENTS.run((size + 1, True), user=user_id, after=after)
+    else:
+        rows = _ENROLLMENTS.run((size + 1, False), user=user_id)
     next_cursor = encode_cursor([rows[size - 1]["id"]]) if len(rows) > size else None
     return Page(items=_enrollment_views_from_rows(rows[:size]), next_cursor=next_cursor)
 

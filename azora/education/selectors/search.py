@@ -17,12 +17,13 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.db import connection
-from django.db.models import BooleanField, FloatField, Q, QuerySet, Value
+from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from azora.education.models import Course, CourseLevel, CourseStatus
 from azora.education.public.courses import CourseSummary
-from azora.education.selectors.courses import course_summary, with_summary_relations
+from azora.education.selectors.courses import SUMMARY_VALUES, summaries_from_rows
+from azora.shared.compiled import CompiledQuery
 from azora.shared.errors import ValidationFailed
 from azora.shared.pagination import InvalidCursor, Page, clamp_limit, decode_cursor, encode_cursor
 
@@ -73,31 +74,38 @@ def _fts5_expression(text: str) -> str | None:
     return " ".join(f'"{term}"*' for term in terms) or None
 
 
-def _text_matches(queryset: QuerySet[Course], text: str) -> QuerySet[Course]:
-    """Courses whose text matches, annotated with `rank` (higher is better)."""
+def _match_value(mode: Mode, text: str) -> str | None:
+    """The search's one parameter as its SQL takes it (None: nothing can match): the text for PostgreSQL's full
+    text, an FTS5 expression for SQLite, the lower-cased text for the trigram fallback."""
+    if mode == "trigram":
+        return text.lower()
     if connection.vendor == "postgresql":
-        matched = RawSQL("search_vector @@ websearch_to_tsquery('english', %s)", (text,), output_field=BooleanField())
-        rank = RawSQL("ts_rank(search_vector, websearch_to_tsquery('english', %s))", (text,), output_field=FloatField())
+        return text
+    return _fts5_expression(text)
+
+
+def _text_matches(queryset: QuerySet[Course], match: str) -> QuerySet[Course]:
+    """Courses whose text matches (`match` from `_match_value`), annotated with `rank` (higher is better)."""
+    if connection.vendor == "postgresql":
+        matched = RawSQL("search_vector @@ websearch_to_tsquery('english', %s)", (match,), output_field=BooleanField())
+        rank = RawSQL(
+            "ts_rank(search_vector, websearch_to_tsquery('english', %s))", (match,), output_field=FloatField()
+        )
         return queryset.alias(matched=matched).filter(matched=True).annotate(rank=rank)
-    expression = _fts5_expression(text)
-    if expression is None:
-        return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
-    ids = RawSQL("SELECT course_id FROM education_course_fts WHERE education_course_fts MATCH %s", (expression,))
+    ids = RawSQL("SELECT course_id FROM education_course_fts WHERE education_course_fts MATCH %s", (match,))
     # bm25 is lower for better matches; weights: course_id (unindexed), title, summary, tags, description.
     rank = RawSQL(
         "(SELECT -bm25(education_course_fts, 0.0, 10.0, 5.0, 4.0, 1.0) FROM education_course_fts"
         " WHERE education_course_fts MATCH %s AND course_id = education_course.id)",
-        (expression,),
+        (match,),
         output_field=FloatField(),
     )
     return queryset.filter(pk__in=ids).annotate(rank=rank)
 
 
-def _trigram_matches(queryset: QuerySet[Course], text: str) -> QuerySet[Course]:
-    """Titles similar to the text (typos, partial words); PostgreSQL only, otherwise nothing."""
-    if connection.vendor != "postgresql":
-        return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
-    similarity = RawSQL("word_similarity(%s, lower(title))", (text.lower(),), output_field=FloatField())
+def _trigram_matches(queryset: QuerySet[Course], match: str) -> QuerySet[Course]:
+    """Titles similar to the (lower-cased) text: typos, partial words; PostgreSQL only (`course_search` asks)."""
+    similarity = RawSQL("word_similarity(%s, lower(title))", (match,), output_field=FloatField())
     return queryset.annotate(rank=similarity).filter(rank__gte=TRIGRAM_THRESHOLD)
 
 
@@ -110,32 +118,70 @@ def _keyset_after(sort: str, value: str, last_id: str) -> Q:
     return Q(**{f"{field}__lt": parsed}) | Q(**{field: parsed, "id__lt": uuid.UUID(last_id)})
 
 
-def _page(
-    queryset: QuerySet[Course], *, mode: Mode, sort: str, position: list[str] | None, size: int
-) -> Page[CourseSummary]:
-    """One page in `sort` order; `position` is the decoded cursor after its mode and sort."""
+def _rows_query(
+    mode: Mode,
+    sort: str,
+    price: str | None,
+    size: int,
+    position: tuple[str, ...] = (),
+    **values: str,
+) -> QuerySet[Course, dict[str, Any]]:
+    """The page's course rows (one more than `size`, to know whether another page follows): the filters present
+    in `values` (level, category, language), the match (`match`) of the mode, the order of the sort, and the
+    cursor's `position` (an offset for relevance, the last row's key otherwise)."""
+    queryset = _filtered(
+        level=values.get("level"), category=values.get("category"), language=values.get("language"), price=price
+    )
+    if mode == "text":
+        queryset = _text_matches(queryset, values["match"])
+    elif mode == "trigram":
+        queryset = _trigram_matches(queryset, values["match"])
     offset = 0
     if sort == "relevance":
         # `rank` is annotated by the matching step, which the type checker's plugin cannot follow.
         queryset = queryset.order_by("-rank", "-id")  # type: ignore[misc]
-        if position:
-            offset = int(position[0])
+        offset = int(position[0]) if position else 0
     else:
         queryset = queryset.order_by(f"-{KEYSET_FIELDS[sort]}", "-id")
         if position:
             queryset = queryset.filter(_keyset_after(sort, position[0], position[1]))
-    rows = list(with_summary_relations(queryset)[offset : offset + size + 1])
+    rows: QuerySet[Course, dict[str, Any]] = queryset.values(*SUMMARY_VALUES)[offset : offset + size + 1]
+    return rows
+
+
+# First pages (most searches) run compiled once per thread and shape; a cursor's values (dates, counts, offsets)
+# are not parameters a CompiledQuery takes, so later pages build their query each time.
+_FIRST_PAGE = CompiledQuery("catalogue search, first page", _rows_query)
+
+
+def _page(
+    *,
+    mode: Mode,
+    sort: str,
+    price: str | None,
+    size: int,
+    position: list[str] | None,
+    values: dict[str, str],
+) -> Page[CourseSummary]:
+    """One page in `sort` order; `position` is the decoded cursor after its mode and sort."""
+    if position:
+        rows = list(_rows_query(mode, sort, price, size, tuple(position), **values))
+    else:
+        shape = (mode, sort, price, size)
+        rows = _FIRST_PAGE.run(shape, **values)
     has_more = len(rows) > size
     rows = rows[:size]
     next_cursor = None
     if has_more:
         last = rows[-1]
         if sort == "relevance":
+            offset = int(position[0]) if position else 0
             next_cursor = encode_cursor([mode, sort, str(offset + size), ""])
         else:
-            value = last.published_at.isoformat() if sort == "newest" and last.published_at else last.enrollment_count
-            next_cursor = encode_cursor([mode, sort, str(value), str(last.id)])
-    return Page(items=[course_summary(course) for course in rows], next_cursor=next_cursor)
+            published_at = last["published_at"]
+            value = published_at.isoformat() if sort == "newest" and published_at else last["enrollment_count"]
+            next_cursor = encode_cursor([mode, sort, str(value), str(last["id"])])
+    return Page(items=summaries_from_rows(rows), next_cursor=next_cursor)
 
 
 def _decode(cursor: str, *, sort: str) -> tuple[Mode, list[str]]:
@@ -171,16 +217,27 @@ def course_search(
     text = " ".join((query or "").split())[:MAX_QUERY_LENGTH]
     if not text and sort == "relevance":
         sort = "newest"
-    base = _filtered(level=level, category=category, language=language, price=price)
+    filters = {
+        name: value for name, value in (("level", level), ("category", category), ("language", language)) if value
+    }
+
+    def page(mode: Mode, position: list[str] | None = None) -> Page[CourseSummary]:
+        values = dict(filters)
+        if mode != "all":
+            match = _match_value(mode, text)
+            if match is None:
+                return Page(items=[], next_cursor=None)
+            values["match"] = match
+        return _page(mode=mode, sort=sort, price=price, size=size, position=position, values=values)
+
     if cursor:
         mode, position = _decode(cursor, sort=sort)
-        if (mode == "all") != (not text):
+        if (mode == "all") != (not text) or (mode == "trigram" and connection.vendor != "postgresql"):
             raise InvalidCursor()
-        queryset = base if mode == "all" else (_text_matches if mode == "text" else _trigram_matches)(base, text)
-        return _page(queryset, mode=mode, sort=sort, position=position, size=size)
+        return page(mode, position)
     if not text:
-        return _page(base, mode="all", sort=sort, position=None, size=size)
-    page = _page(_text_matches(base, text), mode="text", sort=sort, position=None, size=size)
-    if page.items or connection.vendor != "postgresql":
-        return page
-    return _page(_trigram_matches(base, text), mode="trigram", sort=sort, position=None, size=size)
+        return page("all")
+    found = page("text")
+    if found.items or connection.vendor != "postgresql":
+        return found
+    return page("trigram")

@@ -15,6 +15,7 @@ from azora.accounts.tests.conftest import session_client
 from azora.accounts.tests.factories import UserFactory
 from azora.education.models import Course
 from azora.education.public import course_search
+from azora.education.selectors import search
 from azora.education.tests.factories import CategoryFactory, CourseFactory
 from azora.education.tests.test_courses_api import assert_problem, send
 from azora.shared.pagination import InvalidCursor
@@ -207,3 +208,33 @@ def test_paging_any_filters_returns_every_course_once_in_order(
         if cursor is None:
             break
     assert seen == everything
+
+
+@pytest.mark.parametrize(
+    ("mode", "sort", "price", "values"),
+    [
+        ("all", "newest", None, {}),
+        ("all", "popular", "free", {"category": "finance"}),
+        ("all", "newest", None, {"level": "beginner", "language": "en"}),
+        ("text", "relevance", None, {"match": "python"}),
+        ("text", "newest", "paid", {"match": "python", "level": "advanced"}),
+    ],
+)
+def test_a_compiled_first_page_reads_what_the_built_query_reads(
+    catalogue: dict[str, Course], mode: Any, sort: str, price: str | None, values: dict[str, str]
+) -> None:
+    """First pages run compiled once per thread and shape; later pages build the same query function each time."""
+    if "match" in values:
+        values = {**values, "match": search._match_value(mode, values["match"])}
+    built = list(search._rows_query(mode, sort, price, 10, **values))
+    compiled = search._FIRST_PAGE.run((mode, sort, price, 10), **values)
+    assert compiled == built
+    assert built  # every case finds something, so the comparison means something
+
+
+def test_a_compiled_first_page_takes_new_values_each_time(catalogue: dict[str, Course]) -> None:
+    shape = ("all", "newest", None, 10)
+    beginner = [row["title"] for row in search._FIRST_PAGE.run(shape, level="beginner")]
+    advanced = [row["title"] for row in search._FIRST_PAGE.run(shape, level="advanced")]
+    assert beginner == ["The South African constitution", "Python basics", "Budgeting for beginners"]
+    assert advanced == ["Data analysis"]
