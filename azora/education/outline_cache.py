@@ -11,8 +11,9 @@ An entry is used only while its token is the course's current token. Every chang
 new token twice: at once (inside the writer's transaction) and again after the transaction commits. A reader that
 read the old rows before the commit therefore stored them under a token that is replaced after the commit, and is
 never read again: no stale outline survives a commit, whatever the interleaving. A missing token (evicted, or a
-new course) is replaced by a new random one, so an old entry can never match it. One cache round trip per read
-(`get_many` of both keys), none per lesson. When the cache is unreachable a read falls back to the database;
+new course) is replaced by a new random one, so an old entry can never match it. Each process also keeps the
+outlines it read last with their tokens (a bounded memo), so a read costs one cache round trip for the tokens of
+all its courses, plus one for the entries the process does not hold under the current token; none per lesson. When the cache is unreachable a read falls back to the database;
 a change fails instead (its transaction rolls back), so no change can be missed by the tokens.
 
 Invalidation comes from two places, so that every writer is covered:
@@ -26,7 +27,9 @@ The tests in `tests/test_courses_outline_cache.py` prove that every authoring pa
 from __future__ import annotations
 
 import contextlib
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -49,6 +52,8 @@ ENTRY_PREFIX = "edu:outline:"
 ENTRY_TIMEOUT = 24 * 60 * 60
 TOKEN_TIMEOUT = 7 * 24 * 60 * 60
 LESSON_ORDER = ("module__position", "module_id", "position", "id")
+# Outlines a process keeps in memory (about 2-5 KB each), checked against the shared token on every read.
+MEMO_SIZE = 4096
 
 
 # Named tuples, not dataclasses: an outline is unpickled on every read, and a tuple unpickles several times faster.
@@ -156,27 +161,70 @@ def _read(course_ids: list[uuid.UUID]) -> dict[uuid.UUID, Outline]:
     return result
 
 
+class _Memo:
+    """The outlines this process read last, by course, each with the token it was read under: bounded, shared by
+    the process's threads (outlines are immutable tuples). Only the shared cache's current token makes an entry
+    usable, so the memo saves the entry's transfer and unpickling, never a check."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[uuid.UUID, tuple[str, Outline]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, course_id: uuid.UUID, token: str) -> Outline | None:
+        with self._lock:
+            entry = self._entries.get(course_id)
+            if entry is None or entry[0] != token:
+                return None
+            self._entries.move_to_end(course_id)
+            return entry[1]
+
+    def put(self, course_id: uuid.UUID, token: str, outline: Outline) -> None:
+        with self._lock:
+            self._entries[course_id] = (token, outline)
+            self._entries.move_to_end(course_id)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+_memo = _Memo(MEMO_SIZE)
+
+
 def outlines(course_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Outline]:
-    """The outline of each course (an empty one for a course without modules): one cache round trip, and three
+    """The outline of each course (an empty one for a course without modules): one cache round trip for the
+    courses' tokens (and one more for the entries this process does not hold under the current token), and three
     queries for all the courses whose cached outline is missing or out of date."""
     ids = list(dict.fromkeys(course_ids))
     if not ids:
         return {}
-    keys = [f"{VERSION_PREFIX}{course_id}" for course_id in ids] + [f"{ENTRY_PREFIX}{course_id}" for course_id in ids]
     try:
-        found: dict[str, Any] = cache.get_many(keys)
+        tokens: dict[str, Any] = cache.get_many([f"{VERSION_PREFIX}{course_id}" for course_id in ids])
+        result: dict[uuid.UUID, Outline] = {}
+        fetch: dict[uuid.UUID, str] = {}
+        for course_id in ids:
+            token = tokens.get(f"{VERSION_PREFIX}{course_id}")
+            if token is None:
+                continue
+            held = _memo.get(course_id, token)
+            if held is None:
+                fetch[course_id] = token
+            else:
+                result[course_id] = held
+        entries: dict[str, Any] = cache.get_many([f"{ENTRY_PREFIX}{course_id}" for course_id in fetch]) if fetch else {}
     except Exception:  # the cache is down (a Redis error): read the database, store nothing
         logger.warning("education.outline_cache.unavailable", exc_info=True)
         return _read(ids)
-    result: dict[uuid.UUID, Outline] = {}
+    for course_id, token in fetch.items():
+        entry = entries.get(f"{ENTRY_PREFIX}{course_id}")
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == token:
+            result[course_id] = entry[1]
+            _memo.put(course_id, token, entry[1])
     missing: dict[uuid.UUID, str] = {}
     new_tokens: dict[str, str] = {}
     for course_id in ids:
-        token = found.get(f"{VERSION_PREFIX}{course_id}")
-        entry = found.get(f"{ENTRY_PREFIX}{course_id}")
-        if token is not None and isinstance(entry, tuple) and len(entry) == 2 and entry[0] == token:
-            result[course_id] = entry[1]
+        if course_id in result:
             continue
+        token = tokens.get(f"{VERSION_PREFIX}{course_id}")
         if token is None:
             token = _new_token()
             new_tokens[f"{VERSION_PREFIX}{course_id}"] = token
@@ -199,6 +247,8 @@ def outlines(course_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Outline]:
             {f"{ENTRY_PREFIX}{course_id}": (token, read[course_id]) for course_id, token in missing.items()},
             ENTRY_TIMEOUT,
         )
+    for course_id, token in missing.items():
+        _memo.put(course_id, token, read[course_id])
     result.update(read)
     return result
 

@@ -266,3 +266,37 @@ def test_an_unreachable_cache_serves_the_outline_from_the_database(monkeypatch: 
     learner = UserFactory()
     body = send(session_client(learner), "GET", f"/courses/{course.slug}").json()
     assert body["lesson_count"] == 4
+
+
+def test_a_held_outline_is_served_without_its_entry_while_the_token_is_current(
+    django_assert_num_queries: Any,
+) -> None:
+    course, _ = course_with_lessons(modules=1, lessons_per_module=2)
+    first = outlines([course.id])[course.id]
+    cache.delete(f"{outline_cache.ENTRY_PREFIX}{course.id}")  # only this process's memo has it now
+    with django_assert_num_queries(0):
+        assert outlines([course.id])[course.id] is first
+
+
+def test_a_change_made_by_another_process_is_seen_through_the_token() -> None:
+    """Another process changes the rows and the shared token; this process's memo must not serve the old one."""
+    course, lessons = course_with_lessons(modules=1, lessons_per_module=2)
+    assert outlines([course.id])[course.id].lessons[0].title == lessons[0].title
+    Lesson.objects.filter(pk=lessons[0].pk).update(title="Renamed elsewhere")  # no signals in this process
+    cache.set(f"{outline_cache.VERSION_PREFIX}{course.id}", "a token set by another process")
+    assert outlines([course.id])[course.id].lessons[0].title == "Renamed elsewhere"
+    assert outlines([course.id])[course.id] == _fresh(course.id)
+
+
+def test_the_memo_keeps_the_most_recently_used_outlines_only() -> None:
+    memo = outline_cache._Memo(2)
+    empty = Outline(modules=(), lessons=(), prerequisite_ids=())
+    first, second, third = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    memo.put(first, "t1", empty)
+    memo.put(second, "t2", empty)
+    assert memo.get(first, "t1") is empty  # now the most recently used
+    memo.put(third, "t3", empty)
+    assert memo.get(second, "t2") is None
+    assert memo.get(first, "t1") is empty
+    assert memo.get(third, "t3") is empty
+    assert memo.get(third, "another token") is None
