@@ -13,8 +13,9 @@ read the old rows before the commit therefore stored them under a token that is 
 never read again: no stale outline survives a commit, whatever the interleaving. A missing token (evicted, or a
 new course) is replaced by a new random one, so an old entry can never match it. Each process also keeps the
 outlines it read last with their tokens (a bounded memo), so a read costs one cache round trip for the tokens of
-all its courses, plus one for the entries the process does not hold under the current token; none per lesson. When the cache is unreachable a read falls back to the database;
-a change fails instead (its transaction rolls back), so no change can be missed by the tokens.
+all its courses, plus one for the entries the process does not hold under the current token; none per lesson.
+When the cache is unreachable a read falls back to the database; a change fails instead (its transaction rolls
+back), so no change can be missed by the tokens.
 
 Invalidation comes from two places, so that every writer is covered:
 - Django signals for row writes (`post_save`/`post_delete` of Module and Lesson, `m2m_changed` of a course's

@@ -225,8 +225,10 @@ def test_a_compiled_first_page_reads_what_the_built_query_reads(
 ) -> None:
     """First pages run compiled once per thread and shape; later pages build the same query function each time."""
     if "match" in values:
-        values = {**values, "match": search._match_value(mode, values["match"])}
-    built = list(search._rows_query(mode, sort, price, 10, **values))
+        match = search._match_value(mode, values["match"])
+        assert match is not None
+        values = {**values, "match": match}
+    built = list(search._rows_query(mode, sort, price, 10, (), **values))
     compiled = search._FIRST_PAGE.run((mode, sort, price, 10), **values)
     assert compiled == built
     assert built  # every case finds something, so the comparison means something
