@@ -50,7 +50,7 @@ def test_production_uses_postgresql_through_a_pool_redis_and_mandatory_verificat
     assert database["CONN_MAX_AGE"] == 0
     assert database["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 8, "timeout": 10}
     assert database["OPTIONS"]["prepare_threshold"] == 0  # only prepared_cursor's statements are ever prepared
-    assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"  # type: ignore[index]
+    assert values["CACHES"]["default"]["BACKEND"] == "azora.shared.cache.RedisCache"  # type: ignore[index]
     assert values["CACHES"]["default"]["LOCATION"] == "redis://cache.invalid:6379/0"  # type: ignore[index]
     assert values["ACCOUNT_EMAIL_VERIFICATION"] == "mandatory"
     assert values["AZORA_MODE"] == "production"
