@@ -34,6 +34,7 @@ class _Slot:
     name: str
     index: int | None  # the element of a list parameter, None for a single value
     as_hex: bool  # a UUID that the backend takes as 32 hex digits (SQLite)
+    as_uuid: bool  # the marker was a UUID: the caller's value is one, or text that parses as one
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,7 @@ class CompiledQuery:
         for position, param in enumerate(params):
             found = where.get(param) if isinstance(param, uuid.UUID | str) else None
             if found is not None:
-                slots.append(_Slot(position, found[0], found[1], found[2]))
+                slots.append(_Slot(position, found[0], found[1], found[2], isinstance(param, uuid.UUID) or found[2]))
         expected = sum(len(m) if isinstance(m, list) else 1 for m in markers.values())
         if len({(slot.name, slot.index) for slot in slots}) != expected:
             raise RuntimeError(f"{self.name}: a parameter did not reach the SQL as a parameter")
@@ -116,6 +117,8 @@ class CompiledQuery:
             value = values[slot.name]
             if slot.index is not None:
                 value = value[slot.index]
+            if slot.as_uuid and not isinstance(value, uuid.UUID):
+                value = uuid.UUID(str(value))  # an id given as text, as the ORM accepts it
             params[slot.position] = value.hex if slot.as_hex else value
         with prepared_cursor(connections[compiled.alias]) as cursor:
             cursor.execute(compiled.sql, params)

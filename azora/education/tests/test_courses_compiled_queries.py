@@ -56,3 +56,14 @@ def test_each_run_is_one_query_seen_by_django() -> None:
     with CaptureQueriesContext(connection) as captured:
         query.run((True,), ref=course.slug)
     assert len(captured.captured_queries) == 1
+
+
+def test_an_id_given_as_text_is_read_as_the_uuid_it_names() -> None:
+    course, _ = course_with_lessons(modules=1, lessons_per_module=2)
+    by_course = CompiledQuery(
+        "lesson ids of a course", lambda *, course: Lesson.objects.filter(course_id=course).values("id")
+    )
+    # Compiled with a UUID first (the marker's type follows the first value), then given the same id as text.
+    assert by_course.run(course=course.id) == by_course.run(course=str(course.id)) != []
+    with pytest.raises(ValueError, match="badly formed"):
+        by_course.run(course="not-a-uuid")
