@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import json
 import os
 import shutil
 import statistics
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 REPORT_SCRIPT = Path(__file__).resolve().parent / "report.lua"
 RESULT_MARKER = "AZORA_BENCH_RESULT "
+
+# A request mix: (path with query, Authorization header value or "") sent in turn instead of one URL, so that a
+# run spreads over many queries or many signed-in people (the URL given beside it then names the server only).
+Mix = Sequence[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -92,9 +100,32 @@ def wrk_available() -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def _mix_file(mix: Mix | None) -> Iterator[dict[str, str]]:
+    """The environment that hands report.lua a request mix (a temporary file of "path<TAB>authorization" lines)."""
+    if not mix:
+        yield {}
+        return
+    with tempfile.NamedTemporaryFile("w", prefix="azora-bench-mix-", suffix=".tsv") as handle:
+        for path, authorization in mix:
+            if "\t" in path or "\n" in path or "\n" in authorization:
+                raise ValueError(f"a request of the mix cannot hold a tab or a newline: {path!r}")
+            handle.write(f"{path}\t{authorization}\n")
+        handle.flush()
+        yield {"AZORA_BENCH_REQUESTS": handle.name}
+
+
 def run_wrk(
-    wrk: str, url: str, *, connections: int, threads: int, seconds: float, headers: dict[str, str]
+    wrk: str,
+    url: str,
+    *,
+    connections: int,
+    threads: int,
+    seconds: float,
+    headers: dict[str, str],
+    mix: Mix | None = None,
 ) -> LoadResult:
+    """wrk on `url`, or on the requests of `mix` in turn (each thread from its own place in the list)."""
     command = [
         wrk, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "5s",
         "-s", str(REPORT_SCRIPT),
@@ -102,7 +133,11 @@ def run_wrk(
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     command.append(url)
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
+    with _mix_file(mix) as variables:
+        environment = {**os.environ, **variables, "AZORA_BENCH_THREADS": str(threads)}
+        completed = subprocess.run(
+            command, capture_output=True, text=True, timeout=seconds + 60, check=False, env=environment
+        )
     lines = [line for line in completed.stdout.splitlines() if line.startswith(RESULT_MARKER)]
     if completed.returncode != 0 or not lines:
         raise RuntimeError(f"wrk failed ({completed.returncode}): {completed.stderr.strip() or completed.stdout}")
@@ -128,13 +163,15 @@ def run_wrk(
     )
 
 
-def run_python(url: str, *, connections: int, seconds: float, headers: dict[str, str]) -> LoadResult:
+def run_python(
+    url: str, *, connections: int, seconds: float, headers: dict[str, str], mix: Mix | None = None
+) -> LoadResult:
     """A keep-alive HTTP/1.1 load generator on asyncio, for machines without wrk: each connection sends its next
     request as soon as the last one is answered (a closed loop, as wrk does).
 
     It is much slower than wrk and shares the CPU with the server, so its figures are a floor.
     """
-    return asyncio.run(_run(url, connections=connections, seconds=seconds, headers=headers, rate=None))
+    return asyncio.run(_run(url, connections=connections, seconds=seconds, headers=headers, rate=None, mix=mix))
 
 
 # A paced run follows a saturated one on the same server, whose workers still hold the requests the saturated
@@ -144,24 +181,47 @@ SETTLE_SECONDS = 2.0
 
 
 def run_paced(
-    url: str, *, connections: int, rate: float, seconds: float, headers: dict[str, str], settle: float = SETTLE_SECONDS
+    url: str,
+    *,
+    connections: int,
+    rate: float,
+    seconds: float,
+    headers: dict[str, str],
+    settle: float = SETTLE_SECONDS,
+    mix: Mix | None = None,
 ) -> LoadResult:
     """`rate` requests a second in all over `connections` keep-alive connections (an open loop, see `Pace`):
     latency at a given load instead of at saturation, after `settle` seconds for the server to drain."""
     if rate <= 0:
         raise ValueError("the rate must be positive")
     time.sleep(settle)
-    return asyncio.run(_run(url, connections=connections, seconds=seconds, headers=headers, rate=rate))
+    return asyncio.run(_run(url, connections=connections, seconds=seconds, headers=headers, rate=rate, mix=mix))
+
+
+def _requests(url: str, headers: dict[str, str], mix: Mix | None) -> Iterator[bytes]:
+    """The requests to send, in turn: `url`'s alone, or each of the mix (with its Authorization header)."""
+    parts = urlsplit(url)
+    host = f"{parts.hostname or '127.0.0.1'}:{parts.port or 80}"
+
+    def encoded(target: str, extra: dict[str, str]) -> bytes:
+        lines = [f"GET {target} HTTP/1.1", f"Host: {host}", *(f"{k}: {v}" for k, v in {**headers, **extra}.items())]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+    if not mix:
+        return itertools.repeat(encoded(parts.path + (f"?{parts.query}" if parts.query else ""), {}))
+    return itertools.cycle(
+        [encoded(path, {"Authorization": authorization} if authorization else {}) for path, authorization in mix]
+    )
 
 
 async def _run(
-    url: str, *, connections: int, seconds: float, headers: dict[str, str], rate: float | None
+    url: str, *, connections: int, seconds: float, headers: dict[str, str], rate: float | None, mix: Mix | None = None
 ) -> LoadResult:
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    target = parts.path + (f"?{parts.query}" if parts.query else "")
-    extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-    request = f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\n{extra}\r\n".encode()
+    # One sequence shared by the connections (one event loop, no lock needed): each request of a mix goes once
+    # before any goes again.
+    outgoing = _requests(url, headers, mix)
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     errors = 0
@@ -178,7 +238,7 @@ async def _run(
         try:
             while (pace.due if pace else time.perf_counter()) < deadline:
                 started = await pace.wait_async() if pace else time.perf_counter()
-                writer.write(request)
+                writer.write(next(outgoing))
                 code = await _response(reader)
                 latencies.append(time.perf_counter() - started)
                 statuses[code] = statuses.get(code, 0) + 1

@@ -1,4 +1,4 @@
-"""The marketplace benchmark: listing search and "my matches" at 64 connections, beside the search's raw SQL.
+"""The marketplace benchmark: listing search and "my matches" over HTTP at 64 connections, beside the search's raw SQL.
 
 Run it with `./dev bench --scenario marketplace` (options: `./dev bench --scenario marketplace --help`). It is not
 a test: it prints figures and the Marketplace issue's targets (search P95 < 25 ms, matches P95 < 50 ms,
@@ -12,20 +12,20 @@ What one run does:
    posters, 50,000 open listings (70 % jobs, 30 % gigs with two milestones; titles and descriptions from a
    vocabulary of roles and skills plus filler, so a search word matches a realistic share) with 2 to 5 skills each,
    and 5,000 listings that are not open (filled, closed, expired), then ANALYZE;
-3. in one worker process (Django set up, production settings): each search of the mix and a "my matches" call
-   once with their SQL captured (statements per call), CPU time per call on one client, EXPLAIN (ANALYZE,
-   BUFFERS) of each captured statement (`--explain` prints the plans);
-4. the measurements, each by `--connections` processes (64; forked after set-up, each with its own PostgreSQL
-   connection, as a web worker's request has) back to back for `--duration` seconds after `--warmup`:
-   - search: `azora.marketplace.public.listing_search` through a mix of queries, facets and sorts (anonymous and
-     signed-in), first pages with facets, as the browse page asks;
-   - raw SQL: the very statements the search mix ran (captured in step 3), through a psycopg cursor;
-   - matches: `azora.marketplace.public.matches_for_user`, each call for a person not asked before (the 100,000
-     shared out among the clients: first visits, nothing of theirs cached);
-   - matches_repeat: the same, each client cycling over its own 5 people (what a returning person costs);
-   each step then again paced: the same clients at half the calls a second they managed back to back, timed
-   without coordinated omission (docs/decisions/0022; the targets are read on the paced figures);
-5. always drops the scratch database (unless `--keep`/`--reuse`) and flushes its Redis database.
+3. in a worker process (Django set up, production settings): each search of the mix and a "my matches" call once
+   with their SQL captured (statements per call), CPU time per call on one client, EXPLAIN (ANALYZE, BUFFERS) of
+   each captured statement (`--explain` prints the plans); and access tokens for the people the load signs in as
+   (allauth's JWT, as a sign-in issues it);
+4. the baseline: the very statements the search mix ran (captured in step 3), replayed on one psycopg connection;
+5. starts `azora serve` (WSGI, as bench/run.py starts it) and, with wrk at `--connections` (64), each step
+   saturated and then paced at half its saturated rate (docs/decisions/0022; the targets are read on the paced
+   run), a warm-up run first:
+   - search: `GET /api/v1/listings` through a mix of eight first pages with facets (queries, facets, sorts),
+     signed in as 200 different people (each page carries the viewer's match with every listing on it);
+   - matches: `GET /api/v1/me/matches`, each request as a person not asked before (`--first-visits` people
+     shared out among the warm-up, saturated and paced runs: nothing of theirs cached);
+   - matches_repeat: the same, cycling over 5 people per connection (what a returning person costs);
+6. always drops the scratch database (unless `--keep`/`--reuse`) and flushes its Redis database.
 
 `--reuse` skips steps 1-2 when a database kept by an earlier `--keep` run holds the seeded rows: seed once with
 `./dev bench --scenario marketplace --keep`, then measure with `... --reuse` after each change of the code.
@@ -46,18 +46,22 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import psycopg
 import redis
 import run
-from loadgen import Pace
+from loadgen import Mix, run_paced, wrk_available
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 TARGET_SEARCH_P95_MS = 25.0
 TARGET_MATCHES_P95_MS = 50.0
 MARKER = "AZORA_MARKET "
-
+SEARCH_VIEWERS = 200
+SEARCH_REQUESTS = 1_600  # the search mix's length: every template with many viewers before one comes back
+MATCHES_PATH = "/api/v1/me/matches?limit=20"
+STEPS = ("search", "matches", "matches_repeat")
 # Roles and the catalogue skills they ask for (matched to the catalogue by folded name; missing ones are skipped).
 ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Python developer", ("Python", "Django", "SQL", "Git", "PostgreSQL", "Docker")),
@@ -103,16 +107,17 @@ JOB_TYPES = ("full_time", "full_time", "full_time", "part_time", "contract", "in
 SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "ta", "zo", "bi", "fe", "gu", "ha", "ji", "ko", "lu", "ma", "no")
 FILLER = [a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES]
 
-# The search mix: what the browse page and the API are asked, first pages with facets. (name, arguments); a
-# "viewer" argument of True is replaced by a random person of the seeded profiles, "skill" by a frequent skill.
+# The search mix: what the browse page and the API are asked, first pages with facets: (name, the selector's
+# arguments); "skill" is replaced by a frequent skill. Every request is signed in (the API's search is), as one of
+# SEARCH_VIEWERS people.
 SEARCH_MIX: tuple[tuple[str, dict[str, Any]], ...] = (
     ("browse_newest", {"sort": "newest"}),
     ("q_python", {"query": "python"}),
-    ("q_data_analyst_viewer", {"query": "data analyst", "viewer": True}),
+    ("q_data_analyst", {"query": "data analyst"}),
     ("gigs_remote", {"kind": "gig", "remote": True, "sort": "newest"}),
     ("skill_pay", {"skills": "skill", "sort": "pay"}),
     ("q_developer_fulltime_pay", {"query": "developer", "job_type": "full_time", "pay_min_minor": 2_000_000,
-                                  "currency": "ZAR", "viewer": True}),
+                                  "currency": "ZAR"}),
     ("q_solar_location", {"query": "solar installer", "location": "Upington"}),
     ("q_teacher_jobs_onsite", {"query": "teacher", "kind": "job", "remote": False}),
 )  # fmt: skip
@@ -124,15 +129,24 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--listings", type=int, default=50_000, help="open listings seeded (default: 50000)")
     parser.add_argument("--profiles", type=int, default=100_000, help="people with a skill profile (default: 100000)")
-    parser.add_argument("--connections", type=int, default=64, help="concurrent client processes (default: 64)")
+    parser.add_argument("--connections", type=int, default=64, help="concurrent connections (default: 64)")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds measured per step (default: 15)")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of discarded warm-up (default: 3)")
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (default: 1)")
+    parser.add_argument("--workers", type=int, default=2, help="granian worker processes (default: 2)")
     parser.add_argument("--cpu-calls", type=int, default=50, help="sequential calls per kind for CPU time")
+    parser.add_argument("--sql-runs", type=int, default=400, help="sequential search calls of the raw SQL baseline")
+    parser.add_argument(
+        "--first-visits",
+        type=int,
+        default=12_000,
+        help="people signed in for the matches step, each asked once (default: 12000)",
+    )
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of every statement")
     parser.add_argument(
         "--steps",
-        default="search,raw_sql,matches,matches_repeat",
-        help="measured steps: search, raw_sql, matches (first visits), matches_repeat (the same 5 people per client)",
+        default=",".join(STEPS),
+        help="measured steps: search, matches (first visits), matches_repeat (the same 5 people per connection)",
     )
     run.add_paced_option(parser)
     run.add_scratch_options(
@@ -149,29 +163,13 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     if args.reuse:
         args.keep = True
     args.steps = [name.strip() for name in args.steps.split(",") if name.strip()]
+    unknown = sorted(set(args.steps) - set(STEPS))
+    if unknown:
+        parser.error(f"unknown steps: {', '.join(unknown)} (known: {', '.join(STEPS)})")
     # bench/run.py's helpers read these.
     args.blocking_threads = None
     args.backpressure = None
     return args
-
-
-# --- Latencies -----------------------------------------------------------------------------------
-
-
-def figures(latencies_ms: list[float], *, clients: int, duration_s: float, errors: int = 0) -> dict[str, Any]:
-    ordered = sorted(latencies_ms) or [0.0]
-    cuts = statistics.quantiles(ordered, n=100, method="inclusive") if len(ordered) > 1 else ordered * 99
-    return {
-        "clients": clients,
-        "duration_s": round(duration_s, 3),
-        "calls": len(latencies_ms),
-        "per_second": round(len(latencies_ms) / duration_s, 1) if duration_s > 0 else 0.0,
-        "p50_ms": round(cuts[49], 3),
-        "p95_ms": round(cuts[94], 3),
-        "p99_ms": round(cuts[98], 3),
-        "max_ms": round(ordered[-1], 3),
-        "errors": errors,
-    }
 
 
 # --- The worker: a process with Django set up ----------------------------------------------------
@@ -185,9 +183,8 @@ def worker(args: argparse.Namespace, environment: dict[str, str], task: str, pay
         completed = subprocess.run(
             [sys.executable, str(Path(__file__).resolve()), "--worker", task, "--worker-input", handle.name,
              "--listings", str(args.listings), "--profiles", str(args.profiles),
-             "--connections", str(args.connections), "--duration", str(args.duration),
-             "--warmup", str(args.warmup), "--cpu-calls", str(args.cpu_calls), "--steps", ",".join(args.steps),
-             "--paced-share", str(args.paced_share),
+             "--connections", str(args.connections), "--cpu-calls", str(args.cpu_calls),
+             "--first-visits", str(args.first_visits), "--steps", ",".join(args.steps),
              *(["--explain"] if args.explain else [])],
             cwd=ROOT, env=environment, capture_output=True, text=True, check=False,
         )  # fmt: skip
@@ -210,7 +207,7 @@ def worker_main(args: argparse.Namespace) -> int:
     sys.path.insert(0, str(ROOT))
     django.setup()
     payload = json.loads(Path(args.worker_input).read_text()) if args.worker_input else {}
-    tasks = {"seed": task_seed, "measure": task_measure}
+    tasks = {"seed": task_seed, "prepare": task_prepare}
     answer = tasks[args.worker](args, payload)
     print(MARKER + json.dumps(answer, default=str), flush=True)
     return 0
@@ -364,144 +361,21 @@ def task_seed(args: argparse.Namespace, payload: dict[str, Any]) -> dict[str, An
     return {"seconds": round(time.perf_counter() - began, 1), "rows": counts}
 
 
-# --- Measuring -----------------------------------------------------------------------------------
+# --- Preparing: the calls profiled in one process, the statements, the people signed in --------------------------
 
 
-def _search_calls(rng: random.Random, people: list[Any], skills: list[str]) -> list[tuple[str, dict[str, Any]]]:
-    """The mix with its placeholders filled: a person for "viewer", a frequent skill slug for "skills"."""
-    calls = []
-    for name, template in SEARCH_MIX:
-        arguments = {key: value for key, value in template.items() if key != "viewer"}
-        arguments["viewer_id"] = rng.choice(people) if template.get("viewer") else None
-        if template.get("skills") == "skill":
-            arguments["skills"] = [rng.choice(skills)]
-        calls.append((name, arguments))
-    return calls
+def _search_arguments(template: dict[str, Any], skill: str) -> dict[str, Any]:
+    return {key: ([skill] if value == "skill" else value) for key, value in template.items()}
 
 
-def _search_step(people: list[Any], skills: list[str], seed: int) -> Any:
-    from azora.marketplace.public import listing_search
-
-    rng = random.Random(seed)
-
-    def step() -> None:
-        _name, arguments = rng.choice(_search_calls(rng, people, skills))
-        page = listing_search(**arguments)
-        assert page.items is not None
-
-    return step
-
-
-def _matches_step(people: list[Any], seed: int) -> Any:
-    """Each call for the next person of the client's own list: with `people` all different, every call is a
-    person's first visit (nothing of theirs cached); with a short list cycled, the same people come back."""
-    from azora.marketplace.public import matches_for_user
-
-    queue = itertools.cycle(people)
-
-    def step() -> None:
-        matches_for_user(user_id=next(queue), limit=20)
-
-    return step
-
-
-def _raw_step(statements: list[list[str]], seed: int) -> Any:
-    """The captured statements of one search call at a time, through the client's own psycopg connection."""
-    from django.db import connection
-
-    rng = random.Random(seed)
-    calls = [call for call in statements if call]
-
-    def step() -> None:
-        connection.ensure_connection()
-        raw = connection.connection
-        with raw.cursor() as cursor:
-            for sql in rng.choice(calls):
-                cursor.execute(sql)
-                if cursor.description is not None:
-                    cursor.fetchall()
-
-    return step
-
-
-def _client(
-    index: int, make: Any, warmup: float, duration: float, barrier: Any, results: Any, pacing: tuple[int, float] | None
-) -> None:
-    """One client in its own process (forked after set-up), with its own connection: back to back, or with
-    `pacing` (clients, calls a second in all) paced after the warm-up (ADR 0022)."""
-    from django.db import connections
-
-    latencies: list[float] = []
-    errors = 0
-    try:
-        step = make(index)
-        step()  # connects and warms the caches before the clock starts
-        barrier.wait()
-        began = time.perf_counter()
-        warm_until, deadline = began + warmup, began + warmup + duration
-        pace = Pace.of(index, clients=pacing[0], rate=pacing[1], began=warm_until) if pacing else None
-        cpu_began = time.process_time()
-        measuring = False
-        while (now := time.perf_counter()) < deadline:
-            if not measuring and now >= warm_until:
-                measuring, cpu_began = True, time.process_time()
-            if measuring and pace:
-                if pace.due >= deadline:
-                    break
-                now = pace.wait()
-                pace.advance()
-            try:
-                step()
-            except Exception as error:  # counted and shown once; the run goes on
-                errors += measuring
-                if errors == 1:
-                    print(f"bench: client {index}: {type(error).__name__}: {str(error)[:300]}", file=sys.stderr)
-                continue
-            if measuring:
-                latencies.append((time.perf_counter() - now) * 1000)
-        results.put((index, latencies, errors, time.process_time() - cpu_began))
-    except Exception as error:
-        results.put((index, [], -1, 0.0))
-        print(f"bench: client {index} failed: {type(error).__name__}: {error}", file=sys.stderr)
-        barrier.abort()
-    finally:
-        connections.close_all()
-
-
-def concurrent(args: argparse.Namespace, make: Any, *, rate: float | None = None) -> dict[str, Any]:
-    """`--connections` forked processes calling `make(index)()` back to back, or `rate` calls a second in all;
-    latencies and client CPU per call."""
-    import multiprocessing
-
-    from django.db import connections
-
-    connections.close_all()  # no connection is shared across the fork
-    context = multiprocessing.get_context("fork")
-    barrier = context.Barrier(args.connections + 1)
-    results = context.Queue()
-    pacing = (args.connections, rate) if rate else None
-    processes = [
-        context.Process(
-            target=_client, args=(index, make, args.warmup, args.duration, barrier, results, pacing), daemon=True
-        )
-        for index in range(args.connections)
-    ]  # fmt: skip
-    for process in processes:
-        process.start()
-    barrier.wait(timeout=300)
-    began = time.perf_counter()
-    answers = [results.get(timeout=args.warmup + args.duration + 300) for _ in processes]
-    elapsed = time.perf_counter() - began - args.warmup
-    for process in processes:
-        process.join(timeout=30)
-    if any(errors < 0 for _, _, errors, _ in answers):
-        raise RuntimeError("a client process failed before the run")
-    latencies = [value for _, own, _, _ in answers for value in own]
-    result = figures(
-        latencies, clients=args.connections, duration_s=max(elapsed, args.duration), errors=sum(a[2] for a in answers)
-    )
-    result["client_cpu_ms_per_call"] = round(sum(a[3] for a in answers) * 1000 / max(len(latencies), 1), 3)
-    return result
+def search_path(arguments: dict[str, Any]) -> str:
+    """The API request for the selector's arguments (`query` is `q`, each of `skills` a `skill` parameter)."""
+    names = {"query": "q", "skills": "skill"}
+    params: list[tuple[str, str]] = []
+    for key, value in arguments.items():
+        for one in value if isinstance(value, list) else [value]:
+            params.append((names.get(key, key), str(one).lower() if isinstance(one, bool) else str(one)))
+    return "/api/v1/listings?" + urlencode([*params, ("limit", "20")])
 
 
 def _explain(sql: str) -> dict[str, Any]:
@@ -563,68 +437,174 @@ def _profile_call(args: argparse.Namespace, name: str, call: Any) -> dict[str, A
     }
 
 
-def task_measure(args: argparse.Namespace, payload: dict[str, Any]) -> dict[str, Any]:
+def _tokens(user_ids: list[Any]) -> list[str]:
+    """An access token for each person, as allauth's JWT sign-in issues it (stateless: no session needed)."""
+    from allauth.headless.tokens.strategies.jwt.internal import create_token
+
+    return [
+        "Bearer " + create_token("access", sub=str(user_id), sid="bench", expires_in=7200)[0] for user_id in user_ids
+    ]
+
+
+def _write_mix(path: Path, requests: list[tuple[str, str]]) -> str:
+    path.write_text("".join(f"{target}\t{authorization}\n" for target, authorization in requests))
+    return str(path)
+
+
+def task_prepare(args: argparse.Namespace, payload: dict[str, Any]) -> dict[str, Any]:
+    """Profiles each call in this process, captures the search mix's statements, and writes the request mixes
+    (with the signed-in people's tokens) to files in payload["mix_dir"], which the load generator reads."""
     from django.db.models import Count
 
     from azora.marketplace.models import ListingSkill, Profile, Skill
     from azora.marketplace.public import listing_search, matches_for_user
 
-    rng = random.Random(7)
-    people = list(Profile.objects.order_by("?").values_list("user_id", flat=True)[:2000])
+    mix_dir = Path(payload["mix_dir"])
+    everyone = list(Profile.objects.order_by("user_id").values_list("user_id", flat=True))
+    random.Random(11).shuffle(everyone)  # reproducible, not security
+    viewers, rest = everyone[:SEARCH_VIEWERS], everyone[SEARCH_VIEWERS:]
+    repeaters, rest = rest[: args.connections * 5], rest[args.connections * 5 :]
+    first_visitors, spare = rest[: args.first_visits], rest[args.first_visits :]
     frequent = (
         ListingSkill.objects.values("skill_id")
         .annotate(n=Count("id"))
         .order_by("-n")
         .values_list("skill_id", flat=True)
     )[:10]
-    skills = list(Skill.objects.filter(id__in=list(frequent)).values_list("slug", flat=True))
-    result: dict[str, Any] = {"profiled": {}, "concurrent": {}}
-    calls = _search_calls(rng, people, skills)
-    search_statements = []
-    for name, arguments in calls if {"search", "raw_sql"} & set(args.steps) else ():
+    skills = list(Skill.objects.filter(id__in=list(frequent)).order_by("slug").values_list("slug", flat=True))
+    result: dict[str, Any] = {"profiled": {}, "search_statements": [], "mixes": {}}
+    for name, template in SEARCH_MIX if "search" in args.steps else ():
+        arguments = _search_arguments(template, skills[0])
         print(f"bench: marketplace: profiling search {name}", flush=True)
-        profiled = _profile_call(args, name, lambda arguments=arguments: listing_search(**arguments))
-        profiled["results"] = len(listing_search(**arguments).items)
-        search_statements.append([sql for sql in profiled["statements_sql"] if _is_read(sql)])
+
+        def search(arguments: dict[str, Any] = arguments) -> Any:
+            return listing_search(viewer_id=viewers[0], **arguments)
+
+        profiled = _profile_call(args, name, search)
+        profiled["results"] = len(search().items)
+        result["search_statements"].append([sql for sql in profiled["statements_sql"] if _is_read(sql)])
         result["profiled"][f"search:{name}"] = profiled
-    # Every person of the 100,000 in a fixed shuffled order: the clients of the "matches" step share them out,
-    # so no call repeats a person (first visits); "matches_repeat" cycles each client over 5 people.
-    everyone = list(Profile.objects.order_by("user_id").values_list("user_id", flat=True))
-    random.Random(11).shuffle(everyone)
     if {"matches", "matches_repeat"} & set(args.steps):
         print("bench: marketplace: profiling matches_for_user", flush=True)
-        first_visits = iter(everyone[-5000:])
+        unseen = iter(spare)
         result["profiled"]["matches"] = _profile_call(
-            args, "matches", lambda: matches_for_user(user_id=next(first_visits), limit=20)
+            args, "matches", lambda: matches_for_user(user_id=next(unseen), limit=20)
         )
         # How many matches a few people get (the threshold's selectivity on this data).
-        result["profiled"]["matches"]["results"] = [len(matches_for_user(user_id=p, limit=20)) for p in people[:10]]
-        again = everyone[-1]
+        result["profiled"]["matches"]["results"] = [len(matches_for_user(user_id=p, limit=20)) for p in spare[-10:]]
         result["profiled"]["matches_repeat"] = _profile_call(
-            args, "matches_repeat", lambda: matches_for_user(user_id=again, limit=20)
+            args, "matches_repeat", lambda: matches_for_user(user_id=spare[-1], limit=20)
         )
-    shares = args.connections
-    makers = {
-        "search": lambda index: _search_step(people, skills, index),
-        "raw_sql": lambda index: _raw_step(search_statements, index),
-        "matches": lambda index: _matches_step(everyone[:-5000][index::shares], index),
-        "matches_repeat": lambda index: _matches_step(everyone[index * 5 : index * 5 + 5], index),
-    }
-    for name in args.steps:
-        print(f"bench: marketplace: {name} at {args.connections} connections for {args.duration:g} s", flush=True)
-        result["concurrent"][name] = concurrent(args, makers[name])
-        result["concurrent"][name]["load_average"] = run.load_average()
-        # Paced (ADR 0022): the same clients at half the calls a second they managed back to back; the target.
-        rate = run.paced_rate(result["concurrent"][name]["per_second"], args.paced_share)
-        print(f"bench: marketplace: {name} paced at {rate:g} calls/s for {args.duration:g} s", flush=True)
-        result["concurrent"][name]["paced"] = {"rate": rate, **concurrent(args, makers[name], rate=rate)}
+    print("bench: marketplace: signing the load's people in (access tokens)", flush=True)
+    mixes = result["mixes"]
+    if "search" in args.steps:
+        tokens = _tokens(viewers)
+        requests = [
+            (search_path(_search_arguments(template, skills[n % len(skills)])), tokens[n % len(tokens)])
+            for n, (_name, template) in zip(range(SEARCH_REQUESTS), itertools.cycle(SEARCH_MIX), strict=False)
+        ]
+        mixes["search"] = {"warmup": _write_mix(mix_dir / "search.tsv", requests)}
+        mixes["search"]["run"] = mixes["search"]["paced"] = mixes["search"]["warmup"]
+    if "matches" in args.steps:
+        # Disjoint people for the warm-up, the saturated and the paced run: nobody is asked twice while there
+        # are people left (the report says when a run sent more requests than it had people).
+        tokens = _tokens(first_visitors)
+        sixth = len(tokens) // 6
+        parts = {"warmup": tokens[:sixth], "run": tokens[sixth : 4 * sixth], "paced": tokens[4 * sixth :]}
+        mixes["matches"] = {
+            part: _write_mix(mix_dir / f"matches-{part}.tsv", [(MATCHES_PATH, token) for token in own])
+            for part, own in parts.items()
+        }
+        result["first_visitors"] = {part: len(own) for part, own in parts.items()}
+    if "matches_repeat" in args.steps:
+        path = _write_mix(mix_dir / "matches-repeat.tsv", [(MATCHES_PATH, token) for token in _tokens(repeaters)])
+        mixes["matches_repeat"] = {"warmup": path, "run": path, "paced": path}
     return result
+
+
+# --- Measuring -----------------------------------------------------------------------------------
+
+
+def raw_search_sql(args: argparse.Namespace, statements: list[list[str]]) -> dict[str, Any]:
+    """The search mix's own statements on one connection, one search call after the other: the floor the HTTP
+    figures stand on."""
+    calls = [call for call in statements if call]
+    if not calls:
+        return {}
+    timings: list[float] = []
+    with psycopg.connect(run.database_url(args, args.database), autocommit=True) as connection:
+
+        def replay(call: list[str]) -> None:
+            with connection.cursor() as cursor:
+                for sql in call:
+                    cursor.execute(sql.encode())  # as captured: parameters already in the text
+                    if cursor.description is not None:
+                        cursor.fetchall()
+
+        for call in calls * 3:
+            replay(call)
+        for n in range(args.sql_runs):
+            started = time.perf_counter()
+            replay(calls[n % len(calls)])
+            timings.append((time.perf_counter() - started) * 1000)
+    cuts = statistics.quantiles(timings, n=100, method="inclusive")
+    return {
+        "runs": args.sql_runs,
+        "calls_in_mix": len(calls),
+        "p50_ms": round(cuts[49], 3),
+        "p95_ms": round(cuts[94], 3),
+        "p99_ms": round(cuts[98], 3),
+    }
+
+
+def _read_mix(path: str) -> Mix:
+    return [tuple(line.split("\t", 1)) for line in Path(path).read_text().splitlines()]  # type: ignore[misc]
+
+
+def measure_http(
+    args: argparse.Namespace, environment: dict[str, str], wrk: str | None, mixes: dict[str, Any], log: Path
+) -> dict[str, Any]:
+    """Each step over HTTP: a warm-up run, saturated, then paced at half the saturated rate (ADR 0022)."""
+    results: dict[str, Any] = {}
+    with run.server(environment, interface="wsgi", workers=args.workers, log=log) as running:
+        base = f"http://127.0.0.1:{running.port}"
+        for name in args.steps:
+            parts = {part: _read_mix(path) for part, path in mixes[name].items()}
+            target, authorization = parts["run"][0]
+            status, body = run.request(running.port, "GET", target, headers={"Authorization": authorization})
+            if status != 200:
+                raise RuntimeError(f"GET {target} answered {status}: {body[:300]!r}")
+            if args.warmup > 0:
+                run.load(args, wrk, base + "/", {}, args.warmup, mix=parts["warmup"])
+            print(f"bench: marketplace: {name} for {args.duration:g} s at {args.connections} connections", flush=True)
+            cpu_before = run.process_group_cpu_seconds(running.process_group)
+            result: dict[str, Any] = run.load(args, wrk, base + "/", {}, args.duration, mix=parts["run"]).as_dict()
+            cpu_used = run.process_group_cpu_seconds(running.process_group) - cpu_before
+            result["server_cpu_ms_per_request"] = round(cpu_used * 1000 / max(1, int(result["requests"])), 3)
+            result["distinct_requests"] = len(parts["run"])
+            rate = run.paced_rate(float(result["requests_per_second"]), args.paced_share)
+            print(f"bench: marketplace: {name} paced at {rate:g} req/s for {args.duration:g} s", flush=True)
+            paced = run_paced(
+                base + "/", connections=args.connections, rate=rate, seconds=args.duration, headers={},
+                mix=parts["paced"],
+            ).as_dict()  # fmt: skip
+            result["paced"] = {"rate": rate, "distinct_requests": len(parts["paced"]), **paced}
+            result["load_average"] = run.load_average()
+            results[name] = result
+    return results
 
 
 # --- Report --------------------------------------------------------------------------------------
 
 
-def report(args: argparse.Namespace, info: dict[str, Any], seeded: dict[str, Any], measured: dict[str, Any]) -> str:
+def report(
+    args: argparse.Namespace,
+    info: dict[str, Any],
+    seeded: dict[str, Any],
+    prepared: dict[str, Any],
+    sql: dict[str, Any],
+    http: dict[str, Any],
+) -> str:
     machine = info["machine"]
     lines = [
         "",
@@ -635,45 +615,55 @@ def report(args: argparse.Namespace, info: dict[str, Any], seeded: dict[str, Any
         f"{' '.join(map(str, machine.get('load_average_after', ())))}",
         f"seeded in {seeded.get('seconds')} s: " + ", ".join(f"{k.removeprefix('marketplace_')} {v:,}"
                                                                for k, v in seeded.get("rows", {}).items()),
-        f"load: {args.connections} client processes (each its own PostgreSQL connection), back to back, "
-        f"{args.duration:g} s per step after {args.warmup:g} s warm-up; clients and PostgreSQL share the CPUs",
+        f"load: {info['load_tool']}, {args.connections} connections, {args.duration:g} s per step after "
+        f"{args.warmup:g} s warm-up; granian WSGI workers={args.workers}; load generator, PostgreSQL and Redis share "
+        "the CPUs",
         "",
-        "one client, sequential (per call):     statements  SQL ms  EXPLAIN ms  CPU ms  wall ms  results",
+        "one call in one process (per call):     statements  SQL ms  EXPLAIN ms  CPU ms  wall ms  results",
     ]  # fmt: skip
-    for name, value in measured.get("profiled", {}).items():
+    for name, value in prepared.get("profiled", {}).items():
         lines.append(
             f"  {name:<36}{value['statements']:>10}{value['sql_ms_in_call']:>8.2f}{value['explain_total_ms']:>12.2f}"
             f"{value['cpu_ms_per_call']:>8.2f}{value['wall_ms_per_call']:>9.2f}  {value.get('results')}"
         )
-    lines += ["", f"{'at ' + str(args.connections) + ' connections':<28}{'calls/s':>10}{'P50 ms':>10}{'P95 ms':>10}"
-                  f"{'CPU ms/call':>13}{'paced/s':>9}{'P50 ms':>10}{'P95 ms':>10}{'P99 ms':>10}{'errors':>8}"
-                  "  target (paced P95, ADR 0022)"]  # fmt: skip
+    if sql:
+        lines += [
+            "",
+            f"raw SQL of the search mix ({sql['calls_in_mix']} calls in turn, one connection, {sql['runs']} runs): "
+            f"P50 {sql['p50_ms']:.2f} ms, P95 {sql['p95_ms']:.2f} ms, P99 {sql['p99_ms']:.2f} ms",
+        ]
+    lines += [
+        "",
+        f"{'HTTP, ' + str(args.connections) + ' connections':<22}{'saturated req/s':>16}{'P50 ms':>9}{'P95 ms':>9}"
+        f"{'CPU ms/req':>12}{'paced req/s':>13}{'P50 ms':>9}{'P95 ms':>9}{'P99 ms':>9}{'non-2xx':>9}"
+        "  target (paced P95, ADR 0022)",
+    ]
     for name, target in (
-        ("raw_sql", None),
         ("search", TARGET_SEARCH_P95_MS),
         ("matches", TARGET_MATCHES_P95_MS),
         ("matches_repeat", TARGET_MATCHES_P95_MS),
     ):
-        value = measured.get("concurrent", {}).get(name)
-        if value is None:
-            lines.append(f"{name:<28} not measured")
+        result = http.get(name)
+        if result is None:
+            lines.append(f"{name:<22} not measured")
             continue
-        paced = value["paced"]
-        verdict = (
-            "(the search mix's own SQL, baseline)"
-            if target is None
-            else f"P95 < {target:g} ms " + ("PASS" if paced["p95_ms"] < target else "MISS")
-        )
+        paced = result["paced"]
+        verdict = f"P95 < {target:g} ms " + ("PASS" if paced["p95_ms"] < target else "MISS")
         lines.append(
-            f"{name:<28}{value['per_second']:>10,.1f}{value['p50_ms']:>10.2f}{value['p95_ms']:>10.2f}"
-            f"{value['client_cpu_ms_per_call']:>13.2f}{paced['rate']:>9,.1f}{paced['p50_ms']:>10.2f}"
-            f"{paced['p95_ms']:>10.2f}{paced['p99_ms']:>10.2f}{value['errors'] + paced['errors']:>8}  {verdict}"
+            f"{name:<22}{result['requests_per_second']:>16,.0f}{result['p50_ms']:>9.2f}{result['p95_ms']:>9.2f}"
+            f"{result['server_cpu_ms_per_request']:>12.2f}{paced['rate']:>13,.0f}{paced['p50_ms']:>9.2f}"
+            f"{paced['p95_ms']:>9.2f}{paced['p99_ms']:>9.2f}{result['non_2xx'] + paced['non_2xx']:>9}  {verdict}"
         )
-    lines.append(
-        f"note: back to back, by Little's law, {args.connections} connections at P95 < {TARGET_SEARCH_P95_MS:g} ms "
-        f"would need > {args.connections / (TARGET_SEARCH_P95_MS / 1000):,.0f} calls/s; paced, P95 is a call's own "
-        "time at half the load the clients managed."
-    )
+    for name in ("matches",):
+        result = http.get(name)
+        if result is None:
+            continue
+        for label, run_result in (("saturated", result), ("paced", result["paced"])):
+            if run_result["requests"] > run_result["distinct_requests"]:
+                lines.append(
+                    f"note: {name} {label} sent {run_result['requests']:,} requests for "
+                    f"{run_result['distinct_requests']:,} people: some were second visits (raise --first-visits)"
+                )
     return "\n".join(lines)
 
 
@@ -695,17 +685,27 @@ def main(argv: list[str] | None = None) -> int:
     args = options(argv)
     if args.worker:
         return worker_main(args)
+    wrk = wrk_available()
     started = datetime.now(UTC)
     info: dict[str, Any] = {
         "scenario": "marketplace",
         "date": started.strftime("%Y-%m-%d %H:%M UTC"),
         "machine": run.machine(),
-        "settings": {"connections": args.connections, "duration_s": args.duration, "warmup_s": args.warmup},
+        "load_tool": "wrk" if wrk else "python-asyncio",
+        "settings": {
+            "connections": args.connections,
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+            "workers": args.workers,
+            "paced_share": args.paced_share,
+        },
     }
     RESULTS.mkdir(exist_ok=True)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     seeded: dict[str, Any] = {}
-    measured: dict[str, Any] = {}
+    prepared: dict[str, Any] = {}
+    sql: dict[str, Any] = {}
+    http: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="azora-bench-market-") as data_dir:
         try:
             kept = reusable(args) if args.reuse else None
@@ -713,8 +713,7 @@ def main(argv: list[str] | None = None) -> int:
                 info["postgresql"] = run.database_recreate(args)
             info["redis"] = run.redis_flush(args.redis)
             (Path(data_dir) / "static").mkdir()
-            # Each client holds its own connection (no pool), as one web worker's request does.
-            environment = {**run.production_environment(args, data_dir), "AZORA_DB_POOL": "0"}
+            environment = run.production_environment(args, data_dir)
             print(f"bench: marketplace: migrating the scratch database {args.database}", flush=True)
             run.azora(environment, "migrate")
             if kept is None:
@@ -726,7 +725,12 @@ def main(argv: list[str] | None = None) -> int:
                 with psycopg.connect(run.database_url(args, args.database)) as connection:
                     version = connection.execute("SHOW server_version").fetchone()
                 info["postgresql"] = str(version[0]) if version else ""
-            measured = worker(args, environment, "measure", {})
+            mix_dir = Path(data_dir) / "mixes"
+            mix_dir.mkdir()
+            prepared = worker(args, environment, "prepare", {"mix_dir": str(mix_dir)})
+            sql = raw_search_sql(args, prepared["search_statements"])
+            run.redis_flush(args.redis)  # the HTTP runs start with nothing cached, as after a deploy
+            http = measure_http(args, environment, wrk, prepared["mixes"], RESULTS / f"{stamp}-marketplace-server.log")
         except (RuntimeError, OSError, psycopg.Error, redis.RedisError, subprocess.SubprocessError) as error:
             print(f"bench: marketplace: failed: {error}", file=sys.stderr)
             return 2
@@ -737,9 +741,11 @@ def main(argv: list[str] | None = None) -> int:
             with contextlib.suppress(redis.RedisError):
                 run.redis_flush(args.redis)
     info["machine"]["load_average_after"] = run.load_average()
-    print(report(args, info, seeded, measured))
+    print(report(args, info, seeded, prepared, sql, http))
     path = RESULTS / f"{stamp}-marketplace.json"
-    path.write_text(json.dumps({**info, "seeded": seeded, **measured}, indent=2, default=str) + "\n")
+    kept_figures = {key: value for key, value in prepared.items() if key not in {"mixes", "search_statements"}}
+    result = {**info, "seeded": seeded, **kept_figures, "raw_sql": sql, "http": http}
+    path.write_text(json.dumps(result, indent=2, default=str) + "\n")
     print(f"\nbench: result written to {path.relative_to(ROOT)}")
     return 0
 

@@ -1,16 +1,43 @@
 -- wrk script for bench/run.py: counts responses per status code and prints one JSON summary line.
 --
--- Headers are added with wrk's -H option; this script only observes. Each wrk thread has its own
--- Lua state, so the per-thread counters are gathered through the thread objects in done().
+-- Headers are added with wrk's -H option. Each wrk thread has its own Lua state, so the per-thread
+-- counters are gathered through the thread objects in done().
+--
+-- A request mix: when AZORA_BENCH_REQUESTS names a file of lines "<path>\t<Authorization value or empty>",
+-- each thread sends those requests in turn (thread n of AZORA_BENCH_THREADS starts n/threads of the way in),
+-- so that a run spreads over many queries or many signed-in people instead of repeating one URL.
 
 local threads = {}
+local requests_file = os.getenv("AZORA_BENCH_REQUESTS")
+local thread_count = tonumber(os.getenv("AZORA_BENCH_THREADS") or "1")
 
 function setup(thread)
     table.insert(threads, thread)
+    thread:set("thread_number", #threads - 1)
 end
 
 function init(args)
     statuses = {}
+    if requests_file then
+        mix = {}
+        for line in io.lines(requests_file) do
+            local path, authorization = line:match("^([^\t]*)\t?(.*)$")
+            local headers = {}
+            if authorization ~= "" then
+                headers["Authorization"] = authorization
+            end
+            table.insert(mix, wrk.format(nil, path, headers))
+        end
+        -- wrk calls setup(thread) before the thread's init, so thread_number is set here
+        position = math.floor(#mix * (thread_number or 0) / thread_count)
+    end
+end
+
+if requests_file then
+    function request()
+        position = position % #mix + 1
+        return mix[position]
+    end
 end
 
 function response(status, headers, body)

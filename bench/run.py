@@ -43,7 +43,7 @@ import psycopg
 import redis
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
-from loadgen import LoadResult, run_paced, run_python, run_wrk, wrk_available
+from loadgen import LoadResult, Mix, run_paced, run_python, run_wrk, wrk_available
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -443,10 +443,20 @@ def login_latencies(port: int, email: str, password: str, count: int) -> dict[st
     }
 
 
-def load(args: argparse.Namespace, wrk: str | None, url: str, headers: dict[str, str], seconds: float) -> LoadResult:
+def load(
+    args: argparse.Namespace,
+    wrk: str | None,
+    url: str,
+    headers: dict[str, str],
+    seconds: float,
+    mix: Mix | None = None,
+) -> LoadResult:
+    """`args.connections` connections back to back on `url` (or on the requests of `mix` in turn)."""
     if wrk:
-        return run_wrk(wrk, url, connections=args.connections, threads=args.threads, seconds=seconds, headers=headers)
-    return run_python(url, connections=args.connections, seconds=seconds, headers=headers)
+        return run_wrk(
+            wrk, url, connections=args.connections, threads=args.threads, seconds=seconds, headers=headers, mix=mix
+        )
+    return run_python(url, connections=args.connections, seconds=seconds, headers=headers, mix=mix)
 
 
 class ConnectionSampler:
