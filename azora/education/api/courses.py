@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.renderers import JSONRenderer
 
 from azora.accounts.public import request_user_id
 from azora.education.errors import CourseNotFound, InvalidUpload
@@ -39,10 +38,9 @@ from azora.education.schemas.courses import (
     enrollment_page_json,
 )
 from azora.shared.pagination import PageParams
+from azora.shared.schemas import trusted_json
 
 router = Router()
-# The API's renderer (the gateway's NinjaAPI keeps ninja's default JSON renderer).
-_RENDERER = JSONRenderer()
 
 # Uploads larger than this are refused before they are read into memory (the services check exact limits).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -53,13 +51,6 @@ __all__ = ["AttachmentOut", "router"]
 def _user_id(request: HttpRequest) -> uuid.UUID:
     """The signed-in user (session or JWT); API keys carry no education scope, so they are refused."""
     return request_user_id(request, scope="education")
-
-
-def _trusted(request: HttpRequest, data: dict[str, Any]) -> HttpResponse:
-    """A 200 JSON response of a dict built by the schemas' `*_json` functions (proved equal to the response
-    schema's dump in tests), rendered by the API's own renderer without validating it again."""
-    content = _RENDERER.render(request, data, response_status=200)
-    return HttpResponse(content, status=200, content_type=f"{_RENDERER.media_type}; charset={_RENDERER.charset}")
 
 
 def _read_upload(file: UploadedFile) -> bytes:
@@ -85,7 +76,7 @@ def course_list(request: HttpRequest, filters: Query[CourseSearchIn]) -> object:
         limit=filters.limit,
         viewer_id=_user_id(request),
     )
-    return _trusted(request, course_page_json(page))
+    return trusted_json(request, course_page_json(page))
 
 
 @router.get("/categories", response=list[CategoryOut], summary="Catalogue categories")
@@ -103,7 +94,7 @@ def course_get(request: HttpRequest, ref: str) -> object:
         detail = education.course_detail(slug=ref, viewer_id=viewer_id)
     else:
         detail = education.course_detail_by_id(course_id=course_id, viewer_id=viewer_id)
-    return _trusted(request, course_detail_json(detail))
+    return trusted_json(request, course_detail_json(detail))
 
 
 # --- Authoring ---
@@ -238,7 +229,7 @@ def enrollment_create(request: HttpRequest, course_id: uuid.UUID) -> Status[obje
 @router.get("/me/enrollments", response=EnrollmentPageOut, summary="The caller's enrolments with progress")
 def my_enrollments(request: HttpRequest, page: Query[PageParams]) -> object:
     enrollments = education.enrollments_of(user_id=_user_id(request), cursor=page.cursor, limit=page.limit)
-    return _trusted(request, enrollment_page_json(enrollments))
+    return trusted_json(request, enrollment_page_json(enrollments))
 
 
 @router.get("/lessons/{uuid:lesson_id}", response=LessonOut, summary="A lesson (enrolled learners and editors)")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from azora.accounts.public import request_user_id
@@ -19,13 +19,14 @@ from azora.marketplace.schemas.applications import (
     ApplicationMessageIn,
     ApplicationMessageOut,
     ApplicationOut,
-    ListingMatchOut,
     MatchListOut,
     MatchQuery,
     MessageListOut,
     StatusQuery,
     TransitionIn,
+    match_list_json,
 )
+from azora.shared.schemas import trusted_json
 
 router = Router()
 
@@ -98,9 +99,9 @@ def application_transition(request: HttpRequest, application_id: uuid.UUID, payl
 
 
 @router.get("/me/matches", response=MatchListOut, summary="Open listings that match me, best first, with reasons")
-def my_matches(request: HttpRequest, query: Query[MatchQuery]) -> MatchListOut:
+def my_matches(request: HttpRequest, query: Query[MatchQuery]) -> HttpResponse:
     views = matching.matches_for_user(user_id=_user_id(request), limit=query.limit, kind=query.kind)
-    return MatchListOut(items=[ListingMatchOut.of(view) for view in views])
+    return trusted_json(request, match_list_json(views))
 
 
 @router.get(

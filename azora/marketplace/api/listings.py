@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from azora.accounts.public import request_user_id
@@ -17,8 +17,10 @@ from azora.marketplace.schemas.listings import (
     ListingPageOut,
     ListingSearchIn,
     ListingUpdateIn,
+    listing_page_json,
 )
 from azora.shared.pagination import PageParams
+from azora.shared.schemas import trusted_json
 
 router = Router()
 
@@ -31,7 +33,7 @@ def _user_id(request: HttpRequest) -> uuid.UUID:
 
 
 @router.get("/listings", response=ListingPageOut, summary="Search open listings, with facet counts")
-def listing_search(request: HttpRequest, filters: Query[ListingSearchIn]) -> ListingPageOut:
+def listing_search(request: HttpRequest, filters: Query[ListingSearchIn]) -> HttpResponse:
     page = listings.listing_search(
         viewer_id=_user_id(request),
         query=filters.q,
@@ -48,7 +50,7 @@ def listing_search(request: HttpRequest, filters: Query[ListingSearchIn]) -> Lis
         limit=filters.limit,
         with_facets=filters.facets,
     )
-    return ListingPageOut.of(page)
+    return trusted_json(request, listing_page_json(page))
 
 
 @router.post("/listings", response={201: ListingOut}, summary="Post a job or a gig (a draft, or open with publish)")

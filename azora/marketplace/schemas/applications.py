@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from collections.abc import Iterable
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -17,8 +18,8 @@ from azora.marketplace.public.views import (
     MessageView,
     TransitionView,
 )
-from azora.marketplace.schemas.listings import ListingSkillOut
-from azora.shared.schemas import AmountOut, StrictIn, amount_out
+from azora.marketplace.schemas.listings import ListingSkillOut, listing_skill_json, match_json
+from azora.shared.schemas import AmountOut, StrictIn, amount_json, amount_out
 
 ApplicationStatusName = Literal[
     "submitted", "reviewing", "shortlisted", "interviewing", "offered", "accepted", "rejected", "withdrawn"
@@ -221,3 +222,32 @@ class ApplicationMessageOut(Schema):
 
 class MessageListOut(Schema):
     items: list[ApplicationMessageOut]
+
+
+# --- Trusted JSON (ADR 0016; proved equal to the schemas' dumps in azora/marketplace/tests/test_trusted_json.py) ---
+
+
+def listing_summary_json(view: ListingView) -> dict[str, Any]:
+    """ListingSummaryOut's dump."""
+    return {
+        "id": str(view.id),
+        "kind": view.kind,
+        "job_type": view.job_type,
+        "title": view.title,
+        "poster_name": view.poster_name,
+        "location": view.location,
+        "country": view.country,
+        "is_remote": view.is_remote,
+        "pay_min": amount_json(view.pay_min),
+        "pay_max": amount_json(view.pay_max),
+        "pay_period": view.pay_period,
+        "experience_years": view.experience_years,
+        "closes_at": view.closes_at,
+        "published_at": view.published_at,
+        "skills": [listing_skill_json(skill) for skill in view.skills],
+    }
+
+
+def match_list_json(views: Iterable[ListingMatchView]) -> dict[str, Any]:
+    """MatchListOut's dump."""
+    return {"items": [{"listing": listing_summary_json(v.listing), "match": match_json(v.match)} for v in views]}

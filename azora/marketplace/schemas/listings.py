@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from azora.marketplace.public.views import FacetCount, ListingPage, ListingView, MatchView
+from azora.marketplace.public.views import FacetCount, ListingPage, ListingSkillView, ListingView, MatchView
 from azora.shared.pagination import MAX_CURSOR_LENGTH, MAX_LIMIT
-from azora.shared.schemas import AmountOut, StrictIn, amount_out
+from azora.shared.schemas import AmountOut, StrictIn, amount_json, amount_out
 
 __all__ = [
     "FacetOut",
@@ -24,6 +24,10 @@ __all__ = [
     "MilestoneIn",
     "MilestoneOut",
     "SearchMatchOut",
+    "listing_json",
+    "listing_page_json",
+    "listing_skill_json",
+    "match_json",
 ]
 
 Kind = Literal["job", "gig"]
@@ -223,3 +227,75 @@ class ListingUpdateIn(StrictIn):
     skills: list[ListingSkillIn] | None = Field(default=None, max_length=30)
     milestones: list[MilestoneIn] | None = Field(default=None, max_length=20)
     status: Literal["open", "paused", "filled", "closed"] | None = None
+
+
+# --- Trusted JSON (ADR 0016): the same data as the schemas above dump, built as plain dicts for hot reads; tests
+# prove each equal to its schema's dump (azora/marketplace/tests/test_trusted_json.py). ---
+
+
+def _str(value: uuid.UUID | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def listing_skill_json(skill: ListingSkillView) -> dict[str, Any]:
+    return {
+        "skill_id": str(skill.skill_id),
+        "name": skill.name,
+        "level": skill.level,
+        "level_name": skill.level_name,
+        "is_required": skill.is_required,
+    }
+
+
+def listing_json(view: ListingView) -> dict[str, Any]:
+    """ListingOut's dump."""
+    return {
+        "id": str(view.id),
+        "kind": view.kind,
+        "job_type": view.job_type,
+        "title": view.title,
+        "description": view.description,
+        "description_html": view.description_html,
+        "poster_id": str(view.poster_id),
+        "poster_name": view.poster_name,
+        "organisation_id": _str(view.organisation_id),
+        "location": view.location,
+        "country": view.country,
+        "is_remote": view.is_remote,
+        "pay_min": amount_json(view.pay_min),
+        "pay_max": amount_json(view.pay_max),
+        "pay_period": view.pay_period,
+        "experience_years": view.experience_years,
+        "closes_at": view.closes_at,
+        "status": view.status,
+        "published_at": view.published_at,
+        "created_at": view.created_at,
+        "skills": [listing_skill_json(skill) for skill in view.skills],
+        "milestones": [{"title": item.title, "amount_minor": item.amount_minor} for item in view.milestones],
+        "application_count": view.application_count,
+    }
+
+
+def match_json(view: MatchView) -> dict[str, Any]:
+    """The score and its components with the reasons (MatchOut's dump; SearchMatchOut adds the listing id)."""
+    return {
+        "score": view.score,
+        "skills": view.skills,
+        "experience": view.experience,
+        "location": view.location,
+        "pay": view.pay,
+        "reasons": list(view.reasons),
+    }
+
+
+def listing_page_json(page: ListingPage) -> dict[str, Any]:
+    """ListingPageOut's dump."""
+    return {
+        "items": [listing_json(item) for item in page.items],
+        "next_cursor": page.next_cursor,
+        "facets": {
+            name: [{"value": facet.value, "label": facet.label, "count": facet.count} for facet in facets]
+            for name, facets in page.facets.items()
+        },
+        "matches": [{"listing_id": str(listing_id), **match_json(match)} for listing_id, match in page.matches.items()],
+    }

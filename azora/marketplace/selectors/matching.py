@@ -38,8 +38,9 @@ from azora.marketplace.matching import (
     match_view,
 )
 from azora.marketplace.models import Listing, ListingSkill, ListingStatus, Profile, UserSkill
-from azora.marketplace.public.views import ListingMatchView, MatchView
+from azora.marketplace.public.views import ListingMatchView, ListingView, MatchView
 from azora.marketplace.selectors.listings import listing_views
+from azora.shared.compiled import CompiledQuery
 
 __all__ = [
     "candidate_of",
@@ -48,6 +49,7 @@ __all__ = [
     "match_rules",
     "matches_for_listings",
     "matches_for_user",
+    "matches_for_views",
     "opening_of",
     "openings_of",
 ]
@@ -70,22 +72,33 @@ def _held(rows: Iterable[tuple[uuid.UUID, uuid.UUID, int, bool]]) -> dict[uuid.U
     return by_user
 
 
-def candidates_of(*, user_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Candidate]:
-    """Each person's facts for the score (two queries); a person without a profile has only their skills."""
-    ids = list(user_ids)
-    records = {
-        row["user_id"]: row for row in Profile.objects.filter(user_id__in=ids).values("user_id", *CANDIDATE_FIELDS)
-    }
-    skills = _held(
+_PROFILES = CompiledQuery(
+    "profiles for matching",
+    lambda *, ids: Profile.objects.filter(user_id__in=ids).order_by().values("user_id", *CANDIDATE_FIELDS),
+)
+_HELD = CompiledQuery(
+    "skills held for matching",
+    lambda *, ids: (
         UserSkill.objects.filter(user_id__in=ids)
         .order_by("user_id", "skill_id")
-        .values_list("user_id", "skill_id", "level", "is_verified")
-    )
+        .values("user_id", "skill_id", "level", "is_verified")
+    ),
+)
+
+
+def candidates_of(*, user_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Candidate]:
+    """Each person's facts for the score (two queries); a person without a profile has only their skills."""
+    ids = [uuid.UUID(str(user_id)) for user_id in user_ids]  # ids given as text too, as the ORM took them
+    if not ids:
+        return {}
+    records = {row["user_id"]: row for row in _PROFILES.run(ids=ids)}
+    skills = _held((row["user_id"], row["skill_id"], row["level"], row["is_verified"]) for row in _HELD.run(ids=ids))
     return {user_id: candidate_from(records.get(user_id, {}), skills.get(user_id, ())) for user_id in ids}
 
 
 def candidate_of(*, user_id: uuid.UUID) -> Candidate:
-    return candidates_of(user_ids=[user_id])[user_id]
+    (candidate,) = candidates_of(user_ids=[user_id]).values()
+    return candidate
 
 
 def _opening(row: dict[str, Any], required: Iterable[RequiredSkill]) -> Opening:
@@ -143,6 +156,28 @@ def matches_for_listings(*, user_id: uuid.UUID, listing_ids: Collection[uuid.UUI
         listing_id: match(candidate=candidate, opening=opening, rules=rules)
         for listing_id, opening in openings_of(listing_ids=listing_ids).items()
     }
+
+
+def opening_from_view(view: ListingView) -> Opening:
+    """A listing's facts for the score from its view (the same as `openings_of` reads, with no query)."""
+    return Opening(
+        required_skills=tuple(
+            RequiredSkill(skill_id=skill.skill_id, level=skill.level) for skill in view.skills if skill.is_required
+        ),
+        experience_years=view.experience_years,
+        is_remote=view.is_remote,
+        location=view.location,
+        country=view.country,
+        currency=view.pay_max.currency,
+        pay_max_minor=view.pay_max.minor,
+        pay_period=view.pay_period,
+    )
+
+
+def matches_for_views(*, user_id: uuid.UUID, views: Iterable[ListingView]) -> dict[uuid.UUID, MatchView]:
+    """One person's match for each listing already read as a view (a search page's): two queries, the person's."""
+    candidate, rules = candidate_of(user_id=user_id), match_rules()
+    return {view.id: match(candidate=candidate, opening=opening_from_view(view), rules=rules) for view in views}
 
 
 # --- "My matches": ranked in SQL, scored exactly in Python for the page only ---

@@ -43,9 +43,9 @@ from django.utils.translation import gettext
 
 from azora.marketplace.errors import ListingInvalid
 from azora.marketplace.models import JobType, Listing, ListingKind, ListingSkill, ListingStatus
-from azora.marketplace.public.views import FacetCount, ListingPage, MatchView
+from azora.marketplace.public.views import FacetCount, ListingPage, ListingView, MatchView
 from azora.marketplace.selectors import skills as skill_selectors
-from azora.marketplace.selectors.listings import listing_view, with_view_relations
+from azora.marketplace.selectors.listings import listing_views
 from azora.shared.errors import NotFound
 from azora.shared.money import CURRENCY_EXPONENTS, Money
 from azora.shared.pagination import InvalidCursor, clamp_limit, decode_cursor, encode_cursor
@@ -225,9 +225,13 @@ def _decode(cursor: str, *, sort: str) -> tuple[str, str]:
     return first, second
 
 
-def _page_rows(filters: SearchFilters, *, sort: str, cursor: str | None, size: int) -> tuple[list[Listing], str | None]:
+def _page_ids(
+    filters: SearchFilters, *, sort: str, cursor: str | None, size: int
+) -> tuple[list[tuple[uuid.UUID, float]], str | None]:
+    """One page as (listing id, relevance) in order, and the next page's cursor; the views are read by id."""
     offset = 0
     queryset: QuerySet[Listing]
+    rows: list[Any]  # values() rows
     if sort == "best":
         # Relevance is computed for the newest RANK_WINDOW matches only (walking the partial published_at index):
         # ranking is per matching row, and a common word matches thousands of listings.
@@ -239,21 +243,24 @@ def _page_rows(filters: SearchFilters, *, sort: str, cursor: str | None, size: i
         )
         if cursor:
             offset = int(_decode(cursor, sort=sort)[0])
+        rows = list(queryset.values("id", "rank")[offset : offset + size + 1])
     else:
         field = KEYSET_FIELDS[sort]
         queryset = _filtered(filters).order_by(f"-{field}", "-id")
         if cursor:
             queryset = queryset.filter(_keyset_after(sort, *_decode(cursor, sort=sort)))
-    rows = list(with_view_relations(queryset)[offset : offset + size + 1])
+        rows = list(queryset.values("id", field)[offset : offset + size + 1])
     has_more = len(rows) > size
     rows = rows[:size]
+    page = [(row["id"], float(row.get("rank") or 0.0)) for row in rows]
     if not has_more or not rows:
-        return rows, None
+        return page, None
     last = rows[-1]
     if sort == "best":
-        return rows, encode_cursor([sort, str(offset + size), ""])
-    value = last.published_at.isoformat() if sort == "newest" and last.published_at else str(last.pay_max_minor)
-    return rows, encode_cursor([sort, value, str(last.id)])
+        return page, encode_cursor([sort, str(offset + size), ""])
+    # (an open listing always has published_at: publishing sets it)
+    value = str(last["pay_max_minor"]) if sort == "pay" else last["published_at"].isoformat()
+    return page, encode_cursor([sort, value, str(last["id"])])
 
 
 # --- Facets ---
@@ -367,14 +374,15 @@ def _cached_facets(filters: SearchFilters, *, generation: int) -> tuple[dict[str
 # --- Matches for a signed-in viewer ---
 
 
-def _matches(viewer_id: uuid.UUID, listing_ids: list[uuid.UUID]) -> dict[uuid.UUID, MatchView]:
-    """The viewer's match with each listing of the page (matching's batch selector: a few queries per page)."""
+def _matches(viewer_id: uuid.UUID, views: list[ListingView]) -> dict[uuid.UUID, MatchView]:
+    """The viewer's match with each listing of the page, scored from the page's own views (two queries: the
+    viewer's facts)."""
     # Imported here: selectors.matching imports this module (SEARCH_GENERATION_KEY keys its cache).
-    from azora.marketplace.selectors.matching import matches_for_listings
+    from azora.marketplace.selectors.matching import matches_for_views
 
-    if not listing_ids:
+    if not views:
         return {}
-    return matches_for_listings(user_id=viewer_id, listing_ids=listing_ids)
+    return matches_for_views(user_id=viewer_id, views=views)
 
 
 def listing_search(
@@ -419,28 +427,24 @@ def listing_search(
     page_key = f"marketplace:search:page:{generation}:{filters.key()}:{effective}:{size}:{cursor_key}"
     cached_page = cache.get(page_key) if with_facets else None
     if cached_page is not None:
-        # A page of a large result seen in the last minute: its ids, ranks and cursor; the rows are read by id.
-        ranks: dict[uuid.UUID, float] = {uuid.UUID(key): rank for key, rank in cached_page["ranks"]}
-        by_id = {row.id: row for row in with_view_relations(Listing.objects.filter(id__in=list(ranks)))}
-        rows = [by_id[listing_id] for listing_id in ranks if listing_id in by_id]
-        for row in rows:
-            row.rank = ranks[row.id]  # type: ignore[attr-defined]  # as the ranking query annotates it
+        # A page of a large result seen in the last minute: its ids, ranks and cursor; the views are read by id.
+        ranked = [(uuid.UUID(key), rank) for key, rank in cached_page["ranks"]]
         next_cursor = cached_page["next_cursor"]
         facets, _large = _cached_facets(filters, generation=generation)
     else:
-        rows, next_cursor = _page_rows(filters, sort=effective, cursor=cursor, size=size)
+        ranked, next_cursor = _page_ids(filters, sort=effective, cursor=cursor, size=size)
         facets, large = _cached_facets(filters, generation=generation) if with_facets else ({}, False)
         if large:
-            ranks_out = [(str(row.id), float(getattr(row, "rank", 0.0))) for row in rows]
+            ranks_out = [(str(listing_id), rank) for listing_id, rank in ranked]
             cache.set(page_key, {"ranks": ranks_out, "next_cursor": next_cursor}, timeout=FACET_CACHE_SECONDS)
-    matches = _matches(viewer_id, [row.id for row in rows]) if viewer_id is not None else {}
+    views = listing_views(listing_ids=[listing_id for listing_id, _rank in ranked])
+    page = [(views[listing_id], rank) for listing_id, rank in ranked if listing_id in views]
+    matches = _matches(viewer_id, [view for view, _rank in page]) if viewer_id is not None else {}
     if matches and effective == "best":
         # Stable: equal ranks keep their order unless the match tells them apart.
-        rows.sort(
-            key=lambda row: (-float(getattr(row, "rank", 0.0)), -(matches[row.id].score if row.id in matches else -1))
-        )
+        page.sort(key=lambda entry: (-entry[1], -(matches[entry[0].id].score if entry[0].id in matches else -1)))
     return ListingPage(
-        items=tuple(listing_view(row) for row in rows),
+        items=tuple(view for view, _rank in page),
         next_cursor=next_cursor,
         facets=facets,
         matches=matches,
