@@ -19,6 +19,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
+def _fresh_marketplace_search() -> None:
+    """Every test starts on a search generation of its own. The marketplace caches search pages and rankings under
+    the generation that each committed listing write bumps; a test's writes are rolled back, never committed, so
+    without this the next test could be served the pages of listings that no longer exist."""
+    import uuid
+
+    from django.core.cache import cache
+
+    from azora.marketplace.selectors.search import SEARCH_GENERATION_KEY
+
+    cache.set(SEARCH_GENERATION_KEY, uuid.uuid4().int >> 72, timeout=None)
+
+
+@pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
     """Every test ends in the default language: a request in French activates French for the thread (Django's
     LocaleMiddleware), and the next test's emails and messages would be French too."""

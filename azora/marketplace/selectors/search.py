@@ -4,9 +4,11 @@ PostgreSQL (a weighted generated tsvector with a partial GIN index) and SQLite (
 
 Speed (the bench: 50,000 open listings): every query is over `status = 'open'`, which partial indexes cover --
 GIN for the text, (published_at DESC, id DESC) for newest, (pay_max_minor DESC, id DESC) for pay, lower(location).
-Newest and pay page by keyset (the index order, no OFFSET); relevance pages by offset (ranks are floats). Facet
-counts over a large result (>= FACET_CACHE_MIN rows) are cached for FACET_CACHE_SECONDS, keyed by the filters and
-a generation that every listing write bumps, so a hot search costs the page query and two prefetches.
+Newest and pay page by keyset (the index order, no OFFSET); relevance pages by offset (ranks are floats). A page
+(its ids and ranks) and its facet counts are cached for FACET_CACHE_SECONDS, whatever the result's size, keyed by
+the filters and a generation that every listing write bumps (so an entry never outlives a change): a search asked
+again costs one cache round trip and the page's views (three compiled queries). Small results are cached too: a
+place filter matches thousands of listings whose text is then rechecked, 10-20 ms of SQL per facet query.
 """
 
 from __future__ import annotations
@@ -59,7 +61,6 @@ MAX_TERMS = 12
 MAX_SKILL_FILTERS = 10
 LOCATION_FACET_SIZE = 10
 SKILL_FACET_SIZE = 15
-FACET_CACHE_MIN = 1000
 FACET_CACHE_SECONDS = 60
 RANK_WINDOW = 1000
 SEARCH_GENERATION_KEY = "marketplace:search:generation"  # bumped by services.listings on every write
@@ -355,20 +356,12 @@ def _facets(filters: SearchFilters) -> dict[str, tuple[FacetCount, ...]]:
     return facets
 
 
-def _cached_facets(filters: SearchFilters, *, generation: int) -> tuple[dict[str, tuple[FacetCount, ...]], bool]:
-    """The facets, and whether the result is large (>= FACET_CACHE_MIN rows: then they are cached)."""
-    key = f"marketplace:search:facets:{generation}:{filters.key()}"
-    cached = cache.get(key)
-    if cached is not None:
-        return {name: tuple(FacetCount(*item) for item in items) for name, items in cached.items()}, True
-    facets = _facets(filters)
-    if sum(item.count for item in facets["kind"]) < FACET_CACHE_MIN:
-        return facets, False
-    # Only large results are cached: there the counts are costly, and the generation bumped by every listing write
-    # through the services keeps them from outliving a change.
-    plain = {name: [(item.value, item.label, item.count) for item in items] for name, items in facets.items()}
-    cache.set(key, plain, timeout=FACET_CACHE_SECONDS)
-    return facets, True
+def _facets_from_cache(cached: dict[str, list[tuple[str, str, int]]]) -> dict[str, tuple[FacetCount, ...]]:
+    return {name: tuple(FacetCount(*item) for item in items) for name, items in cached.items()}
+
+
+def _facets_to_cache(facets: dict[str, tuple[FacetCount, ...]]) -> dict[str, list[tuple[str, str, int]]]:
+    return {name: [(item.value, item.label, item.count) for item in items] for name, items in facets.items()}
 
 
 # --- Matches for a signed-in viewer ---
@@ -425,18 +418,25 @@ def listing_search(
     # The cursor is hashed: a key stays short (memcached's 250 characters) whatever a client sends.
     cursor_key = hashlib.sha256(cursor.encode()).hexdigest()[:32] if cursor else ""
     page_key = f"marketplace:search:page:{generation}:{filters.key()}:{effective}:{size}:{cursor_key}"
-    cached_page = cache.get(page_key) if with_facets else None
-    if cached_page is not None:
-        # A page of a large result seen in the last minute: its ids, ranks and cursor; the views are read by id.
-        ranked = [(uuid.UUID(key), rank) for key, rank in cached_page["ranks"]]
-        next_cursor = cached_page["next_cursor"]
-        facets, _large = _cached_facets(filters, generation=generation)
+    facets_key = f"marketplace:search:facets:{generation}:{filters.key()}"
+    # Without facets (the browse page's "more" requests) nothing is cached: those pages are not asked again.
+    cached = cache.get_many([page_key, facets_key]) if with_facets else {}
+    writes: dict[str, Any] = {}
+    if page_key in cached:
+        ranked = [(uuid.UUID(key), rank) for key, rank in cached[page_key]["ranks"]]
+        next_cursor = cached[page_key]["next_cursor"]
     else:
         ranked, next_cursor = _page_ids(filters, sort=effective, cursor=cursor, size=size)
-        facets, large = _cached_facets(filters, generation=generation) if with_facets else ({}, False)
-        if large:
-            ranks_out = [(str(listing_id), rank) for listing_id, rank in ranked]
-            cache.set(page_key, {"ranks": ranks_out, "next_cursor": next_cursor}, timeout=FACET_CACHE_SECONDS)
+        ranks_out = [(str(listing_id), rank) for listing_id, rank in ranked]
+        writes[page_key] = {"ranks": ranks_out, "next_cursor": next_cursor}
+    facets: dict[str, tuple[FacetCount, ...]] = {}
+    if facets_key in cached:
+        facets = _facets_from_cache(cached[facets_key])
+    elif with_facets:
+        facets = _facets(filters)
+        writes[facets_key] = _facets_to_cache(facets)
+    if with_facets and writes:
+        cache.set_many(writes, timeout=FACET_CACHE_SECONDS)
     views = listing_views(listing_ids=[listing_id for listing_id, _rank in ranked])
     page = [(views[listing_id], rank) for listing_id, rank in ranked if listing_id in views]
     matches = _matches(viewer_id, [view for view, _rank in page]) if viewer_id is not None else {}
