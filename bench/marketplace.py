@@ -11,7 +11,7 @@ What one run does:
    the app has grown): 100,000 people with a skill profile (3 to 8 skills each at a level, some verified), 2,000
    posters, 50,000 open listings (70 % jobs, 30 % gigs with two milestones; titles and descriptions from a
    vocabulary of roles and skills plus filler, so a search word matches a realistic share) with 2 to 5 skills each,
-   and 5,000 listings that are not open (filled, closed, expired), then ANALYZE;
+   and 5,000 listings that are not open (filled, closed, expired), then VACUUM ANALYZE;
 3. in a worker process (Django set up, production settings): each search of the mix and a "my matches" call once
    with their SQL captured (statements per call), CPU time per call on one client, EXPLAIN (ANALYZE, BUFFERS) of
    each captured statement (`--explain` prints the plans); and access tokens for the people the load signs in as
@@ -352,7 +352,10 @@ def task_seed(args: argparse.Namespace, payload: dict[str, Any]) -> dict[str, An
             ListingSkill.objects.bulk_create(asked, batch_size=batch)
             ListingMilestone.objects.bulk_create(milestones, batch_size=batch)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # As autovacuum leaves a settled table: statistics, and the visibility map that lets the covering index
+        # (migration 0004) answer matching's join without reading the wide rows (a plain ANALYZE left the planner
+        # a sequential scan of every listing: 36 of a first visit's 58 ms of SQL).
+        cursor.execute("VACUUM ANALYZE")
     counts = {
         model._meta.db_table: model.objects.count()
         for model in (Listing, ListingSkill, ListingMilestone, Profile, UserSkill, Skill)
@@ -378,13 +381,13 @@ def search_path(arguments: dict[str, Any]) -> str:
     return "/api/v1/listings?" + urlencode([*params, ("limit", "20")])
 
 
-def _explain(sql: str) -> dict[str, Any]:
+def _explain(sql: str, params: Any) -> dict[str, Any]:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         text = "\n".join(row[0] for row in cursor.fetchall())
     top = plan[0] if isinstance(plan, list) else json.loads(plan)[0]
     return {
@@ -398,38 +401,54 @@ def _is_read(sql: str) -> bool:
     return sql.lstrip().upper().startswith(("SELECT", "WITH"))
 
 
-def _profile_call(args: argparse.Namespace, name: str, call: Any) -> dict[str, Any]:
-    """One call with its SQL captured and explained, then CPU and wall time per call on one client."""
+@contextlib.contextmanager
+def _recording() -> Any:
+    """Every statement the connection runs, with its parameters and time (prepared ones included, which Django's
+    query log shows only in a fallback form)."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
+    statements: list[dict[str, Any]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements.append({"sql": sql, "params": params, "ms": (time.perf_counter() - began) * 1000})
+
+    with connection.execute_wrapper(record):
+        yield statements
+
+
+def _profile_call(args: argparse.Namespace, name: str, call: Any) -> dict[str, Any]:
+    """One call with its SQL recorded and explained, then CPU and wall time per call on one client."""
     for _ in range(3):
         call()
-    with CaptureQueriesContext(connection) as captured:
+    with _recording() as recorded:
         call()
-    statements = [query["sql"] for query in captured.captured_queries]
-    sql_ms = sum(float(query["time"]) * 1000 for query in captured.captured_queries)
     cpu_began, wall_began = time.process_time(), time.perf_counter()
     for _ in range(args.cpu_calls):
         call()
     cpu = (time.process_time() - cpu_began) * 1000 / args.cpu_calls
     wall = (time.perf_counter() - wall_began) * 1000 / args.cpu_calls
     explained = []
-    for sql in statements:
-        if _is_read(sql):
+    for statement in recorded:
+        if _is_read(statement["sql"]):
             try:
-                explained.append({"sql": sql, **_explain(sql)})
+                explained.append({"sql": statement["sql"], **_explain(statement["sql"], statement["params"])})
             except Exception as error:  # a statement EXPLAIN cannot take is shown, not fatal
-                explained.append({"sql": sql, "error": f"{type(error).__name__}: {str(error)[:200]}"})
+                explained.append({"sql": statement["sql"], "error": f"{type(error).__name__}: {str(error)[:200]}"})
     slowest = max(explained, key=lambda entry: entry.get("execution_ms", 0.0), default={})
     if args.explain:
         for entry in explained:
             plan = entry.get("plan", entry.get("error"))
             print(f"\n--- {name}: {entry.get('execution_ms')} ms\n{entry['sql'][:1500]}\n{plan}")
     return {
-        "statements": len(statements),
-        "statements_sql": statements,
-        "sql_ms_in_call": round(sql_ms, 3),
+        "statements": len(recorded),
+        "statements_sql": [
+            {"sql": statement["sql"], "params": list(statement["params"] or ())} for statement in recorded
+        ],
+        "sql_ms_in_call": round(sum(statement["ms"] for statement in recorded), 3),
         "cpu_ms_per_call": round(cpu, 3),
         "wall_ms_per_call": round(wall, 3),
         "explain_total_ms": round(sum(entry.get("execution_ms", 0.0) for entry in explained), 3),
@@ -482,7 +501,7 @@ def task_prepare(args: argparse.Namespace, payload: dict[str, Any]) -> dict[str,
 
         profiled = _profile_call(args, name, search)
         profiled["results"] = len(search().items)
-        result["search_statements"].append([sql for sql in profiled["statements_sql"] if _is_read(sql)])
+        result["search_statements"].append([one for one in profiled["statements_sql"] if _is_read(one["sql"])])
         result["profiled"][f"search:{name}"] = profiled
     if {"matches", "matches_repeat"} & set(args.steps):
         print("bench: marketplace: profiling matches_for_user", flush=True)
@@ -525,7 +544,7 @@ def task_prepare(args: argparse.Namespace, payload: dict[str, Any]) -> dict[str,
 # --- Measuring -----------------------------------------------------------------------------------
 
 
-def raw_search_sql(args: argparse.Namespace, statements: list[list[str]]) -> dict[str, Any]:
+def raw_search_sql(args: argparse.Namespace, statements: list[list[dict[str, Any]]]) -> dict[str, Any]:
     """The search mix's own statements on one connection, one search call after the other: the floor the HTTP
     figures stand on."""
     calls = [call for call in statements if call]
@@ -534,10 +553,10 @@ def raw_search_sql(args: argparse.Namespace, statements: list[list[str]]) -> dic
     timings: list[float] = []
     with psycopg.connect(run.database_url(args, args.database), autocommit=True) as connection:
 
-        def replay(call: list[str]) -> None:
+        def replay(call: list[dict[str, Any]]) -> None:
             with connection.cursor() as cursor:
-                for sql in call:
-                    cursor.execute(sql.encode())  # as captured: parameters already in the text
+                for statement in call:  # Django's SQL (%s placeholders) with its parameters, as recorded
+                    cursor.execute(statement["sql"].encode(), statement["params"])
                     if cursor.description is not None:
                         cursor.fetchall()
 
