@@ -47,9 +47,9 @@ __all__ = [
     "candidates_of",
     "match_for",
     "match_rules",
-    "matches_for_listings",
     "matches_for_user",
     "matches_for_views",
+    "opening_from_view",
     "opening_of",
     "openings_of",
 ]
@@ -145,17 +145,6 @@ def match_for(*, user_id: uuid.UUID, listing_id: uuid.UUID) -> MatchView:
     return match(
         candidate=candidate_of(user_id=user_id), opening=opening_of(listing_id=listing_id), rules=match_rules()
     )
-
-
-def matches_for_listings(*, user_id: uuid.UUID, listing_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, MatchView]:
-    """One person's match for each of the listings (a search page's), whatever the threshold (four queries)."""
-    if not listing_ids:
-        return {}
-    candidate, rules = candidate_of(user_id=user_id), match_rules()
-    return {
-        listing_id: match(candidate=candidate, opening=opening, rules=rules)
-        for listing_id, opening in openings_of(listing_ids=listing_ids).items()
-    }
 
 
 def opening_from_view(view: ListingView) -> Opening:
