@@ -190,8 +190,10 @@ class LessonAttachment(PublicModel):
 class Enrollment(PublicModel):
     """A learner's place in a course; `last_lesson` is where they resume."""
 
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrollments")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No index of their own: edu_enrollment_course_idx serves course_id, and the (user, course) unique constraint
+    # serves user_id (its leading column). Django's default FK indexes duplicated both.
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrollments", db_index=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     source = models.CharField(max_length=32, default="self")
     status = models.CharField(max_length=16, choices=EnrollmentStatus.choices, default=EnrollmentStatus.ACTIVE)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -211,8 +213,11 @@ class LessonProgress(models.Model):
     """A lesson a learner completed inside an enrolment; one row per (enrolment, lesson), never duplicated."""
 
     id = models.BigAutoField(primary_key=True)
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="lesson_progress")
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    # No index of their own: the (enrollment, lesson) unique constraint serves enrollment_id, edu_progress_lesson_idx
+    # serves lesson_id; Django's default FK indexes duplicated both (51 MB of 243 on the benchmark's 2,000,000 rows,
+    # and two more index entries to write per completed lesson).
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="lesson_progress", db_index=False)
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+", db_index=False)
     completed_at = models.DateTimeField()
     # An estimate, not a measurement: the time since the learner's previous activity in the enrolment, capped
     # (services.progress.lesson_seconds_spent); rows written before it existed hold 0.
