@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from ninja.renderers import JSONRenderer
 from pydantic import BaseModel
 
 from azora.accounts.tests.factories import UserFactory
@@ -28,16 +26,13 @@ from azora.education.tests.factories import (
     course_with_lessons,
     instructor_user,
 )
+from azora.shared.testing.trusted_json import rendered, rendered_dump
 
 pytestmark = pytest.mark.django_db
 
 
-def _rendered(data: Any) -> Any:
-    return json.loads(JSONRenderer().render(None, data, response_status=200))  # type: ignore[arg-type]
-
-
 def _schema_dump(schema: type[BaseModel], value: Any) -> Any:
-    return _rendered(schema.model_validate(value, from_attributes=True).model_dump())
+    return rendered_dump(schema.model_validate(value, from_attributes=True))
 
 
 def _learner_with_a_rich_course() -> tuple[Any, Any]:
@@ -62,16 +57,16 @@ def test_the_course_page_json_equals_the_schema_dump() -> None:
     detail = education.course_detail(slug=course.slug, viewer_id=learner.id)
     assert detail.viewer_progress is not None
     assert detail.prerequisites
-    assert _rendered(course_detail_json(detail)) == _schema_dump(CourseDetailOut, detail)
+    assert rendered(course_detail_json(detail)) == _schema_dump(CourseDetailOut, detail)
     anonymous = education.course_detail(slug=course.slug, viewer_id=None)
-    assert _rendered(course_detail_json(anonymous)) == _schema_dump(CourseDetailOut, anonymous)
+    assert rendered(course_detail_json(anonymous)) == _schema_dump(CourseDetailOut, anonymous)
 
 
 def test_the_catalogue_json_equals_the_schema_dump() -> None:
     _learner_with_a_rich_course()
     page = education.course_search(limit=2)
     assert page.next_cursor is not None
-    assert _rendered(course_page_json(page)) == _schema_dump(CoursePageOut, page)
+    assert rendered(course_page_json(page)) == _schema_dump(CoursePageOut, page)
 
 
 def test_my_enrollments_json_equals_the_schema_dump() -> None:
@@ -80,9 +75,9 @@ def test_my_enrollments_json_equals_the_schema_dump() -> None:
     EnrollmentFactory(course=other, user=learner, status="completed")
     page = education.enrollments_of(user_id=learner.id, limit=1)
     assert page.next_cursor is not None
-    assert _rendered(enrollment_page_json(page)) == _schema_dump(EnrollmentPageOut, page)
+    assert rendered(enrollment_page_json(page)) == _schema_dump(EnrollmentPageOut, page)
     rest = education.enrollments_of(user_id=learner.id, cursor=page.next_cursor, limit=5)
     assert len(rest.items) == 1
     assert rest.next_cursor is None
-    assert _rendered(enrollment_page_json(rest)) == _schema_dump(EnrollmentPageOut, rest)
+    assert rendered(enrollment_page_json(rest)) == _schema_dump(EnrollmentPageOut, rest)
     assert {item.course.status for item in [*page.items, *rest.items]} == {CourseStatus.PUBLISHED}

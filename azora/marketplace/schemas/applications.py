@@ -18,8 +18,8 @@ from azora.marketplace.public.views import (
     MessageView,
     TransitionView,
 )
-from azora.marketplace.schemas.listings import ListingSkillOut, listing_skill_json, match_json
-from azora.shared.schemas import AmountOut, StrictIn, amount_json, amount_out
+from azora.marketplace.schemas.listings import ListingSkillOut, listing_json, match_json
+from azora.shared.schemas import AmountOut, StrictIn, amount_out
 
 ApplicationStatusName = Literal[
     "submitted", "reviewing", "shortlisted", "interviewing", "offered", "accepted", "rejected", "withdrawn"
@@ -228,24 +228,9 @@ class MessageListOut(Schema):
 
 
 def listing_summary_json(view: ListingView) -> dict[str, Any]:
-    """ListingSummaryOut's dump."""
-    return {
-        "id": str(view.id),
-        "kind": view.kind,
-        "job_type": view.job_type,
-        "title": view.title,
-        "poster_name": view.poster_name,
-        "location": view.location,
-        "country": view.country,
-        "is_remote": view.is_remote,
-        "pay_min": amount_json(view.pay_min),
-        "pay_max": amount_json(view.pay_max),
-        "pay_period": view.pay_period,
-        "experience_years": view.experience_years,
-        "closes_at": view.closes_at,
-        "published_at": view.published_at,
-        "skills": [listing_skill_json(skill) for skill in view.skills],
-    }
+    """ListingSummaryOut's dump: the fields it declares, taken from the full listing's JSON."""
+    full = listing_json(view)
+    return {name: full[name] for name in ListingSummaryOut.model_fields}
 
 
 def match_list_json(views: Iterable[ListingMatchView]) -> dict[str, Any]:

@@ -3,12 +3,9 @@ schemas would dump from the same views, field for field."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from ninja.renderers import JSONRenderer
-from pydantic import BaseModel
 
 from azora.accounts.tests.factories import UserFactory
 from azora.marketplace.public import listing_search, matches_for_user
@@ -22,16 +19,9 @@ from azora.marketplace.tests.factories import (
     SkillFactory,
     UserSkillFactory,
 )
+from azora.shared.testing.trusted_json import rendered, rendered_dump
 
 pytestmark = pytest.mark.django_db
-
-
-def _rendered(data: Any) -> Any:
-    return json.loads(JSONRenderer().render(None, data, response_status=200))  # type: ignore[arg-type]
-
-
-def _dump(model: BaseModel) -> Any:
-    return _rendered(model.model_dump())
 
 
 def _market() -> Any:
@@ -50,27 +40,27 @@ def _market() -> Any:
     return person
 
 
-def test_the_search_page_json_equals_the_schema_dump() -> None:
+def test_the_search_page_json_equals_the_schemarendered_dump() -> None:
     person = _market()
     first = listing_search(viewer_id=person.id, query="python", limit=2)
     assert len(first.items) == 2
     assert first.next_cursor is not None
     assert len(first.matches) == 2
-    assert _rendered(listing_page_json(first)) == _dump(ListingPageOut.of(first))
+    assert rendered(listing_page_json(first)) == rendered_dump(ListingPageOut.of(first))
     whole = listing_search(viewer_id=person.id, query="python")
     assert len(whole.items) == 3
     assert [len(item.milestones) for item in whole.items if item.kind == "gig"] == [2]
     assert {name for name, counts in whole.facets.items() if counts} >= {"kind", "skill", "currency", "pay"}
-    assert _rendered(listing_page_json(whole)) == _dump(ListingPageOut.of(whole))
+    assert rendered(listing_page_json(whole)) == rendered_dump(ListingPageOut.of(whole))
     for item in whole.items:
-        assert _rendered(listing_json(item)) == _dump(ListingOut.of(item))
+        assert rendered(listing_json(item)) == rendered_dump(ListingOut.of(item))
 
 
-def test_my_matches_json_equals_the_schema_dump() -> None:
+def test_my_matches_json_equals_the_schemarendered_dump() -> None:
     person = _market()
     views = matches_for_user(user_id=person.id)
     titles = [view.listing.title for view in views]
     assert titles == ["Python teacher", "Python scripts for a shop", "Python developer"]
     expected = MatchListOut(items=[ListingMatchOut.of(view) for view in views])
-    assert _rendered(match_list_json(views)) == _dump(expected)
-    assert _rendered(match_list_json([])) == {"items": []}
+    assert rendered(match_list_json(views)) == rendered_dump(expected)
+    assert rendered(match_list_json([])) == {"items": []}
