@@ -121,7 +121,7 @@ _PLATFORM_ROLE = CompiledQuery(
 
 def user_has_platform_role(*, user_id: uuid.UUID, role: str) -> bool:
     """Whether the user holds the platform role (a permission check on hot pages: compiled once per thread)."""
-    return bool(_PLATFORM_ROLE.run(user=uuid.UUID(str(user_id)), role=role))
+    return bool(_PLATFORM_ROLE.run(user=user_id, role=role))
 
 
 # The UserProfile fields read from the user's row (its platform roles come from the joined grants).
@@ -141,7 +141,7 @@ _PROFILE_ROWS = CompiledQuery(
 def _profile_rows(user_id: uuid.UUID, *extra: str) -> list[tuple[Any, ...]]:
     """One row per platform role (LEFT JOIN; one row with a NULL role for a user without any): profile columns,
     then `extra` columns, then the role. Compiled once per thread: it runs on every `GET /me` and most pages."""
-    rows = [tuple(row.values()) for row in _PROFILE_ROWS.run(extra, user=uuid.UUID(str(user_id)))]
+    rows = [tuple(row.values()) for row in _PROFILE_ROWS.run(extra, user=user_id)]
     if not rows:
         raise NotFound()
     return rows
@@ -231,8 +231,8 @@ _ORGANISATION_ROLE = CompiledQuery("organisation role of a user", _organisation_
 
 def organisation_role_of(*, user_id: uuid.UUID, organisation_id: uuid.UUID) -> str | None:
     """The user's role in the organisation (one membership per pair), or None; compiled once per thread."""
-    # Callers may pass ids as text (a form's value), as the ORM accepted them.
-    rows = _ORGANISATION_ROLE.run(user=uuid.UUID(str(user_id)), organisation=uuid.UUID(str(organisation_id)))
+    # Callers may pass ids as text (a form's value), as the ORM accepted them: CompiledQuery takes both.
+    rows = _ORGANISATION_ROLE.run(user=user_id, organisation=organisation_id)
     return str(rows[0]["role"]) if rows else None
 
 

@@ -48,8 +48,18 @@ class _Compiled:
     alias: str
 
 
+def _is_uuid_text(value: Value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return isinstance(value, str)
+
+
 def _marker(value: Value) -> Value:
-    if isinstance(value, uuid.UUID):
+    # An id given as text gets a UUID marker like an id given as a UUID: the compiled SQL must not depend on which
+    # form the first caller of a thread happened to use (a form passes text, a service a UUID).
+    if isinstance(value, uuid.UUID) or _is_uuid_text(value):
         return uuid.uuid4()
     if isinstance(value, int):
         raise TypeError("integer parameters are not supported: use them in the shape instead")
@@ -83,6 +93,7 @@ class CompiledQuery:
                 where[item] = (name, index, False)
                 if isinstance(item, uuid.UUID):
                     where[item.hex] = (name, index, True)
+                    where[str(item)] = (name, index, False)  # a UUID compared with a text column
         slots = []
         for position, param in enumerate(params):
             found = where.get(param) if isinstance(param, uuid.UUID | str) else None
@@ -119,6 +130,8 @@ class CompiledQuery:
                 value = value[slot.index]
             if slot.as_uuid and not isinstance(value, uuid.UUID):
                 value = uuid.UUID(str(value))  # an id given as text, as the ORM accepts it
+            elif not slot.as_uuid and isinstance(value, uuid.UUID):
+                value = str(value)  # an id compared with a text column, as the ORM prepares it
             params[slot.position] = value.hex if slot.as_hex else value
         with prepared_cursor(connections[compiled.alias]) as cursor:
             cursor.execute(compiled.sql, params)

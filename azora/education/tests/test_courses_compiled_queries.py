@@ -63,7 +63,31 @@ def test_an_id_given_as_text_is_read_as_the_uuid_it_names() -> None:
     by_course = CompiledQuery(
         "lesson ids of a course", lambda *, course: Lesson.objects.filter(course_id=course).values("id")
     )
-    # Compiled with a UUID first (the marker's type follows the first value), then given the same id as text.
+    # Compiled with a UUID first, then given the same id as text.
     assert by_course.run(course=course.id) == by_course.run(course=str(course.id)) != []
     with pytest.raises(ValueError, match="badly formed"):
         by_course.run(course="not-a-uuid")
+
+
+def test_an_id_given_as_text_first_compiles_the_same_query() -> None:
+    """The first caller of a thread may pass text (a form's value): the query is compiled for a UUID all the same,
+    and a later UUID reads the same rows."""
+    course, _ = course_with_lessons(modules=1, lessons_per_module=2)
+    by_course = CompiledQuery(
+        "lesson ids of a course", lambda *, course: Lesson.objects.filter(course_id=course).values("id")
+    )
+    expected = list(Lesson.objects.filter(course_id=course.id).values("id"))
+    assert len(expected) == 2
+    assert by_course.run(course=str(course.id)) == expected
+    assert by_course.run(course=course.id) == expected
+    assert by_course.run(course=uuid.uuid4()) == []
+
+
+def test_a_uuid_compared_with_a_text_column_is_sent_as_text() -> None:
+    course, _ = course_with_lessons()
+    named = uuid.uuid4()
+    Course.objects.filter(pk=course.pk).update(slug=str(named))
+    by_slug = CompiledQuery("a course by slug", lambda *, slug: Course.objects.filter(slug=slug).values("id"))
+    assert by_slug.run(slug=named) == [{"id": course.id}]
+    assert by_slug.run(slug=str(named)) == [{"id": course.id}]
+    assert by_slug.run(slug=str(uuid.uuid4())) == []
