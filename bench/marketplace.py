@@ -351,6 +351,12 @@ def task_seed(args: argparse.Namespace, payload: dict[str, Any]) -> dict[str, An
             Listing.objects.bulk_create(listings, batch_size=batch)
             ListingSkill.objects.bulk_create(asked, batch_size=batch)
             ListingMilestone.objects.bulk_create(milestones, batch_size=batch)
+    try:  # the open-requirements read model "my matches" ranks from, as the listing services keep it on write
+        from azora.marketplace.services.match_index import match_index_rebuild
+    except ImportError:  # a build from before it
+        pass
+    else:
+        match_index_rebuild()
     with connection.cursor() as cursor:
         # As autovacuum leaves a settled table: statistics, and the visibility map that lets the covering index
         # (migration 0004) answer matching's join without reading the wide rows (a plain ANALYZE left the planner
@@ -420,6 +426,10 @@ def _recording() -> Any:
         yield statements
 
 
+def _parameters(params: Any) -> Any:
+    return dict(params) if isinstance(params, dict) else list(params or ())  # named (the ranking's) or positional
+
+
 def _profile_call(args: argparse.Namespace, name: str, call: Any) -> dict[str, Any]:
     """One call with its SQL recorded and explained, then CPU and wall time per call on one client."""
     for _ in range(3):
@@ -446,7 +456,7 @@ def _profile_call(args: argparse.Namespace, name: str, call: Any) -> dict[str, A
     return {
         "statements": len(recorded),
         "statements_sql": [
-            {"sql": statement["sql"], "params": list(statement["params"] or ())} for statement in recorded
+            {"sql": statement["sql"], "params": _parameters(statement["params"])} for statement in recorded
         ],
         "sql_ms_in_call": round(sum(statement["ms"] for statement in recorded), 3),
         "cpu_ms_per_call": round(cpu, 3),

@@ -36,6 +36,8 @@ __all__ = [
     "match",
     "match_score",
     "match_view",
+    "monthly_pay",
+    "place_key",
     "skill_fit",
 ]
 
@@ -160,6 +162,17 @@ def _folded(value: str) -> str:
     return value.strip().casefold()
 
 
+def place_key(location: str, country: str) -> str:
+    """What "same place" compares: the location and country folded; empty when no location is given (no place)."""
+    return f"{_folded(location)}\n{_folded(country)}" if location.strip() else ""
+
+
+def monthly_pay(amount_minor: int, period: str) -> float:
+    """An amount per `period` as an amount per month, in floating point (the ranking's; the score's is exact)."""
+    times, per = _MONTHLY.get(period, (1, 1))
+    return amount_minor * times / per
+
+
 def match_score(*, fit: SkillFit, candidate: Candidate, opening: Opening, rules: MatchRules) -> Score:
     """The score of `candidate` for `opening` given the skill fit; exact until the one rounding at the end."""
     # Each component as an exact fraction (numerator, denominator) on a 0..100 scale.
@@ -171,13 +184,10 @@ def match_score(*, fit: SkillFit, candidate: Candidate, opening: Opening, rules:
     years, required_years = candidate.years_experience, opening.experience_years
     experience = (100, 1) if years >= required_years else (100 * years, required_years)
 
+    opening_place = place_key(opening.location, opening.country)
     if opening.is_remote:
         place, location = "remote", (100, 1)
-    elif (
-        opening.location.strip()
-        and _folded(opening.location) == _folded(candidate.location)
-        and _folded(opening.country) == _folded(candidate.country)
-    ):
+    elif opening_place and opening_place == place_key(candidate.location, candidate.country):
         place, location = "same", (100, 1)
     else:
         place, location = "different", (50, 1)

@@ -17,6 +17,7 @@ __all__ = [
     "ListingMilestone",
     "ListingSkill",
     "ListingStatus",
+    "OpenRequirement",
     "PayPeriod",
 ]
 
@@ -79,7 +80,7 @@ class Listing(PublicModel):
     # the poster's name as shown (the organisation's or the person's), so a search page needs no cross-app lookup.
     skills_text = models.TextField(blank=True, default="")
     poster_name = models.CharField(max_length=200, blank=True, default="")
-    # Kept with the skills: matching finds open listings with no required skill by index.
+    # How many of its skills are required, kept with the skills.
     required_skill_count = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -109,11 +110,6 @@ class Listing(PublicModel):
                 condition=models.Q(status="open"),
             ),
             models.Index(Lower("location"), name="market_listing_open_loc_idx", condition=models.Q(status="open")),
-            models.Index(
-                fields=["id"],
-                name="market_listing_noskill_idx",
-                condition=models.Q(status="open", required_skill_count=0),
-            ),
         ]
 
     def __str__(self) -> str:
@@ -154,3 +150,29 @@ class ListingMilestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OpenRequirement(models.Model):
+    """The read model "my matches" ranks from: one row per open listing and required skill (one row with no skill
+    for an open listing that requires none), carrying the listing's facts the match score reads.
+
+    Derived from Listing and ListingSkill by `services.match_index` in the transaction of every listing write, and
+    written nowhere else. Ranking reads only this table's index on (skill, level), on PostgreSQL a covering one
+    (migration 0005, raw SQL as 0004's: SQLite has no INCLUDE): no join with the wide listing rows and no rows of
+    listings that are not open (docs/marketplace.md, "Matching at scale").
+    """
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="+")
+    skill_id = models.UUIDField(null=True)  # the catalogue's skill; no foreign key: ListingSkill guards the catalogue
+    level = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=8, choices=ListingKind.choices)
+    required_count = models.PositiveSmallIntegerField()
+    experience_years = models.PositiveSmallIntegerField()
+    is_remote = models.BooleanField()
+    place = models.TextField(blank=True)  # matching.place_key of the listing's location and country
+    currency = models.CharField(max_length=8)
+    monthly_pay = models.FloatField()  # the most it pays per month (matching.monthly_pay)
+    published_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.listing_id}: {self.skill_id} ({self.level})"

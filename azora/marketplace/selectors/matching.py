@@ -1,25 +1,24 @@
 """Matching's read side: a person's and a listing's facts for the pure score, and "my matches" ranked in SQL.
 
-"My matches" on 50,000 open listings: the database narrows and ranks. One aggregate over ListingSkill (its
-(skill, listing) index), grouped by listing only, finds the open listings asking for a skill the person holds at
-that level or lower with the counts the score needs (held, verified; required from the denormalised
-Listing.required_skill_count), computes the score in floating point and keeps the best page plus a margin; a second
-query does the same for open listings asking for no skill (partial index market_listing_noskill_idx). Only those
-rows are scored in Python, exactly (matching.match_score), and only the shown ones get reasons and views. A listing
-whose required skills the person holds none of is never a match (matching.is_shown), so it is not looked at.
+"My matches" on 50,000 open listings: the database narrows and ranks. One statement over the open-requirements
+read model (models.OpenRequirement: a row per open listing and required skill, with the listing's facts) finds, by
+its (skill, level) index alone, the open listings asking for a skill the person holds at that level or higher,
+counts what the score needs (held, verified) per listing, adds the listings asking for no skill, computes the
+score in floating point and keeps the best page plus a margin. Only those rows are scored in Python, exactly
+(matching.match_score), from their listing views, which the page shows. A listing whose required skills the person
+holds none of is never a match (matching.is_shown), so it is not looked at.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Case, Count, F, FloatField, Max, Q, Value, When
-from django.db.models.functions import Cast, Greatest, Lower, Round, Trim
-from django.db.models.lookups import Exact, GreaterThanOrEqual
+from django.db import connection
 
 from azora.marketplace.config import marketplace_config
 from azora.marketplace.errors import ListingNotFound
@@ -36,11 +35,13 @@ from azora.marketplace.matching import (
     match,
     match_score,
     match_view,
+    place_key,
 )
 from azora.marketplace.models import Listing, ListingSkill, ListingStatus, Profile, UserSkill
 from azora.marketplace.public.views import ListingMatchView, ListingView, MatchView
 from azora.marketplace.selectors.listings import listing_views
 from azora.shared.compiled import CompiledQuery
+from azora.shared.prepared import prepared_cursor
 
 __all__ = [
     "candidate_of",
@@ -176,130 +177,116 @@ def matches_for_views(*, user_id: uuid.UUID, views: Iterable[ListingView]) -> di
 _WINDOW_MARGIN = 10
 _EPSILON = 1e-9
 
+# The ranking over the open-requirements read model (models.OpenRequirement), one statement whose text never
+# changes with the person: the skills they hold come as parameters (`{held}`: arrays unnested on PostgreSQL, a JSON
+# array on SQLite), so PostgreSQL runs it as a prepared statement. Each open listing asking for a skill held at
+# that level or higher is grouped with its facts (the covering index holds them all) and counted (held, verified);
+# the listings asking for no skill join them with a count of 0. The score is matching.match_score's in floating
+# point and `{bucket}` its half-up rounding (with room for float error); listings below the threshold sort last and
+# the exact score drops them, so the statement does not filter on it (that would compute the score twice).
+_RANKING_SQL = """
+SELECT r.listing_id, r.held, r.verified, r.required FROM (
+  SELECT f.listing_id, f.published_at, f.held, f.verified, f.required, (
+      p.w_skills * CASE WHEN f.required = 0 THEN 100.0
+          ELSE (100.0 * f.verified + p.unverified * (f.held - f.verified)) / f.required END
+    + p.w_experience * CASE WHEN f.experience_years <= p.years THEN 100.0
+          ELSE 100.0 * p.years / f.experience_years END
+    + p.w_location * CASE WHEN f.is_remote THEN 100.0 WHEN f.place <> '' AND f.place = p.place THEN 100.0
+          ELSE 50.0 END
+    + p.w_pay * CASE WHEN p.expected <= 0 OR f.currency <> p.currency OR f.monthly_pay >= p.expected THEN 100.0
+          ELSE 100.0 * f.monthly_pay / p.expected END
+  ) / 100.0 AS score
+  FROM (
+    SELECT e.listing_id, e.published_at, e.experience_years, e.is_remote, e.place, e.currency, e.monthly_pay,
+           COUNT(*) AS held, SUM(CASE WHEN h.verified THEN 1 ELSE 0 END) AS verified,
+           e.required_count AS required
+    FROM {held}
+    JOIN marketplace_openrequirement e ON e.skill_id = h.skill_id AND e.level <= h.level
+    WHERE (CAST(%(kind)s AS TEXT) = '' OR e.kind = %(kind)s)
+    GROUP BY e.listing_id, e.published_at, e.experience_years, e.is_remote, e.place, e.currency, e.monthly_pay,
+             e.required_count
+    UNION ALL
+    SELECT e.listing_id, e.published_at, e.experience_years, e.is_remote, e.place, e.currency, e.monthly_pay, 0, 0, 0
+    FROM marketplace_openrequirement e
+    WHERE e.skill_id IS NULL AND (CAST(%(kind)s AS TEXT) = '' OR e.kind = %(kind)s)
+  ) f
+  CROSS JOIN (
+    SELECT CAST(%(w_skills)s AS DOUBLE PRECISION) AS w_skills,
+           CAST(%(w_experience)s AS DOUBLE PRECISION) AS w_experience,
+           CAST(%(w_location)s AS DOUBLE PRECISION) AS w_location,
+           CAST(%(w_pay)s AS DOUBLE PRECISION) AS w_pay,
+           CAST(%(unverified)s AS DOUBLE PRECISION) AS unverified,
+           CAST(%(years)s AS DOUBLE PRECISION) AS years,
+           CAST(%(place)s AS TEXT) AS place,
+           CAST(%(expected)s AS DOUBLE PRECISION) AS expected,
+           CAST(%(currency)s AS TEXT) AS currency
+  ) p
+) r
+ORDER BY {bucket} DESC, r.published_at DESC, r.listing_id DESC
+LIMIT %(window)s
+"""
+_HELD_POSTGRESQL = (
+    "unnest(CAST(%(skills)s AS uuid[]), CAST(%(levels)s AS smallint[]), CAST(%(verified_skills)s AS boolean[]))"
+    " AS h(skill_id, level, verified)"
+)
+_HELD_SQLITE = (
+    "(SELECT json_extract(j.value, '$[0]') AS skill_id, json_extract(j.value, '$[1]') AS level,"
+    " json_extract(j.value, '$[2]') AS verified FROM json_each(%(held)s) AS j) AS h"
+)
+_RANKING = {
+    "postgresql": _RANKING_SQL.format(held=_HELD_POSTGRESQL, bucket=f"FLOOR(r.score + {0.5 + _EPSILON!r})"),
+    "sqlite": _RANKING_SQL.format(held=_HELD_SQLITE, bucket=f"CAST(r.score + {0.5 + _EPSILON!r} AS INTEGER)"),
+}
 
-def _float(value: float) -> Value:
-    return Value(float(value), output_field=FloatField())
 
-
-def _non_skill_sql(*, candidate: Candidate, rules: MatchRules, prefix: str) -> Any:
-    """weight*component summed for experience, location and pay, as an SQL expression over a listing's columns
-    (`prefix` reaches the listing from the queried table). The same rules as matching.match_score, in floats."""
-    _w_skills, w_experience, w_location, w_pay = rules.weights
-
-    def column(name: str) -> F:
-        return F(f"{prefix}{name}")
-
-    years = candidate.years_experience
-    experience = Case(
-        When(**{f"{prefix}experience_years__lte": years}, then=_float(100)),
-        default=_float(100 * years) / Cast(column("experience_years"), FloatField()),
-        output_field=FloatField(),
-    )
-    place, country = candidate.location.strip().casefold(), candidate.country.strip().casefold()
-    same_place = (
-        [
-            When(
-                Q(Exact(Lower(Trim(column("location"))), place)) & Q(Exact(Lower(Trim(column("country"))), country)),
-                then=_float(100),
-            )
-        ]
-        if place
-        else []
-    )
-    location = Case(
-        When(**{f"{prefix}is_remote": True}, then=_float(100)),
-        *same_place,
-        default=_float(50),
-        output_field=FloatField(),
-    )
-    expected = candidate.expected_pay_minor
-    if expected is None or expected <= 0:
-        pay: Any = _float(100)
+def _ranking_parameters(
+    *, candidate: Candidate, rules: MatchRules, kind: str | None, window: int, vendor: str
+) -> dict[str, Any]:
+    w_skills, w_experience, w_location, w_pay = rules.weights
+    held = candidate.skills
+    parameters: dict[str, Any] = {
+        "kind": kind or "",
+        "w_skills": float(w_skills),
+        "w_experience": float(w_experience),
+        "w_location": float(w_location),
+        "w_pay": float(w_pay),
+        "unverified": float(rules.unverified_skill_percent),
+        "years": float(candidate.years_experience),
+        "place": place_key(candidate.location, candidate.country),
+        "expected": float(candidate.expected_pay_minor or 0),
+        "currency": candidate.expected_pay_currency,
+        "window": window,
+    }
+    if vendor == "postgresql":
+        parameters["skills"] = [skill.skill_id for skill in held]
+        parameters["levels"] = [skill.level for skill in held]
+        parameters["verified_skills"] = [skill.is_verified for skill in held]
     else:
-        monthly = Cast(column("pay_max_minor"), FloatField()) * Case(
-            When(**{f"{prefix}pay_period": "hour"}, then=_float(160)),
-            When(**{f"{prefix}pay_period": "year"}, then=_float(1 / 12)),
-            default=_float(1),
-            output_field=FloatField(),
-        )
-        pay = Case(
-            When(~Q(**{f"{prefix}currency": candidate.expected_pay_currency}), then=_float(100)),
-            When(Q(GreaterThanOrEqual(monthly, _float(expected))), then=_float(100)),
-            default=monthly * _float(100 / expected),
-            output_field=FloatField(),
-        )
-    return _float(w_experience) * experience + _float(w_location) * location + _float(w_pay) * pay
+        parameters["held"] = json.dumps([[skill.skill_id.hex, skill.level, skill.is_verified] for skill in held])
+    return parameters
 
 
 def _ranked_ids(
-    *, candidate: Candidate, rules: MatchRules, kind: str | None, threshold: int, window: int
+    *, candidate: Candidate, rules: MatchRules, kind: str | None, window: int
 ) -> list[tuple[uuid.UUID, SkillFit]]:
-    """The best `window` open listings by the score computed in SQL (two queries): those asking for a skill the
-    person holds at that level or higher (aggregated over ListingSkill by listing), and those asking for none."""
-    w_skills = rules.weights[0]
-    floor = _float(threshold - 0.5 - 1e-6)  # what rounds (half up) to the threshold, with room for float error
-    ranked: list[tuple[float, Any, uuid.UUID, SkillFit]] = []
-
-    if candidate.skills:
-        held_at_level = Q()
-        for skill in candidate.skills:
-            held_at_level |= Q(skill_id=skill.skill_id, level__lte=skill.level)
-        verified_ids = [skill.skill_id for skill in candidate.skills if skill.is_verified]
-        held = (
-            ListingSkill.objects.filter(held_at_level, is_required=True, listing__status=ListingStatus.OPEN)
-            .filter(Q(listing__kind=kind) if kind else Q())
-            .order_by()
-            .values("listing_id")  # grouped by listing only
-            .annotate(
-                held=Count("id"),
-                # (an empty IN would make Django drop every row: no verified skill counts 0)
-                verified=Count("id", filter=Q(skill_id__in=verified_ids)) if verified_ids else Value(0),
-                # the denormalised count, never below what was found (a stale count must not divide by zero)
-                required=Greatest(Max("listing__required_skill_count"), Count("id")),
-                published=Max("listing__published_at"),
-                others=Max(_non_skill_sql(candidate=candidate, rules=rules, prefix="listing__")),
-            )
-            .annotate(
-                score=(
-                    _float(w_skills)
-                    * (
-                        _float(100) * Cast(F("verified"), FloatField())
-                        + _float(rules.unverified_skill_percent) * Cast(F("held") - F("verified"), FloatField())
-                    )
-                    / Cast(F("required"), FloatField())
-                    + F("others")
-                )
-                / _float(100)
-            )
-            .annotate(bucket=Round(F("score") + _float(_EPSILON)))
-            .filter(score__gte=floor)
-            .order_by("-bucket", "-published", "-listing_id")
-            .values_list("bucket", "published", "listing_id", "held", "verified", "required")[:window]
+    """The best `window` open listings by the score computed in SQL (one statement over the read model): those
+    asking for a skill the person holds at that level or higher, and those asking for none."""
+    vendor = connection.vendor
+    parameters = _ranking_parameters(candidate=candidate, rules=rules, kind=kind, window=window, vendor=vendor)
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(_RANKING[vendor], parameters)
+        rows = cursor.fetchall()
+    return [
+        (
+            listing_id if isinstance(listing_id, uuid.UUID) else uuid.UUID(listing_id),  # SQLite: 32 hex digits
+            SkillFit(required=int(required), held=int(held), verified=int(verified)),
         )
-        for bucket, published, listing_id, held_count, verified, required in held:
-            ranked.append(
-                (bucket, published, listing_id, SkillFit(required=required, held=held_count, verified=verified))
-            )
-
-    unskilled = (
-        Listing.objects.filter(status=ListingStatus.OPEN, required_skill_count=0)
-        .filter(Q(kind=kind) if kind else Q())
-        .annotate(
-            score=(_float(w_skills * 100) + _non_skill_sql(candidate=candidate, rules=rules, prefix="")) / _float(100)
-        )
-        .annotate(bucket=Round(F("score") + _float(_EPSILON)))
-        .filter(score__gte=floor)
-        .order_by("-bucket", "-published_at", "-id")
-        .values_list("bucket", "published_at", "id")[:window]
-    )
-    no_skill_fit = SkillFit(required=0, held=0, verified=0)
-    ranked.extend((bucket, published, listing_id, no_skill_fit) for bucket, published, listing_id in unskilled)
-    ranked.sort(key=lambda row: (row[0], row[1].timestamp() if row[1] else 0.0, row[2].int), reverse=True)
-    return [(listing_id, fit) for _bucket, _published, listing_id, fit in ranked[:window]]
+        for listing_id, held, verified, required in rows
+    ]
 
 
 def _ranked_cached(
-    *, user_id: uuid.UUID, candidate: Candidate, rules: MatchRules, kind: str | None, threshold: int, window: int
+    *, user_id: uuid.UUID, candidate: Candidate, rules: MatchRules, kind: str | None, window: int
 ) -> list[tuple[uuid.UUID, SkillFit]]:
     """`_ranked_ids` through the cache. The key holds everything the ranking reads: the person's facts and skills
     (a digest), the rules, and the listings' generation (bumped after every listing write), so an entry is never
@@ -307,12 +294,12 @@ def _ranked_cached(
     from azora.marketplace.selectors.search import SEARCH_GENERATION_KEY  # search imports this module
 
     generation = cache.get(SEARCH_GENERATION_KEY, 0)
-    digest = hashlib.sha256(repr((candidate, rules, threshold, kind, window)).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(repr((candidate, rules, kind, window)).encode()).hexdigest()[:32]
     key = f"marketplace:matches:{user_id}:{generation}:{digest}"
     cached = cache.get(key)
     if cached is not None:
         return [(uuid.UUID(listing_id), SkillFit(*fit)) for listing_id, fit in cached]
-    ranked = _ranked_ids(candidate=candidate, rules=rules, kind=kind, threshold=threshold, window=window)
+    ranked = _ranked_ids(candidate=candidate, rules=rules, kind=kind, window=window)
     cache.set(
         key,
         [(str(listing_id), (fit.required, fit.held, fit.verified)) for listing_id, fit in ranked],
@@ -328,34 +315,26 @@ def matches_for_user(
 
     The database ranks (the score in floating point, see `_ranked_ids`; cached per person until a listing or the
     person's facts change, unless `fresh`); the pure score then scores exactly the page plus a small margin, which
-    decides the order and the numbers shown. At most eight queries, whatever the sizes; four on a cache hit.
+    decides the order and the numbers shown. Six queries, whatever the sizes; five on a cache hit.
     """
     config = marketplace_config()
     rules = MatchRules(weights=config.weights, unverified_skill_percent=config.unverified_skill_percent)
     limit = max(1, min(limit, _MAX_LIMIT))
     candidate = candidate_of(user_id=user_id)
-    threshold, window = config.match_threshold, limit + _WINDOW_MARGIN
+    window = limit + _WINDOW_MARGIN
     if fresh:
-        ranked = _ranked_ids(candidate=candidate, rules=rules, kind=kind, threshold=threshold, window=window)
+        ranked = _ranked_ids(candidate=candidate, rules=rules, kind=kind, window=window)
     else:
-        ranked = _ranked_cached(
-            user_id=user_id, candidate=candidate, rules=rules, kind=kind, threshold=threshold, window=window
-        )
-    facts = {
-        row["id"]: row
-        for row in Listing.objects.filter(id__in=[listing_id for listing_id, _fit in ranked]).values(
-            "id", "published_at", *_OPENING_FIELDS
-        )
-    }
+        ranked = _ranked_cached(user_id=user_id, candidate=candidate, rules=rules, kind=kind, window=window)
+    views = listing_views(listing_ids=[listing_id for listing_id, _fit in ranked])
     scored = []
     for listing_id, fit in ranked:
-        row = facts[listing_id]
-        score = match_score(fit=fit, candidate=candidate, opening=_opening(row, ()), rules=rules)
+        view = views[listing_id]
+        score = match_score(fit=fit, candidate=candidate, opening=opening_from_view(view), rules=rules)
         if is_shown(score, threshold=config.match_threshold):
-            published = row["published_at"]
+            published = view.published_at
             scored.append((score, published.timestamp() if published else 0.0, listing_id))
     # Best first; ties: newest published first, then the larger id (UUIDv7: the later one), for a stable order.
     scored.sort(key=lambda entry: (entry[0].total, entry[1], entry[2].int), reverse=True)
     shown = scored[:limit]
-    views = listing_views(listing_ids=[listing_id for _score, _at, listing_id in shown])
     return [ListingMatchView(listing=views[listing_id], match=match_view(score)) for score, _at, listing_id in shown]

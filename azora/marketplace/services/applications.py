@@ -10,7 +10,6 @@ from datetime import date
 from typing import Final
 
 import structlog
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
@@ -52,7 +51,7 @@ from azora.marketplace.selectors.applications import (
     transitions_allowed,
 )
 from azora.marketplace.selectors.matching import candidate_of, match_rules, opening_of
-from azora.marketplace.selectors.search import SEARCH_GENERATION_KEY
+from azora.marketplace.services.match_index import listings_written
 from azora.shared.events import publish
 
 __all__ = ["application_create", "application_transition", "message_send"]
@@ -164,13 +163,6 @@ def application_create(
     return application_get(viewer_id=applicant_id, application_id=application.id)
 
 
-def _bump_listings_generation() -> None:
-    try:
-        cache.incr(SEARCH_GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted)
-        cache.set(SEARCH_GENERATION_KEY, 1, timeout=None)
-
-
 def _contract_for(application_id: uuid.UUID) -> uuid.UUID:
     # Imported here: the contracts area is another owner's module, loaded when a gig proposal is accepted.
     from azora.marketplace.public.contracts import contract_create_for_application
@@ -228,7 +220,7 @@ def application_transition(
         if to_status == ApplicationStatus.ACCEPTED and listing.kind == ListingKind.GIG:
             _contract_for(application.id)
             Listing.objects.filter(id=listing.id).update(status=ListingStatus.FILLED, updated_at=now)
-            transaction.on_commit(_bump_listings_generation)  # cached searches and matches must drop the gig
+            listings_written([listing.id])  # the gig leaves matches and cached searches
             publish(
                 ListingStatusChanged(
                     listing_id=listing.id, from_status=ListingStatus.OPEN, to_status=ListingStatus.FILLED

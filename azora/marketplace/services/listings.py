@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import nh3
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from markdown_it import MarkdownIt
@@ -31,6 +30,7 @@ from azora.marketplace.public.views import ListingSkillInput, MilestoneInput
 from azora.marketplace.selectors import skills as skill_selectors
 from azora.marketplace.selectors.listings import MANAGING_ROLES, may_manage_listing
 from azora.marketplace.selectors.search import SEARCH_GENERATION_KEY
+from azora.marketplace.services.match_index import listings_written
 from azora.shared.errors import NotFound, PermissionDenied
 from azora.shared.events import publish
 from azora.shared.money import CURRENCY_EXPONENTS
@@ -96,17 +96,6 @@ def description_render(source: str) -> str:
 
 def _invalid(field: str, message: str) -> ListingInvalid:
     return ListingInvalid(message, extra={"errors": [{"field": field, "message": message}]})
-
-
-def _bump_search_generation() -> None:
-    # Bumped on every listing write, so cached facet counts (selectors.search) never outlive a write.
-    def bump() -> None:
-        try:
-            cache.incr(SEARCH_GENERATION_KEY)
-        except ValueError:  # not set yet (or evicted)
-            cache.set(SEARCH_GENERATION_KEY, 1, timeout=None)
-
-    transaction.on_commit(bump)
 
 
 def _is_int(value: Any) -> bool:
@@ -344,9 +333,9 @@ def listing_create(
     with transaction.atomic():
         listing.save()
         _write_children(listing, skills=cleaned_skills, milestones=cleaned_milestones if kind == "gig" else [])
+        listings_written([listing.id])
         if publish_now:
             publish(ListingPublished(listing_id=listing.id, poster_id=poster_id, kind=kind))
-        _bump_search_generation()
     return listing
 
 
@@ -418,12 +407,12 @@ def listing_update(*, actor_id: uuid.UUID, listing_id: uuid.UUID, changes: Mappi
             listing.published_at = now
         listing.save()
         _write_children(listing, skills=new_skills, milestones=new_milestones)
+        listings_written([listing.id])
         if to_status != from_status:
             if from_status == ListingStatus.DRAFT and to_status == ListingStatus.OPEN:
                 publish(ListingPublished(listing_id=listing.id, poster_id=listing.poster_id, kind=kind))
             else:
                 publish(ListingStatusChanged(listing_id=listing.id, from_status=from_status, to_status=to_status))
-        _bump_search_generation()
     return listing
 
 
@@ -453,9 +442,9 @@ def listings_expire(*, now: dt.datetime | None = None, batch: int = 500) -> int:
             from_status = listing.status
             listing.status = ListingStatus.EXPIRED
             listing.save(update_fields=["status", "updated_at"])
+            listings_written([listing.id])
             publish(
                 ListingStatusChanged(listing_id=listing.id, from_status=from_status, to_status=ListingStatus.EXPIRED)
             )
-            _bump_search_generation()
             expired += 1
     return expired

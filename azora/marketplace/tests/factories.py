@@ -22,6 +22,7 @@ from azora.marketplace.models import (
     Skill,
     UserSkill,
 )
+from azora.marketplace.services.match_index import listings_written
 
 
 class SkillFactory(DjangoModelFactory[Skill]):  # type: ignore[misc]  # factory_boy is typed as Any (pyproject)
@@ -62,6 +63,7 @@ class ListingFactory(DjangoModelFactory[Listing]):  # type: ignore[misc]  # fact
 
     class Meta:
         model = Listing
+        skip_postgeneration_save = True  # the hook below writes rows of its own
 
     kind = ListingKind.JOB
     job_type = "full_time"
@@ -80,15 +82,28 @@ class ListingFactory(DjangoModelFactory[Listing]):  # type: ignore[misc]  # fact
     status = ListingStatus.OPEN
     published_at = factory.LazyFunction(timezone.now)
 
+    @factory.post_generation  # type: ignore[untyped-decorator]  # factory_boy is typed as Any
+    def open_requirements(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:  # as the listing services do on every write (what "my matches" ranks from)
+            listings_written([self.id])
+
 
 class ListingSkillFactory(DjangoModelFactory[ListingSkill]):  # type: ignore[misc]  # factory_boy is typed as Any (pyproject)
     class Meta:
         model = ListingSkill
+        skip_postgeneration_save = True
 
     listing = factory.SubFactory(ListingFactory)
     skill = factory.SubFactory(SkillFactory)
     level = 2
     is_required = True
+
+    @factory.post_generation  # type: ignore[untyped-decorator]  # factory_boy is typed as Any
+    def counted(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:  # the listing's denormalised count and its open requirements, as the listing services keep them
+            required = ListingSkill.objects.filter(listing_id=self.listing_id, is_required=True).count()
+            Listing.objects.filter(id=self.listing_id).update(required_skill_count=required)
+            listings_written([self.listing_id])
 
 
 class GigFactory(ListingFactory):
@@ -122,17 +137,3 @@ class ApplicationFactory(DjangoModelFactory[Application]):  # type: ignore[misc]
     cover_letter = "I have built three Django services and would like to build yours."
     expected_pay_minor = 2_500_000
     currency = factory.LazyAttribute(lambda application: application.listing.currency)
-
-
-class CountedListingSkillFactory(ListingSkillFactory):
-    """A listing skill that also keeps the listing's denormalised `required_skill_count`, as the listing services do
-    (what "my matches" reads to rank in SQL)."""
-
-    class Meta:
-        skip_postgeneration_save = True
-
-    @factory.post_generation  # type: ignore[untyped-decorator]  # factory_boy is typed as Any
-    def counted(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if create:
-            required = ListingSkill.objects.filter(listing_id=self.listing_id, is_required=True).count()
-            Listing.objects.filter(id=self.listing_id).update(required_skill_count=required)

@@ -12,9 +12,9 @@ from azora.marketplace.public import listing_search, matches_for_user
 from azora.marketplace.schemas.applications import ListingMatchOut, MatchListOut, match_list_json
 from azora.marketplace.schemas.listings import ListingOut, ListingPageOut, listing_json, listing_page_json
 from azora.marketplace.tests.factories import (
-    CountedListingSkillFactory,
     GigFactory,
     ListingFactory,
+    ListingSkillFactory,
     ProfileFactory,
     SkillFactory,
     UserSkillFactory,
@@ -32,10 +32,10 @@ def _market() -> Any:
     UserSkillFactory(user=person, skill=python, level=3, is_verified=True)
     UserSkillFactory(user=person, skill=sql, level=1)
     job = ListingFactory(title="Python developer", experience_years=4)
-    CountedListingSkillFactory(listing=job, skill=python, level=2)
-    CountedListingSkillFactory(listing=job, skill=sql, level=2, is_required=False)
+    ListingSkillFactory(listing=job, skill=python, level=2)
+    ListingSkillFactory(listing=job, skill=sql, level=2, is_required=False)
     gig = GigFactory(title="Python scripts for a shop")
-    CountedListingSkillFactory(listing=gig, skill=python, level=1)
+    ListingSkillFactory(listing=gig, skill=python, level=1)
     ListingFactory(title="Python teacher", location="Nairobi", country="KE", currency="KES")
     return person
 

@@ -9,9 +9,9 @@ from azora.accounts.tests.factories import UserFactory
 from azora.agents.tests.tools.conftest import agent
 from azora.agents.tools import gather
 from azora.marketplace.tests.factories import (
-    CountedListingSkillFactory,
     GigFactory,
     ListingFactory,
+    ListingSkillFactory,
     ProfileFactory,
     SkillFactory,
     UserSkillFactory,
@@ -28,11 +28,11 @@ def test_job_matches_lists_the_learners_matches_with_reasons() -> None:
     ProfileFactory(user=learner)
     UserSkillFactory(user=learner, skill=python, level=3, is_verified=True)
     job = ListingFactory(title="Junior Django developer", poster_name="Ubuntu Labs")
-    CountedListingSkillFactory(listing=job, skill=python, level=2)
+    ListingSkillFactory(listing=job, skill=python, level=2)
     gig = GigFactory(title="Landing page", poster_name="Thandi")
-    CountedListingSkillFactory(listing=gig, skill=python, level=1)
+    ListingSkillFactory(listing=gig, skill=python, level=1)
     nursing = ListingFactory(title="Nurse", location="Nairobi", country="KE", experience_years=9)
-    CountedListingSkillFactory(listing=nursing, skill=SkillFactory(name="Nursing"), level=2)  # no skill in common
+    ListingSkillFactory(listing=nursing, skill=SkillFactory(name="Nursing"), level=2)  # no skill in common
 
     (result,) = gather(agent=NALEDI, user_id=learner.id, text="Which jobs match my skills?").results
 
@@ -54,7 +54,7 @@ def test_job_matches_lists_the_learners_matches_with_reasons() -> None:
 
 
 def test_without_matches_naledi_is_told_to_invent_nothing() -> None:
-    CountedListingSkillFactory(listing=ListingFactory(), skill=SkillFactory(name="Python"))  # a skill the learner lacks
+    ListingSkillFactory(listing=ListingFactory(), skill=SkillFactory(name="Python"))  # a skill the learner lacks
     context = gather(agent=NALEDI, user_id=UserFactory().id, text="Any jobs for me?")
     (result,) = context.results
     assert (result.ok, result.error, result.data) == (True, "", {"matches": []})

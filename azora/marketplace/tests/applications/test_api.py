@@ -15,9 +15,9 @@ from azora.marketplace.models import Listing, ListingStatus
 from azora.marketplace.tests.applications.conftest import market_snapshot
 from azora.marketplace.tests.factories import (
     ApplicationFactory,
-    CountedListingSkillFactory,
     GigFactory,
     ListingFactory,
+    ListingSkillFactory,
     ProfileFactory,
     SkillFactory,
     UserSkillFactory,
@@ -159,9 +159,9 @@ def test_my_matches_with_reasons_and_a_query_budget(django_assert_max_num_querie
     ProfileFactory(user=person)
     UserSkillFactory(user=person, skill=python, level=2, is_verified=True)
     job = ListingFactory()
-    CountedListingSkillFactory(listing=job, skill=python, level=2)
+    ListingSkillFactory(listing=job, skill=python, level=2)
     gig = GigFactory()
-    CountedListingSkillFactory(listing=gig, skill=python, level=1)
+    ListingSkillFactory(listing=gig, skill=python, level=1)
     client = session_client(person)
 
     with django_assert_max_num_queries(16):
