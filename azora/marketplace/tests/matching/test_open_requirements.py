@@ -5,9 +5,11 @@ a rebuild repairs a damaged one."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from azora.accounts.tests.factories import UserFactory
@@ -190,3 +192,16 @@ def test_a_rebuild_repairs_missing_stale_and_foreign_rows(skills: None) -> None:
     assert match_index_rebuild(batch=1) == len(want) - 2
 
     assert actual() == expected() == {row for row in want if row[0] != closed.id}
+
+
+def test_the_rebuild_command_reports_the_rows(skills: None) -> None:
+    poster = UserFactory()
+    job(poster.id)
+    job(poster.id, title="Second analyst", skills=[])
+    OpenRequirement.objects.all().delete()
+    out = io.StringIO()
+
+    call_command("rebuild_match_index", "--batch", "1", stdout=out)
+
+    assert out.getvalue() == "Open requirements: 3 rows\n"
+    assert actual() == expected()
