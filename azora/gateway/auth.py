@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from typing import Any
 
@@ -20,8 +21,20 @@ API_KEY_HEADER = "X-API-Key"
 BEARER_SCHEME = "bearer"
 
 
+# Access tokens this process has verified: the token -> (its user id, when it expires). A JWT's signature check
+# (RS256) is a pure function of the token and the signing key, which comes from the environment (a new key means a
+# restart, and so an empty cache); a client sends the same token on every request for its lifetime (5 minutes in
+# production), so each is verified once per process. Bounded: emptied when full.
+_VERIFIED: dict[str, tuple[uuid.UUID, float]] = {}
+_VERIFIED_MAX = 4096
+
+
 def jwt_user_id(token: str) -> uuid.UUID | None:
     """The user id (`sub`) of a valid, unexpired allauth access token; stateless, so no database query."""
+    known = _VERIFIED.get(token)
+    if known is not None:
+        user_id, expires_at = known
+        return user_id if time.time() < expires_at else None
     from allauth.headless.tokens.strategies.jwt.internal import validate_access_token
 
     validated = validate_access_token(token)
@@ -29,9 +42,14 @@ def jwt_user_id(token: str) -> uuid.UUID | None:
         return None
     _lazy_user, payload = validated
     try:
-        return uuid.UUID(str(payload["sub"]))
-    except (KeyError, ValueError):
+        user_id = uuid.UUID(str(payload["sub"]))
+        expires_at = float(payload["exp"])
+    except (KeyError, TypeError, ValueError):
         return None
+    if len(_VERIFIED) >= _VERIFIED_MAX:
+        _VERIFIED.clear()
+    _VERIFIED[token] = (user_id, expires_at)
+    return user_id
 
 
 def bearer_token(request: HttpRequest) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from azora.accounts.models import ApiKey, User
 from azora.accounts.tests.factories import ApiKeyFactory, UserFactory
+from azora.gateway import auth
 from azora.gateway.auth import BearerAuth
 from azora.gateway.tests.conftest import access_token_for
 
@@ -199,3 +201,33 @@ def test_openapi_declares_the_three_credentials() -> None:
         {"ApiKeyHeaderAuth": []},
         {"SessionAuth": []},
     ]
+
+
+def test_a_jwt_is_verified_once_per_process_and_refused_once_expired(user: User, monkeypatch: Any) -> None:
+    from allauth.headless.tokens.strategies.jwt import internal
+
+    token, payload = create_token("access", sub=str(user.id), sid="c2lk", expires_in=300)
+    calls: list[str] = []
+    original = internal.validate_access_token
+
+    def counted(token: str) -> Any:
+        calls.append(token)
+        return original(token)
+
+    monkeypatch.setattr(internal, "validate_access_token", counted)
+    monkeypatch.setattr(auth, "_VERIFIED", {})
+
+    assert [auth.jwt_user_id(token), auth.jwt_user_id(token)] == [user.id, user.id]
+    assert calls == [token]
+    monkeypatch.setattr(time, "time", lambda: payload["exp"] + 0.5)  # its own expiry has passed
+    assert auth.jwt_user_id(token) is None
+    assert calls == [token]
+
+
+def test_the_verified_tokens_are_bounded(user: User, monkeypatch: Any) -> None:
+    monkeypatch.setattr(auth, "_VERIFIED", {})
+    monkeypatch.setattr(auth, "_VERIFIED_MAX", 2)
+    tokens = [create_token("access", sub=str(user.id), sid="c2lk", expires_in=300 + n)[0] for n in range(3)]
+
+    assert [auth.jwt_user_id(token) for token in tokens] == [user.id] * 3
+    assert list(auth._VERIFIED) == [tokens[2]]  # emptied when full, then the newest kept
