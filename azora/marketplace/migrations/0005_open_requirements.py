@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                 ("place", models.TextField(blank=True)),
                 ("currency", models.CharField(max_length=8)),
                 ("monthly_pay", models.FloatField()),
-                ("published_at", models.DateTimeField()),
+                ("published_at", models.DateTimeField(null=True)),
                 (
                     "listing",
                     models.ForeignKey(

@@ -172,7 +172,7 @@ class OpenRequirement(models.Model):
     place = models.TextField(blank=True)  # matching.place_key of the listing's location and country
     currency = models.CharField(max_length=8)
     monthly_pay = models.FloatField()  # the most it pays per month (matching.monthly_pay)
-    published_at = models.DateTimeField()
+    published_at = models.DateTimeField(null=True)  # as the listing's (set when it opens)
 
     def __str__(self) -> str:
         return f"{self.listing_id}: {self.skill_id} ({self.level})"
