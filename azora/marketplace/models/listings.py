@@ -159,7 +159,7 @@ class OpenRequirement(models.Model):
     Derived from Listing and ListingSkill by `services.match_index` in the transaction of every listing write, and
     written nowhere else. Ranking reads only this table's index on (skill, level), on PostgreSQL a covering one
     (migration 0005, raw SQL as 0004's: SQLite has no INCLUDE): no join with the wide listing rows and no rows of
-    listings that are not open (docs/marketplace.md, "Matching at scale").
+    listings that are not open (docs/marketplace.md, "Matching"; ADR 0026).
     """
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="+")

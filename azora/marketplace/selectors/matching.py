@@ -243,7 +243,6 @@ def _ranking_parameters(
     *, candidate: Candidate, rules: MatchRules, kind: str | None, window: int, vendor: str
 ) -> dict[str, Any]:
     w_skills, w_experience, w_location, w_pay = rules.weights
-    held = candidate.skills
     parameters: dict[str, Any] = {
         "kind": kind or "",
         "w_skills": float(w_skills),
@@ -258,11 +257,12 @@ def _ranking_parameters(
         "window": window,
     }
     if vendor == "postgresql":
-        parameters["skills"] = [skill.skill_id for skill in held]
-        parameters["levels"] = [skill.level for skill in held]
-        parameters["verified_skills"] = [skill.is_verified for skill in held]
+        parameters["skills"] = [skill.skill_id for skill in candidate.skills]
+        parameters["levels"] = [skill.level for skill in candidate.skills]
+        parameters["verified_skills"] = [skill.is_verified for skill in candidate.skills]
     else:
-        parameters["held"] = json.dumps([[skill.skill_id.hex, skill.level, skill.is_verified] for skill in held])
+        held = [[skill.skill_id.hex, skill.level, skill.is_verified] for skill in candidate.skills]
+        parameters["held"] = json.dumps(held)
     return parameters
 
 

@@ -63,7 +63,8 @@ LOCATION_FACET_SIZE = 10
 SKILL_FACET_SIZE = 15
 FACET_CACHE_SECONDS = 60
 RANK_WINDOW = 1000
-SEARCH_GENERATION_KEY = "marketplace:search:generation"  # bumped by services.listings on every write
+# Bumped after every listing write (services.match_index.listings_written).
+SEARCH_GENERATION_KEY = "marketplace:search:generation"
 # Bands of the top of a listing's pay (pay_max, minor units): the value is "low-high" ("5000000-" has no top).
 PAY_BANDS: tuple[tuple[int, int | None], ...] = (
     (0, 1_000_000),

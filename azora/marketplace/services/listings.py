@@ -29,7 +29,6 @@ from azora.marketplace.models import (
 from azora.marketplace.public.views import ListingSkillInput, MilestoneInput
 from azora.marketplace.selectors import skills as skill_selectors
 from azora.marketplace.selectors.listings import MANAGING_ROLES, may_manage_listing
-from azora.marketplace.selectors.search import SEARCH_GENERATION_KEY
 from azora.marketplace.services.match_index import listings_written
 from azora.shared.errors import NotFound, PermissionDenied
 from azora.shared.events import publish
@@ -37,7 +36,6 @@ from azora.shared.money import CURRENCY_EXPONENTS
 
 __all__ = [
     "ALLOWED_STATUS_CHANGES",
-    "SEARCH_GENERATION_KEY",
     "description_render",
     "listing_create",
     "listing_update",
