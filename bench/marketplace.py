@@ -358,9 +358,9 @@ def task_seed(args: argparse.Namespace, payload: dict[str, Any]) -> dict[str, An
     else:
         match_index_rebuild()
     with connection.cursor() as cursor:
-        # As autovacuum leaves a settled table: statistics, and the visibility map that lets the covering index
-        # (migration 0004) answer matching's join without reading the wide rows (a plain ANALYZE left the planner
-        # a sequential scan of every listing: 36 of a first visit's 58 ms of SQL).
+        # As autovacuum leaves a settled table: statistics, and the visibility map that lets the covering indexes
+        # answer without reading the rows (migration 0004's for search's facets, 0005's for the matches ranking; a
+        # plain ANALYZE once left the planner a sequential scan of every listing: 36 of a first visit's 58 ms).
         cursor.execute("VACUUM ANALYZE")
     counts = {
         model._meta.db_table: model.objects.count()
