@@ -181,14 +181,20 @@ def own_profile(*, user_id: uuid.UUID) -> OwnProfile:
     return OwnProfile(profile=_profile_of(rows), date_of_birth=rows[0][len(_PROFILE_COLUMNS)])
 
 
+# Every governed AI chat asks (the constitution's profile): compiled once per thread.
+_BIRTH = CompiledQuery(
+    "birth date of a user", lambda *, user: User.objects.filter(id=user).values("date_of_birth", "time_zone")[:1]
+)
+
+
 def user_is_minor(*, user_id: uuid.UUID | None, today: date | None = None) -> bool:
     """Under 18 on `today` (default: today in the user's time zone); False when the user or the date is unknown."""
     if user_id is None:
         return False
-    row = User.objects.filter(id=user_id).values_list("date_of_birth", "time_zone").first()
-    if row is None:
+    rows = _BIRTH.run(user=user_id)
+    if not rows:
         return False
-    date_of_birth, time_zone = row
+    date_of_birth, time_zone = rows[0]["date_of_birth"], rows[0]["time_zone"]
     if date_of_birth is None:
         return False
     if today is None:

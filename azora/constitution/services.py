@@ -30,6 +30,7 @@ from azora.constitution.public import ConstitutionView, FindingView, ValidationR
 from azora.constitution.rails.engine import Evaluation, evaluate
 from azora.shared.after_response import after_response
 from azora.shared.observability.logging import get_logger
+from azora.shared.prepared import PreparedInsert
 
 logger = get_logger("azora.constitution")
 
@@ -141,6 +142,9 @@ def _keeps_texts(decision: Decision) -> bool:
     return False
 
 
+_INSERT_DECISION = PreparedInsert(DecisionRecord)
+
+
 def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
     """Writes the decision (unsealed: one statement, the chain head not touched) and counts it; the record is sealed
     into the chain once the response has been sent (at once outside a request), by whichever writer gets the head,
@@ -149,7 +153,9 @@ def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
     if entry.surface not in SURFACES:
         raise ValueError(f"unknown surface {entry.surface!r}")
     keep = _keeps_texts(decision)
-    record = DecisionRecord(
+    # One prepared INSERT, not the ORM's save: two of these per chat (docs/decisions/0024).
+    record_id: uuid.UUID = _INSERT_DECISION.insert(
+        connection,
         created_at=timezone.now(),
         user_id=entry.user_id,
         organisation_id=entry.organisation_id,
@@ -175,7 +181,6 @@ def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
             else entry.constitution_number
         ),
     )
-    record.save(force_insert=True)
     after_response(decisions_seal_pending, at_most_every=settings.AZORA_CONSTITUTION_SEAL_INTERVAL_MS / 1000)
     _count(decision, entry.surface, entry.latency_us)
     if decision.would_block and not decision.blocked:
@@ -183,11 +188,11 @@ def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
         # would have been blocked.
         logger.warning(
             "constitution.not_enforced",
-            decision_id=str(record.id),
+            decision_id=str(record_id),
             profile=decision.profile.value,
             violations=list(decision.violations),
         )
-    return record.id
+    return record_id
 
 
 def _locked_head(*, wait: bool) -> AuditChainHead | None:

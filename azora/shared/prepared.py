@@ -1,4 +1,5 @@
-"""Prepared statements for a hot path's constant SQL on PostgreSQL (docs/decisions/0024-prepared-hot-statements.md).
+"""Prepared statements for a hot path's constant SQL on PostgreSQL (docs/decisions/0024-prepared-hot-statements.md),
+and `PreparedInsert`, an append-only model's row written through one.
 
 Django sends every statement with client-side binding: PostgreSQL parses, analyses and plans it on every call. For
 a large statement on a hot path (the ledger's one-statement transfer) that is most of the server's work, so
@@ -18,7 +19,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
+
+__all__ = ["PreparedInsert", "prepared_cursor"]
 
 
 @contextmanager
@@ -54,3 +59,60 @@ def _server_binding_cursor(connection: BaseDatabaseWrapper) -> Any:
         if connection.queries_logged:
             return connection.make_debug_cursor(cursor)
         return connection.make_cursor(cursor)
+
+
+class PreparedInsert:
+    """One model's `INSERT` of every concrete column: its text built once, sent through `prepared_cursor`.
+
+    For append-only rows written on a hot path (the constitution's decision records, AI usage records), where
+    `Model.objects.create` spent about half of its CPU building the instance and compiling the same INSERT again
+    (ADR 0024, "PreparedInsert"). Each value is prepared by its field's own `get_db_prep_save`, as the ORM does; a
+    column not given gets its field's default, or now for an `auto_now`/`auto_now_add` date-time. No instance is
+    made and no signal is sent, so it is only for models without save logic or signal receivers.
+    """
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self._model = model
+        self._fields: tuple[models.Field[Any, Any], ...] = tuple(model._meta.concrete_fields)
+        self._names = frozenset(field.attname for field in self._fields)
+        self._pk_index = self._fields.index(model._meta.pk)
+        for field in self._fields:
+            if _auto_now(field) and not isinstance(field, models.DateTimeField):
+                raise TypeError(f"{model.__name__}.{field.name}: only a DateTimeField may be auto_now here")
+        # One text per backend (the quoting); building it twice in two threads at once is harmless.
+        self._sql: dict[str, str] = {}
+
+    def insert(self, connection: BaseDatabaseWrapper, **values: Any) -> Any:
+        """Writes one row; returns its primary key (the given one or the field's default)."""
+        unknown = values.keys() - self._names
+        if unknown:
+            raise TypeError(f"{self._model.__name__} has no column {', '.join(sorted(unknown))}")
+        row = [self._value(field, values) for field in self._fields]
+        with prepared_cursor(connection) as cursor:
+            cursor.execute(
+                self._statement(connection),
+                [field.get_db_prep_save(value, connection) for field, value in zip(self._fields, row, strict=True)],
+            )
+        return row[self._pk_index]
+
+    @staticmethod
+    def _value(field: models.Field[Any, Any], values: dict[str, Any]) -> Any:
+        if field.attname in values:
+            return values[field.attname]
+        if _auto_now(field):
+            return timezone.now()
+        return field.get_default()
+
+    def _statement(self, connection: BaseDatabaseWrapper) -> str:
+        sql = self._sql.get(connection.vendor)
+        if sql is None:
+            quote = connection.ops.quote_name
+            columns = ", ".join(quote(str(field.column)) for field in self._fields)
+            placeholders = ", ".join(["%s"] * len(self._fields))
+            table = quote(str(self._model._meta.db_table))
+            sql = self._sql[connection.vendor] = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 -- names from the model, values are parameters
+        return sql
+
+
+def _auto_now(field: models.Field[Any, Any]) -> bool:
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))

@@ -14,7 +14,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 
 import structlog
-from django.db import transaction
+from django.db import connection, transaction
 
 from azora.ai_routing import adapters, resilience
 from azora.ai_routing.adapters import ChatProvider, ProviderError, ProviderRequest, StreamDelta, StreamEnd
@@ -62,10 +62,12 @@ from azora.ai_routing.services.budgets import (
     budget_settle,
 )
 from azora.ai_routing.strategies import Candidate, RequestFacts, estimated_cost, route
+from azora.shared.prepared import PreparedInsert
 
 logger = structlog.get_logger(__name__)
 sleep = time.sleep  # tests replace it (no real waiting between retries)
 _rng = random.Random()  # noqa: S311 -- spreads load across providers; not security
+_INSERT_USAGE = PreparedInsert(Usage)
 
 
 @dataclass
@@ -381,14 +383,17 @@ class _Chat:
         attempted = attempted or _Attempted()
         decision = self.decision
         config = attempted.config
-        row = Usage.objects.create(
+        provider = config.name if config else ""
+        # One prepared INSERT, not the ORM's create: every chat writes one (docs/decisions/0024).
+        usage_id: uuid.UUID = _INSERT_USAGE.insert(
+            connection,
             user_id=self.options.user_id,
             organisation_id=self.options.organisation_id,
             api_key_id=self.options.api_key_id,
             plan=self.options.plan,
             purpose=self.options.purpose[:32],
             request_id=self.request_id[:64],
-            provider=config.name if config else "",
+            provider=provider,
             model=(attempted.model or config.model) if config else "",
             tokens_in=attempted.tokens_in,
             tokens_out=attempted.tokens_out,
@@ -418,8 +423,8 @@ class _Chat:
             input_action=self.input_action or "",
             output_action=output_action or "",
         )
-        AI_REQUESTS.labels(provider=row.provider or "none", outcome=outcome).inc()
-        return row.id
+        AI_REQUESTS.labels(provider=provider or "none", outcome=outcome).inc()
+        return usage_id
 
     def _result(
         self,
