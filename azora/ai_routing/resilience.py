@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import redis
 import structlog
@@ -69,26 +69,41 @@ def breaker_status(name: str) -> BreakerStatus:
     )
 
 
+class Gate(NamedTuple):
+    """A breaker's answer for one call: may it go, why not, and whether the breaker was closed with no failure
+    counted (then a success has nothing to reset: `breaker_success(..., clean=True)` writes and reads nothing)."""
+
+    allowed: bool
+    reason: str
+    clean: bool
+
+
 @degrade_to({})
-def breakers_allow(names: Sequence[str], *, open_seconds: int) -> dict[str, tuple[bool, str]]:
+def breakers_allow(names: Sequence[str], *, open_seconds: int) -> dict[str, Gate]:
     """Whether a call may go to each of `names`, read in one round trip; an open breaker whose pause is over becomes
     half-open (trial calls). A name missing from the answer (the shared cache is down) may be called."""
     stored = cache.get_many([_PREFIX + name for name in names])
-    answers: dict[str, tuple[bool, str]] = {}
+    answers: dict[str, Gate] = {}
     for name in names:
         record = _record(stored.get(_PREFIX + name))
         if record["state"] == "open":
             if clock() - (record["opened_at"] or 0.0) < open_seconds:
-                answers[name] = (False, "circuit open")
+                answers[name] = Gate(allowed=False, reason="circuit open", clean=False)
                 continue
             record.update(state="half_open", successes=0)
             _write(name, record)
-        answers[name] = (True, "")
+        clean = record["state"] == "closed" and not record["failures"]
+        answers[name] = Gate(allowed=True, reason="", clean=clean)
     return answers
 
 
 @degrade_to(None)
-def breaker_success(name: str, *, successes_to_close: int) -> None:
+def breaker_success(name: str, *, successes_to_close: int, clean: bool = False) -> None:
+    """Count a successful call. `clean`: the call's own `breakers_allow` found the breaker closed with no failure,
+    so there is nothing to reset and nothing is read (one Redis round trip a chat fewer). A failure another call
+    counted meanwhile then stands until the next success that reads it: "consecutive" is by when calls started."""
+    if clean:
+        return
     record = _read(name)
     if record["state"] == "half_open":
         record["successes"] += 1

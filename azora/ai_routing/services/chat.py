@@ -68,6 +68,9 @@ logger = structlog.get_logger(__name__)
 sleep = time.sleep  # tests replace it (no real waiting between retries)
 _rng = random.Random()  # noqa: S311 -- spreads load across providers; not security
 _INSERT_USAGE = PreparedInsert(Usage)
+# A provider the breakers' read did not answer for (the shared cache is down) may be called, and its success is
+# recorded in full.
+_UNKNOWN_GATE = resilience.Gate(allowed=True, reason="", clean=False)
 
 
 @dataclass
@@ -104,6 +107,7 @@ class _Chat:
         self.personal_data = False
         self.decision: RoutingDecision | None = None
         self.configs: dict[str, ProviderConfig] = {}
+        self.gates: dict[str, resilience.Gate] = {}
         self.reservation: Reservation = EMPTY_RESERVATION
 
     # --- before the model --------------------------------------------------------------------------------------
@@ -129,8 +133,8 @@ class _Chat:
             messages=self.messages,
         )
         callable_names = [config.name for config in configs if adapters.secret_is_set(config)]
-        allowed = resilience.breakers_allow(callable_names, open_seconds=self.settings.breaker_open_seconds)
-        candidates = [self._candidate(config, allowed.get(config.name, (True, ""))) for config in configs]
+        self.gates = resilience.breakers_allow(callable_names, open_seconds=self.settings.breaker_open_seconds)
+        candidates = [self._candidate(config, self.gates.get(config.name, _UNKNOWN_GATE)) for config in configs]
         strategy = "fallback" if self.options.provider else (self.options.strategy or self.settings.strategy)
         self.decision = route(strategy, candidates, facts, rng=_rng)
         if not self.decision.order:
@@ -145,15 +149,14 @@ class _Chat:
         self._reserve(facts)
         return None
 
-    def _candidate(self, config: ProviderConfig, breaker: tuple[bool, str]) -> Candidate:
+    def _candidate(self, config: ProviderConfig, gate: resilience.Gate) -> Candidate:
         if not adapters.secret_is_set(config):
             reason = f"secret {config.secret_env_var} not set"
             return Candidate(config=config, available=False, unavailable_reason=reason)
-        allowed, reason = breaker
         return Candidate(
             config=config,
-            available=allowed,
-            unavailable_reason=reason,
+            available=gate.allowed,
+            unavailable_reason=gate.reason,
             latency_ms=resilience.latency_average(config.name),
         )
 
@@ -280,7 +283,8 @@ class _Chat:
         logger.warning("ai_provider_attempt_failed", provider=config.name, kind=error.kind, status=error.status)
 
     def _succeeded(self, config: ProviderConfig, started: float) -> None:
-        resilience.breaker_success(config.name, successes_to_close=self.settings.breaker_successes)
+        clean = self.gates.get(config.name, _UNKNOWN_GATE).clean
+        resilience.breaker_success(config.name, successes_to_close=self.settings.breaker_successes, clean=clean)
         resilience.latency_observe(config.name, (time.perf_counter() - started) * 1000)
 
     def call_whole(self) -> _Attempted:

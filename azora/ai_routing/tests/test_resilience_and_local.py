@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import override_settings
@@ -43,11 +43,11 @@ def test_the_breaker_opens_after_five_failures_half_opens_after_60_s_and_closes_
     for _ in range(4):
         assert resilience.breaker_failure("p", failures_to_open=5) == "closed"
     assert resilience.breaker_failure("p", failures_to_open=5) == "open"
-    assert resilience.breakers_allow(["p"], open_seconds=60) == {"p": (False, "circuit open")}
+    assert resilience.breakers_allow(["p"], open_seconds=60) == {"p": (False, "circuit open", False)}
     clock.now += 59.9
-    assert resilience.breakers_allow(["p"], open_seconds=60) == {"p": (False, "circuit open")}
+    assert resilience.breakers_allow(["p"], open_seconds=60) == {"p": (False, "circuit open", False)}
     clock.now += 0.1
-    assert resilience.breakers_allow(["p"], open_seconds=60) == {"p": (True, "")}
+    assert resilience.breakers_allow(["p"], open_seconds=60) == {"p": (True, "", False)}
     assert resilience.breaker_status("p").state == "half_open"
     resilience.breaker_success("p", successes_to_close=2)
     assert resilience.breaker_status("p").state == "half_open"
@@ -79,7 +79,11 @@ def test_the_breakers_of_a_chat_are_read_in_one_round_trip(clock: Clock, monkeyp
     monkeypatch.setattr(cache, "get_many", get_many)
     answers = resilience.breakers_allow(["closed", "open-now", "pause-over"], open_seconds=60)
 
-    assert answers == {"closed": (True, ""), "open-now": (False, "circuit open"), "pause-over": (True, "")}
+    assert answers == {
+        "closed": (True, "", True),
+        "open-now": (False, "circuit open", False),
+        "pause-over": (True, "", False),
+    }
     # One get_many (one round trip to Redis; the in-process cache of the embedded mode implements it with gets).
     assert reads[0] == ("get_many", 3)
     assert [read for read in reads if read[0] == "get_many"] == [("get_many", 3)]
@@ -99,8 +103,39 @@ def test_a_failure_while_half_open_opens_the_breaker_again(clock: Clock) -> None
 def test_a_success_resets_the_consecutive_failure_count(clock: Clock) -> None:
     for _ in range(4):
         resilience.breaker_failure("p", failures_to_open=5)
+    assert resilience.breakers_allow(["p"], open_seconds=60) == {"p": (True, "", False)}
     resilience.breaker_success("p", successes_to_close=2)
     assert resilience.breaker_failure("p", failures_to_open=5) == "closed"
+
+
+def test_a_success_on_a_breaker_found_clean_reads_and_writes_nothing(
+    clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.cache import cache
+
+    assert resilience.breakers_allow(["p"], open_seconds=60) == {"p": (True, "", True)}
+    touched: list[str] = []
+
+    def counting(method: str) -> Callable[..., object]:
+        real = getattr(cache, method)
+
+        def call(*args: object, **kwargs: object) -> object:
+            touched.append(method)
+            return real(*args, **kwargs)
+
+        return call
+
+    for method in ("get", "set"):
+        monkeypatch.setattr(cache, method, counting(method))
+
+    resilience.breaker_success("p", successes_to_close=2, clean=True)
+    assert touched == []
+    # A failure counted after the chat's read stands: the next success that reads it resets it.
+    resilience.breaker_failure("p", failures_to_open=5)
+    resilience.breaker_success("p", successes_to_close=2, clean=True)
+    assert resilience.breaker_status("p").failures == 1
+    resilience.breaker_success("p", successes_to_close=2)
+    assert resilience.breaker_status("p").failures == 0
 
 
 def test_per_minute_counters_reset_each_minute(clock: Clock) -> None:
