@@ -1,5 +1,5 @@
-"""The budgets' common case on PostgreSQL in one statement each: reserve when every estimate fits, settle when no
-alert threshold is crossed (docs/ai-routing.md, "Performance").
+"""The budgets' common case on PostgreSQL in one statement each: reserve (reading which budgets apply) when every
+estimate fits, settle when no alert threshold is crossed (docs/ai-routing.md, "Performance").
 
 `budgets.py` does the same work with the ORM in five and six statements and runs everywhere; it stays the path for
 everything else (a period not created yet, a candidate that does not fit, an exhausted budget, an alert to publish),
@@ -11,7 +11,7 @@ why every placeholder is typed.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from django.db import connection
@@ -19,20 +19,23 @@ from django.db import connection
 from azora.shared.ids import uuid7
 from azora.shared.prepared import prepared_cursor
 
-# Locks the budgets' periods of the month, and only if there is one per budget and the amount fits the smallest
-# headroom: inserts one reservation per period and adds the amount to each period's reserved total.
+# Finds the budgets that apply (scope, subject pairs) and locks their periods of the month; only if there is one
+# period per budget and the amount fits the smallest headroom, inserts one reservation per period and adds the
+# amount to each period's reserved total. Also answers how many budgets apply (0: nothing to reserve).
 _RESERVE_SQL = (
-    "WITH p AS MATERIALIZED (SELECT bp.id, b.limit_micros - bp.spent_micros - bp.reserved_micros AS headroom "
-    "FROM ai_routing_budgetperiod bp JOIN ai_routing_budget b ON b.id = bp.budget_id "
-    "WHERE bp.budget_id = ANY(%s::uuid[]) AND bp.month = %s::date ORDER BY bp.id FOR UPDATE OF bp), "
-    "ok AS MATERIALIZED (SELECT (SELECT count(*) FROM p) = %s::bigint "
-    "AND (SELECT min(headroom) FROM p) >= %s::bigint AS go), "
+    "WITH b AS MATERIALIZED (SELECT id, limit_micros FROM ai_routing_budget "
+    "WHERE (scope, subject) IN (SELECT * FROM unnest(%s::text[], %s::text[]))), "
+    "p AS MATERIALIZED (SELECT bp.id, b.limit_micros - bp.spent_micros - bp.reserved_micros AS headroom "
+    "FROM ai_routing_budgetperiod bp JOIN b ON b.id = bp.budget_id "
+    "WHERE bp.month = %s::date ORDER BY bp.id FOR UPDATE OF bp), "
+    "ok AS MATERIALIZED (SELECT (SELECT count(*) FROM b) AS budgets, (SELECT count(*) FROM b) > 0 "
+    "AND (SELECT count(*) FROM p) = (SELECT count(*) FROM b) AND (SELECT min(headroom) FROM p) >= %s::bigint AS go), "
     "n AS (SELECT id, row_number() OVER (ORDER BY id) AS i FROM p), "
     "r AS (INSERT INTO ai_routing_budgetreservation (id, period_id, amount_micros, created_at) "
     "SELECT (%s::uuid[])[n.i], n.id, %s::bigint, %s::timestamptz FROM n, ok WHERE ok.go), "
     "u AS (UPDATE ai_routing_budgetperiod bp SET reserved_micros = bp.reserved_micros + %s::bigint "
     "FROM ok WHERE ok.go AND bp.id IN (SELECT id FROM p)) "
-    "SELECT ok.go, (SELECT array_agg(id ORDER BY id) FROM p), (SELECT min(headroom) FROM p) FROM ok"
+    "SELECT ok.go, ok.budgets, (SELECT array_agg(id ORDER BY id) FROM p), (SELECT min(headroom) FROM p) FROM ok"
 )
 
 # Locks the periods, and only if none of them crosses an alert threshold it has not reached yet: deletes the
@@ -52,24 +55,30 @@ _SETTLE_SQL = (
 )
 
 
+# A chat has at most one budget per scope (user, organisation, plan).
+_MOST_BUDGETS = 3
+
+
 def reserve_all(
-    *, budget_ids: Sequence[uuid.UUID], month: date, amount: int, now: datetime
-) -> tuple[tuple[uuid.UUID, ...], tuple[uuid.UUID, ...], int] | None:
-    """Reserves `amount` on every budget's period of `month` when all of them exist and it fits each; returns
-    (reservation ids, period ids, the smallest headroom before it), in period order. None, having written
-    nothing, otherwise."""
-    reservation_ids = [uuid7() for _ in budget_ids]
+    *, subjects: Mapping[str, str], month: date, amount: int, now: datetime
+) -> tuple[tuple[uuid.UUID, ...], tuple[uuid.UUID, ...], int | None] | None:
+    """Reserves `amount` on the period of `month` of every budget of `subjects` (scope: subject) when all of them
+    exist and it fits each; returns (reservation ids, period ids, the smallest headroom before it), in period
+    order, or ((), (), None) when no budget applies. None, having written nothing, otherwise."""
+    reservation_ids = [uuid7() for _ in range(_MOST_BUDGETS)]
     params = [
-        list(budget_ids), month, len(budget_ids), amount,
+        list(subjects), list(subjects.values()), month, amount,
         reservation_ids, amount, now,
         amount,
     ]  # fmt: skip
     with prepared_cursor(connection) as cursor:
         cursor.execute(_RESERVE_SQL, params)
-        go, period_ids, headroom = cursor.fetchone()
+        go, budgets, period_ids, headroom = cursor.fetchone()
+    if not budgets:
+        return (), (), None
     if not go:
         return None
-    return tuple(reservation_ids), tuple(period_ids), int(headroom)
+    return tuple(reservation_ids[: len(period_ids)]), tuple(period_ids), int(headroom)
 
 
 def settle_quietly(

@@ -54,16 +54,20 @@ def _budgets_query(**subjects: str) -> QuerySet[Budget, Any]:
 _BUDGETS = CompiledQuery("budgets of a chat", _budgets_query)
 
 
-def _budget_ids(*, user_id: uuid.UUID | None, organisation_id: uuid.UUID | None, plan: str) -> list[uuid.UUID]:
+def _subjects(*, user_id: uuid.UUID | None, organisation_id: uuid.UUID | None, plan: str) -> dict[str, str]:
+    """The budget subjects of a chat by scope: its user, organisation and plan, those it has."""
     subjects = {
         BudgetScope.USER.value: str(user_id) if user_id else "",
         BudgetScope.ORGANISATION.value: str(organisation_id) if organisation_id else "",
         BudgetScope.PLAN.value: plan,
     }
-    given = {scope: subject for scope, subject in subjects.items() if subject}
-    if not given:
+    return {scope: subject for scope, subject in subjects.items() if subject}
+
+
+def _budget_ids(subjects: dict[str, str]) -> list[uuid.UUID]:
+    if not subjects:
         return []
-    return [row["pk"] for row in _BUDGETS.run(**given)]
+    return [row["pk"] for row in _BUDGETS.run(**subjects)]
 
 
 def _periods(budget_ids: Sequence[uuid.UUID], month: date, *, lock: bool) -> list[BudgetPeriod]:
@@ -93,19 +97,23 @@ def budget_reserve_fitting(
     the same order and the headroom before the reservation (None when no budget applies); raises BudgetExceeded when
     no candidate fits.
     """
-    budget_ids = _budget_ids(user_id=user_id, organisation_id=organisation_id, plan=plan)
-    if not budget_ids:
-        return Reservation(amount_micros=0), tuple(name for name, _ in estimates), None
+    subjects = _subjects(user_id=user_id, organisation_id=organisation_id, plan=plan)
+    everyone = tuple(name for name, _ in estimates)
     moment = now or timezone.now()
     month = month_of(moment)
     largest = max((cost for _, cost in estimates), default=0)
-    if connection.vendor == "postgresql" and largest > 0:
-        # The common case, every candidate fitting, in one statement; anything else below.
-        reserved = _pgbudgets.reserve_all(budget_ids=budget_ids, month=month, amount=largest, now=moment)
+    if subjects and connection.vendor == "postgresql" and largest > 0:
+        # The common case, every candidate fitting (or no budget applying), in one statement; anything else below.
+        reserved = _pgbudgets.reserve_all(subjects=subjects, month=month, amount=largest, now=moment)
         if reserved is not None:
             reservation_ids, period_ids, headroom = reserved
+            if not period_ids:
+                return Reservation(amount_micros=0), everyone, None
             reservation = Reservation(amount_micros=largest, reservation_ids=reservation_ids, period_ids=period_ids)
-            return reservation, tuple(name for name, _ in estimates), headroom
+            return reservation, everyone, headroom
+    budget_ids = _budget_ids(subjects)
+    if not budget_ids:
+        return Reservation(amount_micros=0), everyone, None
     with transaction.atomic():
         periods = _periods(budget_ids, month, lock=True)
         headroom = min(p.budget.limit_micros - p.spent_micros - p.reserved_micros for p in periods)

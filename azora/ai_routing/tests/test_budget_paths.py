@@ -56,7 +56,7 @@ def test_when_every_candidate_fits_the_reservation_is_one_statement_on_every_per
     with CaptureQueriesContext(connection) as captured:
         reservation, fitting, headroom = _reserve()
 
-    assert statement_kinds(captured) == ["SELECT", "WITH"]  # the budgets that apply, then the reservation
+    assert statement_kinds(captured) == ["WITH"]  # the budgets that apply are read in the reservation's statement
     assert (fitting, headroom) == (("a", "b"), 1_000)
     assert reservation.amount_micros == 300
     assert reservation.period_ids == tuple(sorted(period_ids))
@@ -79,11 +79,27 @@ def test_the_one_statement_writes_what_the_orm_path_writes(monkeypatch: pytest.M
     assert fast_state == _state()
 
 
+def test_when_no_budget_applies_the_one_statement_reserves_nothing_and_says_so() -> None:
+    _budgets_with_periods()
+    before = _state()
+
+    with CaptureQueriesContext(connection) as captured:
+        reservation, fitting, headroom = budget_reserve_fitting(
+            user_id=uuid.uuid4(), organisation_id=None, plan="free", estimates=ESTIMATES
+        )
+
+    assert statement_kinds(captured) == ["WITH"]
+    assert (reservation, fitting, headroom) == (Reservation(amount_micros=0), ("a", "b"), None)
+    assert _state() == before
+    assert BudgetReservation.objects.count() == 0
+
+
 def test_a_month_without_periods_yet_is_left_to_the_orm_path_which_creates_them() -> None:
     budget = budget_put(scope="user", subject=str(USER), limit_micros=1_000, currency="USD")
     month = month_of(timezone.now())
 
-    missing = _pgbudgets.reserve_all(budget_ids=[budget.id], month=month, amount=300, now=timezone.now())
+    assert budget.subject == str(USER)
+    missing = _pgbudgets.reserve_all(subjects={"user": str(USER)}, month=month, amount=300, now=timezone.now())
     assert missing is None
     assert (BudgetPeriod.objects.count(), BudgetReservation.objects.count()) == (0, 0)
 
@@ -100,7 +116,7 @@ def test_a_candidate_over_the_headroom_leaves_the_choice_to_the_orm_path() -> No
 
     assert (
         _pgbudgets.reserve_all(
-            budget_ids=list(BudgetPeriod.objects.values_list("budget_id", flat=True)),
+            subjects={"user": str(USER), "organisation": str(ORGANISATION), "plan": "pro"},
             month=month_of(timezone.now()),
             amount=300,
             now=timezone.now(),
