@@ -278,6 +278,8 @@ class _Chat:
         attempted.error = error
         AI_ATTEMPT_FAILURES.labels(provider=config.name, kind=error.kind).inc()
         state = resilience.breaker_failure(config.name, failures_to_open=self.settings.breaker_failures)
+        # This chat counted a failure: a later success of the same provider (a retry) must read and reset it.
+        self.gates[config.name] = self.gates.get(config.name, _UNKNOWN_GATE)._replace(clean=False)
         if state == "open":
             AI_BREAKER_OPENED.labels(provider=config.name).inc()
         logger.warning("ai_provider_attempt_failed", provider=config.name, kind=error.kind, status=error.status)

@@ -88,6 +88,16 @@ def test_a_server_error_is_retried_once_then_falls_back_and_counts_on_the_breake
     assert only_usage().attempts == ["openai:server", "openai:server", "local:ok"]
 
 
+def test_a_retry_that_succeeds_resets_the_failure_its_chat_counted(
+    openai_provider: Provider, openai_server: OpenAIServer
+) -> None:
+    openai_server.script.queue.append(Behaviour(kind="server_error"))
+    result = ask()
+    assert result.provider == "openai"
+    assert result.attempts == ("openai:server", "openai:ok")
+    assert resilience.breaker_status("openai") == resilience.BreakerStatus("closed", 0, 0, None)
+
+
 def test_malformed_json_is_not_retried_and_falls_back(openai_provider: Provider, openai_server: OpenAIServer) -> None:
     openai_server.script.queue.append(Behaviour(kind="malformed"))
     result = ask()
