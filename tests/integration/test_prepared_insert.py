@@ -13,14 +13,9 @@ from django.utils import timezone
 from azora.ai_routing.models import Usage
 from azora.constitution.models import DecisionRecord
 from azora.shared.prepared import PreparedInsert
+from azora.shared.testing.queries import prepared_statements
 
 pytestmark = pytest.mark.django_db
-
-
-def _prepared_statements(text: str) -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", [f"%{text}%"])
-        return [row[0] for row in cursor.fetchall()]
 
 
 def test_prepared_insert_writes_the_row_the_orm_reads_back_with_defaults_and_auto_now() -> None:
@@ -88,5 +83,5 @@ def test_prepared_insert_is_one_prepared_statement() -> None:
     for number in range(3):
         insert.insert(connection, currency="USD", outcome="ok", tokens_in=number)
 
-    assert len(_prepared_statements('INSERT INTO "ai_routing_usage"')) == 1
+    assert len(prepared_statements('INSERT INTO "ai_routing_usage"')) == 1
     assert sorted(Usage.objects.values_list("tokens_in", flat=True)) == [0, 1, 2]

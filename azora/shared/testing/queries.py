@@ -1,7 +1,8 @@
-"""Reading the statements a test captured with Django's `CaptureQueriesContext`."""
+"""Reading the statements a test captured with Django's `CaptureQueriesContext`, and those PostgreSQL holds prepared."""
 
 from __future__ import annotations
 
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 
@@ -14,3 +15,10 @@ def statement_sql(query: dict[str, str]) -> str:
 def statement_kinds(captured: CaptureQueriesContext) -> list[str]:
     """The first keyword of each captured statement, in order (WITH, SELECT, INSERT...)."""
     return [statement_sql(query).split()[0].upper() for query in captured.captured_queries]
+
+
+def prepared_statements(text: str) -> list[str]:
+    """The statements prepared on this connection (PostgreSQL) whose text contains `text`."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", [f"%{text}%"])
+        return [row[0] for row in cursor.fetchall()]

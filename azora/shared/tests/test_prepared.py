@@ -7,23 +7,17 @@ from django.db import DataError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from azora.shared.prepared import prepared_cursor
-from azora.shared.testing.queries import statement_kinds
+from azora.shared.testing.queries import prepared_statements, statement_kinds
 
 pytestmark = pytest.mark.django_db
 
 PROBE = "SELECT %s::integer + 1, pg_typeof(%s)::text"
 
 
-def _prepared_statements(text: str) -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", [f"%{text}%"])
-        return [row[0] for row in cursor.fetchall()]
-
-
 @pytest.mark.postgres
 def test_a_statement_is_prepared_on_its_first_use_and_reused_after() -> None:
     marker = "/* prepared-probe */"
-    assert _prepared_statements(marker) == []
+    assert prepared_statements(marker) == []
 
     answers = []
     for value in (1, 40_000, 5_000_000_000):
@@ -33,7 +27,7 @@ def test_a_statement_is_prepared_on_its_first_use_and_reused_after() -> None:
 
     # Small and large integers alike go as bigint: one parameter shape, so one prepared statement.
     assert answers == [(2, "bigint"), (1, "bigint"), (1, "bigint")]
-    assert _prepared_statements(marker) == [f"{marker} SELECT $1::integer + 1, pg_typeof($2)::text"]
+    assert prepared_statements(marker) == [f"{marker} SELECT $1::integer + 1, pg_typeof($2)::text"]
 
 
 @pytest.mark.postgres
