@@ -80,7 +80,7 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--delay-ms", type=float, default=50.0, help="the test server's response time (default: 50)")
     # 32 threads in all, as the 32 clients need while each chat waits on the model; spread over processes of 4
     # threads (the platform's default per worker) rather than 2 x 16, whose threads queued on each other for the
-    # interpreter lock: added P95 21.6-24.0 ms at 2 x 16 against 15.5-24.6 at 8 x 4 (docs/ai-routing.md).
+    # interpreter lock: median added P95 21.6 ms at 2 x 16 against 16.8 at 8 x 4 (docs/ai-routing.md).
     parser.add_argument("--workers", type=int, default=8, help="granian worker processes (default: 8)")
     parser.add_argument("--threads", type=int, default=4, help="WSGI threads per worker (default: 4, as `azora serve`)")
     run.add_paced_option(parser)
