@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 import azora.accounts.public as accounts
 from azora.constitution import chain
@@ -17,7 +17,6 @@ from azora.constitution.document import ConstitutionDocument, parse_document, re
 from azora.constitution.models import AuditChainHead, ConstitutionVersion, DecisionRecord, OrganisationPolicy
 from azora.constitution.policy import Profile, strictest
 from azora.constitution.public import ConstitutionView, DecisionView, FindingView
-from azora.shared.compiled import CompiledQuery
 from azora.shared.pagination import Page, paginate_queryset
 
 _parsed_lock = threading.Lock()
@@ -67,20 +66,6 @@ def constitution_current() -> ConstitutionView:
         sha256=row.sha256,
         created_at=row.created_at,
     )
-
-
-def _latest_number_query() -> QuerySet[ConstitutionVersion, Any]:
-    latest: QuerySet[ConstitutionVersion, Any] = ConstitutionVersion.objects.order_by("-number").values("number")[:1]
-    return latest
-
-
-# Every decision record names the version: compiled once per thread.
-_LATEST_NUMBER = CompiledQuery("constitution number", _latest_number_query)
-
-
-def current_constitution_number() -> int | None:
-    rows = _LATEST_NUMBER.run()
-    return int(rows[0]["number"]) if rows else None
 
 
 def organisation_policy(*, organisation_id: uuid.UUID) -> Profile | None:

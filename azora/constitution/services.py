@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Literal
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -115,8 +114,6 @@ class AuditEntry:
     stored_input: str  # stored when the retention setting allows: redacted of personal data
     stored_output: str
     latency_us: int
-    # The constitution version in force; looked up when not given (a chat passes the one it looked up once).
-    constitution_number: int | Literal["current"] | None = "current"
 
 
 def _findings_json(findings: Sequence[Finding]) -> list[dict[str, object]]:
@@ -142,7 +139,12 @@ def _keeps_texts(decision: Decision) -> bool:
     return False
 
 
-_INSERT_DECISION = PreparedInsert(DecisionRecord)
+# One prepared INSERT, not the ORM's save: two of these per chat (docs/decisions/0024). The record names the
+# constitution version in force when it is written, read by the INSERT itself rather than in a round trip before it.
+_INSERT_DECISION = PreparedInsert(
+    DecisionRecord,
+    computed={"constitution_number": f'(SELECT max("number") FROM "{ConstitutionVersion._meta.db_table}")'},  # noqa: S608 -- the table's name from the model
+)
 
 
 def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
@@ -153,7 +155,6 @@ def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
     if entry.surface not in SURFACES:
         raise ValueError(f"unknown surface {entry.surface!r}")
     keep = _keeps_texts(decision)
-    # One prepared INSERT, not the ORM's save: two of these per chat (docs/decisions/0024).
     record_id: uuid.UUID = _INSERT_DECISION.insert(
         connection,
         created_at=timezone.now(),
@@ -175,11 +176,6 @@ def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
         input_text=entry.stored_input if keep else None,
         output_text=entry.stored_output if keep else None,
         latency_us=max(0, min(entry.latency_us, 2**31 - 1)),
-        constitution_number=(
-            selectors.current_constitution_number()
-            if entry.constitution_number == "current"
-            else entry.constitution_number
-        ),
     )
     after_response(decisions_seal_pending, at_most_every=settings.AZORA_CONSTITUTION_SEAL_INTERVAL_MS / 1000)
     _count(decision, entry.surface, entry.latency_us)

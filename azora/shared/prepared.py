@@ -15,7 +15,7 @@ parameter types do not change with the size of an amount. Elsewhere than Postgre
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -69,11 +69,21 @@ class PreparedInsert:
     (ADR 0024, "PreparedInsert"). Each value is prepared by its field's own `get_db_prep_save`, as the ORM does; a
     column not given gets its field's default, or now for an `auto_now`/`auto_now_add` date-time. No instance is
     made and no signal is sent, so it is only for models without save logic or signal receivers.
+
+    `computed` names columns the database fills in the same statement (attname: an SQL expression with its
+    identifiers double-quoted, which every backend reads), a lookup the caller would otherwise make in a round trip
+    of its own before the INSERT; the caller cannot give them.
     """
 
-    def __init__(self, model: type[models.Model]) -> None:
+    def __init__(self, model: type[models.Model], *, computed: Mapping[str, str] | None = None) -> None:
         self._model = model
-        self._fields: tuple[models.Field[Any, Any], ...] = tuple(model._meta.concrete_fields)
+        self._computed = dict(computed or {})
+        every = model._meta.concrete_fields
+        unknown = self._computed.keys() - {field.attname for field in every}
+        if unknown:
+            raise TypeError(f"{model.__name__} has no column {', '.join(sorted(unknown))}")
+        self._fields: tuple[models.Field[Any, Any], ...] = tuple(f for f in every if f.attname not in self._computed)
+        self._columns = tuple(every)
         self._names = frozenset(field.attname for field in self._fields)
         self._pk_index = self._fields.index(model._meta.pk)
         for field in self._fields:
@@ -85,6 +95,8 @@ class PreparedInsert:
     def insert(self, connection: BaseDatabaseWrapper, **values: Any) -> Any:
         """Writes one row; returns its primary key (the given one or the field's default)."""
         unknown = values.keys() - self._names
+        if unknown & self._computed.keys():
+            raise TypeError(f"{', '.join(sorted(unknown & self._computed.keys()))}: computed by the database")
         if unknown:
             raise TypeError(f"{self._model.__name__} has no column {', '.join(sorted(unknown))}")
         row = [self._value(field, values) for field in self._fields]
@@ -107,8 +119,8 @@ class PreparedInsert:
         sql = self._sql.get(connection.vendor)
         if sql is None:
             quote = connection.ops.quote_name
-            columns = ", ".join(quote(str(field.column)) for field in self._fields)
-            placeholders = ", ".join(["%s"] * len(self._fields))
+            columns = ", ".join(quote(str(field.column)) for field in self._columns)
+            placeholders = ", ".join(self._computed.get(field.attname, "%s") for field in self._columns)
             table = quote(str(self._model._meta.db_table))
             sql = self._sql[connection.vendor] = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 -- names from the model, values are parameters
         return sql

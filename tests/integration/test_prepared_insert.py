@@ -1,5 +1,6 @@
 """PreparedInsert (azora/shared/prepared.py) on the two models that use it: the row the ORM reads back, defaults,
-auto_now_add, JSON, big integers, a Decimal, a given id, an unknown column refused, one prepared statement."""
+auto_now_add, JSON, big integers, a Decimal, a given id, an unknown column refused, a column the database computes,
+one prepared statement."""
 
 from __future__ import annotations
 
@@ -85,3 +86,21 @@ def test_prepared_insert_is_one_prepared_statement() -> None:
 
     assert len(prepared_statements('INSERT INTO "ai_routing_usage"')) == 1
     assert sorted(Usage.objects.values_list("tokens_in", flat=True)) == [0, 1, 2]
+
+
+def test_a_computed_column_is_filled_by_the_database_in_the_same_statement_and_cannot_be_given() -> None:
+    insert = PreparedInsert(DecisionRecord, computed={"latency_us": '(SELECT count(*) FROM "ai_routing_usage")'})
+    values = {
+        "surface": "api", "role": "input", "profile": "standard", "action": "allow", "score": Decimal("90.00"),
+        "passed": True, "would_block": False, "input_sha256": "a" * 64, "output_sha256": "b" * 64,
+    }  # fmt: skip
+    Usage.objects.create(currency="USD", outcome="ok")
+    Usage.objects.create(currency="USD", outcome="ok")
+
+    first = insert.insert(connection, **values)
+    with pytest.raises(TypeError, match="latency_us: computed by the database"):
+        insert.insert(connection, latency_us=5, **values)
+
+    assert list(DecisionRecord.objects.values_list("id", "latency_us")) == [(first, 2)]
+    with pytest.raises(TypeError, match="DecisionRecord has no column colour"):
+        PreparedInsert(DecisionRecord, computed={"colour": "1"})

@@ -14,7 +14,6 @@ import re
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Literal
 
 from django.conf import settings
 
@@ -94,7 +93,6 @@ class _ChatFacts:
 
     profile: Profile
     open_questions: tuple[tuple[str, str], ...]
-    constitution_number: int | None
 
 
 class ConstitutionGuard:
@@ -106,7 +104,7 @@ class ConstitutionGuard:
 
     def _facts(self, context: GuardContext) -> _ChatFacts:
         # AI Routing hands one chat's input check and output filter the same context object, on one thread: the
-        # second call reuses the first one's lookups (the learner's profile, open attempts, the version).
+        # second call reuses the first one's lookups (the learner's profile and open attempts).
         last = getattr(self._last_chat, "entry", None)
         if last is not None and last[0] is context:
             facts: _ChatFacts = last[1]
@@ -114,7 +112,6 @@ class ConstitutionGuard:
         facts = _ChatFacts(
             profile=_profile(context),
             open_questions=tuple(services.open_questions_of(context.user_id)),
-            constitution_number=selectors.current_constitution_number(),
         )
         self._last_chat.entry = (context, facts)
         return facts
@@ -161,7 +158,6 @@ class ConstitutionGuard:
                 stored_input=_joined(redacted),
                 stored_output=_joined(redacted),
                 latency_us=latency_us,
-                constitution_number=facts.constitution_number,
             ),
         )
         if decision.action is Action.REFUSE:
@@ -187,7 +183,6 @@ class ConstitutionGuard:
             context=context,
             profile=facts.profile,
             open_questions=facts.open_questions,
-            constitution_number=facts.constitution_number,
             reviser=self._reviser,
         )
 
@@ -203,14 +198,12 @@ class SentenceFilter:
         profile: Profile,
         open_questions: Sequence[tuple[str, str]],
         reviser: Reviser,
-        constitution_number: int | Literal["current"] | None = "current",
     ) -> None:
         self._messages = tuple(messages)
         self._context = context
         self._profile = profile
         self._open_questions = tuple(open_questions)
         self._reviser = reviser
-        self._constitution_number = constitution_number
         self._buffer = ""
         self._model_text: list[str] = []  # everything the model produced
         self._sent: list[str] = []  # what went to the user (redacted where needed)
@@ -297,7 +290,6 @@ class SentenceFilter:
                 stored_input=_joined(self._messages),
                 stored_output=_redact(model_text, self._findings),
                 latency_us=int(self._checking_seconds * 1_000_000),
-                constitution_number=self._constitution_number,
             ),
         )
         self._finished = OutputVerdict(

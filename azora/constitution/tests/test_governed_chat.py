@@ -85,12 +85,22 @@ def test_an_offline_chat_is_checked_on_the_way_in_and_out() -> None:
     assert roles == {result.input_decision_id: "input", result.output_decision_id: "output"}
 
 
-def test_one_chat_looks_up_the_learners_facts_once_for_its_input_and_output_checks() -> None:
+def test_one_chat_looks_up_the_learners_facts_once_and_its_decisions_read_the_version_as_they_are_written() -> None:
     with CaptureQueriesContext(connection) as queries:
         result = ask("What is photosynthesis?")
-    tables = ("education_attempt", "constitution_constitutionversion", "accounts_user")
-    touched = [table for query in queries.captured_queries for table in tables if f'FROM "{table}"' in query["sql"]]
-    assert sorted(touched) == sorted(tables)
+    tables = ("education_attempt", "accounts_user", "constitution_constitutionversion")
+    touched = [
+        ("INSERT" if "INSERT INTO" in query["sql"] else "SELECT", table)
+        for query in queries.captured_queries
+        for table in tables
+        if f'FROM "{table}"' in query["sql"]
+    ]
+    assert sorted(touched) == [
+        ("INSERT", "constitution_constitutionversion"),
+        ("INSERT", "constitution_constitutionversion"),
+        ("SELECT", "accounts_user"),
+        ("SELECT", "education_attempt"),
+    ]
     numbers = set(DecisionRecord.objects.values_list("constitution_number", flat=True))
     assert (result.output_action, numbers) == ("allow", {ConstitutionVersion.objects.get().number})
 
