@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-__all__ = ["PreparedInsert", "prepared_cursor"]
+__all__ = ["BoundInsert", "PreparedInsert", "prepared_cursor"]
 
 
 @contextmanager
@@ -61,6 +62,22 @@ def _server_binding_cursor(connection: BaseDatabaseWrapper) -> Any:
         return connection.make_cursor(cursor)
 
 
+@dataclass(frozen=True, slots=True)
+class BoundInsert:
+    """One row's INSERT and its parameters. `execute` sends it alone; a caller may instead send `sql` as a
+    data-modifying CTE of its own statement (`WITH i AS (<sql>) ...`, its parameters first), saving a round trip."""
+
+    sql: str
+    params: list[Any]
+    pk: Any
+
+    def execute(self, connection: BaseDatabaseWrapper) -> Any:
+        """Writes the row; returns its primary key."""
+        with prepared_cursor(connection) as cursor:
+            cursor.execute(self.sql, self.params)
+        return self.pk
+
+
 class PreparedInsert:
     """One model's `INSERT` of every concrete column: its text built once, sent through `prepared_cursor`.
 
@@ -94,18 +111,18 @@ class PreparedInsert:
 
     def insert(self, connection: BaseDatabaseWrapper, **values: Any) -> Any:
         """Writes one row; returns its primary key (the given one or the field's default)."""
+        return self.bind(connection, **values).execute(connection)
+
+    def bind(self, connection: BaseDatabaseWrapper, **values: Any) -> BoundInsert:
+        """One row's INSERT with its values, not sent: to run alone or inside a larger statement of the caller's."""
         unknown = values.keys() - self._names
         if unknown & self._computed.keys():
             raise TypeError(f"{', '.join(sorted(unknown & self._computed.keys()))}: computed by the database")
         if unknown:
             raise TypeError(f"{self._model.__name__} has no column {', '.join(sorted(unknown))}")
         row = [self._value(field, values) for field in self._fields]
-        with prepared_cursor(connection) as cursor:
-            cursor.execute(
-                self._statement(connection),
-                [field.get_db_prep_save(value, connection) for field, value in zip(self._fields, row, strict=True)],
-            )
-        return row[self._pk_index]
+        params = [field.get_db_prep_save(value, connection) for field, value in zip(self._fields, row, strict=True)]
+        return BoundInsert(sql=self._statement(connection), params=params, pk=row[self._pk_index])
 
     @staticmethod
     def _value(field: models.Field[Any, Any], values: dict[str, Any]) -> Any:

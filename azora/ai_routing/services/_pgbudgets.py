@@ -17,7 +17,7 @@ from datetime import date, datetime
 from django.db import connection
 
 from azora.shared.ids import uuid7
-from azora.shared.prepared import prepared_cursor
+from azora.shared.prepared import BoundInsert, prepared_cursor
 
 # Finds the budgets that apply (scope, subject pairs) and locks their periods of the month; only if there is one
 # period per budget and the amount fits the smallest headroom, inserts one reservation per period and adds the
@@ -39,7 +39,7 @@ _RESERVE_SQL = (
 )
 
 # Locks the periods, and only if none of them crosses an alert threshold it has not reached yet: deletes the
-# reservations and moves the reserved amount to what was spent.
+# reservations and moves the reserved amount to what was spent. `settle_quietly` may put a row's INSERT before it.
 _SETTLE_SQL = (
     "WITH p AS MATERIALIZED (SELECT bp.id, bp.alerted_percent, bp.spent_micros, b.limit_micros "
     "FROM ai_routing_budgetperiod bp JOIN ai_routing_budget b ON b.id = bp.budget_id "
@@ -89,15 +89,21 @@ def settle_quietly(
     cost: int,
     alert_percents: Sequence[int],
     now: datetime,
+    row: BoundInsert | None = None,
 ) -> bool:
     """Releases the reservation and charges `cost` when no period crosses an alert threshold; False, having written
-    nothing, when one would (the caller then settles through the ORM, which publishes the alert)."""
-    params = [
+    nothing of the budgets, when one would (the caller then settles through the ORM, which publishes the alert).
+
+    `row` (the chat's usage record) is written by the same statement whatever the answer: one round trip, and the
+    periods' locks are held for no other."""
+    sql, params = _SETTLE_SQL, [
         list(period_ids), list(alert_percents), cost,
         list(reservation_ids),
         reserved, cost, now,
     ]  # fmt: skip
+    if row is not None:
+        sql, params = f"WITH i AS ({row.sql}), {_SETTLE_SQL.removeprefix('WITH ')}", [*row.params, *params]
     with prepared_cursor(connection) as cursor:
-        cursor.execute(_SETTLE_SQL, params)
-        row = cursor.fetchone()
-    return bool(row[0])
+        cursor.execute(sql, params)
+        answer = cursor.fetchone()
+    return bool(answer[0])

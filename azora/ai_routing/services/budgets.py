@@ -22,6 +22,7 @@ from azora.ai_routing.models import Budget, BudgetPeriod, BudgetReservation, Bud
 from azora.ai_routing.services import _pgbudgets
 from azora.shared.compiled import CompiledQuery
 from azora.shared.events import publish
+from azora.shared.prepared import BoundInsert
 
 logger = structlog.get_logger(__name__)
 
@@ -136,19 +137,38 @@ def budget_reserve_fitting(
     return reservation, names, headroom
 
 
-def budget_settle(*, reservation: Reservation, cost_micros: int, alert_percents: Sequence[int]) -> None:
-    """Release the reservation and charge the real cost (inside the caller's transaction); publish crossed alerts."""
+def budget_settle(
+    *, reservation: Reservation, cost_micros: int, alert_percents: Sequence[int], row: BoundInsert | None = None
+) -> None:
+    """Release the reservation and charge the real cost; publish crossed alerts.
+
+    `row`, an INSERT bound to its values (the chat's usage record), is written with the settlement: in its statement
+    on PostgreSQL's common path (one round trip for both), in its transaction otherwise.
+    """
     if not reservation.period_ids:
+        if row is not None:
+            row.execute(connection)
         return
-    if connection.vendor == "postgresql" and _pgbudgets.settle_quietly(
-        period_ids=reservation.period_ids,
-        reservation_ids=reservation.reservation_ids,
-        reserved=reservation.amount_micros,
-        cost=cost_micros,
-        alert_percents=alert_percents,
-        now=timezone.now(),
-    ):
-        return
+    if connection.vendor == "postgresql":
+        quiet = _pgbudgets.settle_quietly(
+            period_ids=reservation.period_ids,
+            reservation_ids=reservation.reservation_ids,
+            reserved=reservation.amount_micros,
+            cost=cost_micros,
+            alert_percents=alert_percents,
+            now=timezone.now(),
+            row=row,
+        )
+        if quiet:
+            return
+        row = None  # written by that statement, which left the budgets to the path below
+    with transaction.atomic(savepoint=False):
+        if row is not None:
+            row.execute(connection)
+        _settle_through_orm(reservation=reservation, cost_micros=cost_micros, alert_percents=alert_percents)
+
+
+def _settle_through_orm(*, reservation: Reservation, cost_micros: int, alert_percents: Sequence[int]) -> None:
     periods = list(
         BudgetPeriod.objects.filter(pk__in=reservation.period_ids)
         .select_related("budget")

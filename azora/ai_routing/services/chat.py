@@ -2,7 +2,7 @@
 
 `chat_complete` returns the whole answer; `chat_streamed` returns a ChatStream whose chunks have passed the guard's
 output filter. Errors before any model call raise (nothing spent); once a call is made, the usage record and the
-budget settlement are written whatever happens, in one transaction.
+budget settlement are written whatever happens, together.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 
 import structlog
-from django.db import connection, transaction
+from django.db import connection
 
 from azora.ai_routing import adapters, resilience
 from azora.ai_routing.adapters import ChatProvider, ProviderError, ProviderRequest, StreamDelta, StreamEnd
@@ -62,7 +62,7 @@ from azora.ai_routing.services.budgets import (
     budget_settle,
 )
 from azora.ai_routing.strategies import Candidate, RequestFacts, estimated_cost, route
-from azora.shared.prepared import PreparedInsert
+from azora.shared.prepared import BoundInsert, PreparedInsert
 
 logger = structlog.get_logger(__name__)
 sleep = time.sleep  # tests replace it (no real waiting between retries)
@@ -348,17 +348,21 @@ class _Chat:
         error_code: str = "",
     ) -> ChatResult:
         cost = self._cost(attempted)
-        with transaction.atomic(savepoint=False):  # a part of chat_complete's transaction when it has one
-            budget_settle(reservation=self.reservation, cost_micros=cost, alert_percents=self.settings.alert_percents)
-            usage_id = self._record(
-                outcome=outcome,
-                attempted=attempted,
-                cost_micros=cost,
-                error_code=error_code,
-                output_action=output_action,
-                output_decision_id=output_decision_id,
-                violations=violations,
-            )
+        usage = self._usage_row(
+            outcome=outcome,
+            attempted=attempted,
+            cost_micros=cost,
+            error_code=error_code,
+            output_action=output_action,
+            output_decision_id=output_decision_id,
+            violations=violations,
+        )
+        # The usage record goes in the settlement's statement (docs/ai-routing.md, "Performance").
+        budget_settle(
+            reservation=self.reservation, cost_micros=cost, alert_percents=self.settings.alert_percents, row=usage
+        )
+        usage_id: uuid.UUID = usage.pk
+        AI_REQUESTS.labels(provider=attempted.config.name if attempted.config else "none", outcome=outcome).inc()
         provider = attempted.config.name if attempted.config else ""
         if attempted.config is not None:
             AI_TOKENS.labels(provider=provider, direction="in").inc(attempted.tokens_in)
@@ -375,7 +379,15 @@ class _Chat:
             violations=violations,
         )
 
-    def _record(
+    def _record(self, *, outcome: str, error_code: str = "", violations: tuple[str, ...] = ()) -> uuid.UUID:
+        """Records a chat that ended before any model call (refused, over a limit or a budget)."""
+        usage_id: uuid.UUID = self._usage_row(outcome=outcome, error_code=error_code, violations=violations).execute(
+            connection
+        )
+        AI_REQUESTS.labels(provider="none", outcome=outcome).inc()
+        return usage_id
+
+    def _usage_row(
         self,
         *,
         outcome: str,
@@ -385,13 +397,13 @@ class _Chat:
         output_action: str | None = None,
         output_decision_id: uuid.UUID | None = None,
         violations: tuple[str, ...] = (),
-    ) -> uuid.UUID:
+    ) -> BoundInsert:
         attempted = attempted or _Attempted()
         decision = self.decision
         config = attempted.config
         provider = config.name if config else ""
         # One prepared INSERT, not the ORM's create: every chat writes one (docs/decisions/0024).
-        usage_id: uuid.UUID = _INSERT_USAGE.insert(
+        return _INSERT_USAGE.bind(
             connection,
             user_id=self.options.user_id,
             organisation_id=self.options.organisation_id,
@@ -429,8 +441,6 @@ class _Chat:
             input_action=self.input_action or "",
             output_action=output_action or "",
         )
-        AI_REQUESTS.labels(provider=provider or "none", outcome=outcome).inc()
-        return usage_id
 
     def _result(
         self,
@@ -508,33 +518,32 @@ def chat_complete(*, messages: tuple[ChatMessage, ...], options: ChatOptions) ->
     output_action: OutputAction | None = None
     output_decision_id: uuid.UUID | None = None
     violations: tuple[str, ...] = ()
-    # The output decision, the settlement and the usage record commit together: one WAL flush instead of two, and
-    # under load a chat's time went mostly to waiting on PostgreSQL (docs/ai-routing.md, "Performance").
-    with transaction.atomic():
-        if output_filter is not None:
-            sent = output_filter.feed(attempted.text)
-            verdict = output_filter.finish()
-            text = sent + verdict.tail
-            output_action, output_decision_id, violations = verdict.action, verdict.decision_id, verdict.violations
-        key = chat._cache_key(attempted.config)
-        if key is not None and not attempted.cache_hit and output_action in (None, "allow"):
-            cache_put(
-                key,
-                CachedAnswer(
-                    attempted.text, attempted.model, attempted.tokens_in, attempted.tokens_out, attempted.citations
-                ),
-                ttl_seconds=chat.settings.cache_ttl_seconds,
-                max_entries=chat.settings.cache_max_entries,
-                max_characters=chat.settings.cache_max_characters,
-            )
-        return chat.finish(
-            attempted=attempted,
-            outcome="ok",
-            text=text,
-            output_action=output_action,
-            output_decision_id=output_decision_id,
-            violations=violations,
+    # Two statements, each its own commit: the output decision, then the settlement with the usage record (one
+    # round trip, the budget periods locked for no longer; docs/ai-routing.md, "Performance").
+    if output_filter is not None:
+        sent = output_filter.feed(attempted.text)
+        verdict = output_filter.finish()
+        text = sent + verdict.tail
+        output_action, output_decision_id, violations = verdict.action, verdict.decision_id, verdict.violations
+    key = chat._cache_key(attempted.config)
+    if key is not None and not attempted.cache_hit and output_action in (None, "allow"):
+        cache_put(
+            key,
+            CachedAnswer(
+                attempted.text, attempted.model, attempted.tokens_in, attempted.tokens_out, attempted.citations
+            ),
+            ttl_seconds=chat.settings.cache_ttl_seconds,
+            max_entries=chat.settings.cache_max_entries,
+            max_characters=chat.settings.cache_max_characters,
         )
+    return chat.finish(
+        attempted=attempted,
+        outcome="ok",
+        text=text,
+        output_action=output_action,
+        output_decision_id=output_decision_id,
+        violations=violations,
+    )
 
 
 def chat_streamed(*, messages: tuple[ChatMessage, ...], options: ChatOptions) -> ChatStream:

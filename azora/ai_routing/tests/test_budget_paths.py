@@ -1,5 +1,6 @@
 """The budgets' one-statement common case on PostgreSQL: what it writes equals the ORM path's, and it writes nothing
-(leaving the case to the ORM path) when a period is missing, a candidate does not fit or an alert is due."""
+(leaving the case to the ORM path) when a period is missing, a candidate does not fit or an alert is due; the
+settlement writes the chat's usage record in its own statement, whichever path settles."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from azora.ai_routing.models import BudgetPeriod, BudgetReservation
+from azora.ai_routing.models import BudgetPeriod, BudgetReservation, Usage
 from azora.ai_routing.services import _pgbudgets
 from azora.ai_routing.services.budgets import (
     Reservation,
@@ -20,6 +21,7 @@ from azora.ai_routing.services.budgets import (
     month_of,
 )
 from azora.shared.models import OutboxEvent
+from azora.shared.prepared import BoundInsert, PreparedInsert
 from azora.shared.testing.queries import statement_kinds
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -163,3 +165,43 @@ def test_settling_that_crosses_a_threshold_writes_nothing_itself_and_the_orm_pat
     assert _state() == [(800, 0, []), (800, 0, []), (800, 0, [])]
     events = OutboxEvent.objects.filter(event_type="ai_routing.budget_threshold_reached")
     assert [(e.payload["scope"], e.payload["percent"]) for e in events] == [("user", 75)]
+
+
+def _usage_row(tokens_in: int) -> BoundInsert:
+    return PreparedInsert(Usage).bind(connection, user_id=USER, currency="USD", outcome="ok", tokens_in=tokens_in)
+
+
+def test_the_usage_record_goes_in_the_settlements_one_statement() -> None:
+    _budgets_with_periods()
+    reservation, _, _ = _reserve()
+    row = _usage_row(7)
+
+    with CaptureQueriesContext(connection) as captured:
+        budget_settle(reservation=reservation, cost_micros=250, alert_percents=(75, 90), row=row)
+
+    assert statement_kinds(captured) == ["WITH"]
+    assert list(Usage.objects.values_list("id", "user_id", "tokens_in")) == [(row.pk, USER, 7)]
+    assert _state() == [(250, 0, []), (250, 0, []), (250, 0, [])]
+
+
+def test_a_settlement_left_to_the_orm_path_still_writes_the_usage_record_once() -> None:
+    _budgets_with_periods(spent=500)  # the 75% alert of the user's budget is due
+    reservation, _, _ = _reserve()
+    row = _usage_row(9)
+
+    budget_settle(reservation=reservation, cost_micros=300, alert_percents=(75, 90), row=row)
+
+    assert list(Usage.objects.values_list("id", "tokens_in")) == [(row.pk, 9)]
+    assert _state() == [(800, 0, []), (800, 0, []), (800, 0, [])]
+    events = OutboxEvent.objects.filter(event_type="ai_routing.budget_threshold_reached")
+    assert [(e.payload["scope"], e.payload["percent"]) for e in events] == [("user", 75)]
+
+
+def test_with_no_budget_to_settle_the_usage_record_is_written_alone() -> None:
+    row = _usage_row(3)
+
+    with CaptureQueriesContext(connection) as captured:
+        budget_settle(reservation=Reservation(amount_micros=0), cost_micros=40, alert_percents=(75, 90), row=row)
+
+    assert statement_kinds(captured) == ["INSERT"]
+    assert list(Usage.objects.values_list("id", "cost_micros")) == [(row.pk, 0)]

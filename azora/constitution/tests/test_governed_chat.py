@@ -21,6 +21,7 @@ from azora.ai_routing.tests.servers import Behaviour, OpenAIServer
 from azora.constitution.models import ConstitutionVersion, DecisionRecord
 from azora.constitution.rails.guard import ConstitutionGuard
 from azora.constitution.rails.messages import DISCLOSURE_INSTRUCTION
+from azora.shared.testing.queries import statement_sql
 
 pytestmark = pytest.mark.django_db
 KEY_VAR = "AZORA_TEST_CONSTITUTION_OPENAI_KEY"
@@ -90,7 +91,7 @@ def test_one_chat_looks_up_the_learners_facts_once_and_its_decisions_read_the_ve
         result = ask("What is photosynthesis?")
     tables = ("education_attempt", "accounts_user", "constitution_constitutionversion")
     touched = [
-        ("INSERT" if "INSERT INTO" in query["sql"] else "SELECT", table)
+        (statement_sql(query).split()[0], table)
         for query in queries.captured_queries
         for table in tables
         if f'FROM "{table}"' in query["sql"]
