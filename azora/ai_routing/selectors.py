@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
@@ -65,10 +67,29 @@ def _configs_query(active_only: bool) -> QuerySet[Provider, Any]:
 
 # Every chat reads the providers: compiled once per thread (docs/ai-routing.md, "Performance").
 _CONFIGS = CompiledQuery("provider configs", _configs_query)
+# The active providers as last read, with when (time.monotonic): (read at, configs); None until read or after a change.
+_active: tuple[float, tuple[ProviderConfig, ...]] | None = None
 
 
 def provider_configs(*, active_only: bool = True) -> list[ProviderConfig]:
-    return [_config_from(row) for row in _CONFIGS.run((active_only,))]
+    """The providers in routing order. The active ones are read at most once per AZORA_AI_PROVIDER_CACHE_SECONDS
+    per process (every chat asks; rows change when an admin edits them); a change saved through the ORM in this
+    process is seen at once, one saved in another process within that time."""
+    global _active
+    ttl = settings.AZORA_AI_PROVIDER_CACHE_SECONDS
+    if not active_only or ttl <= 0:
+        return [_config_from(row) for row in _CONFIGS.run((active_only,))]
+    now = monotonic()
+    cached = _active
+    if cached is None or now - cached[0] >= ttl:
+        cached = _active = (now, tuple(_config_from(row) for row in _CONFIGS.run((True,))))
+    return list(cached[1])
+
+
+def provider_configs_forget() -> None:
+    """Drop the cached active providers (a provider was saved or deleted)."""
+    global _active
+    _active = None
 
 
 def offline_only() -> bool:

@@ -519,6 +519,8 @@ AZORA_AI_CACHE_MAX_ENTRIES = env.integer("AZORA_AI_CACHE_MAX_ENTRIES", 10_000)  
 AZORA_AI_CACHE_MAX_CHARACTERS = env.integer("AZORA_AI_CACHE_MAX_CHARACTERS", 32_000)  # longer answers not cached
 AZORA_AI_BUDGET_ALERT_PERCENTS = (75, 90)
 # Governed chats need the constitution's guard; production always requires it (system check ai_routing.E001).
+# How long a process keeps the active providers it read (every chat routes over them); 0 reads them on every chat.
+AZORA_AI_PROVIDER_CACHE_SECONDS = env.integer("AZORA_AI_PROVIDER_CACHE_SECONDS", 5)
 AZORA_AI_REQUIRE_GUARD = env.flag("AZORA_AI_REQUIRE_GUARD", default=False)
 if AZORA_AI_RETRIES < 0 or AZORA_AI_BREAKER_FAILURES < 1 or AZORA_AI_BREAKER_SUCCESSES < 1:
     raise ImproperlyConfigured("AZORA_AI_RETRIES must be >= 0 and the breaker's thresholds >= 1.")

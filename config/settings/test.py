@@ -26,6 +26,9 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 WHITENOISE_AUTOREFRESH = True
 # Every request seals the audit chain after its response, so that tests see it sealed (one test throttles it).
 AZORA_CONSTITUTION_SEAL_INTERVAL_MS = 0
+# Tests change provider rows with QuerySet.update (no signal) and roll them back: each chat reads them (one test
+# covers the cache).
+AZORA_AI_PROVIDER_CACHE_SECONDS = 0
 AZORA_LOG_FORMAT = "console"
 AZORA_LOG_LEVEL = "WARNING"
 
