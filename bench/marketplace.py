@@ -323,15 +323,13 @@ def task_seed(args: argparse.Namespace, payload: dict[str, Any]) -> dict[str, An
                 published_at=published, application_count=rng.randint(0, 30),
             )  # fmt: skip
             # The columns the listing services keep on write (denormalised for search and matching), when the
-            # model has them: skill names and aliases, the poster's name, the number of required skills.
+            # model has them: skill names and aliases, the poster's name.
             if "skills_text" in listing_fields:
                 listing.skills_text = " ".join(
                     word for skill in picked for word in (skill.name, *(str(a) for a in skill.aliases or ()))
                 )
             if "poster_name" in listing_fields:
                 listing.poster_name = f"Poster {n % len(posters)}"
-            if "required_skill_count" in listing_fields:
-                listing.required_skill_count = min(len(picked), 3)
             listings.append(listing)
             for index, skill in enumerate(picked):
                 asked.append(

@@ -80,8 +80,6 @@ class Listing(PublicModel):
     # the poster's name as shown (the organisation's or the person's), so a search page needs no cross-app lookup.
     skills_text = models.TextField(blank=True, default="")
     poster_name = models.CharField(max_length=200, blank=True, default="")
-    # How many of its skills are required, kept with the skills.
-    required_skill_count = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-id"]

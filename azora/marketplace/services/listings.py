@@ -321,7 +321,6 @@ def listing_create(
         pay_max_minor=pay_max,
         pay_period=period,
         skills_text=_skills_text(cleaned_skills),
-        required_skill_count=sum(1 for _skill, _level, required in cleaned_skills if required),
         status=ListingStatus.OPEN if publish_now else ListingStatus.DRAFT,
         published_at=now if publish_now else None,
         **fields,
@@ -396,7 +395,6 @@ def listing_update(*, actor_id: uuid.UUID, listing_id: uuid.UUID, changes: Mappi
         listing.description_html = description_render(listing.description)
         if new_skills is not None:
             listing.skills_text = _skills_text(new_skills)
-            listing.required_skill_count = sum(1 for _skill, _level, required in new_skills if required)
         now = timezone.now()
         if to_status == ListingStatus.OPEN:
             _check_open(listing, now=now)

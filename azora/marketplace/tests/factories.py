@@ -100,9 +100,7 @@ class ListingSkillFactory(DjangoModelFactory[ListingSkill]):  # type: ignore[mis
 
     @factory.post_generation  # type: ignore[untyped-decorator]  # factory_boy is typed as Any
     def counted(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if create:  # the listing's denormalised count and its open requirements, as the listing services keep them
-            required = ListingSkill.objects.filter(listing_id=self.listing_id, is_required=True).count()
-            Listing.objects.filter(id=self.listing_id).update(required_skill_count=required)
+        if create:  # the listing's open requirements, as the listing services keep them
             listings_written([self.listing_id])
 
 
