@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
+from azora.shared.prepared import BoundInsert
+
 Role = Literal["system", "user", "assistant"]
 InputAction = Literal["allow", "redact", "refuse"]
 OutputAction = Literal["allow", "redact", "revise", "refuse"]
@@ -50,6 +52,9 @@ class InputVerdict:
     decision_id: uuid.UUID | None  # the constitution's audit record
     reason: str  # user-facing, translated; empty when allowed
     violations: tuple[str, ...]  # principle ids
+    # The audit record, when the guard leaves writing it to AI Routing: written in the chat's next statement (the
+    # budget reservation, or the refused chat's usage record), so that it costs no round trip of its own.
+    record: BoundInsert | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ class OutputVerdict:
     decision_id: uuid.UUID | None
     violations: tuple[str, ...]
     score: float
+    record: BoundInsert | None = None  # as InputVerdict's: written with the settlement and the usage record
 
 
 class OutputFilter(Protocol):
@@ -70,6 +76,9 @@ class OutputFilter(Protocol):
 
 
 class Guard(Protocol):
+    """A verdict's `record`, when the guard sets it, is its audit record not yet written: AI Routing writes it
+    (calling its `written()`) before the chat ends, unless the database fails the statement that carries it."""
+
     def check_input(self, *, messages: Sequence[ChatMessage], context: GuardContext) -> InputVerdict: ...
 
     def output_filter(self, *, messages: Sequence[ChatMessage], context: GuardContext) -> OutputFilter: ...

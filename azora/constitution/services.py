@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from collections.abc import Sequence
@@ -29,7 +30,7 @@ from azora.constitution.public import ConstitutionView, FindingView, ValidationR
 from azora.constitution.rails.engine import Evaluation, evaluate
 from azora.shared.after_response import after_response
 from azora.shared.observability.logging import get_logger
-from azora.shared.prepared import PreparedInsert
+from azora.shared.prepared import BoundInsert, PreparedInsert
 
 logger = get_logger("azora.constitution")
 
@@ -152,10 +153,19 @@ def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
     into the chain once the response has been sent (at once outside a request), by whichever writer gets the head,
     or by the seal job. A chat's answer no longer waits on the chain (docs/decisions/0023), and a process seals
     at most once per AZORA_CONSTITUTION_SEAL_INTERVAL_MS, each seal chaining every record written since."""
+    record_id: uuid.UUID = decision_record_unsent(decision=decision, entry=entry).execute(connection)
+    return record_id
+
+
+def decision_record_unsent(*, decision: Decision, entry: AuditEntry) -> BoundInsert:
+    """`decision_record`'s row, counted but not written: the caller writes it, alone (`execute`) or in a statement
+    of its own (azora/shared/prepared.py), before its work ends. The guard hands AI Routing its two records this
+    way, which writes them with its budget statements (docs/ai-routing.md, "Performance"); the seal is asked for
+    once the row is written."""
     if entry.surface not in SURFACES:
         raise ValueError(f"unknown surface {entry.surface!r}")
     keep = _keeps_texts(decision)
-    record_id: uuid.UUID = _INSERT_DECISION.insert(
+    record = _INSERT_DECISION.bind(
         connection,
         created_at=timezone.now(),
         user_id=entry.user_id,
@@ -177,18 +187,21 @@ def decision_record(*, decision: Decision, entry: AuditEntry) -> uuid.UUID:
         output_text=entry.stored_output if keep else None,
         latency_us=max(0, min(entry.latency_us, 2**31 - 1)),
     )
-    after_response(decisions_seal_pending, at_most_every=settings.AZORA_CONSTITUTION_SEAL_INTERVAL_MS / 1000)
     _count(decision, entry.surface, entry.latency_us)
     if decision.would_block and not decision.blocked:
         # LENIENT warns and DEVELOPMENT logs: the text went through, but the record and this line say why it
         # would have been blocked.
         logger.warning(
             "constitution.not_enforced",
-            decision_id=str(record_id),
+            decision_id=str(record.pk),
             profile=decision.profile.value,
             violations=list(decision.violations),
         )
-    return record_id
+    return dataclasses.replace(record, after_write=_seal_soon)
+
+
+def _seal_soon() -> None:
+    after_response(decisions_seal_pending, at_most_every=settings.AZORA_CONSTITUTION_SEAL_INTERVAL_MS / 1000)
 
 
 def _locked_head(*, wait: bool) -> AuditChainHead | None:

@@ -15,7 +15,7 @@ parameter types do not change with the size of an amount. Elsewhere than Postgre
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +24,7 @@ from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-__all__ = ["BoundInsert", "PreparedInsert", "prepared_cursor"]
+__all__ = ["BoundInsert", "PreparedInsert", "insert_all", "prepared_cursor", "with_rows"]
 
 
 @contextmanager
@@ -64,18 +64,57 @@ def _server_binding_cursor(connection: BaseDatabaseWrapper) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class BoundInsert:
-    """One row's INSERT and its parameters. `execute` sends it alone; a caller may instead send `sql` as a
-    data-modifying CTE of its own statement (`WITH i AS (<sql>) ...`, its parameters first), saving a round trip."""
+    """One row's INSERT and its parameters. `execute` sends it alone; a caller may instead send it as a
+    data-modifying CTE of a statement of its own (`with_rows`), or several in one statement (`insert_all`), saving
+    round trips."""
 
     sql: str
     params: list[Any]
     pk: Any
+    # What the row's owner wants done once it is written (the constitution's audit seal, asked for after the
+    # response): `execute` and `insert_all` run it; a caller that sends the row in a statement of its own calls
+    # `written()` once that statement has run.
+    after_write: Callable[[], object] | None = None
 
     def execute(self, connection: BaseDatabaseWrapper) -> Any:
         """Writes the row; returns its primary key."""
         with prepared_cursor(connection) as cursor:
             cursor.execute(self.sql, self.params)
+        self.written()
         return self.pk
+
+    def written(self) -> None:
+        if self.after_write is not None:
+            self.after_write()
+
+
+def with_rows(rows: Sequence[BoundInsert], sql: str, params: Sequence[Any]) -> tuple[str, list[Any]]:
+    """`sql` (PostgreSQL) with each row's INSERT as a data-modifying CTE before it, and the parameters in order.
+
+    PostgreSQL runs every data-modifying CTE to completion whether the statement reads it or not, in the statement's
+    own transaction: the rows are written with it, in its round trip and its commit, or not at all when it fails.
+    The caller calls each row's `written()` once the statement has run."""
+    if not rows:
+        return sql, list(params)
+    ctes = ", ".join(f"w{number} AS ({row.sql})" for number, row in enumerate(rows))
+    rest = f", {sql.removeprefix('WITH ')}" if sql.startswith("WITH ") else f" {sql}"
+    return f"WITH {ctes}{rest}", [value for row in rows for value in row.params] + list(params)
+
+
+def insert_all(connection: BaseDatabaseWrapper, rows: Sequence[BoundInsert]) -> None:
+    """Writes the rows: in one statement on PostgreSQL (the others as CTEs of the last), one by one elsewhere."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        for row in rows:
+            row.execute(connection)
+        return
+    *before, last = rows
+    sql, params = with_rows(before, last.sql, last.params)
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(sql, params)
+    for row in rows:
+        row.written()
 
 
 class PreparedInsert:

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from django.db import connection
 
 from azora.shared.ids import uuid7
-from azora.shared.prepared import BoundInsert, prepared_cursor
+from azora.shared.prepared import BoundInsert, prepared_cursor, with_rows
 
 # Finds the budgets that apply (scope, subject pairs) and locks their periods of the month; only if there is one
 # period per budget and the amount fits the smallest headroom, inserts one reservation per period and adds the
@@ -39,7 +39,7 @@ _RESERVE_SQL = (
 )
 
 # Locks the periods, and only if none of them crosses an alert threshold it has not reached yet: deletes the
-# reservations and moves the reserved amount to what was spent. `settle_quietly` may put a row's INSERT before it.
+# reservations and moves the reserved amount to what was spent.
 _SETTLE_SQL = (
     "WITH p AS MATERIALIZED (SELECT bp.id, bp.alerted_percent, bp.spent_micros, b.limit_micros "
     "FROM ai_routing_budgetperiod bp JOIN ai_routing_budget b ON b.id = bp.budget_id "
@@ -60,20 +60,25 @@ _MOST_BUDGETS = 3
 
 
 def reserve_all(
-    *, subjects: Mapping[str, str], month: date, amount: int, now: datetime
+    *, subjects: Mapping[str, str], month: date, amount: int, now: datetime, rows: Sequence[BoundInsert] = ()
 ) -> tuple[tuple[uuid.UUID, ...], tuple[uuid.UUID, ...], int | None] | None:
     """Reserves `amount` on the period of `month` of every budget of `subjects` (scope: subject) when all of them
     exist and it fits each; returns (reservation ids, period ids, the smallest headroom before it), in period
-    order, or ((), (), None) when no budget applies. None, having written nothing, otherwise."""
+    order, or ((), (), None) when no budget applies. None, having written nothing of the budgets, otherwise.
+
+    `rows` (the chat's input decision record) are written by the same statement whatever the answer."""
     reservation_ids = [uuid7() for _ in range(_MOST_BUDGETS)]
     params = [
         list(subjects), list(subjects.values()), month, amount,
         reservation_ids, amount, now,
         amount,
     ]  # fmt: skip
+    sql, params = with_rows(rows, _RESERVE_SQL, params)
     with prepared_cursor(connection) as cursor:
-        cursor.execute(_RESERVE_SQL, params)
+        cursor.execute(sql, params)
         go, budgets, period_ids, headroom = cursor.fetchone()
+    for row in rows:
+        row.written()
     if not budgets:
         return (), (), None
     if not go:
@@ -89,21 +94,22 @@ def settle_quietly(
     cost: int,
     alert_percents: Sequence[int],
     now: datetime,
-    row: BoundInsert | None = None,
+    rows: Sequence[BoundInsert] = (),
 ) -> bool:
     """Releases the reservation and charges `cost` when no period crosses an alert threshold; False, having written
     nothing of the budgets, when one would (the caller then settles through the ORM, which publishes the alert).
 
-    `row` (the chat's usage record) is written by the same statement whatever the answer: one round trip, and the
-    periods' locks are held for no other."""
+    `rows` (the chat's output decision and usage records) are written by the same statement whatever the answer:
+    one round trip, and the periods' locks are held for no other."""
     sql, params = _SETTLE_SQL, [
         list(period_ids), list(alert_percents), cost,
         list(reservation_ids),
         reserved, cost, now,
     ]  # fmt: skip
-    if row is not None:
-        sql, params = f"WITH i AS ({row.sql}), {_SETTLE_SQL.removeprefix('WITH ')}", [*row.params, *params]
+    sql, params = with_rows(rows, sql, params)
     with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         answer = cursor.fetchone()
+    for row in rows:
+        row.written()
     return bool(answer[0])

@@ -22,7 +22,7 @@ from azora.ai_routing.models import Budget, BudgetPeriod, BudgetReservation, Bud
 from azora.ai_routing.services import _pgbudgets
 from azora.shared.compiled import CompiledQuery
 from azora.shared.events import publish
-from azora.shared.prepared import BoundInsert
+from azora.shared.prepared import BoundInsert, insert_all
 
 logger = structlog.get_logger(__name__)
 
@@ -91,12 +91,17 @@ def budget_reserve_fitting(
     plan: str,
     estimates: Sequence[tuple[str, int]],
     now: datetime | None = None,
+    rows: Sequence[BoundInsert] = (),
 ) -> tuple[Reservation, tuple[str, ...], int | None]:
     """Hold the largest estimate among the candidates that fit every applicable budget, in one transaction.
 
     `estimates` is (candidate, estimated cost) in routing order. Returns the reservation, the fitting candidates in
     the same order and the headroom before the reservation (None when no budget applies); raises BudgetExceeded when
     no candidate fits.
+
+    `rows`, INSERTs bound to their values (the chat's input decision record), are written whatever the answer, even
+    when it is BudgetExceeded: in the reservation's statement on PostgreSQL's common path, on their own before it
+    otherwise. Only a database error leaves them unwritten.
     """
     subjects = _subjects(user_id=user_id, organisation_id=organisation_id, plan=plan)
     everyone = tuple(name for name, _ in estimates)
@@ -105,13 +110,15 @@ def budget_reserve_fitting(
     largest = max((cost for _, cost in estimates), default=0)
     if subjects and connection.vendor == "postgresql" and largest > 0:
         # The common case, every candidate fitting (or no budget applying), in one statement; anything else below.
-        reserved = _pgbudgets.reserve_all(subjects=subjects, month=month, amount=largest, now=moment)
+        reserved = _pgbudgets.reserve_all(subjects=subjects, month=month, amount=largest, now=moment, rows=rows)
+        rows = ()  # written by that statement, whatever it answered
         if reserved is not None:
             reservation_ids, period_ids, headroom = reserved
             if not period_ids:
                 return Reservation(amount_micros=0), everyone, None
             reservation = Reservation(amount_micros=largest, reservation_ids=reservation_ids, period_ids=period_ids)
             return reservation, everyone, headroom
+    insert_all(connection, rows)
     budget_ids = _budget_ids(subjects)
     if not budget_ids:
         return Reservation(amount_micros=0), everyone, None
@@ -125,29 +132,28 @@ def budget_reserve_fitting(
         names = tuple(name for name, _ in fitting)
         if amount == 0:
             return Reservation(amount_micros=0, period_ids=tuple(p.pk for p in periods)), names, headroom
-        rows = BudgetReservation.objects.bulk_create(
+        created = BudgetReservation.objects.bulk_create(
             [BudgetReservation(period=period, amount_micros=amount) for period in periods]
         )
         BudgetPeriod.objects.filter(pk__in=[p.pk for p in periods]).update(
             reserved_micros=F("reserved_micros") + amount
         )
     reservation = Reservation(
-        amount_micros=amount, reservation_ids=tuple(row.pk for row in rows), period_ids=tuple(p.pk for p in periods)
+        amount_micros=amount, reservation_ids=tuple(row.pk for row in created), period_ids=tuple(p.pk for p in periods)
     )
     return reservation, names, headroom
 
 
 def budget_settle(
-    *, reservation: Reservation, cost_micros: int, alert_percents: Sequence[int], row: BoundInsert | None = None
+    *, reservation: Reservation, cost_micros: int, alert_percents: Sequence[int], rows: Sequence[BoundInsert] = ()
 ) -> None:
     """Release the reservation and charge the real cost; publish crossed alerts.
 
-    `row`, an INSERT bound to its values (the chat's usage record), is written with the settlement: in its statement
-    on PostgreSQL's common path (one round trip for both), in its transaction otherwise.
+    `rows`, INSERTs bound to their values (the chat's output decision and usage records), are written with the
+    settlement: in its statement on PostgreSQL's common path (one round trip for all), in its transaction otherwise.
     """
     if not reservation.period_ids:
-        if row is not None:
-            row.execute(connection)
+        insert_all(connection, rows)
         return
     if connection.vendor == "postgresql":
         quiet = _pgbudgets.settle_quietly(
@@ -157,14 +163,13 @@ def budget_settle(
             cost=cost_micros,
             alert_percents=alert_percents,
             now=timezone.now(),
-            row=row,
+            rows=rows,
         )
         if quiet:
             return
-        row = None  # written by that statement, which left the budgets to the path below
+        rows = ()  # written by that statement, which left the budgets to the path below
     with transaction.atomic(savepoint=False):
-        if row is not None:
-            row.execute(connection)
+        insert_all(connection, rows)
         _settle_through_orm(reservation=reservation, cost_micros=cost_micros, alert_percents=alert_percents)
 
 

@@ -50,6 +50,7 @@ from azora.ai_routing.public import (
     InputAction,
     OutputAction,
     OutputFilter,
+    OutputVerdict,
     RoutingDecision,
     registered_guard,
 )
@@ -62,7 +63,7 @@ from azora.ai_routing.services.budgets import (
     budget_settle,
 )
 from azora.ai_routing.strategies import Candidate, RequestFacts, estimated_cost, route
-from azora.shared.prepared import BoundInsert, PreparedInsert
+from azora.shared.prepared import BoundInsert, PreparedInsert, insert_all
 
 logger = structlog.get_logger(__name__)
 sleep = time.sleep  # tests replace it (no real waiting between retries)
@@ -104,6 +105,7 @@ class _Chat:
         self.context: GuardContext | None = None
         self.input_action: InputAction | None = None
         self.input_decision_id: uuid.UUID | None = None
+        self.input_record: BoundInsert | None = None  # the guard's, written with the reservation
         self.personal_data = False
         self.decision: RoutingDecision | None = None
         self.configs: dict[str, ProviderConfig] = {}
@@ -197,6 +199,7 @@ class _Chat:
         verdict = self.guard.check_input(messages=self.messages, context=self.context)
         self.input_action = verdict.action
         self.input_decision_id = verdict.decision_id
+        self.input_record = verdict.record
         if verdict.action == "refuse":
             usage_id = self._record(outcome="refused", violations=verdict.violations)
             return self._result(
@@ -221,8 +224,13 @@ class _Chat:
         order = list(self.decision.order)
         estimates = [(name, estimated_cost(self.configs[name], facts)) for name in order]
         try:
+            # The guard's input record goes in the reservation's statement: written whatever it answers.
             self.reservation, fitting, _ = budget_reserve_fitting(
-                user_id=options.user_id, organisation_id=options.organisation_id, plan=options.plan, estimates=estimates
+                user_id=options.user_id,
+                organisation_id=options.organisation_id,
+                plan=options.plan,
+                estimates=estimates,
+                rows=self._unsent_input(),
             )
         except BudgetExceeded:
             self._record(outcome="budget_refused", error_code=BudgetExceeded.code)
@@ -344,6 +352,7 @@ class _Chat:
         text: str,
         output_action: OutputAction | None,
         output_decision_id: uuid.UUID | None,
+        output_record: BoundInsert | None = None,
         violations: tuple[str, ...] = (),
         error_code: str = "",
     ) -> ChatResult:
@@ -357,9 +366,13 @@ class _Chat:
             output_decision_id=output_decision_id,
             violations=violations,
         )
-        # The usage record goes in the settlement's statement (docs/ai-routing.md, "Performance").
+        # The guard's output record and the usage record go in the settlement's statement (docs/ai-routing.md,
+        # "Performance").
         budget_settle(
-            reservation=self.reservation, cost_micros=cost, alert_percents=self.settings.alert_percents, row=usage
+            reservation=self.reservation,
+            cost_micros=cost,
+            alert_percents=self.settings.alert_percents,
+            rows=(output_record, usage) if output_record is not None else (usage,),
         )
         usage_id: uuid.UUID = usage.pk
         AI_REQUESTS.labels(provider=attempted.config.name if attempted.config else "none", outcome=outcome).inc()
@@ -380,12 +393,18 @@ class _Chat:
         )
 
     def _record(self, *, outcome: str, error_code: str = "", violations: tuple[str, ...] = ()) -> uuid.UUID:
-        """Records a chat that ended before any model call (refused, over a limit or a budget)."""
-        usage_id: uuid.UUID = self._usage_row(outcome=outcome, error_code=error_code, violations=violations).execute(
-            connection
-        )
+        """Records a chat that ended before any model call (refused, over a limit or a budget), with the guard's
+        input record when it is not written yet (a refused input)."""
+        usage = self._usage_row(outcome=outcome, error_code=error_code, violations=violations)
+        insert_all(connection, (*self._unsent_input(), usage))
         AI_REQUESTS.labels(provider="none", outcome=outcome).inc()
+        usage_id: uuid.UUID = usage.pk
         return usage_id
+
+    def _unsent_input(self) -> tuple[BoundInsert, ...]:
+        """The guard's input record, once: whoever takes it writes it."""
+        record, self.input_record = self.input_record, None
+        return (record,) if record is not None else ()
 
     def _usage_row(
         self,
@@ -517,14 +536,14 @@ def chat_complete(*, messages: tuple[ChatMessage, ...], options: ChatOptions) ->
     text = attempted.text
     output_action: OutputAction | None = None
     output_decision_id: uuid.UUID | None = None
+    output_record: BoundInsert | None = None
     violations: tuple[str, ...] = ()
-    # Two statements, each its own commit: the output decision, then the settlement with the usage record (one
-    # round trip, the budget periods locked for no longer; docs/ai-routing.md, "Performance").
     if output_filter is not None:
         sent = output_filter.feed(attempted.text)
         verdict = output_filter.finish()
         text = sent + verdict.tail
         output_action, output_decision_id, violations = verdict.action, verdict.decision_id, verdict.violations
+        output_record = verdict.record
     key = chat._cache_key(attempted.config)
     if key is not None and not attempted.cache_hit and output_action in (None, "allow"):
         cache_put(
@@ -542,6 +561,7 @@ def chat_complete(*, messages: tuple[ChatMessage, ...], options: ChatOptions) ->
         text=text,
         output_action=output_action,
         output_decision_id=output_decision_id,
+        output_record=output_record,
         violations=violations,
     )
 
@@ -596,6 +616,7 @@ def _stream_chunks(chat: _Chat, holder: list[ChatStream]) -> Generator[str]:
     sent_parts: list[str] = []
     raw_parts: list[str] = []
     output_filter: OutputFilter | None = None
+    verdict: OutputVerdict | None = None
     outcome, error_code = "error", ProvidersUnavailable.code
     finished = False
     current: ProviderConfig | None = None  # the provider being read
@@ -674,6 +695,7 @@ def _stream_chunks(chat: _Chat, holder: list[ChatStream]) -> Generator[str]:
             text="".join(sent_parts),
             output_action=verdict.action if verdict else None,
             output_decision_id=verdict.decision_id if verdict else None,
+            output_record=verdict.record if verdict else None,
             violations=verdict.violations if verdict else (),
             error_code=error_code,
         )
@@ -703,7 +725,9 @@ def _stream_chunks(chat: _Chat, holder: list[ChatStream]) -> Generator[str]:
                 attempted=attempted,
                 outcome="error",
                 text="".join(sent_parts),
-                output_action=None,
-                output_decision_id=None,
+                # The caller may stop reading at the verdict's tail, its record not written yet.
+                output_action=verdict.action if verdict else None,
+                output_decision_id=verdict.decision_id if verdict else None,
+                output_record=verdict.record if verdict else None,
                 error_code="ai_stream_cancelled" if sent_parts else error_code,
             )

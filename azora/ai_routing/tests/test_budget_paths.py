@@ -1,9 +1,11 @@
 """The budgets' one-statement common case on PostgreSQL: what it writes equals the ORM path's, and it writes nothing
 (leaving the case to the ORM path) when a period is missing, a candidate does not fit or an alert is due; the
-settlement writes the chat's usage record in its own statement, whichever path settles."""
+reservation writes the guard's input record and the settlement the output decision and usage records in their own
+statements, whichever path reserves or settles, each row once and its after-write work run once."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 import pytest
@@ -11,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from azora.ai_routing.errors import BudgetExceeded
 from azora.ai_routing.models import BudgetPeriod, BudgetReservation, Usage
 from azora.ai_routing.services import _pgbudgets
 from azora.ai_routing.services.budgets import (
@@ -167,21 +170,72 @@ def test_settling_that_crosses_a_threshold_writes_nothing_itself_and_the_orm_pat
     assert [(e.payload["scope"], e.payload["percent"]) for e in events] == [("user", 75)]
 
 
-def _usage_row(tokens_in: int) -> BoundInsert:
-    return PreparedInsert(Usage).bind(connection, user_id=USER, currency="USD", outcome="ok", tokens_in=tokens_in)
+def _usage_row(tokens_in: int, written: list[int] | None = None) -> BoundInsert:
+    row = PreparedInsert(Usage).bind(connection, user_id=USER, currency="USD", outcome="ok", tokens_in=tokens_in)
+    if written is None:
+        return row
+    return dataclasses.replace(row, after_write=lambda: written.append(tokens_in))
 
 
 def test_the_usage_record_goes_in_the_settlements_one_statement() -> None:
     _budgets_with_periods()
     reservation, _, _ = _reserve()
-    row = _usage_row(7)
+    written: list[int] = []
+    first, row = _usage_row(6, written), _usage_row(7, written)
 
     with CaptureQueriesContext(connection) as captured:
-        budget_settle(reservation=reservation, cost_micros=250, alert_percents=(75, 90), row=row)
+        budget_settle(reservation=reservation, cost_micros=250, alert_percents=(75, 90), rows=(first, row))
 
     assert statement_kinds(captured) == ["WITH"]
-    assert list(Usage.objects.values_list("id", "user_id", "tokens_in")) == [(row.pk, USER, 7)]
+    assert sorted(Usage.objects.values_list("id", "user_id", "tokens_in")) == [(first.pk, USER, 6), (row.pk, USER, 7)]
+    assert written == [6, 7]
     assert _state() == [(250, 0, []), (250, 0, []), (250, 0, [])]
+
+
+def test_the_input_record_goes_in_the_reservations_one_statement() -> None:
+    _budgets_with_periods()
+    written: list[int] = []
+    row = _usage_row(5, written)
+
+    with CaptureQueriesContext(connection) as captured:
+        reservation, fitting, _ = budget_reserve_fitting(
+            user_id=USER, organisation_id=ORGANISATION, plan="pro", estimates=ESTIMATES, rows=(row,)
+        )
+
+    assert statement_kinds(captured) == ["WITH"]
+    assert (reservation.amount_micros, fitting) == (300, ("a", "b"))
+    assert list(Usage.objects.values_list("id", "tokens_in")) == [(row.pk, 5)]
+    assert written == [5]
+    assert _state() == [(0, 300, [300]), (0, 300, [300]), (0, 300, [300])]
+
+
+def test_a_refused_reservation_still_writes_the_input_record_once() -> None:
+    _budgets_with_periods(spent=1_000)  # the user's budget is spent: nothing fits
+    before = _state()
+    written: list[int] = []
+    row = _usage_row(4, written)
+
+    with pytest.raises(BudgetExceeded):
+        budget_reserve_fitting(user_id=USER, organisation_id=ORGANISATION, plan="pro", estimates=ESTIMATES, rows=(row,))
+
+    assert list(Usage.objects.values_list("id", "tokens_in")) == [(row.pk, 4)]
+    assert written == [4]
+    assert _state() == before
+
+
+def test_with_no_budget_to_reserve_on_the_input_record_is_written_alone() -> None:
+    written: list[int] = []
+    row = _usage_row(2, written)
+
+    with CaptureQueriesContext(connection) as captured:
+        reservation, _, headroom = budget_reserve_fitting(
+            user_id=None, organisation_id=None, plan="", estimates=ESTIMATES, rows=(row,)
+        )
+
+    assert statement_kinds(captured) == ["INSERT"]
+    assert (reservation, headroom) == (Reservation(amount_micros=0), None)
+    assert list(Usage.objects.values_list("id", "tokens_in")) == [(row.pk, 2)]
+    assert written == [2]
 
 
 def test_a_settlement_left_to_the_orm_path_still_writes_the_usage_record_once() -> None:
@@ -189,7 +243,7 @@ def test_a_settlement_left_to_the_orm_path_still_writes_the_usage_record_once() 
     reservation, _, _ = _reserve()
     row = _usage_row(9)
 
-    budget_settle(reservation=reservation, cost_micros=300, alert_percents=(75, 90), row=row)
+    budget_settle(reservation=reservation, cost_micros=300, alert_percents=(75, 90), rows=(row,))
 
     assert list(Usage.objects.values_list("id", "tokens_in")) == [(row.pk, 9)]
     assert _state() == [(800, 0, []), (800, 0, []), (800, 0, [])]
@@ -201,7 +255,7 @@ def test_with_no_budget_to_settle_the_usage_record_is_written_alone() -> None:
     row = _usage_row(3)
 
     with CaptureQueriesContext(connection) as captured:
-        budget_settle(reservation=Reservation(amount_micros=0), cost_micros=40, alert_percents=(75, 90), row=row)
+        budget_settle(reservation=Reservation(amount_micros=0), cost_micros=40, alert_percents=(75, 90), rows=(row,))
 
     assert statement_kinds(captured) == ["INSERT"]
     assert list(Usage.objects.values_list("id", "cost_micros")) == [(row.pk, 0)]

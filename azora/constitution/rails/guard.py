@@ -96,7 +96,8 @@ class _ChatFacts:
 
 
 class ConstitutionGuard:
-    """Input check and output filter of every governed chat; each records its decision in the audit."""
+    """Input check and output filter of every governed chat; each hands AI Routing its decision's audit record to
+    write (`InputVerdict.record`, `OutputVerdict.record`), as the Guard contract asks."""
 
     def __init__(self, *, reviser: Reviser | None = None) -> None:
         self._reviser = reviser or _model_text
@@ -145,7 +146,7 @@ class ConstitutionGuard:
         if context.provider_is_external and decision.action is not Action.REFUSE:
             outgoing = (ChatMessage(role="system", content=texts.DISCLOSURE_INSTRUCTION), *outgoing)
         latency_us = int((time.perf_counter() - started) * 1_000_000)
-        decision_id = services.decision_record(
+        record = services.decision_record_unsent(
             decision=decision,
             entry=services.AuditEntry(
                 surface="guard",
@@ -164,16 +165,18 @@ class ConstitutionGuard:
             return InputVerdict(
                 action="refuse",
                 messages=(),
-                decision_id=decision_id,
+                decision_id=record.pk,
                 reason=texts.input_refusal(decision.violations),
                 violations=decision.violations,
+                record=record,
             )
         return InputVerdict(
             action="redact" if decision.action is Action.REDACT else "allow",
             messages=outgoing,
-            decision_id=decision_id,
+            decision_id=record.pk,
             reason="",
             violations=decision.violations,
+            record=record,
         )
 
     def output_filter(self, *, messages: Sequence[ChatMessage], context: GuardContext) -> OutputFilter:
@@ -277,7 +280,7 @@ class SentenceFilter:
             final, tail = self._revise_or_refuse(whole)
         sent_text = "".join(self._sent) + tail
         model_text = "".join(self._model_text)
-        decision_id = services.decision_record(
+        record = services.decision_record_unsent(
             decision=final,
             entry=services.AuditEntry(
                 surface="guard",
@@ -295,9 +298,10 @@ class SentenceFilter:
         self._finished = OutputVerdict(
             action=final.action.value,
             tail=tail,
-            decision_id=decision_id,
+            decision_id=record.pk,
             violations=final.violations,
             score=final.score,
+            record=record,
         )
         return self._finished
 

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from azora.ai_routing import public as ai
-from azora.ai_routing.models import Provider, Usage
+from azora.ai_routing.models import Budget, BudgetPeriod, Provider, Usage
 from azora.ai_routing.public import ChatMessage, ChatOptions
 from azora.ai_routing.tests.servers import Behaviour, OpenAIServer
 from azora.constitution.models import ConstitutionVersion, DecisionRecord
 from azora.constitution.rails.guard import ConstitutionGuard
 from azora.constitution.rails.messages import DISCLOSURE_INSTRUCTION
+from azora.shared.after_response import deferred
 from azora.shared.testing.queries import statement_sql
 
 pytestmark = pytest.mark.django_db
@@ -90,20 +93,58 @@ def test_one_chat_looks_up_the_learners_facts_once_and_its_decisions_read_the_ve
     with CaptureQueriesContext(connection) as queries:
         result = ask("What is photosynthesis?")
     tables = ("education_attempt", "accounts_user", "constitution_constitutionversion")
+    # A decision record may be written by a statement of AI Routing's (with the usage record, or the budgets').
     touched = [
-        (statement_sql(query).split()[0], table)
+        (
+            "record"
+            if 'INSERT INTO "constitution_decisionrecord"' in query["sql"]
+            else statement_sql(query).split()[0],
+            table,
+        )
         for query in queries.captured_queries
         for table in tables
         if f'FROM "{table}"' in query["sql"]
     ]
     assert sorted(touched) == [
-        ("INSERT", "constitution_constitutionversion"),
-        ("INSERT", "constitution_constitutionversion"),
         ("SELECT", "accounts_user"),
         ("SELECT", "education_attempt"),
+        ("record", "constitution_constitutionversion"),
+        ("record", "constitution_constitutionversion"),
     ]
     numbers = set(DecisionRecord.objects.values_list("constitution_number", flat=True))
     assert (result.output_action, numbers) == ("allow", {ConstitutionVersion.objects.get().number})
+
+
+@pytest.mark.postgres
+def test_a_budgeted_chats_decision_records_are_written_in_ai_routings_budget_statements(external: Provider) -> None:
+    user = uuid.uuid4()
+    budget = Budget.objects.create(scope="user", subject=str(user), limit_micros=10**9, currency="USD")
+    BudgetPeriod.objects.create(budget=budget, month=timezone.now().astimezone(UTC).date().replace(day=1))
+
+    with deferred(), CaptureQueriesContext(connection) as queries:  # a request's: the seal after the response
+        result = ai.chat(messages=(ChatMessage("user", "What is photosynthesis?"),), options=ChatOptions(user_id=user))
+
+    tables = ("ai_routing_budgetreservation", "ai_routing_usage", "constitution_decisionrecord")
+    writes = [
+        [table for table in tables if f"INSERT INTO {table} " in sql or f'INSERT INTO "{table}"' in sql]
+        for sql in (statement_sql(query) for query in queries.captured_queries)
+        if "INSERT INTO" in sql
+    ]
+    # Two writing statements in all: the reservation with the input decision, the settlement with the output decision
+    # and the usage record (docs/ai-routing.md, "Performance").
+    assert writes == [
+        ["ai_routing_budgetreservation", "constitution_decisionrecord"],
+        ["ai_routing_usage", "constitution_decisionrecord"],
+    ]
+    assert result.outcome == "ok"
+    roles = dict(DecisionRecord.objects.values_list("id", "role"))
+    assert roles == {result.input_decision_id: "input", result.output_decision_id: "output"}
+    usage = Usage.objects.get()
+    assert (usage.id, usage.input_decision_id, usage.output_decision_id) == (
+        result.usage_id,
+        result.input_decision_id,
+        result.output_decision_id,
+    )
 
 
 def test_an_injection_reaches_no_model() -> None:
@@ -173,3 +214,21 @@ def test_a_failing_external_answer_is_critiqued_and_revised_through_the_model(
         ("output", "critique", "allow"),
         ("output", "guard", "revise"),
     ]
+
+
+def test_a_stream_closed_after_its_last_sentence_still_records_the_output_decision(
+    external: Provider, server: OpenAIServer
+) -> None:
+    server.script.queue.append(Behaviour(text="A budget is a plan. It lists costs."))
+    stream = ai.chat_stream(
+        messages=(ChatMessage("user", "What is a budget?"),), options=ChatOptions(user_id=uuid.uuid4())
+    )
+
+    # The last sentence is the output verdict's tail: the caller stops there, before the settlement has run.
+    assert [next(stream), next(stream)] == ["A budget is a plan. ", "It lists costs."]
+    stream.close()
+
+    output = DecisionRecord.objects.get(role="output")
+    usage = Usage.objects.get()
+    assert (output.action, usage.outcome, usage.output_decision_id) == ("allow", "error", output.id)
+    assert DecisionRecord.objects.get(role="input").id == usage.input_decision_id
